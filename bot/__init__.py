@@ -1,0 +1,41 @@
+"""The Flask application factory: nothing happens at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app, jsonify
+
+from bot import db, webhook
+from bot.channel import Channel
+from bot.dispatch import Dispatcher
+from bot.line import Line
+from bot.settings import Settings
+
+MAX_BODY = 1024 * 1024
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, or from `config` (environment-style names) in tests."""
+    settings = Settings.load(config)
+    app = Flask(__name__)
+    app.config.update(SETTINGS=settings, SECRET_KEY=str(settings.secret_key), MAX_CONTENT_LENGTH=MAX_BODY)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db.init_app(app)
+    channel = Channel(settings, db.sessions(app))
+    line = Line(settings.line_api_base_url, settings.line_data_api_base_url, channel.token)
+    app.extensions.update(channel=channel, line=line, dispatcher=Dispatcher(db.sessions(app), line))
+    webhook.init_app(app)
+    app.add_url_rule("/healthz", "healthz", _healthz)
+    if settings.sandbox:
+        from bot import sandbox
+
+        sandbox.init_app(app)
+    return app
+
+
+def _healthz() -> tuple[Any, int]:
+    ok = db.reachable(current_app)
+    return jsonify(status="ok" if ok else "unavailable", database=ok), 200 if ok else 503

@@ -1,0 +1,143 @@
+"""The `coopbot` command line (a Flask CLI group, so `flask --app bot` works too)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+
+from bot import create_app
+from bot.settings import ConfigError
+
+
+def _create_app() -> Flask:
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"coopbot: {exc}", err=True)
+        sys.exit(2)
+
+
+def fail(message: str) -> None:
+    """Stop with one clear line and a non-zero exit."""
+    raise click.ClickException(message)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def cli() -> None:
+    """Phatthalung cooperative LINE bot."""
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the web app, and the scheduler in-process for the embedded (SQLite) default."""
+    from werkzeug.serving import run_simple
+
+    from bot import scheduler
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = app.config["SETTINGS"]
+    if settings.scheduler or settings.database_url.startswith("sqlite"):
+        scheduler.start_background(app)
+    if settings.sandbox:
+        click.echo(f"Sandbox chat: http://{host}:{port}/sandbox")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@cli.command("clock")
+def clock() -> None:
+    """Run the scheduler alone (production: exactly one such process)."""
+    from bot import scheduler
+
+    scheduler.run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+db_group = AppGroup("db", help="Database migrations.")
+cli.add_command(db_group)
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to DATABASE_URL."""
+    from bot import migrate
+
+    migrate.upgrade(current_app.extensions["engine"])
+    click.echo("database is up to date")
+
+
+@cli.command("seed")
+@click.option("--demo", is_flag=True, help="Also add products, open rounds and a price history.")
+def seed(demo: bool) -> None:
+    """Load the real Phatthalung network (idempotent)."""
+    from bot import seed as seeding
+
+    with current_app.extensions["sessions"]() as db, db.begin():
+        counts = seeding.network(db)
+        if demo:
+            counts.update(seeding.demo(db, current_app.config["SETTINGS"]))
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+
+
+@cli.command("parse", with_appcontext=False)
+@click.argument("texts", nargs=-1)
+def parse(texts: tuple[str, ...]) -> None:
+    """Thai understanding as JSON lines: the arguments, or one message a line from standard input."""
+    from bot import nlu
+
+    lines = texts or tuple(line.rstrip("\n") for line in sys.stdin)
+    for text in lines:
+        if not text.strip() and not texts:
+            continue
+        intent = nlu.parse(text)
+        row: dict[str, Any] = {"text": text, "intent": intent.name, "slots": dict(intent.slots)}
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+members_group = AppGroup("members", help="Members and their roles.")
+cli.add_command(members_group)
+
+
+@members_group.command("role")
+@click.argument("line_user_id")
+@click.argument("role", type=click.Choice(["member", "coordinator", "admin"]))
+@click.option("--center", "center_code", help="The center a coordinator works for (its code).")
+def members_role(line_user_id: str, role: str, center_code: str | None) -> None:
+    """Make a member a coordinator of a center, or admin, or member again."""
+    from models.member import member_by_line_id
+    from models.network import center_by_code
+
+    with current_app.extensions["sessions"]() as db, db.begin():
+        member = member_by_line_id(db, line_user_id)
+        if member is None:
+            fail(f"no member with LINE user id {line_user_id}")
+            return
+        center = center_by_code(db, center_code) if center_code else None
+        if center_code and center is None:
+            fail(f"no center with code {center_code} (see 'coopbot centers')")
+        if role == "coordinator" and center is None:
+            fail("a coordinator needs --center CODE")
+        member.role = role
+        member.center_id = center.id if center else None
+    click.echo(f"{line_user_id} is now {role}" + (f" of {center_code}" if center_code else ""))
+
+
+@cli.command("centers")
+def centers() -> None:
+    """List the coordination centers and their codes."""
+    from sqlalchemy import select
+
+    from models.network import Center
+
+    with current_app.extensions["sessions"]() as db:
+        for center in db.scalars(select(Center).order_by(Center.id)):
+            click.echo(f"{center.code:14} {center.level:11} {center.name_th}")
+
+
+def main() -> None:
+    cli(prog_name="coopbot")

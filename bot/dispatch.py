@@ -1,0 +1,158 @@
+"""One event's way through the house: record it, find the member, understand, route, reply once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from linebot.v3.messaging import Message
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    JoinEvent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UnfollowEvent,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import nlu
+from bot.i18n import translator
+from bot.line import Line, LineError
+from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
+from handlers import Intent, Turn, basic, register
+from handlers.ui import main_actions, reply
+from models import conversation
+from models.events import claim_event
+from models.member import Member, member_by_line_id
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher:
+    def __init__(self, sessions: sessionmaker[Session], line: Line, clock: Callable[[], datetime] | None = None):
+        self.sessions = sessions
+        self.line = line
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def handle(self, event: Event) -> None:
+        """Handle one event in its own transaction, then send the replies once."""
+        event_id = getattr(event, "webhook_event_id", None)
+        event_type = getattr(event, "type", None) or type(event).__name__
+        reply_token = getattr(event, "reply_token", None)
+        replies: list[Message] = []
+        try:
+            with self.sessions() as db, db.begin():
+                if event_id and not claim_event(db, event_id, str(event_type)[:32]):
+                    log.info("event %s already handled", event_id)
+                    return
+                replies = self._event(db, event)
+        except Exception:
+            log.exception("event %s (%s) failed", event_id, event_type)
+            replies = self._apology(event)
+        if replies and reply_token:
+            try:
+                self.line.reply(reply_token, replies)
+            except LineError as exc:
+                log.warning("reply for event %s not sent: %s", event_id, exc)
+
+    def _apology(self, event: Event) -> list[Message]:
+        _ = translator("th")
+        return reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
+
+    def _event(self, db: Session, event: Event) -> list[Message]:
+        user_id = getattr(event.source, "user_id", None) if event.source else None
+        source_type = getattr(event.source, "type", None)
+        if isinstance(event, JoinEvent):
+            return basic.introduce(self._guest_turn(db), Intent("help"))
+        if source_type != "user" or not user_id:
+            return []
+        if isinstance(event, UnfollowEvent):
+            member = member_by_line_id(db, user_id)
+            if member is not None:
+                member.active = False
+            return []
+        turn = self._turn(db, user_id)
+        if isinstance(event, FollowEvent):
+            turn.member.active = True
+            return register.welcome(turn)
+        if isinstance(event, PostbackEvent):
+            intent = Intent.from_postback(event.postback.data) or Intent("unknown")
+            return self.route(turn, intent)
+        if isinstance(event, MessageEvent):
+            if isinstance(event.message, TextMessageContent):
+                return self.text(turn, event.message.text)
+            return basic.unsupported(turn, Intent("unknown"))
+        return []
+
+    def _guest_turn(self, db: Session) -> Turn:
+        now = self.clock()
+        return Turn(db=db, member=Member(line_user_id=""), now=now, _=translator("th"), locale="th")
+
+    def _turn(self, db: Session, user_id: str) -> Turn:
+        member = member_by_line_id(db, user_id)
+        if member is None:
+            profile = self.line.profile(user_id)
+            member = Member(
+                line_user_id=user_id,
+                display_name=profile.display_name if profile else None,
+                profile_language=profile.language if profile else None,
+            )
+            db.add(member)
+            db.flush()
+        member.active = True
+        now = self.clock()
+        locale = member.locale
+        return Turn(
+            db=db,
+            member=member,
+            now=now,
+            _=translator(locale),
+            locale=locale,
+            pending=conversation.pending(db, member.id, now),
+        )
+
+    def text(self, turn: Turn, text: str) -> list[Message]:
+        """Understand a typed message, continuing the member's open question when it answers it."""
+        parsed = nlu.parse(text)
+        pending = turn.pending
+        if pending is None:
+            return self.route(turn, parsed)
+        answer = nlu.answer(text)
+        if answer == "cancel":
+            turn.finish()
+            return reply(turn._("OK, cancelled. What would you like to do?"), main_actions(turn._))
+        if parsed.name in ("unknown", pending.intent) or pending.awaiting in parsed.slots:
+            slots = {**pending.slots, **parsed.slots}
+            if answer:
+                slots["answer"] = answer
+            return self.route(turn, Intent(pending.intent, slots, text))
+        turn.finish()
+        return self.route(turn, parsed)
+
+    def route(self, turn: Turn, intent: Intent) -> list[Message]:
+        route = BY_INTENT.get(intent.name) or BY_INTENT["unknown"]
+        if turn.pending is not None and turn.pending.intent != route.intent:
+            turn.finish()
+        refusal = self._refusal(turn, route)
+        if refusal is not None:
+            return refusal
+        return route.handler(turn, intent)[:5]
+
+    def _refusal(self, turn: Turn, route: Route) -> list[Message] | None:
+        _ = turn._
+        member = turn.member
+        if route.who == ANYONE:
+            return None
+        if route.who == MEMBER and not member.registered:
+            return reply(
+                _("Please register first: it takes a minute. Type \"register\" or press the button."),
+                [(_("Register"), Intent("register"))],
+            )
+        if route.who == COORDINATOR and member.role not in ("coordinator", "admin"):
+            return reply(_("Sorry, only coordinators can do this."), main_actions(_))
+        if route.who == ADMIN and member.role != "admin":
+            return reply(_("Sorry, only admins can do this."), main_actions(_))
+        return None

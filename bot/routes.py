@@ -1,0 +1,25 @@
+"""The one ordered table from intent name to handler, with who may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers import Handler, basic
+
+ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
+
+
+@dataclass(frozen=True)
+class Route:
+    intent: str
+    handler: Handler
+    who: str = ANYONE
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("greeting", basic.greeting),
+    Route("help", basic.help),
+    Route("unknown", basic.unknown),
+)
+
+BY_INTENT = {route.intent: route for route in ROUTES}

@@ -1,0 +1,67 @@
+"""APScheduler jobs: one clock process in production, or in-process for the embedded default.
+
+Each job opens its own session and transaction; jobs are plain functions of the app.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable[[Flask], Any]
+    trigger: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def deliver_outbox(app: Flask) -> None:
+    """Send pushes that are stored but not yet delivered (after a crash or a LINE outage)."""
+    with app.extensions["sessions"]() as db:
+        app.extensions["line"].deliver_pending(db)
+        db.commit()
+
+
+JOBS: list[Job] = [Job("deliver-outbox", deliver_outbox, "interval", {"seconds": 30})]
+
+
+def _configure(scheduler: BackgroundScheduler | BlockingScheduler, app: Flask) -> None:
+    for job in JOBS:
+        scheduler.add_job(
+            _guarded(job, app), job.trigger, id=job.id, coalesce=True, max_instances=1, replace_existing=True,
+            **job.options,
+        )
+
+
+def _guarded(job: Job, app: Flask) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            job.func(app)
+        except Exception:
+            log.exception("job %s failed", job.id)
+
+    return run
+
+
+def start_background(app: Flask) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=app.config["SETTINGS"].timezone)
+    _configure(scheduler, app)
+    scheduler.start()
+    return scheduler
+
+
+def run_blocking(app: Flask) -> None:
+    scheduler = BlockingScheduler(timezone=app.config["SETTINGS"].timezone)
+    _configure(scheduler, app)
+    log.info("clock: %d jobs scheduled", len(JOBS))
+    scheduler.start()

@@ -1,0 +1,59 @@
+"""Greeting, help, and the friendly answer when the bot did not understand."""
+
+from __future__ import annotations
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent, Turn
+from handlers.ui import main_actions, reply
+
+
+def greeting(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    name = turn.member.name or turn.member.display_name
+    hello = _("Hello {name}!").format(name=name) if name else _("Hello!")
+    return reply(hello + " " + _("How can I help you today?"), main_actions(_))
+
+
+def help(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    return reply(
+        _(
+            "I can help you with:\n"
+            "• Group orders: type e.g. \"CP pig feed 10 sacks\"\n"
+            "• Rubber prices: type \"rubber price\"\n"
+            "• Price alerts: type \"alert when latex above 60\"\n"
+            "• Latex payment: type \"latex 30 kg 34%\"\n"
+            "• Your details: type \"register\"\n"
+            "Or press a button below."
+        ),
+        main_actions(_),
+    )
+
+
+def unknown(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    return reply(
+        _("Sorry, I did not understand that. Try \"rubber price\" or \"CP pig feed 5 sacks\", or press a button."),
+        main_actions(_),
+    )
+
+
+def unsupported(turn: Turn, intent: Intent) -> list[Message]:
+    """Stickers, photos, places, voice: answer kindly and say what the bot can read."""
+    _ = turn._
+    return reply(
+        _("Thank you! I can only read text messages. Type what you need, or press a button below."),
+        main_actions(_),
+    )
+
+
+def introduce(turn: Turn, intent: Intent) -> list[Message]:
+    """When the account is added to a group: a short introduction, no personal questions."""
+    _ = turn._
+    return reply(
+        _(
+            "Hello everyone! I am the Phatthalung cooperative network's assistant. "
+            "Add me as a friend to join group orders, see rubber prices and get price alerts."
+        )
+    )

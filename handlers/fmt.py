@@ -1,0 +1,39 @@
+"""Numbers and dates the way Thai readers expect them: 1,234.50 and 3 พ.ย. 2565 (Buddhist era)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.numbers import format_decimal
+
+THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+BUDDHIST_ERA_OFFSET = 543
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """1234.5 -> '1,234.50' with decimals=2; whole numbers without decimals by default."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale="en_US")
+
+
+def baht(value: float) -> str:
+    return number(value, 2)
+
+
+def quantity(value: float) -> str:
+    """A quantity: whole numbers plain, fractions with up to two decimals."""
+    return number(value) if float(value).is_integer() else format_decimal(value, format="#,##0.##", locale="en_US")
+
+
+def day(value: date | datetime, locale: str) -> str:
+    """'3 พ.ย. 2565' in Thai (Buddhist era), '3 Nov 2022' in English."""
+    if locale == "en":
+        return f"{value.day} {EN_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + BUDDHIST_ERA_OFFSET}"
+
+
+def moment(value: datetime, locale: str) -> str:
+    """A date and a 24-hour time, '3 พ.ย. 2565 17:00 น.'; the caller passes local time."""
+    clock = value.strftime("%H:%M")
+    return f"{day(value, locale)} {clock}" + ("" if locale == "en" else " น.")

@@ -1,0 +1,50 @@
+"""A conversation waiting for the member's next answer, kept in the database so any worker continues it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, delete
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base
+
+LIFETIME = timedelta(minutes=30)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    intent: Mapped[str] = mapped_column(String(32))
+    slots: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    awaiting: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[datetime]
+
+
+def pending(db: Session, member_id: int, now: datetime) -> Conversation | None:
+    """The member's open question, or None; an expired one is dropped."""
+    conversation = db.get(Conversation, member_id)
+    if conversation is not None and conversation.expires_at <= now:
+        db.delete(conversation)
+        db.flush()
+        return None
+    return conversation
+
+
+def expect(db: Session, member_id: int, intent: str, slots: dict[str, Any], awaiting: str, now: datetime) -> None:
+    """Remember that `intent` waits for `awaiting`, replacing any earlier question."""
+    conversation = db.get(Conversation, member_id)
+    if conversation is None:
+        conversation = Conversation(member_id=member_id)
+        db.add(conversation)
+    conversation.intent = intent
+    conversation.slots = dict(slots)
+    conversation.awaiting = awaiting
+    conversation.expires_at = now + LIFETIME
+    db.flush()
+
+
+def finish(db: Session, member_id: int) -> None:
+    db.execute(delete(Conversation).where(Conversation.member_id == member_id))

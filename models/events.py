@@ -1,0 +1,33 @@
+"""Webhook events already handled, so that a redelivered event changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, utcnow
+
+
+class ProcessedEvent(Base):
+    __tablename__ = "processed_events"
+
+    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def claim_event(db: Session, webhook_event_id: str, event_type: str) -> bool:
+    """Record the event inside the caller's transaction; False when it was handled before.
+
+    On PostgreSQL a concurrent redelivery waits on the primary key until the first commits, then fails
+    here, so the same event is never handled twice even by two workers at once.
+    """
+    try:
+        with db.begin_nested():
+            db.execute(insert(ProcessedEvent).values(webhook_event_id=webhook_event_id, event_type=event_type))
+    except IntegrityError:
+        return False
+    return True

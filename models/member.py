@@ -1,0 +1,72 @@
+"""Members: farmers, coordinators and admins, known by their LINE user id."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.network import Center
+
+ROLES = ("member", "coordinator", "admin")
+LANGUAGES = ("th", "en")
+_MOBILE = re.compile(r"0[689]\d{8}")
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    district: Mapped[str | None] = mapped_column(String(64))
+    cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    membership_no: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    language: Mapped[str | None] = mapped_column(String(8))
+    profile_language: Mapped[str | None] = mapped_column(String(16))
+    consent_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cooperative: Mapped[Center | None] = relationship(foreign_keys=[cooperative_id])
+    center: Mapped[Center | None] = relationship(foreign_keys=[center_id])
+
+    @property
+    def registered(self) -> bool:
+        return self.consent_at is not None and bool(self.name) and bool(self.district)
+
+    @property
+    def locale(self) -> str:
+        """The member's stored language, then their LINE profile's, then Thai."""
+        if self.language in LANGUAGES:
+            return self.language
+        profile = (self.profile_language or "").split("-")[0].lower()
+        return profile if profile in LANGUAGES else "th"
+
+    def forget(self) -> None:
+        """Delete personal data on the member's request; the row stays so past orders keep their totals."""
+        self.display_name = self.name = self.phone = self.membership_no = None
+        self.district = None
+        self.cooperative_id = None
+        self.consent_at = None
+
+
+def normalize_mobile(text: str) -> str | None:
+    """A Thai mobile number as ten digits (0812345678), or None when it is not one."""
+    digits = re.sub(r"[\s\-().]", "", text)
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("66") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits if _MOBILE.fullmatch(digits) else None
+
+
+def member_by_line_id(db: Session, line_user_id: str) -> Member | None:
+    return db.scalar(select(Member).where(Member.line_user_id == line_user_id))

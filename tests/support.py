@@ -1,0 +1,120 @@
+"""Test plumbing at the process boundary: signed webhook bodies, a local LINE API on a real port, transcripts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import make_server
+
+from bot.sandbox.line_api import LineWorld, create_line_api
+
+CHANNEL_SECRET = "test-channel-secret"
+CHANNEL_TOKEN = "test-access-token"
+
+
+def sign(body: bytes, secret: str = CHANNEL_SECRET) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+@contextmanager
+def serve_line_api(world: LineWorld) -> Iterator[str]:
+    """Run the local LINE API on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, create_line_api(world), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def event(kind: str, user_id: str, **fields: Any) -> dict[str, Any]:
+    """A webhook event as LINE sends it, with a fresh webhookEventId and reply token."""
+    return {
+        "type": kind,
+        "mode": "active",
+        "timestamp": int(time.time() * 1000),
+        "source": {"type": "user", "userId": user_id},
+        "webhookEventId": uuid.uuid4().hex.upper()[:26],
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": uuid.uuid4().hex,
+        **fields,
+    }
+
+
+def text_event(user_id: str, text: str) -> dict[str, Any]:
+    message = {"id": uuid.uuid4().hex[:18], "type": "text", "text": text, "quoteToken": "q"}
+    return event("message", user_id, message=message)
+
+
+def postback_event(user_id: str, data: str) -> dict[str, Any]:
+    return event("postback", user_id, postback={"data": data})
+
+
+def post_events(client: FlaskClient, events: list[dict[str, Any]], secret: str = CHANNEL_SECRET) -> Any:
+    body = json.dumps({"destination": "Ubot", "events": events}, ensure_ascii=False).encode()
+    return client.post("/callback", data=body, headers={"x-line-signature": sign(body, secret)},
+                       content_type="application/json")
+
+
+@dataclass
+class Chat:
+    """A member's conversation through the real webhook, read back from what the local LINE API received."""
+
+    app: Flask
+    world: LineWorld
+    user_id: str = field(default_factory=lambda: "U" + uuid.uuid4().hex)
+
+    def send(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        response = post_events(self.app.test_client(), [body])
+        assert response.status_code == 200, response.data
+        token = body.get("replyToken")
+        replies = [r.json for r in self.world.sent("/v2/bot/message/reply") if r.json["replyToken"] == token]
+        assert len(replies) <= 1, "a reply token must be used once"
+        return replies[0]["messages"] if replies else []
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        return self.send(text_event(self.user_id, text))
+
+    def press(self, data: str) -> list[dict[str, Any]]:
+        return self.send(postback_event(self.user_id, data))
+
+    def follow(self) -> list[dict[str, Any]]:
+        return self.send(event("follow", self.user_id, follow={"isUnblocked": False}))
+
+    def unfollow(self) -> list[dict[str, Any]]:
+        body = event("unfollow", self.user_id)
+        del body["replyToken"]
+        return self.send(body)
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    """Everything a phone would show as text, joined, for transcript assertions."""
+    return "\n".join(m.get("text") or m.get("altText") or "" for m in messages)
+
+
+def buttons(messages: list[dict[str, Any]]) -> list[str]:
+    """The labels of the quick-reply buttons under the last message."""
+    if not messages or not messages[-1].get("quickReply"):
+        return []
+    return [item["action"]["label"] for item in messages[-1]["quickReply"]["items"]]
+
+
+def button_data(messages: list[dict[str, Any]], label: str) -> str:
+    for item in messages[-1]["quickReply"]["items"]:
+        if item["action"]["label"] == label:
+            return str(item["action"].get("data") or item["action"].get("text"))
+    raise AssertionError(f"no button {label!r} in {buttons(messages)}")
