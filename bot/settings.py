@@ -63,13 +63,15 @@ def _flag(name: str, value: str) -> bool:
 
 
 def _database_url(value: str) -> str:
+    if value.startswith("postgres://"):  # the form many hosts hand out
+        value = "postgresql://" + value[len("postgres://") :]
     try:
         url = make_url(value)
     except ArgumentError:
         raise ConfigError(f"DATABASE_URL is not a database URL: {value.split('@')[-1]!r}") from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConfigError("DATABASE_URL must be sqlite:///… or postgresql+psycopg://…")
-    if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("psycopg2", "default"):
+    if url.drivername in ("postgresql", "postgresql+psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
 
