@@ -112,6 +112,7 @@ class Dispatcher:
             _=translator(locale),
             locale=locale,
             pending=conversation.pending(db, member.id, now),
+            translators=translator,
         )
 
     def text(self, turn: Turn, text: str) -> list[Message]:
@@ -124,7 +125,11 @@ class Dispatcher:
         if answer == "cancel":
             turn.finish()
             return reply(turn._("OK, cancelled. What would you like to do?"), main_actions(turn._))
-        if parsed.name in ("unknown", pending.intent) or pending.awaiting in parsed.slots:
+        if (
+            pending.awaiting in conversation.FREE_TEXT
+            or parsed.name in ("unknown", pending.intent)
+            or pending.awaiting in parsed.slots
+        ):
             slots = {**pending.slots, **parsed.slots}
             if answer:
                 slots["answer"] = answer

@@ -14,6 +14,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from bot.broadcasts import send_due
+
 log = logging.getLogger(__name__)
 
 
@@ -32,7 +34,10 @@ def deliver_outbox(app: Flask) -> None:
         db.commit()
 
 
-JOBS: list[Job] = [Job("deliver-outbox", deliver_outbox, "interval", {"seconds": 30})]
+JOBS: list[Job] = [
+    Job("deliver-outbox", deliver_outbox, "interval", {"seconds": 30}),
+    Job("send-announcements", send_due, "interval", {"seconds": 30}),
+]
 
 
 def _configure(scheduler: BackgroundScheduler | BlockingScheduler, app: Flask) -> None:

@@ -77,6 +77,14 @@ class Turn:
     _: Callable[[str], str]
     locale: str
     pending: Conversation | None = None
+    translators: Callable[[str], Callable[[str], str]] | None = None
+
+    def use_language(self, locale: str) -> None:
+        """Store the member's language and answer the rest of this turn in it."""
+        self.member.language = locale
+        if self.translators is not None:
+            self._ = self.translators(locale)
+            self.locale = locale
 
     def expect(self, intent: str, slots: Mapping[str, Any], awaiting: str) -> None:
         """Wait for the member's next answer to fill `awaiting` (kept in the database for 30 minutes)."""

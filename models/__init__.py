@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per aggregate, and the domain rules that guard them."""
 
-from models import conversation, events, member, network, outbox
+from models import announcements, channel, conversation, events, member, network, outbox
 from models.base import Base
 
-__all__ = ["Base", "conversation", "events", "member", "network", "outbox"]
+__all__ = ["Base", "announcements", "channel", "conversation", "events", "member", "network", "outbox"]

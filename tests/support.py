@@ -118,3 +118,23 @@ def button_data(messages: list[dict[str, Any]], label: str) -> str:
         if item["action"]["label"] == label:
             return str(item["action"].get("data") or item["action"].get("text"))
     raise AssertionError(f"no button {label!r} in {buttons(messages)}")
+
+
+def registered(app: Flask, user_id: str, district: str = "ควนขนุน", role: str = "member",
+               center_code: str | None = None, language: str | None = None) -> int:
+    """Test set-up: a member who has registered and consented (rows, as registration would leave them)."""
+    from datetime import UTC, datetime
+
+    from models.member import Member
+    from models.network import center_by_code, district_cooperative
+
+    with app.extensions["sessions"]() as db, db.begin():
+        center = center_by_code(db, center_code) if center_code else None
+        member = Member(
+            line_user_id=user_id, name=f"สมาชิก {user_id[-4:]}", display_name="ทดสอบ", district=district,
+            cooperative=district_cooperative(db, district), role=role, center=center, language=language,
+            consent_at=datetime.now(UTC), active=True,
+        )
+        db.add(member)
+        db.flush()
+        return member.id

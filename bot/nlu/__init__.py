@@ -27,6 +27,8 @@ def parse(text: str) -> Intent:
 def answer(text: str) -> str | None:
     """'yes' or 'no' when the message answers a yes/no question, else None."""
     lowered = text.strip().lower()
+    if lowered in ("ยกเลิก", "cancel"):
+        return "cancel"
     if any(lowered.startswith(word) for word in _NO):
         return "no"
     if any(lowered.startswith(word) for word in _YES):

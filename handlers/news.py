@@ -1,0 +1,96 @@
+"""News from the centers, who to call, and coordinators' announcements to the members they serve."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent, Turn, fmt
+from handlers.ui import main_actions, reply
+from models.announcements import Announcement, audience, recent_for
+from models.network import Center, network_center
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BODY_LIMIT = 2000
+MORNING_HOUR = 7
+
+
+def news(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    items = recent_for(turn.db, turn.member)
+    if not items:
+        return reply(_("There are no announcements yet. We will let you know when a center posts one."),
+                     main_actions(_))
+    lines = [_("Latest announcements:")]
+    for item in items:
+        when = fmt.day(item.send_at.astimezone(BANGKOK), turn.locale)
+        lines.append(f"• {when} · {item.center.name(turn.locale)}\n{item.body}")
+    return reply("\n\n".join(lines), main_actions(_))
+
+
+def contact(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    centers: list[Center] = [c for c in (turn.member.cooperative, network_center(turn.db, "rubber"),
+                                         network_center(turn.db, "rice_fertilizer")) if c is not None]
+    if not centers:
+        return reply(_("Please register first so that I know your cooperative. Type \"register\"."),
+                     [(_("Register"), Intent("register"))])
+    lines = [_("Who to contact:")]
+    for center in dict.fromkeys(centers):
+        phone = center.phone or _("no phone number on file yet")
+        lines.append(_("• {name}\n  Phone: {phone}").format(name=center.name(turn.locale), phone=phone))
+    return reply("\n".join(lines), main_actions(_))
+
+
+def broadcast(turn: Turn, intent: Intent) -> list[Message]:
+    """Coordinator: type the text, see who gets it, then send now or tomorrow morning."""
+    _ = turn._
+    center = turn.member.center
+    if center is None:
+        return reply(_("Your account is not linked to a center yet. Ask an admin to set it."))
+    draft_id = intent.slots.get("draft")
+    if draft_id is not None:
+        return _decide(turn, intent, center, str(draft_id))
+    body = intent.text.strip() if turn.pending is not None and turn.pending.intent == "broadcast" else ""
+    if not body:
+        turn.expect("broadcast", {}, awaiting="body")
+        return reply(_("Type the announcement for the members of {center}. Type \"cancel\" to stop.")
+                     .format(center=center.name(turn.locale)))
+    if len(body) > BODY_LIMIT:
+        turn.expect("broadcast", {}, awaiting="body")
+        return reply(_("That is too long ({n} characters). Please keep it under {limit} characters and type it again.")
+                     .format(n=fmt.number(len(body)), limit=fmt.number(BODY_LIMIT)))
+    turn.finish()
+    draft = Announcement(center_id=center.id, author_id=turn.member.id, body=body, send_at=turn.now, status="draft")
+    turn.db.add(draft)
+    turn.db.flush()
+    count = len(audience(turn.db, center, turn.member.id))
+    question = _("Send this to {n} members of {center}?\n\n{body}").format(
+        n=fmt.number(count), center=center.name(turn.locale), body=body)
+    return reply(question, [
+        (_("Send now"), Intent("broadcast", {"draft": draft.id, "when": "now"})),
+        (_("Tomorrow 07:00"), Intent("broadcast", {"draft": draft.id, "when": "morning"})),
+        (_("Don't send"), Intent("broadcast", {"draft": draft.id, "when": "never"})),
+    ])
+
+
+def _decide(turn: Turn, intent: Intent, center: Center, draft_id: str) -> list[Message]:
+    _ = turn._
+    draft = turn.db.get(Announcement, int(draft_id)) if draft_id.isdigit() else None
+    if draft is None or draft.center_id != center.id:
+        return reply(_("I could not find that announcement. Type \"announce\" to write a new one."))
+    if draft.status != "draft":
+        return reply(_("This announcement was already handled."))
+    when = intent.slots.get("when")
+    if when == "never":
+        draft.status = "cancelled"
+        return reply(_("OK, the announcement was not sent."), main_actions(_))
+    if when == "morning":
+        local = turn.now.astimezone(BANGKOK) + timedelta(days=1)
+        draft.send_at = local.replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0)
+        draft.status = "scheduled"
+        return reply(_("Scheduled for {when}.").format(when=fmt.moment(draft.send_at.astimezone(BANGKOK), turn.locale)))
+    draft.send_at, draft.status = turn.now, "scheduled"
+    return reply(_("Sending now to the members of {center}.").format(center=center.name(turn.locale)))
