@@ -1,36 +1,39 @@
 """Thai understanding: `parse(text) -> Intent` with the contract's intent and slot names (DESIGN.md).
 
-A first cut that knows greeting, help and register; the Thai-understanding issue fills in the rest.
+normalise (Thai digits, sara am, repeated letters) -> tokens (newmm over pythainlp's dictionary merged with
+the domain words of lexicon.json; number words; typos) -> an intent by ordered cue rules -> its slots.
+The lexicon is loaded once, at import.
 """
 
 from __future__ import annotations
 
+from bot.nlu import grammar
+from bot.nlu.lexicon import load
+from bot.nlu.tokens import tokenize
 from handlers import Intent
 
-_KEYWORDS = (
-    ("greeting", ("สวัสดี", "หวัดดี", "hello", "hi")),
-    ("help", ("วิธีใช้", "ช่วยเหลือ", "ทำอะไรได้บ้าง", "help")),
-    ("register", ("สมัคร", "ลงทะเบียน", "ข้อมูลของฉัน", "register")),
-)
-_YES = ("ใช่", "ตกลง", "ยืนยัน", "ok", "yes", "โอเค")
-_NO = ("ไม่", "no")
+LEXICON = load()
 
 
 def parse(text: str) -> Intent:
-    lowered = text.strip().lower()
-    for name, words in _KEYWORDS:
-        if any(word in lowered for word in words):
-            return Intent(name, {}, text)
-    return Intent("unknown", {}, text)
+    tokens = tokenize(text, LEXICON)
+    reading = grammar.read(tokens)
+    name = grammar.intent_of(reading)
+    slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
+    return Intent(name, slots, text)
 
 
 def answer(text: str) -> str | None:
-    """'yes' or 'no' when the message answers a yes/no question, else None."""
-    lowered = text.strip().lower()
-    if lowered in ("ยกเลิก", "cancel"):
-        return "cancel"
-    if any(lowered.startswith(word) for word in _NO):
-        return "no"
-    if any(lowered.startswith(word) for word in _YES):
-        return "yes"
+    """'yes', 'no' or 'cancel' when the whole message is such a reply (ใช่ครับ, ไม่เอา, ยกเลิก), else None."""
+    answers = LEXICON.answers
+    words = [t.text for t in tokenize(text, LEXICON) if t.kind != "mark"]
+    for candidate in (words, [w for w in words if w in answers or w not in LEXICON.fillers]):
+        if not candidate:
+            return None
+        joined = "".join(candidate)
+        if joined in answers:
+            return answers[joined]
+        kinds = {answers.get(word) for word in candidate}
+        if len(kinds) == 1 and None not in kinds:
+            return kinds.pop()
     return None

@@ -1,0 +1,196 @@
+"""From tokens to an intent and its slots: cues decide the intent in a fixed order, then numbers find their slot.
+
+The rules are ordered from the most specific cue to the least (a coordinator's ปิดรอบ before a member's
+สั่ง, an alert before a price), and every rule needs a domain word, so chit-chat falls through to unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.nlu.tokens import Token
+
+SLOT_NAMES = ("product", "brand", "animal", "rubber_type", "direction")
+
+
+@dataclass
+class Reading:
+    """What a message contains: its cues, the slot words it names, and its numbers with what follows them."""
+
+    tokens: list[Token]
+    cues: set[str] = field(default_factory=set)
+    words: dict[str, str] = field(default_factory=dict)
+    formula: str | None = None
+    numbers: list[tuple[float | int, str | None]] = field(default_factory=list)
+    """(value, what it measures: a unit, 'percent', 'days', 'baht', or None)"""
+    others: int = 0
+    """content words that are neither cues nor slot words"""
+
+    def cue(self, *names: str) -> bool:
+        return any(name in self.cues for name in names)
+
+    @property
+    def rubber(self) -> bool:
+        return "rubber_type" in self.words or "#rubber" in self.cues
+
+    @property
+    def goods(self) -> bool:
+        return "product" in self.words or "brand" in self.words
+
+
+_MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#baht": "baht"}
+_PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30}
+
+
+def read(tokens: list[Token]) -> Reading:
+    reading = Reading(tokens)
+    content = [t for t in tokens if t.kind not in ("mark", "filler")]
+    for i, token in enumerate(content):
+        if token.kind == "formula":
+            reading.formula = reading.formula or token.text
+        elif token.kind == "num":
+            reading.numbers.append((token.value or 0, _measure(content, i)))
+        elif token.tags:
+            for tag in token.tags:
+                if tag.startswith("#"):
+                    reading.cues.add(tag)
+                else:
+                    name, _, value = tag.partition(":")
+                    reading.words.setdefault(name, value)
+        else:
+            reading.others += 1
+    return reading
+
+
+def _measure(content: list[Token], i: int) -> str | None:
+    after = content[i + 1] if i + 1 < len(content) else None
+    if after is not None and after.kind == "word":
+        unit = after.slot("unit")
+        if unit:
+            return unit
+        for cue, measure in _MEASURES.items():
+            if after.has(cue):
+                return measure
+    before = content[i - 1] if i > 0 else None
+    if before is not None and before.has("#percent"):
+        return "percent"
+    if before is not None and before.has("#price"):
+        return "baht"
+    return None
+
+
+Rule = Callable[[Reading], bool]
+
+# (intent, when) in order; the first that holds wins
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
+    ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert"))),
+    ("round.summary", lambda r: r.cue("#summary")),
+    ("price.post", lambda r: r.cue("#post") and bool(r.numbers)),
+    ("alert.cancel", lambda r: r.cue("#alert") and r.cue("#cancel", "#close")),
+    ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see")),
+    ("alert.create", lambda r: r.cue("#alert") or (r.cue("#daily") and (r.rubber or r.cue("#price", "#send")))),
+    ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price")),
+    ("savings", lambda r: r.cue("#savings")),
+    ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
+        r.cue("#percent") and bool(r.numbers) and not r.goods)),
+    ("sell.pledge", lambda r: r.cue("#sell") and r.rubber),
+    ("price.history", lambda r: r.cue("#history") and (r.rubber or r.cue("#price"))),
+    ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
+    ("price.today", lambda r: (r.cue("#price") and not r.goods) or (r.rubber and not r.goods and not r.cue("#sell"))),
+    ("contact", lambda r: r.cue("#contact")),
+    ("register", lambda r: r.cue("#register")),
+    ("help", lambda r: r.cue("#help")),
+    ("news", lambda r: r.cue("#news")),
+    ("order.cancel", lambda r: r.cue("#cancel")),
+    ("order.change", lambda r: r.cue("#change") and (r.goods or bool(r.numbers) or r.cue("#orders", "#mine"))),
+    ("order.list", lambda r: r.cue("#orders", "#mine") and not r.goods and not r.cue("#round")),
+    ("rounds.list", lambda r: r.cue("#round")),
+    ("order.join", lambda r: r.goods or r.cue("#order")),
+    ("greeting", lambda r: r.cue("#greeting")),
+)
+
+
+def intent_of(reading: Reading) -> str:
+    for name, rule in RULES:
+        if rule(reading):
+            return name
+    return "unknown"
+
+
+def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, Any]:
+    if intent == "unknown" and not _only_slots(reading):
+        return {}
+    slots: dict[str, Any] = {name: reading.words[name] for name in SLOT_NAMES if name in reading.words}
+    if reading.formula:
+        slots["formula"] = reading.formula
+        slots.setdefault("product", "fertilizer")
+    if intent == "alert.create" and reading.cue("#daily") and not reading.numbers:
+        slots["daily"] = True
+    FILLERS.get(intent, _quantity)(reading, slots)
+    if intent.startswith("order.") or intent == "unknown":
+        _goods(slots)
+    return {name: value for name, value in slots.items() if name in keep}
+
+
+def _only_slots(reading: Reading) -> bool:
+    """A bare answer to a pending question: numbers and slot words only (5, ห้ากระสอบ, ซีพี)."""
+    return reading.others == 0 and not (reading.cues - {"#about"} - {"#rubber"})
+
+
+def _goods(slots: dict[str, Any]) -> None:
+    if slots.get("animal") == "pig" and slots.get("unit") == "head" and "product" not in slots:
+        slots["product"] = "piglet"
+    if "product" not in slots and ("brand" in slots or "animal" in slots) and slots.get("unit") != "head":
+        slots["product"] = "feed"
+    if slots.get("unit") == "bag" and slots.get("product") in ("feed", "fertilizer"):
+        slots["unit"] = "sack"
+
+
+def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
+    for value, measure in reading.numbers:
+        if measure in ("sack", "kg", "container", "head", "bag") or measure is None:
+            slots["quantity"] = value
+            if measure:
+                slots["unit"] = measure
+            return
+
+
+def _calc(reading: Reading, slots: dict[str, Any]) -> None:
+    for value, measure in reading.numbers:
+        if measure == "percent":
+            slots.setdefault("drc", value)
+        elif measure == "baht":
+            slots.setdefault("price", value)
+        elif "weight_kg" not in slots:
+            slots["weight_kg"] = value
+        elif "drc" not in slots:
+            slots["drc"] = value
+        else:
+            slots.setdefault("price", value)
+
+
+def _days(reading: Reading, slots: dict[str, Any]) -> None:
+    for value, measure in reading.numbers:
+        if measure in _PERIOD_DAYS or measure is None:
+            slots["days"] = value * _PERIOD_DAYS.get(measure or "days", 1)
+            return
+
+
+def _first(name: str) -> Callable[[Reading, dict[str, Any]], None]:
+    def fill(reading: Reading, slots: dict[str, Any]) -> None:
+        for value, measure in reading.numbers:
+            if measure in (None, "baht"):
+                slots[name] = value
+                return
+    return fill
+
+
+FILLERS: dict[str, Callable[[Reading, dict[str, Any]], None]] = {
+    "latex.calc": _calc,
+    "price.history": _days,
+    "price.post": _first("price"),
+    "alert.create": _first("threshold"),
+}

@@ -1,0 +1,102 @@
+"""The domain word table (lexicon.json), loaded once, and the tokenizer dictionary built from it.
+
+pythainlp's own dictionary (about 62,000 words) is merged with the domain words so that newmm keeps brand
+names whole and knows everyday words. Building pythainlp's node-per-letter Trie from that many words takes
+one to three seconds, too slow for start-up, so the dictionary is a set of words indexed by their first two
+letters (`WordSet`), which newmm uses through the same `prefixes` call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pythainlp.corpus import thai_words
+from pythainlp.util import Trie
+
+PATH = Path(__file__).with_name("lexicon.json")
+
+
+class WordSet(Trie):
+    """A read-only newmm dictionary: a word set with word lengths indexed by the first two letters."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = frozenset(w for w in (word.strip() for word in words) if w)
+        lengths: dict[str, set[int]] = {}
+        for word in self._words:
+            if len(word) > 1:
+                lengths.setdefault(word[:2], set()).add(len(word))
+        self._lengths = {key: tuple(sorted(value)) for key, value in lengths.items()}
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        found = [text[start]] if text[start] in self._words else []
+        words = self._words
+        end = len(text)
+        for length in self._lengths.get(text[start : start + 2], ()):
+            if start + length > end:
+                break
+            candidate = text[start : start + length]
+            if candidate in words:
+                found.append(candidate)
+        return found
+
+    def add(self, word: str) -> None:
+        raise TypeError("WordSet is read-only: add words to lexicon.json")
+
+    def remove(self, word: str) -> None:
+        raise TypeError("WordSet is read-only")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._words
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    tags: dict[str, tuple[str, ...]]
+    """surface word -> its tags: 'slot:value' or '#cue'"""
+    typos: dict[str, str]
+    fillers: frozenset[str]
+    answers: dict[str, str]
+    """a whole short reply -> 'yes', 'no' or 'cancel'"""
+    slots: dict[str, frozenset[str]]
+    """intent -> the slots it keeps"""
+    dictionary: WordSet
+
+
+def _compound(word: str, domain: frozenset[str]) -> bool:
+    """True for a general word made of two domain words (สั่งอาหาร): it would swallow the product."""
+    return any(word[:i] in domain and word[i:] in domain for i in range(1, len(word)))
+
+
+def load(path: Path = PATH) -> Lexicon:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    tags: dict[str, list[str]] = {}
+    for tag, words in data["tags"].items():
+        for word in words:
+            tags.setdefault(word.lower(), []).append(tag)
+    answers = {word.lower(): kind for kind, words in data["answers"].items() for word in words}
+    fillers = frozenset(word.lower() for word in data["particles"])
+    typos = {wrong: right for wrong, right in data["typos"].items()}
+    domain = frozenset(tags) | fillers | frozenset(answers)
+    general = (word for word in thai_words() if word not in domain and not _compound(word, domain))
+    dictionary = WordSet([*general, *domain, *typos, *_NUMBER_WORDS])
+    return Lexicon(
+        tags={word: tuple(values) for word, values in tags.items()},
+        typos=typos,
+        fillers=fillers,
+        answers=answers,
+        slots={intent: frozenset(names) for intent, names in data["slots"].items()},
+        dictionary=dictionary,
+    )
+
+
+_NUMBER_WORDS = ("ศูนย์", "หนึ่ง", "นึง", "เอ็ด", "สอง", "ยี่", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ",
+                 "ร้อย", "พัน", "หมื่น", "แสน", "ล้าน")
