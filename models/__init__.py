@@ -1,6 +1,7 @@
 """SQLAlchemy tables, one module per aggregate, and the domain rules that guard them."""
 
 from models import (
+    alerts,
     announcements,
     channel,
     closing,
@@ -10,6 +11,7 @@ from models import (
     network,
     orders,
     outbox,
+    prices,
     products,
     rounds,
     savings,
@@ -18,3 +20,4 @@ from models.base import Base
 
 __all__ = ["Base", "announcements", "channel", "conversation", "events", "member", "network", "outbox"]
 __all__ += ["closing", "orders", "products", "rounds", "savings"]
+__all__ += ["alerts", "prices"]

@@ -1,0 +1,235 @@
+"""Rubber price quotes: a center's posted buying price, RAOT's opening price, the Ministry of Commerce's.
+
+What a member acts on is their own cooperative's buying price, so every lookup ranks the sources for that
+member: their district cooperative, then the rubber federation, then RAOT, then the Ministry of Commerce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    UniqueConstraint,
+    and_,
+    case,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.network import Center, network_center
+
+RUBBER_TYPES = ("latex", "uss", "rss3", "cuplump")
+SOURCES = ("center", "raot", "moc")
+LOWEST, HIGHEST = Decimal(20), Decimal(150)
+BIG_MOVE = Decimal("0.15")
+CENT = Decimal("0.01")
+BANGKOK = ZoneInfo("Asia/Bangkok")
+_NOT_MINE = 9
+
+
+class PriceError(ValueError):
+    """A price that must not be stored; `reason` is not_a_number, not_positive, too_precise or implausible."""
+
+    def __init__(self, reason: str, value: Decimal) -> None:
+        super().__init__(f"{reason}: {value}")
+        self.reason = reason
+        self.value = value
+
+
+class PriceQuote(Base):
+    __tablename__ = "price_quotes"
+    __table_args__ = (
+        UniqueConstraint("day", "rubber_type", "source", "center_id"),
+        # NULLs are distinct in a unique constraint, so market prices (no center) need their own index.
+        Index(
+            "uq_price_quotes_market_day", "day", "rubber_type", "source", unique=True,
+            sqlite_where=text("center_id IS NULL"), postgresql_where=text("center_id IS NULL"),
+        ),
+        Index("ix_price_quotes_type_day", "rubber_type", "day"),
+        CheckConstraint("rubber_type IN ('latex', 'uss', 'rss3', 'cuplump')", name="rubber_type"),
+        CheckConstraint("source IN ('center', 'raot', 'moc')", name="source"),
+        CheckConstraint("baht_per_kg > 0", name="positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date]
+    rubber_type: Mapped[str] = mapped_column(String(16))
+    baht_per_kg: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    source: Mapped[str] = mapped_column(String(16))
+    center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    center: Mapped[Center | None] = relationship()
+
+
+def local_day(now: datetime) -> date:
+    """The calendar day in Thailand, where prices are posted each morning."""
+    return now.astimezone(BANGKOK).date()
+
+
+def checked(value: Decimal | float | int | str) -> Decimal:
+    """A price in baht per kg with at most two decimals and within 20–150; raises PriceError otherwise."""
+    try:
+        price = Decimal(str(value))
+    except InvalidOperation:
+        raise PriceError("not_a_number", Decimal(0)) from None
+    if not price.is_finite() or price <= 0:
+        raise PriceError("not_positive", price if price.is_finite() else Decimal(0))
+    if price != price.quantize(CENT):
+        raise PriceError("too_precise", price)
+    if not LOWEST <= price <= HIGHEST:
+        raise PriceError("implausible", price)
+    return price.quantize(CENT)
+
+
+def big_move(old: Decimal, new: Decimal) -> bool:
+    """A move of more than 15 % is more often a typo than a market."""
+    return abs(new - old) > old * BIG_MOVE
+
+
+def federation(db: Session) -> Center | None:
+    """The rubber federation, whose price members fall back on when their cooperative posted none."""
+    return network_center(db, "rubber")
+
+
+@dataclass(frozen=True)
+class Preference:
+    """Whose prices a member acts on, best first: their cooperative, the federation, RAOT, the Ministry."""
+
+    cooperative_id: int | None
+    federation_id: int | None
+
+    def rank(self) -> ColumnElement[int]:
+        own = PriceQuote.source == "center"
+        return case(
+            (and_(own, PriceQuote.center_id == self.cooperative_id), 0),
+            (and_(own, PriceQuote.center_id == self.federation_id), 1),
+            (PriceQuote.source == "raot", 2),
+            (PriceQuote.source == "moc", 3),
+            else_=_NOT_MINE,
+        )
+
+
+def preference(db: Session, cooperative_id: int | None) -> Preference:
+    fed = federation(db)
+    return Preference(cooperative_id, fed.id if fed else None)
+
+
+def latest(db: Session, rubber_type: str, prefer: Preference, on_or_before: date) -> PriceQuote | None:
+    """The newest day's price of a type, from the best source that posted that day."""
+    rank = prefer.rank()
+    return db.scalar(
+        select(PriceQuote)
+        .where(PriceQuote.rubber_type == rubber_type, PriceQuote.day <= on_or_before, rank < _NOT_MINE)
+        .order_by(PriceQuote.day.desc(), rank)
+        .limit(1)
+    )
+
+
+def previous(db: Session, quote: PriceQuote) -> PriceQuote | None:
+    """The same source's price on its previous trading day, so that a change compares like with like."""
+    return db.scalar(
+        select(PriceQuote)
+        .where(
+            PriceQuote.rubber_type == quote.rubber_type,
+            PriceQuote.source == quote.source,
+            PriceQuote.center_id.is_(None) if quote.center_id is None else PriceQuote.center_id == quote.center_id,
+            PriceQuote.day < quote.day,
+        )
+        .order_by(PriceQuote.day.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Series:
+    source: str
+    center: Center | None
+    points: list[tuple[date, Decimal]]
+
+
+def history(db: Session, rubber_type: str, prefer: Preference, start: date, end: date) -> Series | None:
+    """One source's daily prices over [start, end]: the source of the latest price, or the next best with data.
+
+    Sources are not mixed in one line: a cooperative's price sits a baht or two above RAOT's, and a line
+    that hops between them would show moves that never happened.
+    """
+    rank = prefer.rank()
+    rows = db.execute(
+        select(PriceQuote, rank.label("rank"))
+        .where(PriceQuote.rubber_type == rubber_type, PriceQuote.day.between(start, end), rank < _NOT_MINE)
+        .order_by(PriceQuote.day)
+    ).all()
+    by_source: dict[tuple[str, int | None], list[PriceQuote]] = {}
+    ranks: dict[tuple[str, int | None], int] = {}
+    for quote, quote_rank in rows:
+        key = (quote.source, quote.center_id)
+        by_source.setdefault(key, []).append(quote)
+        ranks[key] = quote_rank
+    if not by_source:
+        return None
+    newest = latest(db, rubber_type, prefer, end)
+    order = sorted(by_source, key=lambda k: ranks[k])
+    if newest is not None and (newest.source, newest.center_id) in by_source:
+        order.insert(0, (newest.source, newest.center_id))
+    key = next((k for k in order if len(by_source[k]) >= 2), order[0])
+    quotes = by_source[key]
+    return Series(key[0], quotes[0].center, [(q.day, q.baht_per_kg) for q in quotes])
+
+
+def has_later(db: Session, quote: PriceQuote) -> bool:
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(PriceQuote)
+            .where(PriceQuote.rubber_type == quote.rubber_type, PriceQuote.day > quote.day)
+        )
+        or 0
+    ) > 0
+
+
+def upsert(
+    db: Session,
+    day: date,
+    rubber_type: str,
+    price: Decimal,
+    source: str,
+    center_id: int | None = None,
+    posted_by_id: int | None = None,
+) -> PriceQuote:
+    """Store the day's price for one source in one statement, so two posts at once leave one row."""
+    if rubber_type not in RUBBER_TYPES or source not in SOURCES:
+        raise ValueError(f"unknown rubber type or source: {rubber_type}, {source}")
+    values = {
+        "day": day, "rubber_type": rubber_type, "baht_per_kg": price, "source": source,
+        "center_id": center_id, "posted_by_id": posted_by_id, "created_at": utcnow(),
+    }
+    dialect = db.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(PriceQuote).values(**values)
+    keys = ["day", "rubber_type", "source"] + ([] if center_id is None else ["center_id"])
+    where = PriceQuote.center_id.is_(None) if center_id is None else None
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        index_where=where,
+        set_={"baht_per_kg": price, "posted_by_id": posted_by_id, "created_at": values["created_at"]},
+    ).returning(PriceQuote.id)
+    quote_id = db.execute(statement).scalar_one()
+    quote = db.get(PriceQuote, quote_id, populate_existing=True)
+    assert quote is not None
+    return quote
