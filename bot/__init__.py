@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify
 
-from bot import db, webhook
+from bot import admin, db, webhook
 from bot.channel import Channel
 from bot.dispatch import Dispatcher
 from bot.line import Line
@@ -26,8 +26,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     channel = Channel(settings, db.sessions(app))
     line = Line(settings.line_api_base_url, settings.line_data_api_base_url, channel.token)
-    app.extensions.update(channel=channel, line=line, dispatcher=Dispatcher(db.sessions(app), line))
+    dispatcher = Dispatcher(db.sessions(app), line, public_base_url=settings.public_base_url)
+    app.extensions.update(channel=channel, line=line, dispatcher=dispatcher)
     webhook.init_app(app)
+    admin.init_app(app)
     app.add_url_rule("/healthz", "healthz", _healthz)
     if settings.sandbox:
         from bot import sandbox

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from bot import create_app
+from bot.richmenu import richmenu_cli
 from bot.settings import ConfigError
 
 
@@ -137,6 +138,27 @@ def centers() -> None:
     with current_app.extensions["sessions"]() as db:
         for center in db.scalars(select(Center).order_by(Center.id)):
             click.echo(f"{center.code:14} {center.level:11} {center.name_th}")
+
+
+admin_group = AppGroup("admin", help="The admin web page.")
+cli.add_command(admin_group)
+
+
+@admin_group.command("link")
+@click.argument("line_user_id")
+def admin_link(line_user_id: str) -> None:
+    """Print a sign-in link to the admin page for an admin (valid 15 minutes)."""
+    from bot.admin import login_link
+    from models.member import member_by_line_id
+
+    with current_app.extensions["sessions"]() as db:
+        member = member_by_line_id(db, line_user_id)
+        if member is None or member.role != "admin":
+            fail(f"{line_user_id} is not an admin (make one with 'coopbot members role {line_user_id} admin')")
+            return
+        click.echo(login_link(current_app._get_current_object(), member))  # type: ignore[attr-defined]
+
+cli.add_command(richmenu_cli)
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ from linebot.v3.messaging import (
     PushMessageRequest,
     ReplyMessageRequest,
     RichMenuRequest,
+    SetWebhookEndpointRequest,
+    TestWebhookEndpointRequest,
 )
 from sqlalchemy.orm import Session
 from urllib3.exceptions import HTTPError as Urllib3Error
@@ -176,6 +178,16 @@ class Line:
                 if left is not None:
                     left -= len(delivery.recipients)
         return sent
+
+    def set_webhook(self, url: str) -> None:
+        request = SetWebhookEndpointRequest(endpoint=url)
+        self._call(lambda api: api.set_webhook_endpoint(request, _request_timeout=TIMEOUT))
+
+    def test_webhook(self, url: str) -> bool:
+        """Ask LINE to call the webhook once; True when it answered 200."""
+        request = TestWebhookEndpointRequest(endpoint=url)
+        response = self._call(lambda api: api.test_webhook_endpoint(request, _request_timeout=TIMEOUT))
+        return bool(response.success)
 
     def deploy_rich_menu(self, menu: RichMenuRequest, image_png: bytes) -> str:
         """Create a rich menu, upload its image and make it the default; returns its id."""

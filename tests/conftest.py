@@ -89,7 +89,10 @@ def app(config: dict[str, str], line_world: LineWorld) -> Iterator[Flask]:
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
-    with app.extensions["sessions"]() as session:
+    """The test's own view of the database: every statement sees what the app has committed (autocommit),
+    and holds no lock that would make the app wait."""
+    engine = app.extensions["engine"].execution_options(isolation_level="AUTOCOMMIT")
+    with Session(engine, expire_on_commit=False) as session:
         yield session
 
 

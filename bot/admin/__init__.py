@@ -1,0 +1,189 @@
+"""The admin web page: the LINE channel (secret, access token, webhook URL), the centers and who runs them.
+
+Admins sign in with a one-time link (`coopbot admin link LINE_USER_ID`, valid 15 minutes), so the page
+keeps no passwords. Every form carries a CSRF token; secrets are stored encrypted and never shown back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from bot.channel import SECRET, TOKEN
+from bot.i18n import translator
+from bot.line import LineError
+from models.member import ROLES, Member, member_by_line_id, normalize_mobile
+from models.network import Center
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+LINK_SECONDS = 15 * 60
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="admin-login")
+
+
+def login_link(app: Flask, member: Member) -> str:
+    with app.app_context():
+        token = _signer().dumps({"member": member.id})
+    return f"{app.config['SETTINGS'].public_base_url}/admin/login/{token}"
+
+
+def _db() -> Session:
+    if "db" not in g:
+        g.db = current_app.extensions["sessions"]()
+    return g.db
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        member = _db().get(Member, session.get("member_id") or 0)
+        if member is None or member.role != "admin":
+            session.clear()
+            return render_template("admin/signed_out.html"), 401
+        g.admin = member
+        g._ = translator(member.locale)
+        if request.method == "POST" and request.form.get("csrf") != session.get("csrf"):
+            abort(400)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/login/<token>")
+def login(token: str) -> Any:
+    try:
+        data = _signer().loads(token, max_age=LINK_SECONDS)
+    except SignatureExpired:
+        return render_template("admin/signed_out.html", expired=True), 401
+    except BadSignature:
+        abort(404)
+    member = _db().get(Member, data.get("member", 0))
+    if member is None or member.role != "admin":
+        abort(403)
+    session.clear()
+    session.update(member_id=member.id, csrf=secrets.token_urlsafe(24))
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/logout")
+@admin_required
+def logout() -> Response:
+    session.clear()
+    return redirect(url_for("admin.index"))
+
+
+@bp.get("/")
+@admin_required
+def index() -> str:
+    channel = current_app.extensions["channel"]
+    settings = current_app.config["SETTINGS"]
+    status = {
+        "secret": "environment" if settings.line_channel_secret else ("stored" if channel.stored(SECRET) else ""),
+        "token": "environment" if settings.line_channel_access_token else ("stored" if channel.stored(TOKEN) else ""),
+    }
+    centers = _db().scalars(select(Center).order_by(Center.level, Center.id)).all()
+    staff = _db().scalars(select(Member).where(Member.role != "member").order_by(Member.role, Member.id)).all()
+    return render_template(
+        "admin/index.html", status=status, webhook_url=f"{settings.public_base_url}/callback", centers=centers,
+        staff=staff, roles=ROLES,
+    )
+
+
+@bp.post("/channel")
+@admin_required
+def save_channel() -> Response:
+    _ = g._
+    channel = current_app.extensions["channel"]
+    db = _db()
+    saved = []
+    for field, name in (("secret", SECRET), ("token", TOKEN)):
+        value = request.form.get(field, "").strip()
+        if value:
+            channel.store(db, name, value)
+            saved.append(field)
+    db.commit()
+    flash(_("Saved: {fields}").format(fields=", ".join(saved)) if saved else _("Nothing new to save."))
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/webhook")
+@admin_required
+def set_webhook() -> Response:
+    _ = g._
+    url = f"{current_app.config['SETTINGS'].public_base_url}/callback"
+    line = current_app.extensions["line"]
+    try:
+        line.set_webhook(url)
+        result = line.test_webhook(url)
+    except LineError as exc:
+        flash(_("LINE refused: {error}").format(error=exc))
+    else:
+        flash((_("Webhook set to {url}; LINE's test succeeded.") if result else
+               _("Webhook set to {url}, but LINE's test failed.")).format(url=url))
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/centers/<int:center_id>")
+@admin_required
+def save_center(center_id: int) -> Response:
+    _ = g._
+    db = _db()
+    center = db.get(Center, center_id) or abort(404)
+    phone = request.form.get("phone", "").strip()
+    if phone and not normalize_mobile(phone) and not phone.replace("-", "").replace(" ", "").isdigit():
+        flash(_("The phone number of {center} is not valid: {phone}").format(center=center.name_th, phone=phone))
+        return redirect(url_for("admin.index"))
+    center.phone = phone or None
+    center.address = request.form.get("address", "").strip() or None
+    db.commit()
+    flash(_("Saved {center}.").format(center=center.name_th))
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/roles")
+@admin_required
+def save_role() -> Response:
+    _ = g._
+    db = _db()
+    member = member_by_line_id(db, request.form.get("line_user_id", "").strip())
+    role = request.form.get("role", "")
+    center = db.scalar(select(Center).where(Center.code == request.form.get("center", "")))
+    if member is None:
+        flash(_("No member has this LINE user id (they must add the bot as a friend first)."))
+    elif role not in ROLES:
+        flash(_("Unknown role."))
+    elif role == "coordinator" and center is None:
+        flash(_("A coordinator needs a center."))
+    elif member.id == g.admin.id and role != "admin":
+        flash(_("You cannot remove your own admin role."))
+    else:
+        member.role, member.center_id = role, center.id if center and role == "coordinator" else None
+        db.commit()
+        who = member.name or member.display_name or member.line_user_id
+        flash(_("{who} is now {role}.").format(who=who, role=role))
+    return redirect(url_for("admin.index"))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+
+    @app.context_processor
+    def gettext_for_templates() -> dict[str, Any]:
+        return {"_": g.get("_") or translator("th")}
+
+    @app.teardown_appcontext
+    def close_db(_exc: BaseException | None) -> None:
+        db = g.pop("db", None)
+        if db is not None:
+            db.close()
