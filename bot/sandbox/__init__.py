@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
+from bot.sandbox import chat
 from bot.sandbox.line_api import LineWorld, blueprint
+from bot.sandbox.phone import Phone
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     world = LineWorld(token=str(settings.line_channel_access_token))
     app.extensions["line_world"] = world
+    app.extensions["sandbox_phone"] = Phone()
     app.register_blueprint(blueprint(world), url_prefix="/sandbox/line")
+    app.register_blueprint(chat.bp, url_prefix="/sandbox")
+    if "/sandbox/line" not in settings.line_api_base_url:
+        # The page reads what the bot sent from app.extensions["line_world"]; tests swap in their own world.
+        log.warning("sandbox: the bot talks to %s, not to the sandbox's LINE API", settings.line_api_base_url)

@@ -1,18 +1,28 @@
 """A local server that speaks the parts of LINE's Messaging API the bot uses, and records every request.
 
 The sandbox mounts it inside the app at /sandbox/line; tests run it on its own loopback port. It answers
-as LINE does: 409 for a repeated X-Line-Retry-Key, 401 without the channel token, and LINE's error
-body where a request breaks LINE's rules.
+as LINE does: 401 without the channel token, 409 for a repeated X-Line-Retry-Key, 400 "Invalid reply
+token" for a reply token used twice, and 400 with LINE's error body (see bot.sandbox.rules) where a
+request breaks LINE's rules.
 """
 
 from __future__ import annotations
 
+import io
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
+from PIL import Image, UnidentifiedImageError
+
+from bot.sandbox import rules
+
+IMAGE_TYPES = ("image/jpeg", "image/png")
+IMAGE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -22,6 +32,13 @@ class Recorded:
     headers: dict[str, str]
     json: Any
     body: bytes
+    status: int = 0
+    response: Any = None
+    at: float = field(default_factory=time.time)
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 200
 
 
 @dataclass
@@ -31,6 +48,7 @@ class LineWorld:
     token: str
     requests: list[Recorded] = field(default_factory=list)
     retry_keys: set[str] = field(default_factory=set)
+    reply_tokens: set[str] = field(default_factory=set)
     profiles: dict[str, dict[str, str]] = field(default_factory=dict)
     quota: int | None = None
     usage: int = 0
@@ -40,13 +58,24 @@ class LineWorld:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sent(self, path_suffix: str) -> list[Recorded]:
+        """Every request to a path ending so, in order, whatever LINE answered (see Recorded.status)."""
         with self.lock:
             return [r for r in self.requests if r.path.endswith(path_suffix)]
+
+    def rejected(self) -> list[Recorded]:
+        """Requests LINE refused: a test that expects none can show LINE's reasons."""
+        with self.lock:
+            return [r for r in self.requests if r.status and not r.accepted]
+
+    def since(self, index: int) -> list[Recorded]:
+        with self.lock:
+            return self.requests[index:]
 
     def clear(self) -> None:
         with self.lock:
             self.requests.clear()
             self.retry_keys.clear()
+            self.reply_tokens.clear()
             self.faults.clear()
             self.usage = 0
             self.quota = None
@@ -61,6 +90,33 @@ def error(status: int, message: str, details: list[dict[str, str]] | None = None
     return response
 
 
+def _invalid(details: list[dict[str, str]]) -> Response:
+    response = jsonify(rules.error_body(details))
+    response.status_code = 400
+    return response
+
+
+def _body() -> dict[str, Any] | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def _checked(check: Callable[[dict[str, Any]], list[dict[str, str]]]) -> tuple[dict[str, Any], Response | None]:
+    body = _body()
+    if body is None:
+        return {}, error(400, "The request body could not be parsed as a JSON object")
+    details = check(body)
+    return body, (_invalid(details) if details else None)
+
+
+def _valid_retry_key(key: str) -> bool:
+    try:
+        uuid.UUID(key)
+    except ValueError:
+        return False
+    return True
+
+
 def blueprint(world: LineWorld) -> Blueprint:
     bp = Blueprint("line_api", __name__)
 
@@ -73,6 +129,7 @@ def blueprint(world: LineWorld) -> Blueprint:
             json=request.get_json(silent=True),
             body=request.get_data(),
         )
+        g.line_recorded = recorded
         with world.lock:
             world.requests.append(recorded)
             fault = world.faults.pop(0) if world.faults else None
@@ -82,31 +139,50 @@ def blueprint(world: LineWorld) -> Blueprint:
             return error(fault, "Injected fault")
         return None
 
-    def pushed(recipients: int) -> Response:
+    @bp.after_request
+    def remember_answer(response: Response) -> Response:
+        recorded: Recorded | None = g.pop("line_recorded", None)
+        if recorded is not None:
+            recorded.response = response.get_json(silent=True)
+            recorded.status = response.status_code  # set last: readers poll for it
+        return response
+
+    def sent_messages(body: dict[str, Any]) -> Response:
+        return jsonify({"sentMessages": [{"id": uuid.uuid4().hex[:18], "quoteToken": "q"} for _ in body["messages"]]})
+
+    def pushed(check: Callable[[dict[str, Any]], list[dict[str, str]]], recipients: Callable[[Any], int]) -> Response:
+        body, refusal = _checked(check)
+        if refusal is not None:
+            return refusal
         key = request.headers.get("X-Line-Retry-Key")
+        if key is not None and not _valid_retry_key(key):
+            return error(400, "The retry key must be a UUID", [{"message": "Invalid UUID", "property": "X-Line-Retry-Key"}])  # noqa: E501
         with world.lock:
             if key and key in world.retry_keys:
                 return error(409, "The retry key is already accepted")
             if key:
                 world.retry_keys.add(key)
-            world.usage += recipients
-        return sent_messages()
-
-    def sent_messages() -> Response:
-        messages = (request.get_json(silent=True) or {}).get("messages", [])
-        return jsonify({"sentMessages": [{"id": uuid.uuid4().hex[:18], "quoteToken": "q"} for _ in messages]})
+            world.usage += recipients(body["to"])
+        return sent_messages(body)
 
     @bp.post("/v2/bot/message/reply")
     def reply() -> Response:
-        return sent_messages()
+        body, refusal = _checked(rules.reply)
+        if refusal is not None:
+            return refusal
+        with world.lock:
+            if body["replyToken"] in world.reply_tokens:
+                return error(400, "Invalid reply token")
+            world.reply_tokens.add(body["replyToken"])
+        return sent_messages(body)
 
     @bp.post("/v2/bot/message/push")
     def push() -> Response:
-        return pushed(1)
+        return pushed(rules.push, lambda to: 1)
 
     @bp.post("/v2/bot/message/multicast")
     def multicast() -> Response:
-        return pushed(len((request.get_json(silent=True) or {}).get("to", [])))
+        return pushed(rules.multicast, len)
 
     @bp.get("/v2/bot/profile/<user_id>")
     def profile(user_id: str) -> Response:
@@ -126,25 +202,52 @@ def blueprint(world: LineWorld) -> Blueprint:
 
     @bp.post("/v2/bot/richmenu")
     def create_rich_menu() -> Response:
+        body, refusal = _checked(rules.rich_menu)
+        if refusal is not None:
+            return refusal
         menu_id = f"richmenu-{uuid.uuid4().hex}"
-        world.rich_menus[menu_id] = {"menu": request.get_json(silent=True), "image": None}
+        with world.lock:
+            world.rich_menus[menu_id] = {"menu": body, "image": None, "content_type": None}
         return jsonify({"richMenuId": menu_id})
 
     @bp.post("/v2/bot/richmenu/<menu_id>/content")
     def upload_rich_menu_image(menu_id: str) -> Response:
-        if menu_id not in world.rich_menus:
+        menu = world.rich_menus.get(menu_id)
+        if menu is None:
             return error(404, "Not found")
-        world.rich_menus[menu_id]["image"] = request.get_data()
+        content_type = (request.content_type or "").split(";")[0].strip()
+        if content_type not in IMAGE_TYPES:
+            return error(415, "Unsupported Media Type: use image/jpeg or image/png")
+        image = request.get_data()
+        if len(image) > IMAGE_BYTES:
+            return error(413, "Request Entity Too Large: a rich menu image is at most 1 MB")
+        if menu["image"] is not None:
+            return error(400, "An image has already been uploaded to the richmenu")
+        if _image_size(image) != (menu["menu"]["size"]["width"], menu["menu"]["size"]["height"]):
+            return error(400, "The image size must be the same as the rich menu's size")
+        menu["image"], menu["content_type"] = image, content_type
         return jsonify({})
 
     @bp.post("/v2/bot/user/all/richmenu/<menu_id>")
     def set_default_rich_menu(menu_id: str) -> Response:
-        if menu_id not in world.rich_menus:
+        menu = world.rich_menus.get(menu_id)
+        if menu is None:
             return error(404, "Not found")
+        if menu["image"] is None:
+            return error(400, "An image must be uploaded to the rich menu before it is used")
         world.default_rich_menu = menu_id
         return jsonify({})
 
     return bp
+
+
+def _image_size(image: bytes) -> tuple[int, int]:
+    """The image's pixel size; (0, 0) when it is no image LINE could read."""
+    try:
+        with Image.open(io.BytesIO(image)) as picture:
+            return picture.size
+    except (UnidentifiedImageError, OSError):
+        return (0, 0)
 
 
 def create_line_api(world: LineWorld) -> Flask:
