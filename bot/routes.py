@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import Handler, basic, news
+from handlers import Handler, basic, news, register
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 
@@ -19,6 +19,7 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route("greeting", basic.greeting),
     Route("help", basic.help),
+    Route("register", register.handle),
     Route("news", news.news),
     Route("contact", news.contact),
     Route("broadcast", news.broadcast, COORDINATOR),

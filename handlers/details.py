@@ -1,0 +1,152 @@
+"""A member's details: reading each answer the way farmers type it, asking for it, and showing it back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from linebot.v3.messaging import Message
+from sqlalchemy.orm import Session
+
+from handlers import Intent, Turn
+from handlers.ui import Button, reply
+from models.member import Member, normalize_mobile
+from models.network import DISTRICTS, district_cooperative, district_name
+
+FIELDS = ("name", "district", "membership_no", "phone")
+OPTIONAL = frozenset({"membership_no", "phone"})
+SKIP = "skip"
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_SKIP_WORDS = ("ข้าม", "ไม่ระบุ", "ไม่มี", "ไม่ทราบ", "จำไม่ได้", "skip", "none", "no", "-")
+_PARTICLES = re.compile(r"\s*(นะ)?(ครับ|คับ|ค่ะ|คะ|ค่า|จ้ะ|จ้า|ฮะ)+\s*$")
+_NAME_PREFIX = re.compile(r"^(ผม|ฉัน|ดิฉัน|หนู|เรา)?ชื่อ\s*")
+_MEMBERSHIP = re.compile(r"[A-Za-z0-9][A-Za-z0-9/.\-]{0,31}")
+_DISTRICT_PREFIX = re.compile(r"^(อำเภอ|อ\.|amphoe|amphur|amphur\.|district)")
+
+
+def plain(text: str) -> str:
+    """The answer without surrounding spaces, Thai digits or a polite particle at the end."""
+    return _PARTICLES.sub("", text.strip().translate(THAI_DIGITS)).strip()
+
+
+def _district_key(text: str) -> str:
+    key = re.sub(r"\s+", "", plain(text).lower())
+    key = _DISTRICT_PREFIX.sub("", key)
+    key = re.sub(r"district$", "", key)
+    return re.sub(r"[.\-_]", "", key)
+
+
+_DISTRICT_KEYS: dict[str, str] = {
+    **{_district_key(thai): thai for thai, _english in DISTRICTS},
+    **{_district_key(english): thai for thai, english in DISTRICTS},
+    # What people also write: the seat district without its province, and other romanisations.
+    "เมือง": "เมืองพัทลุง",
+    "mueang": "เมืองพัทลุง",
+    "muang": "เมืองพัทลุง",
+    "muangphatthalung": "เมืองพัทลุง",
+    "phatthalung": "เมืองพัทลุง",
+    "sinakharin": "ศรีนครินทร์",
+    "srinakarin": "ศรีนครินทร์",
+    "sibanphot": "ศรีบรรพต",
+    "khaochaison": "เขาชัยสน",
+    "bangkaew": "บางแก้ว",
+}
+
+
+def read(field: str, text: str) -> str | None:
+    """The value to store for a typed answer, or None when it does not look like one."""
+    value = plain(text)
+    if field == "name":
+        name = " ".join(_NAME_PREFIX.sub("", value).split())
+        ok = 2 <= len(name) <= 100 and any(c.isalpha() for c in name) and not any(c.isdigit() for c in name)
+        return name if ok else None
+    if field == "district":
+        return _DISTRICT_KEYS.get(_district_key(value))
+    if field == "membership_no":
+        number = re.sub(r"\s+", "", value)
+        return number if _MEMBERSHIP.fullmatch(number) and any(c.isdigit() for c in number) else None
+    if field == "phone":
+        return normalize_mobile(value)
+    raise ValueError(f"not a member detail: {field}")
+
+
+def is_skip(text: str, answer: str | None) -> bool:
+    """'ข้าม', 'ไม่มี', 'skip'… for an optional detail."""
+    value = plain(text).lower()
+    return value in _SKIP_WORDS or (answer == "no" and not any(c.isdigit() for c in value))
+
+
+def phone_text(phone: str) -> str:
+    return f"{phone[:3]}-{phone[3:6]}-{phone[6:]}" if len(phone) == 10 else phone
+
+
+def ask(turn: Turn, field: str, extra: Sequence[Button] = ()) -> list[Message]:
+    """The question for one detail, with buttons for the answers a member can just press."""
+    _ = turn._
+    buttons: list[Button] = []
+    if field == "name":
+        body = _("What is your full name? Type it, e.g. Somchai Jaidee.")
+        if turn.member.display_name:
+            label = _("Use \"{name}\"").format(name=turn.member.display_name)
+            buttons.append((label, Intent("register", {"step": "name", "pick": "profile"})))
+    elif field == "district":
+        body = _("Which district of Phatthalung do you live in? Press a button or type its name.")
+        buttons = [
+            (district_name(thai, turn.locale), Intent("register", {"step": "district", "pick": thai}))
+            for thai, _english in DISTRICTS
+        ]
+    elif field == "membership_no":
+        body = _("What is your cooperative membership number? If you do not know it, press \"Leave blank\".")
+    else:
+        body = _("What is your mobile number? e.g. 081 234 5678. If you prefer not to say, press \"Leave blank\".")
+    if field in OPTIONAL:
+        buttons.append((_("Leave blank"), Intent("register", {"step": field, "pick": SKIP})))
+    return reply(body, [*buttons, *extra])
+
+
+def problem(turn: Turn, field: str, text: str) -> str:
+    """What was wrong with a typed answer and what to type instead."""
+    _ = turn._
+    shown = text.strip()[:20]
+    if field == "name":
+        message = _("\"{text}\" does not look like a name. Please type your name in letters, e.g. Somchai Jaidee.")
+    elif field == "district":
+        message = _("I do not know the district \"{text}\". Please press one of the district buttons.")
+    elif field == "membership_no":
+        message = _("\"{text}\" is not a membership number. Please type the number on your member card, e.g. 1234.")
+    else:
+        message = _(
+            "\"{text}\" is not a Thai mobile number. "
+            "Please type 10 digits starting with 06, 08 or 09, e.g. 081 234 5678."
+        )
+    return message.format(text=shown)
+
+
+def summary(turn: Turn, details: Mapping[str, Any]) -> str:
+    """The member's details as a short card of lines, in their language."""
+    _ = turn._
+    blank = _("not given")
+    district = details.get("district") or ""
+    cooperative = district_cooperative(turn.db, district) if district else None
+    phone = details.get("phone") or ""
+    lines = [
+        _("Name: {name}").format(name=details.get("name") or blank),
+        _("District: {district}").format(district=district_name(district, turn.locale) if district else blank),
+        _("Cooperative: {cooperative}").format(cooperative=cooperative.name(turn.locale) if cooperative else blank),
+        _("Membership no.: {number}").format(number=details.get("membership_no") or blank),
+        _("Mobile: {phone}").format(phone=phone_text(phone) if phone else blank),
+    ]
+    return "\n".join(lines)
+
+
+def save(db: Session, member: Member, field: str, value: str) -> None:
+    """Write one detail to the member; a district also sets their district cooperative."""
+    setattr(member, field, value or None)
+    if field == "district":
+        cooperative = district_cooperative(db, value)
+        member.cooperative_id = cooperative.id if cooperative else None
+
+
+def of_member(member: Member) -> dict[str, Any]:
+    return {field: getattr(member, field) for field in FIELDS}
