@@ -27,6 +27,8 @@ class Reading:
     """(value, what it measures: a unit, 'percent', 'days', 'baht', or None)"""
     others: int = 0
     """content words that are neither cues nor slot words"""
+    one_of: str | None = None
+    """the unit in สักแกลลอน, กระสอบนึง: one of it"""
 
     def cue(self, *names: str) -> bool:
         return any(name in self.cues for name in names)
@@ -37,7 +39,7 @@ class Reading:
 
     @property
     def goods(self) -> bool:
-        return "product" in self.words or "brand" in self.words
+        return "product" in self.words or "brand" in self.words or self.formula is not None
 
 
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#baht": "baht"}
@@ -53,6 +55,7 @@ def read(tokens: list[Token]) -> Reading:
         elif token.kind == "num":
             reading.numbers.append((token.value or 0, _measure(content, i)))
         elif token.tags:
+            _one(content, i, reading)
             for tag in token.tags:
                 if tag.startswith("#"):
                     reading.cues.add(tag)
@@ -62,6 +65,16 @@ def read(tokens: list[Token]) -> Reading:
         else:
             reading.others += 1
     return reading
+
+
+def _one(content: list[Token], i: int, reading: Reading) -> None:
+    unit = content[i].slot("unit")
+    if unit is None or reading.one_of:
+        return
+    before = content[i - 1] if i > 0 else None
+    after = content[i + 1] if i + 1 < len(content) else None
+    if before is not None and before.text == "สัก" and (after is None or after.kind != "num"):
+        reading.one_of = unit
 
 
 def _measure(content: list[Token], i: int) -> str | None:
@@ -74,6 +87,8 @@ def _measure(content: list[Token], i: int) -> str | None:
             if after.has(cue):
                 return measure
     before = content[i - 1] if i > 0 else None
+    if before is not None and content[i].text in ("นึง", "หนึ่ง") and before.slot("unit"):
+        return before.slot("unit")  # กระสอบนึง: one sack
     if before is not None and before.has("#percent"):
         return "percent"
     if before is not None and before.has("#price"):
@@ -83,33 +98,46 @@ def _measure(content: list[Token], i: int) -> str | None:
 
 Rule = Callable[[Reading], bool]
 
+
+def _price_today(r: Reading) -> bool:
+    if r.goods or r.cue("#sell"):
+        return False
+    # "how much?" alone is about rubber, the network's price; "how much is X?" for an unknown X is not
+    return r.rubber or (r.cue("#price") and r.others == 0 and "animal" not in r.words)
+
+
 # (intent, when) in order; the first that holds wins
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
     ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert"))),
     ("round.summary", lambda r: r.cue("#summary")),
-    ("price.post", lambda r: r.cue("#post") and bool(r.numbers)),
-    ("alert.cancel", lambda r: r.cue("#alert") and r.cue("#cancel", "#close")),
-    ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see")),
+    ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and bool(r.numbers))),
+    ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
+        r.cue("#alert", "#daily") or (r.cue("#send") and (r.rubber or r.cue("#price"))))),
+    ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),
     ("alert.create", lambda r: r.cue("#alert") or (r.cue("#daily") and (r.rubber or r.cue("#price", "#send")))),
-    ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price")),
+    ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what")),
     ("savings", lambda r: r.cue("#savings")),
     ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
         r.cue("#percent") and bool(r.numbers) and not r.goods)),
     ("sell.pledge", lambda r: r.cue("#sell") and r.rubber),
     ("price.history", lambda r: r.cue("#history") and (r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
-    ("price.today", lambda r: (r.cue("#price") and not r.goods) or (r.rubber and not r.goods and not r.cue("#sell"))),
-    ("contact", lambda r: r.cue("#contact")),
-    ("register", lambda r: r.cue("#register")),
-    ("help", lambda r: r.cue("#help")),
+    ("price.today", _price_today),
+    ("register", lambda r: r.cue("#register") or (r.cue("#details") and not r.cue("#coop")) or (
+        r.cue("#contact") and r.cue("#change", "#mine"))),
+    ("contact", lambda r: r.cue("#contact") or (r.cue("#details") and r.cue("#coop"))),
+    ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how"))),
     ("news", lambda r: r.cue("#news")),
     ("order.cancel", lambda r: r.cue("#cancel")),
-    ("order.change", lambda r: r.cue("#change") and (r.goods or bool(r.numbers) or r.cue("#orders", "#mine"))),
-    ("order.list", lambda r: r.cue("#orders", "#mine") and not r.goods and not r.cue("#round")),
-    ("rounds.list", lambda r: r.cue("#round")),
-    ("order.join", lambda r: r.goods or r.cue("#order")),
-    ("greeting", lambda r: r.cue("#greeting")),
+    ("order.change", lambda r: r.cue("#change") and (
+        r.goods or bool(r.numbers) or r.cue("#orders", "#mine", "#amount"))),
+    ("order.list", lambda r: (r.cue("#orders", "#mine") and not r.goods and not r.cue("#round")) or (
+        r.cue("#order") and r.cue("#what") and r.cue("#past"))),
+    ("rounds.list", lambda r: r.cue("#round") or (
+        r.cue("#what", "#see") and r.cue("#order", "#sell", "#want") and not r.numbers)),
+    ("order.join", lambda r: r.goods or (r.cue("#order") and not r.cue("#what"))),
+    ("greeting", lambda r: r.cue("#greeting", "#thanks")),
 )
 
 
@@ -121,8 +149,8 @@ def intent_of(reading: Reading) -> str:
 
 
 def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, Any]:
-    if intent == "unknown" and not _only_slots(reading):
-        return {}
+    if intent == "unknown":
+        return _answer_slots(reading) if _only_slots(reading) else {}
     slots: dict[str, Any] = {name: reading.words[name] for name in SLOT_NAMES if name in reading.words}
     if reading.formula:
         slots["formula"] = reading.formula
@@ -130,32 +158,56 @@ def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, 
     if intent == "alert.create" and reading.cue("#daily") and not reading.numbers:
         slots["daily"] = True
     FILLERS.get(intent, _quantity)(reading, slots)
-    if intent.startswith("order.") or intent == "unknown":
+    if intent.startswith("order."):
         _goods(slots)
     return {name: value for name, value in slots.items() if name in keep}
 
 
+_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber"})
+
+
 def _only_slots(reading: Reading) -> bool:
-    """A bare answer to a pending question: numbers and slot words only (5, ห้ากระสอบ, ซีพี)."""
-    return reading.others == 0 and not (reading.cues - {"#about"} - {"#rubber"})
+    """A bare answer to a pending question: numbers and slot words only (5, ห้ากระสอบ, เอาสิบ)."""
+    return reading.others == 0 and not (reading.cues - _ANSWER_CUES)
+
+
+def _answer_slots(reading: Reading) -> dict[str, Any]:
+    slots: dict[str, Any] = {name: reading.words[name] for name in SLOT_NAMES if name in reading.words}
+    if reading.formula:
+        slots["formula"] = reading.formula
+    if reading.numbers:
+        value, measure = reading.numbers[0]
+        slots["quantity"] = value
+        if measure in UNITS:
+            slots["unit"] = measure
+    return slots
+
+
+UNITS = ("sack", "kg", "container", "head", "bag")
 
 
 def _goods(slots: dict[str, Any]) -> None:
-    if slots.get("animal") == "pig" and slots.get("unit") == "head" and "product" not in slots:
+    if slots.get("animal") == "pig" and slots.get("unit") == "head" and slots.get("product", "piglet") == "piglet":
         slots["product"] = "piglet"
-    if "product" not in slots and ("brand" in slots or "animal" in slots) and slots.get("unit") != "head":
+    if slots.get("product") == "piglet":
+        slots.pop("animal", None)
+    if "product" not in slots and ("brand" in slots or "animal" in slots):
         slots["product"] = "feed"
     if slots.get("unit") == "bag" and slots.get("product") in ("feed", "fertilizer"):
         slots["unit"] = "sack"
 
 
 def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
-    for value, measure in reading.numbers:
-        if measure in ("sack", "kg", "container", "head", "bag") or measure is None:
-            slots["quantity"] = value
-            if measure:
-                slots["unit"] = measure
-            return
+    """The number with a unit, else a bare number; a unit after สัก with no number means one (สักแกลลอน)."""
+    counted = [(v, m) for v, m in reading.numbers if m in UNITS]
+    bare = [(v, m) for v, m in reading.numbers if m is None]
+    if counted or bare:
+        value, measure = (counted or bare)[0]
+        slots["quantity"] = value
+        if measure:
+            slots["unit"] = measure
+    elif reading.one_of:
+        slots["quantity"], slots["unit"] = 1, reading.one_of
 
 
 def _calc(reading: Reading, slots: dict[str, Any]) -> None:

@@ -69,6 +69,57 @@ class Lexicon:
     slots: dict[str, frozenset[str]]
     """intent -> the slots it keeps"""
     dictionary: WordSet
+    near: dict[str, tuple[str, ...]]
+    """a domain word with one or two letters deleted -> the domain words it comes from (SymSpell)"""
+
+    def misspelt(self, text: str) -> str | None:
+        """The domain word `text` is a misspelling of (one edit; two for long words), or None."""
+        if len(text) < (FUZZY_MIN_LATIN if text.isascii() else FUZZY_MIN):
+            return None
+        best: tuple[int, int, str] | None = None
+        for variant in _deletions(text, 2 if len(text) >= FUZZY_TWO else 1):
+            for word in self.near.get(variant, ()):
+                allowed = 2 if min(len(word), len(text)) >= FUZZY_TWO else 1
+                distance = edit_distance(text, word, allowed)
+                if 0 < distance <= allowed:
+                    candidate = (distance, abs(len(word) - len(text)), word)
+                    best = candidate if best is None or candidate < best else best
+        return best[2] if best else None
+
+
+FUZZY_MIN = 4
+"""shorter words are never corrected: too many real words lie one letter from ยาง or กรด"""
+FUZZY_MIN_LATIN = 6
+"""feed is one letter from need and seed"""
+FUZZY_TWO = 8
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts once), or limit + 1 when larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _compound(word: str, domain: frozenset[str]) -> bool:
@@ -88,6 +139,11 @@ def load(path: Path = PATH) -> Lexicon:
     domain = frozenset(tags) | fillers | frozenset(answers)
     general = (word for word in thai_words() if word not in domain and not _compound(word, domain))
     dictionary = WordSet([*general, *domain, *typos, *_NUMBER_WORDS])
+    near: dict[str, list[str]] = {}
+    for word in tags:
+        if len(word) >= (FUZZY_MIN_LATIN if word.isascii() else FUZZY_MIN):
+            for variant in _deletions(word, 2 if len(word) >= FUZZY_TWO else 1):
+                near.setdefault(variant, []).append(word)
     return Lexicon(
         tags={word: tuple(values) for word, values in tags.items()},
         typos=typos,
@@ -95,6 +151,7 @@ def load(path: Path = PATH) -> Lexicon:
         answers=answers,
         slots={intent: frozenset(names) for intent, names in data["slots"].items()},
         dictionary=dictionary,
+        near={variant: tuple(words) for variant, words in near.items()},
     )
 
 

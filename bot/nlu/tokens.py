@@ -1,4 +1,5 @@
-"""From a raw message to tokens: normalise, cut numbers and formulas out, newmm for the Thai, number words."""
+"""From a raw message to tokens: normalise, cut numbers and formulas out, newmm for the Thai, number words,
+then re-join and correct words against the domain word table."""
 
 from __future__ import annotations
 
@@ -20,14 +21,17 @@ _PIECES = re.compile(
     r"(?P<formula>\d{1,2}\s*-\s*\d{1,2}\s*-\s*\d{1,2})"
     r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"|(?P<thai>[\u0e01-\u0e4f]+)"
-    r"|(?P<latin>[a-z][a-z0-9]*)"
+    r"|(?P<latin>(?:uss|rss)3|[a-z]+)"
     r"|(?P<other>[^\s\w])"
 )
+_LAUGH = re.compile(r"5{3,}\+*")
 _DIGITS = {"ศูนย์": 0, "หนึ่ง": 1, "นึง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6,
            "เจ็ด": 7, "แปด": 8, "เก้า": 9}
 _POWERS = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
-_NUMBER_WORD = re.compile("|".join(sorted([*_DIGITS, *_POWERS], key=len, reverse=True)))
+NUMBER_WORDS = (*_DIGITS, *_POWERS)
+_NUMBER_WORD = re.compile("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
 _NUMBER_TOKEN = re.compile(f"(?:{_NUMBER_WORD.pattern})+")
+_WINDOW = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,44 +84,73 @@ def _number(text: str) -> int | float:
 def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
     """Tokens with their lexicon tags; particles and pronouns are kept as 'filler' tokens."""
     tokens: list[Token] = []
+    words: list[str] = []
     for match in _PIECES.finditer(normalize(text)):
-        kind = match.lastgroup
-        piece = match.group()
+        kind, piece = match.lastgroup, match.group()
+        if kind == "thai":
+            words.extend(segment(piece, lexicon.dictionary))
+            continue
+        if kind == "latin":
+            words.append(piece)
+            continue
+        _words(words, lexicon, tokens)
         if kind == "formula":
             tokens.append(Token("formula", re.sub(r"\s+", "", piece)))
+        elif kind == "num" and _LAUGH.fullmatch(piece):
+            tokens.append(Token("mark", piece))
         elif kind == "num":
             tokens.append(Token("num", piece, value=_number(piece)))
-        elif kind == "thai":
-            _thai(piece, lexicon, tokens)
-        elif kind == "latin":
-            _word(piece, lexicon, tokens)
-        elif piece == "%":
-            tokens.append(Token("word", piece, lexicon.tags.get(piece, ())))
+        elif piece in lexicon.tags:
+            tokens.append(Token("word", piece, lexicon.tags[piece]))
         else:
             tokens.append(Token("mark", piece))
+    _words(words, lexicon, tokens)
     return tokens
 
 
-def _thai(run: str, lexicon: Lexicon, tokens: list[Token]) -> None:
-    spoken: list[str] = []
-    for word in segment(run, lexicon.dictionary):
-        if _NUMBER_TOKEN.fullmatch(word):
-            spoken.append(word)
+def _words(words: list[str], lexicon: Lexicon, tokens: list[Token]) -> None:
+    """Turn a run of words into tokens: number words to numbers; split or misspelt domain words re-joined."""
+    i = 0
+    while i < len(words):
+        if _NUMBER_TOKEN.fullmatch(words[i]):
+            j = i
+            while j < len(words) and _NUMBER_TOKEN.fullmatch(words[j]):
+                j += 1
+            spoken = "".join(words[i:j])
+            tokens.append(Token("num", spoken, value=thai_number(spoken)))
+            i = j
             continue
-        if spoken:
-            joined = "".join(spoken)
-            tokens.append(Token("num", joined, value=thai_number(joined)))
-            spoken.clear()
-        _word(word, lexicon, tokens)
-    if spoken:
-        joined = "".join(spoken)
-        tokens.append(Token("num", joined, value=thai_number(joined)))
+        size, word = _domain_word(words, i, lexicon)
+        tokens.append(_token(word, lexicon))
+        i += size
+    words.clear()
 
 
-def _word(word: str, lexicon: Lexicon, tokens: list[Token]) -> None:
-    word = lexicon.typos.get(word, word)
+def _domain_word(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, str]:
+    """The longest window of words at i that is a domain word, exactly or misspelt; else the word at i."""
+    tags, dictionary = lexicon.tags, lexicon.dictionary
+    for size in range(min(_WINDOW, len(words) - i), 0, -1):
+        window = words[i : i + size]
+        if any(_NUMBER_TOKEN.fullmatch(w) for w in window[1:]):
+            continue
+        joined = "".join(window)
+        if size > 1 and joined in tags:
+            return size, joined
+        fixed = lexicon.typos.get(joined)
+        if fixed:
+            return size, fixed
+        if joined in tags or (size == 1 and joined in dictionary):
+            continue
+        if all(w in tags or w in lexicon.fillers for w in window):
+            continue
+        near = lexicon.misspelt(joined)
+        if near:
+            return size, near
+    return 1, words[i]
+
+
+def _token(word: str, lexicon: Lexicon) -> Token:
     tags = lexicon.tags.get(word)
     if tags:
-        tokens.append(Token("word", word, tags))
-    else:
-        tokens.append(Token("filler" if word in lexicon.fillers else "word", word))
+        return Token("word", word, tags)
+    return Token("filler" if word in lexicon.fillers else "word", word)
