@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from bot import create_app
+from bot.cli_orders import orders_cli, rounds_cli
 from bot.richmenu import richmenu_cli
 from bot.settings import ConfigError
 
@@ -159,6 +160,8 @@ def admin_link(line_user_id: str) -> None:
         click.echo(login_link(current_app._get_current_object(), member))  # type: ignore[attr-defined]
 
 cli.add_command(richmenu_cli)
+cli.add_command(rounds_cli)
+cli.add_command(orders_cli)
 
 
 def main() -> None:

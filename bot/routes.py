@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import Handler, basic, news, register
+from handlers import Handler, basic, news, orders, register, rounds, savings, selling
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 
@@ -23,6 +23,15 @@ ROUTES: tuple[Route, ...] = (
     Route("news", news.news),
     Route("contact", news.contact),
     Route("broadcast", news.broadcast, COORDINATOR),
+    Route("order.join", orders.join, MEMBER),
+    Route("order.change", orders.change, MEMBER),
+    Route("order.cancel", orders.cancel, MEMBER),
+    Route("order.list", orders.list_orders, MEMBER),
+    Route("rounds.list", rounds.list_rounds),
+    Route("sell.pledge", selling.pledge, MEMBER),
+    Route("savings", savings.savings, MEMBER),
+    Route("round.close", rounds.close_round, COORDINATOR),
+    Route("round.summary", rounds.summary, COORDINATOR),
     Route("unknown", basic.unknown),
 )
 

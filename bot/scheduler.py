@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from bot import round_jobs
 from bot.broadcasts import send_due
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def deliver_outbox(app: Flask) -> None:
 JOBS: list[Job] = [
     Job("deliver-outbox", deliver_outbox, "interval", {"seconds": 30}),
     Job("send-announcements", send_due, "interval", {"seconds": 30}),
+    Job("rounds", round_jobs.tick, "interval", {"seconds": 60}),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from babel.numbers import format_decimal
 
@@ -11,17 +12,17 @@ EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 BUDDHIST_ERA_OFFSET = 543
 
 
-def number(value: float, decimals: int = 0) -> str:
+def number(value: float | Decimal, decimals: int = 0) -> str:
     """1234.5 -> '1,234.50' with decimals=2; whole numbers without decimals by default."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale="en_US")
 
 
-def baht(value: float) -> str:
+def baht(value: float | Decimal) -> str:
     return number(value, 2)
 
 
-def quantity(value: float) -> str:
+def quantity(value: float | Decimal) -> str:
     """A quantity: whole numbers plain, fractions with up to two decimals."""
     return number(value) if float(value).is_integer() else format_decimal(value, format="#,##0.##", locale="en_US")
 

@@ -1,0 +1,214 @@
+"""`coopbot rounds …` and `coopbot orders …`: run rounds, export orders for suppliers, and order on behalf
+of members without a smartphone. Times are local (COOPBOT_TIMEZONE); quantities are in the product's
+order unit (sacks, kg, heads, bags)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import exports, round_jobs
+from models.base import utcnow
+from models.closing import advance, close
+from models.member import Member, member_by_line_id, normalize_mobile
+from models.network import center_by_code, district_cooperative
+from models.orders import OrderRefused, join
+from models.products import product_by_code
+from models.rounds import DIRECTIONS, Round, round_by_id
+
+rounds_cli = AppGroup("rounds", help="Order rounds: list, open, close, mark ordered or delivered.")
+orders_cli = AppGroup("orders", help="Members' orders: supplier exports, orders on a member's behalf.")
+DEFAULT_CLOSING = time(17, 0)
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["SETTINGS"].timezone)
+
+
+def _when(value: str, option: str) -> datetime:
+    """'2026-12-03' (at 17:00) or '2026-12-03 12:00', local time."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-12-03 or 2026-12-03 17:00",
+                                 param_hint=option) from None
+    if len(value.strip()) <= 10:
+        parsed = datetime.combine(parsed.date(), DEFAULT_CLOSING)
+    return parsed.replace(tzinfo=_tz()) if parsed.tzinfo is None else parsed
+
+
+def _decimal(value: str | None, option: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a number", param_hint=option) from None
+    if not number.is_finite() or number < 0:
+        raise click.BadParameter(f"{value!r} must be a number of 0 or more", param_hint=option)
+    return number
+
+
+def _round(db: Session, round_id: str) -> Round:
+    found = round_by_id(db, round_id)
+    if found is None:
+        raise click.ClickException(f"no round {round_id} (see 'coopbot rounds list')")
+    return found
+
+
+@rounds_cli.command("list")
+@click.option("--all", "everything", is_flag=True, help="Also closed, delivered and cancelled rounds.")
+def list_rounds(everything: bool) -> None:
+    """Rounds with their status, progress and deadline."""
+    with current_app.extensions["sessions"]() as db:
+        query = select(Round).order_by(Round.closes_at, Round.id)
+        if not everything:
+            query = query.where(Round.status.in_(("draft", "open", "closed", "ordered")))
+        for r in db.scalars(query):
+            cap = f"/{r.max_total.normalize():f}" if r.max_total is not None else ""
+            closes = r.closes_at.astimezone(_tz()).strftime("%Y-%m-%d %H:%M")
+            click.echo(f"{r.id:>4}  {r.status:9} {r.direction:4} {r.product.code:20} {r.center.code:14} "
+                       f"{r.total.normalize():f}{cap} {r.product.unit:9} closes {closes}")
+
+
+@rounds_cli.command("open")
+@click.argument("product_code")
+@click.option("--price", required=True, help="Group price per unit, in baht.")
+@click.option("--closes", required=True, help="Deadline, local: 2026-12-03 or '2026-12-03 12:00'.")
+@click.option("--opens", help="When members may start joining (default: now).")
+@click.option("--min", "minimum", help="Minimum total for the round to go ahead.")
+@click.option("--max", "maximum", help="Maximum total, or the stock on hand.")
+@click.option("--rule", type=click.Choice(["fcfs", "round_up"]), default="fcfs", show_default=True,
+              help="When the last pack is not full: the latest orders get less, or round up where members agreed.")
+@click.option("--below-minimum", type=click.Choice(["cancel", "extend"]), default="cancel", show_default=True)
+@click.option("--extend-days", type=click.IntRange(1, 30), default=3, show_default=True)
+@click.option("--pickup-on", help="Pickup (or collection) date at the district cooperatives.")
+@click.option("--tier", "tiers", multiple=True, help="Price tier MIN:PRICE, e.g. 100:577 (repeatable).")
+@click.option("--center", "center_code", help="Coordinating center code (default: by brand or network).")
+@click.option("--direction", type=click.Choice(DIRECTIONS), default="buy", show_default=True)
+def open_round(product_code: str, price: str, closes: str, opens: str | None, minimum: str | None,
+               maximum: str | None, rule: str, below_minimum: str, extend_days: int, pickup_on: str | None,
+               tiers: tuple[str, ...], center_code: str | None, direction: str) -> None:
+    """Open a round for a product (see 'coopbot rounds list' for ids)."""
+    from models.products import coordinating_center
+
+    closes_at, opens_at = _when(closes, "--closes"), _when(opens, "--opens") if opens else utcnow()
+    if closes_at <= max(opens_at, utcnow()):
+        raise click.BadParameter("the deadline must be in the future and after the opening", param_hint="--closes")
+    parsed_tiers = []
+    for tier in tiers:
+        low, _, tier_price = tier.partition(":")
+        parsed_tiers.append({"min": str(_decimal(low, "--tier")), "price": str(_decimal(tier_price, "--tier"))})
+    with current_app.extensions["sessions"]() as db, db.begin():
+        product = product_by_code(db, product_code)
+        if product is None:
+            raise click.ClickException(f"no product {product_code}")
+        center = center_by_code(db, center_code) if center_code else coordinating_center(db, product)
+        if center is None:
+            raise click.ClickException("no coordinating center: give --center CODE (see 'coopbot centers')")
+        round_ = Round(product=product, center=center, direction=direction, price=_decimal(price, "--price"),
+                       tiers=parsed_tiers, opens_at=opens_at, closes_at=closes_at,
+                       min_total=_decimal(minimum, "--min"), max_total=_decimal(maximum, "--max"),
+                       shortfall_rule=rule, below_minimum=below_minimum, extend_days=extend_days,
+                       pickup_on=date.fromisoformat(pickup_on) if pickup_on else None)
+        db.add(round_)
+        db.flush()
+        click.echo(f"opened round {round_.id}: {product.code} at {center.code}, closes "
+                   f"{closes_at.astimezone(_tz()):%Y-%m-%d %H:%M}")
+
+
+@rounds_cli.command("close")
+@click.argument("round_id")
+def close_round(round_id: str) -> None:
+    """Close a round now: whole packs, final shares; members are told."""
+    now = utcnow()
+    with current_app.extensions["sessions"]() as db, db.begin():
+        result = close(db, _round(db, round_id).id, now)
+        assert result is not None
+        if result.outcome == "not_open":
+            raise click.ClickException(f"round {round_id} is {result.round.status}, not open")
+        round_jobs.queue_notices(db)
+        click.echo(f"round {round_id}: {result.outcome}, {result.quantity.normalize():f} {result.round.product.unit}"
+                   f" in {result.packs} {result.round.product.pack_unit}(s) for {result.members} members")
+    with current_app.extensions["sessions"]() as db:
+        current_app.extensions["line"].deliver_pending(db)
+        db.commit()
+
+
+@rounds_cli.command("mark")
+@click.argument("round_id")
+@click.argument("status", type=click.Choice(["ordered", "delivered"]))
+def mark(round_id: str, status: str) -> None:
+    """Record that a closed round was ordered from the supplier, or delivered (savings count from then)."""
+    with current_app.extensions["sessions"]() as db, db.begin():
+        if advance(db, _round(db, round_id).id, status, utcnow()) is None:
+            raise click.ClickException(f"round {round_id} cannot be marked {status} from its current status")
+    click.echo(f"round {round_id} is now {status}")
+
+
+@orders_cli.command("export")
+@click.argument("round_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: "
+              "standard output for CSV, orders-ROUND.xlsx for XLSX).")
+def export(round_id: str | None, fmt: str, output: Path | None) -> None:
+    """Orders for the supplier: one round, or every closed round not yet delivered."""
+    with current_app.extensions["sessions"]() as db:
+        rounds = exports.rounds_to_export(db, _round(db, round_id).id if round_id else None)
+        if not rounds:
+            raise click.ClickException("no closed rounds to export; give a ROUND id (see 'coopbot rounds list')")
+        table = exports.rows(db, rounds)
+        if fmt == "csv":
+            if output is None:
+                exports.write_csv(table, sys.stdout)
+                return
+            with output.open("w", newline="", encoding="utf-8-sig") as stream:
+                exports.write_csv(table, stream)
+        else:
+            output = output or Path(f"orders-{round_id or 'closed'}.xlsx")
+            with output.open("wb") as binary:
+                exports.write_xlsx(table, exports.by_point(db, rounds), binary)
+    click.echo(f"wrote {len(table)} lines to {output}", err=True)
+
+
+@orders_cli.command("add")
+@click.argument("round_id")
+@click.argument("quantity")
+@click.option("--name", required=True, help="The member's full name.")
+@click.option("--phone", required=True, help="The member's mobile number (how the cooperative reaches them).")
+@click.option("--district", help="Their district (Thai name), for the pickup point.")
+@click.option("--by", "coordinator_id", help="LINE user id of the coordinator taking the order.")
+def add(round_id: str, quantity: str, name: str, phone: str, district: str | None, coordinator_id: str | None) -> None:
+    """Order on behalf of a member without a smartphone (same rules as in chat)."""
+    mobile = normalize_mobile(phone)
+    if mobile is None:
+        raise click.BadParameter(f"{phone!r} is not a Thai mobile number like 0812345678", param_hint="--phone")
+    amount = _decimal(quantity, "QUANTITY")
+    assert amount is not None
+    with current_app.extensions["sessions"]() as db, db.begin():
+        round_ = _round(db, round_id)
+        actor = member_by_line_id(db, coordinator_id) if coordinator_id else None
+        if coordinator_id and (actor is None or (actor.role != "admin" and actor.center_id != round_.center_id)):
+            raise click.ClickException(f"{coordinator_id} is not a coordinator of {round_.center.code}")
+        member = db.scalar(select(Member).where(Member.phone == mobile)) or Member(
+            line_user_id=f"offline-{mobile}", name=name, phone=mobile, consent_at=utcnow(), active=False)
+        member.district = member.district or district
+        if member.district and member.cooperative_id is None:
+            member.cooperative = district_cooperative(db, member.district)
+        db.add(member)
+        db.flush()
+        pickup = member.cooperative_id
+        try:
+            outcome = join(db, round_.id, member, amount, utcnow(), pickup_center_id=pickup, actor=actor)
+        except OrderRefused as exc:
+            raise click.ClickException(f"refused: {exc.reason} {exc.facts or ''}".strip()) from None
+        click.echo(f"{member.name}: {outcome.line.quantity.normalize():f} {round_.product.unit} in round {round_.id}")

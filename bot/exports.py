@@ -1,0 +1,85 @@
+"""Supplier exports of a round's orders: CSV (one row per member line) and XLSX (the same rows, plus a
+sheet of totals per pickup point in whole packs, which is what the supplier loads on the lorry)."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.allocation import whole_packs
+from models.orders import round_lines
+from models.rounds import Round
+
+HEADER = ("round", "product_code", "product", "center", "pickup_point", "pickup_date", "member", "phone",
+          "membership_no", "ordered", "final", "unit", "unit_price", "amount", "round_status")
+POINT_HEADER = ("round", "product", "pickup_point", "members", "quantity", "unit", "packs", "pack_unit", "amount")
+READY = ("closed", "ordered")
+
+
+def rounds_to_export(db: Session, round_id: int | None) -> list[Round]:
+    """The given round, or every round closed and not yet delivered (what suppliers still need)."""
+    if round_id is not None:
+        found = db.get(Round, round_id)
+        return [found] if found is not None else []
+    return list(db.scalars(select(Round).where(Round.status.in_(READY)).order_by(Round.id)))
+
+
+def rows(db: Session, rounds: Iterable[Round]) -> list[tuple[Any, ...]]:
+    table: list[tuple[Any, ...]] = []
+    for round_ in rounds:
+        product = round_.product
+        for line in round_lines(db, round_.id):
+            point = line.pickup_center
+            day = round_.pickup_date(point.id if point else None)
+            table.append((
+                round_.id, product.code, product.name_th, round_.center.code, point.name_th if point else "",
+                day.isoformat() if day else "", line.member.name or line.member.display_name or "",
+                line.member.phone or "", line.member.membership_no or "", line.quantity, line.final, product.unit,
+                line.unit_price, line.amount, round_.status,
+            ))
+    return table
+
+
+def by_point(db: Session, rounds: Iterable[Round]) -> list[tuple[Any, ...]]:
+    table: list[tuple[Any, ...]] = []
+    for round_ in rounds:
+        product = round_.product
+        points: dict[str, list[Any]] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
+        for line in round_lines(db, round_.id):
+            point = points[line.pickup_center.name_th if line.pickup_center else ""]
+            point[0] += 1
+            point[1] += line.final
+            point[2] += line.amount
+        for name, (members, quantity, amount) in points.items():
+            packs = whole_packs(quantity, product.pack_size)
+            table.append((round_.id, product.name_th, name, members, quantity, product.unit, packs,
+                          product.pack_unit, amount))
+    return table
+
+
+def write_csv(table: Sequence[Sequence[Any]], stream: IO[str]) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(HEADER)
+    writer.writerows(table)
+
+
+def write_xlsx(table: Sequence[Sequence[Any]], points: Sequence[Sequence[Any]], stream: IO[bytes]) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Orders"
+    for row in (HEADER, *table):
+        sheet.append(list(row))
+    totals = book.create_sheet("By pickup point")
+    for row in (POINT_HEADER, *points):
+        totals.append(list(row))
+    for ws in (sheet, totals):
+        ws.freeze_panes = "A2"
+    book.save(stream)

@@ -1,0 +1,343 @@
+"""Members' orders in chat: join a round (nothing is written until they confirm), change, cancel, list.
+
+Joining asks for what is missing (the brand of feed, then the quantity) and answers with a Flex card
+to confirm. The confirm button carries a one-time token, so pressing it twice records one order.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent, Turn, fmt
+from handlers.orders_ui import (
+    amount,
+    baht,
+    bubble,
+    flex,
+    moment,
+    per_unit,
+    pickup_center,
+    pickup_text,
+    progress,
+    refusal,
+    unit_word,
+)
+from handlers.ui import Button, reply
+from models import orders
+from models.orders import OrderLine, OrderRefused, check_quantity, line_for
+from models.products import Product, to_order_units
+from models.rounds import Round, open_rounds, round_by_id
+
+ROUND_SLOTS = ("product", "brand", "animal", "formula", "rubber_type")
+CARRIED = ("quantity", "unit")
+QUANTITY_CHOICES = {"sack": (1, 2, 5, 10, 20), "kg": (10, 20, 30, 60, 90), "container": (1, 2, 3, 5),
+                    "head": (1, 2, 5, 10), "bag": (1, 2, 5, 10, 20)}
+BRANDS = ("cp", "betagro", "laemthong")
+_TOKEN = re.compile(r"[0-9a-f]{8,32}")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+HISTORY = timedelta(days=120)
+
+
+def join(turn: Turn, intent: Intent) -> list[Message]:
+    return join_round(turn, intent, "buy")
+
+
+def join_round(turn: Turn, intent: Intent, direction: str) -> list[Message]:
+    """order.join and sell.pledge: find the round, the quantity, then show the card to confirm."""
+    slots = dict(intent.slots)
+    if "confirm" in slots or (slots.get("answer") and slots.get("token")):
+        return _confirm(turn, intent, direction)
+    found = _find_round(turn, intent, direction)
+    if not isinstance(found, Round):
+        return found
+    round_, product, _ = found, found.product, turn._
+    quantity = _quantity(turn, intent)
+    if quantity is None:
+        turn.expect(intent.name, {"round": round_.id}, "quantity")
+        question = (_("How many {units} of {product}?") if direction == "buy"
+                    else _("How many {units} of {product} will you sell?"))
+        return reply(question.format(units=unit_word(_, product.unit), product=product.name(turn.locale)),
+                     _quantity_buttons(turn, intent.name, "round", round_.id, product.unit))
+    wanted = to_order_units(product, quantity, slots.get("unit"))
+    if wanted is None:
+        return _wrong_unit(turn, intent.name, {"round": round_.id}, product)
+    line = line_for(turn.db, round_.id, turn.member.id)
+    before = line.quantity if line is not None and line.status == "active" else Decimal(0)
+    try:
+        check_quantity(product, wanted)
+        check_quantity(product, before + wanted)
+        remaining = round_.remaining()
+        if remaining is not None and wanted > remaining:
+            raise OrderRefused("full", remaining=remaining)
+    except OrderRefused as exc:
+        turn.expect(intent.name, {"round": round_.id}, "quantity")
+        return refusal(turn, exc, product)
+    token = secrets.token_hex(8)
+    pending = {"round": round_.id, "quantity": int(wanted), "token": token}
+    turn.expect(intent.name, pending, "answer")
+    return [_card(turn, intent.name, round_, wanted, before, pending)]
+
+
+def _card(turn: Turn, name: str, round_: Round, wanted: Decimal, before: Decimal, pending: dict[str, Any]) -> Message:
+    _, product, locale = turn._, round_.product, turn.locale
+    total = before + wanted
+    price = round_.price_at(round_.total + wanted)
+    sell = round_.direction == "sell"
+    quantity_text = amount(_, wanted, product.unit)
+    if before:
+        quantity_text = _("{new} (you already have {old}; together {total})").format(
+            new=quantity_text, old=amount(_, before, product.unit), total=amount(_, total, product.unit))
+    pairs = [
+        (_("Product"), product.name(locale)),
+        (_("Quantity"), quantity_text),
+        (_("Price now") if sell else _("Unit price"), per_unit(_, price, product.unit)),
+        (_("Estimated value") if sell else _("Total"), baht(_, total * price)),
+        (_("Closes"), moment(round_.closes_at, locale)),
+        (_("Bring to") if sell else _("Pick up at"), pickup_text(_, locale, round_, pickup_center(turn))),
+    ]
+    actions: list[Button] = [(_("Confirm"), Intent(name, {**pending, "confirm": True}))]
+    if round_.shortfall_rule == "round_up" and product.pack_size > 1:
+        actions.append((_("Confirm, can take more"), Intent(name, {**pending, "confirm": True, "more": True})))
+    actions.append((_("Cancel"), Intent(name, {"confirm": False})))
+    title = _("Please check your pledge") if sell else _("Please check your order")
+    note = ""
+    if product.pack_size > 1:
+        note = _("Bought in whole {packs} of {size}; if the last one is not filled, the latest orders get less."
+                 ).format(packs=unit_word(_, product.pack_unit), size=amount(_, product.pack_size, product.unit))
+        if round_.shortfall_rule == "round_up":
+            note = _("Bought in whole {packs} of {size}. Press \"Confirm, can take more\" if you can take "
+                     "extra to fill the last one.").format(packs=unit_word(_, product.pack_unit),
+                                                           size=amount(_, product.pack_size, product.unit))
+    alt = "\n".join([title, *(f"{label}: {value}" for label, value in pairs), note,
+                     _("Press Confirm to send it, or Cancel.")])
+    return flex(alt, bubble(title, pairs, actions, note), actions)
+
+
+def _confirm(turn: Turn, intent: Intent, direction: str) -> list[Message]:
+    _, slots = turn._, intent.slots
+    turn.finish()
+    more: list[Button] = [(_("My orders"), Intent("order.list")), (_("Group orders"), Intent("rounds.list"))]
+    if slots.get("confirm") is False or slots.get("answer") == "no":
+        return reply(_("OK, nothing was ordered."), more)
+    round_ = round_by_id(turn.db, slots.get("round"))
+    token = str(slots.get("token", ""))
+    if round_ is None or round_.direction != direction or not _TOKEN.fullmatch(token):
+        return refusal(turn, OrderRefused("not_open"), None)
+    quantity = to_order_units(round_.product, slots.get("quantity"), None)
+    if quantity is None:
+        return refusal(turn, OrderRefused("not_positive"), round_.product)
+    center = pickup_center(turn)
+    extra = round_.product.pack_size if slots.get("more") is True else Decimal(0)
+    try:
+        outcome = orders.join(turn.db, round_.id, turn.member, quantity, turn.now, token=token,
+                              pickup_center_id=center.id if center else None, extra_ok=extra)
+    except OrderRefused as exc:
+        return refusal(turn, exc, round_.product)
+    line, product = outcome.line, round_.product
+    what = f"{product.name(turn.locale)} {amount(_, line.quantity, product.unit)}"
+    if outcome.repeated:
+        return reply(_("This was already recorded, nothing more was added: {what}.").format(what=what), more)
+    done = (_("Thank you! Your order is in: {what}, {total}.") if direction == "buy"
+            else _("Thank you! Your pledge is in: {what}, about {total}."))
+    tail = _("The round closes {deadline}; I will tell you the final quantity and amount then.")
+    body = "\n".join([done.format(what=what, total=baht(_, line.amount)),
+                      tail.format(deadline=moment(round_.closes_at, turn.locale)), progress(_, outcome.round)])
+    return reply(body, more)
+
+
+def _find_round(turn: Turn, intent: Intent, direction: str) -> Round | list[Message]:
+    _, slots, name = turn._, intent.slots, intent.name
+    wanted = {k: slots[k] for k in ROUND_SLOTS if slots.get(k)}
+    if slots.get("round") is not None:
+        round_ = round_by_id(turn.db, slots["round"])
+        if round_ is None or round_.direction != direction or not round_.joinable(turn.now):
+            return refusal(turn, OrderRefused("not_open"), None)
+        if _fits(round_, wanted):
+            return round_
+    rounds = open_rounds(turn.db, turn.now, direction, **wanted)
+    carried = {k: slots[k] for k in (*ROUND_SLOTS, *CARRIED) if slots.get(k) is not None}
+    if not rounds:
+        others = open_rounds(turn.db, turn.now, direction)
+        text = (_("There is no open round for that right now. These are open:") if others
+                else _("There is no open round right now. I will tell you when one opens."))
+        return reply(text, _round_buttons(turn, name, others, carried))
+    brands = list(dict.fromkeys(r.product.brand for r in rounds if r.product.brand))
+    if slots.get("product") == "feed" and not slots.get("brand") and len(brands) > 1:
+        turn.expect(name, carried, "brand")
+        labels = {"cp": _("CP"), "betagro": _("Betagro"), "laemthong": _("Laemthong")}
+        return reply(_("Which brand of feed?"),
+                     [(labels.get(b, b), Intent(name, {**carried, "brand": b})) for b in BRANDS if b in brands])
+    if len(rounds) > 1:
+        turn.expect(name, carried, "product")
+        return reply(_("Which one would you like?"), _round_buttons(turn, name, rounds, carried))
+    return rounds[0]
+
+
+def _fits(round_: Round, wanted: dict[str, Any]) -> bool:
+    """False when the member has since asked for another product than the round they were looking at."""
+    product = round_.product
+    return all(getattr(product, "category" if k == "product" else k) == v for k, v in wanted.items())
+
+
+def _round_buttons(turn: Turn, name: str, rounds: list[Round], carried: dict[str, Any]) -> list[Button]:
+    keep = {k: v for k, v in carried.items() if k in CARRIED}
+    return [(r.product.name(turn.locale), Intent(name, {**keep, "round": r.id})) for r in rounds[:12]]
+
+
+def _quantity(turn: Turn, intent: Intent) -> Any:
+    """The quantity slot, or a number typed in answer to "how many?" that the NLU left as text."""
+    if intent.slots.get("quantity") is not None:
+        return intent.slots["quantity"]
+    if turn.pending is not None and turn.pending.awaiting == "quantity" and intent.text:
+        found = _NUMBER.search(intent.text.translate(_THAI_DIGITS).replace(",", ""))
+        return found.group() if found else None
+    return None
+
+
+def _quantity_buttons(turn: Turn, name: str, key: str, ident: int, unit: str) -> list[Button]:
+    _ = turn._
+    choices = QUANTITY_CHOICES.get(unit, (1, 2, 5, 10))
+    return [(amount(_, Decimal(n), unit), Intent(name, {key: ident, "quantity": n})) for n in choices]
+
+
+def _wrong_unit(turn: Turn, name: str, keep: dict[str, Any], product: Product) -> list[Message]:
+    _ = turn._
+    turn.expect(name, keep, "quantity")
+    return reply(_("{product} is ordered in {units}. Please type e.g. \"{example}\".").format(
+        product=product.name(turn.locale), units=unit_word(_, product.unit),
+        example=amount(_, Decimal(5), product.unit)))
+
+
+def _open_lines(turn: Turn, intent: Intent) -> tuple[list[OrderLine], list[OrderLine]]:
+    """The member's active lines matching the slots: (in rounds still open, in rounds already closed)."""
+    slots = intent.slots
+    lines = orders.member_lines(turn.db, turn.member.id, active_only=True, since=turn.now - HISTORY)
+    wanted = {k: slots[k] for k in ROUND_SLOTS if slots.get(k)}
+    lines = [line for line in lines if _fits(line.round, wanted)]
+    if slots.get("line") is not None:
+        # A line pressed on a button; a product typed since then wins over a stale one.
+        chosen = [line for line in lines if str(line.id) == str(slots["line"])]
+        lines = chosen if chosen or not wanted else lines
+    if slots.get("round") is not None:
+        lines = [line for line in lines if str(line.round_id) == str(slots["round"])] or lines
+    open_ = [line for line in lines if line.round.joinable(turn.now)]
+    return open_, [line for line in lines if not line.round.joinable(turn.now)]
+
+
+def _pick_line(turn: Turn, intent: Intent, verb: str) -> OrderLine | list[Message]:
+    _ = turn._
+    open_, closed = _open_lines(turn, intent)
+    more: list[Button] = [(_("My orders"), Intent("order.list")), (_("Group orders"), Intent("rounds.list"))]
+    if not open_:
+        if closed:
+            line = closed[0]
+            return reply(_("The round for {product} has closed, so the order can no longer be changed. "
+                           "Please call {center} if something is wrong.").format(
+                product=line.round.product.name(turn.locale), center=line.round.center.name(turn.locale)), more)
+        return reply(_("You have no orders that can still be changed."), more)
+    if len(open_) > 1:
+        carried = {k: intent.slots[k] for k in CARRIED if intent.slots.get(k) is not None}
+        return reply(_("Which order?"), [(f"{line.round.product.name(turn.locale)}",
+                                         Intent(verb, {**carried, "line": line.id})) for line in open_[:12]])
+    return open_[0]
+
+
+def change(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    found = _pick_line(turn, intent, "order.change")
+    if not isinstance(found, OrderLine):
+        return found
+    line, product = found, found.round.product
+    quantity = _quantity(turn, intent)
+    if quantity is None:
+        turn.expect("order.change", {"line": line.id}, "quantity")
+        return reply(_("You have {amount} of {product}. How many {units} would you like instead?").format(
+            amount=amount(_, line.quantity, product.unit), product=product.name(turn.locale),
+            units=unit_word(_, product.unit)), _quantity_buttons(turn, "order.change", "line", line.id, product.unit))
+    wanted = to_order_units(product, quantity, intent.slots.get("unit"))
+    if wanted is None:
+        return _wrong_unit(turn, "order.change", {"line": line.id}, product)
+    if wanted == 0:
+        turn.finish()
+        return reply(_("To drop the whole order, press \"Cancel order\"."),
+                     [(_("Cancel order"), Intent("order.cancel", {"line": line.id})),
+                      (_("My orders"), Intent("order.list"))])
+    try:
+        outcome = orders.change(turn.db, line.id, wanted, turn.now)
+    except OrderRefused as exc:
+        turn.expect("order.change", {"line": line.id}, "quantity")
+        return refusal(turn, exc, product)
+    turn.finish()
+    return reply(_("Changed: {product} from {old} to {new}, {total}.").format(
+        product=product.name(turn.locale), old=amount(_, outcome.previous or 0, product.unit),
+        new=amount(_, line.quantity, product.unit), total=baht(_, line.amount)),
+        [(_("My orders"), Intent("order.list"))])
+
+
+def cancel(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    found = _pick_line(turn, intent, "order.cancel")
+    if not isinstance(found, OrderLine):
+        return found
+    line, product = found, found.round.product
+    what = f"{product.name(turn.locale)} {amount(_, line.quantity, product.unit)}"
+    answer = intent.slots.get("confirm")
+    if answer is None and intent.slots.get("answer"):
+        answer = intent.slots["answer"] == "yes"
+    if answer is None:
+        turn.expect("order.cancel", {"line": line.id}, "answer")
+        return reply(_("Cancel your order of {what}?").format(what=what), [
+            (_("Yes, cancel it"), Intent("order.cancel", {"line": line.id, "confirm": True})),
+            (_("No, keep it"), Intent("order.cancel", {"line": line.id, "confirm": False})),
+        ])
+    turn.finish()
+    if answer is not True:
+        return reply(_("OK, your order stays as it is: {what}.").format(what=what),
+                     [(_("My orders"), Intent("order.list"))])
+    try:
+        orders.cancel(turn.db, line.id, turn.now)
+    except OrderRefused as exc:
+        return refusal(turn, exc, product)
+    return reply(_("Your order of {what} is cancelled.").format(what=what),
+                 [(_("Group orders"), Intent("rounds.list")), (_("My orders"), Intent("order.list"))])
+
+
+def list_orders(turn: Turn, intent: Intent) -> list[Message]:
+    _, locale = turn._, turn.locale
+    lines = orders.member_lines(turn.db, turn.member.id, since=turn.now - HISTORY)
+    if not lines:
+        return reply(_("You have no orders yet. See what is open now:"), [(_("Group orders"), Intent("rounds.list"))])
+    items, buttons = [_("Your orders:")], list[Button]()
+    for n, line in enumerate(lines[:15], 1):
+        round_, product = line.round, line.round.product
+        what = f"{n}. {product.name(locale)} {amount(_, line.final, product.unit)}"
+        items.append(f"{what}, {baht(_, line.amount)}\n   {_status(turn, line)}")
+        if line.status == "active" and round_.joinable(turn.now) and len(buttons) < 12:
+            buttons.append((_("Change {n}").format(n=n), Intent("order.change", {"line": line.id})))
+            buttons.append((_("Cancel {n}").format(n=n), Intent("order.cancel", {"line": line.id})))
+    buttons.append((_("Group orders"), Intent("rounds.list")))
+    return reply("\n".join(items), buttons)
+
+
+def _status(turn: Turn, line: OrderLine) -> str:
+    _, round_ = turn._, line.round
+    if line.status == "cancelled":
+        return _("cancelled by you")
+    if round_.status == "open":
+        return _("open until {deadline}").format(deadline=moment(round_.closes_at, turn.locale))
+    if round_.status == "cancelled":
+        return _("round cancelled (the minimum was not reached); nothing to pay")
+    pickup = pickup_text(_, turn.locale, round_, line.pickup_center)
+    if round_.status == "delivered":
+        return _("delivered at {pickup}").format(pickup=pickup)
+    if line.allocated is not None and line.allocated != line.quantity:
+        return _("round closed: you get {final} of the {ordered} you ordered; pick up at {pickup}").format(
+            final=amount(_, line.allocated, round_.product.unit), ordered=fmt.quantity(line.quantity), pickup=pickup)
+    return _("round closed; pick up at {pickup}").format(pickup=pickup)

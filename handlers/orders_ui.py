@@ -1,0 +1,154 @@
+"""How orders and rounds read to a member: units, prices, progress, Flex cards, and refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from linebot.v3.messaging import FlexContainer, FlexMessage, Message, QuickReply
+
+from handlers import Intent, Turn, fmt
+from handlers.ui import Button, button, reply
+from models.network import Center, district_cooperative
+from models.orders import OrderRefused
+from models.products import Product
+from models.rounds import Round
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+ALT_TEXT_LIMIT = 1500
+Tr = Callable[[str], str]
+
+
+def unit_word(_: Tr, unit: str, quantity: Decimal | int = 2) -> str:
+    words = {
+        "sack": (_("sack"), _("sacks")),
+        "kg": (_("kg"), _("kg")),
+        "container": (_("container"), _("containers")),
+        "head": (_("head"), _("head")),
+        "bag": (_("bag"), _("bags")),
+    }
+    one, many = words.get(unit, (unit, unit))
+    return one if quantity == 1 else many
+
+
+def amount(_: Tr, quantity: Decimal | int, unit: str) -> str:
+    return f"{fmt.quantity(quantity)} {unit_word(_, unit, quantity)}"
+
+
+def per_unit(_: Tr, price: Decimal, unit: str) -> str:
+    return _("{price} baht/{unit}").format(price=fmt.baht(price), unit=unit_word(_, unit, 1))
+
+
+def baht(_: Tr, value: Decimal) -> str:
+    return _("{amount} baht").format(amount=fmt.baht(value))
+
+
+def moment(value: datetime, locale: str) -> str:
+    return fmt.moment(value.astimezone(BANGKOK), locale)
+
+
+def pickup_center(turn: Turn) -> Center | None:
+    """Members pick up at their own cooperative, else at their district's cooperative."""
+    member = turn.member
+    if member.cooperative is not None:
+        return member.cooperative
+    return district_cooperative(turn.db, member.district) if member.district else None
+
+
+def pickup_text(_: Tr, locale: str, round_: Round, center: Center | None) -> str:
+    if center is None:
+        return _("your district cooperative (to be announced)")
+    day: date | None = round_.pickup_date(center.id)
+    name = center.name(locale)
+    return _("{place}, {day}").format(place=name, day=fmt.day(day, locale)) if day else name
+
+
+def progress(_: Tr, round_: Round) -> str:
+    """Where the round stands: the pack being filled, what is left, and the next price tier."""
+    product = round_.product
+    parts = [_("Ordered so far: {amount}").format(amount=amount(_, round_.total, product.unit))]
+    if product.pack_size > 1:
+        pack, missing = round_.pack_progress()
+        if missing > 0:
+            parts.append(_("{missing} more to fill {pack} no. {n}").format(
+                missing=amount(_, missing, product.unit), pack=unit_word(_, product.pack_unit, 1), n=pack))
+    remaining = round_.remaining()
+    if remaining is not None:
+        parts.append(_("{amount} left").format(amount=amount(_, remaining, product.unit)))
+    tier = round_.next_tier()
+    if tier is not None:
+        missing, gain = tier
+        text = (_("{missing} more and everyone pays {gain} baht less per {unit}") if round_.direction == "buy"
+                else _("{missing} more and everyone gets {gain} baht more per {unit}"))
+        parts.append(text.format(missing=amount(_, missing, product.unit), gain=fmt.quantity(gain),
+                                 unit=unit_word(_, product.unit, 1)))
+    return "\n".join(parts)
+
+
+def refusal(turn: Turn, exc: OrderRefused, product: Product | None, retry: Intent | None = None) -> list[Message]:
+    """A clear answer for every refused change, saying what to do instead; nothing was changed."""
+    _ = turn._
+    unit = product.unit if product else "sack"
+    example = amount(_, Decimal(5), unit)
+    more = [(_("Group orders"), Intent("rounds.list")), (_("My orders"), Intent("order.list"))]
+    if exc.reason == "not_positive":
+        return reply(_("The quantity must be 1 or more. Please type a number, e.g. \"{example}\".")
+                     .format(example=example), more)
+    if exc.reason == "not_whole":
+        return reply(_("Please order whole {units}, e.g. \"{example}\" (not 2.5).")
+                     .format(units=unit_word(_, unit), example=example), more)
+    if exc.reason == "too_much":
+        limit = amount(_, exc.facts["limit"], unit)
+        return reply(_("That is more than one member can order in a round (at most {limit}). "
+                       "Please type a smaller number, or call your cooperative for a bigger order.")
+                     .format(limit=limit), more)
+    if exc.reason == "full":
+        remaining: Decimal = exc.facts["remaining"]
+        if remaining <= 0:
+            return reply(_("Sorry, this round is full: nothing is left to order."), more)
+        return reply(_("Sorry, only {left} are left in this round. Type a number up to {n}.")
+                     .format(left=amount(_, remaining, unit), n=fmt.quantity(remaining)), more)
+    if exc.reason == "no_line":
+        return reply(_("I could not find that order any more. Here are your orders:"),
+                     [(_("My orders"), Intent("order.list"))])
+    return reply(_("This round is closed or not open yet, so nothing was changed. See the rounds open now:"),
+                 [(_("Group orders"), Intent("rounds.list"))])
+
+
+def rows(pairs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [
+        {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
+            {"type": "text", "text": label, "flex": 2, "size": "sm", "color": "#777777", "wrap": True},
+            {"type": "text", "text": value or "-", "flex": 4, "size": "sm", "wrap": True},
+        ]}
+        for label, value in pairs
+    ]
+
+
+def bubble(title: str, pairs: Sequence[tuple[str, str]], actions: Sequence[Button], note: str = "") -> dict[str, Any]:
+    body: list[dict[str, Any]] = [{"type": "text", "text": title, "weight": "bold", "size": "md", "wrap": True}]
+    body += rows(pairs)
+    if note:
+        body.append({"type": "text", "text": note, "size": "xs", "color": "#2E7D32", "wrap": True})
+    card: dict[str, Any] = {"type": "bubble", "body": {"type": "box", "layout": "vertical", "spacing": "sm",
+                                                      "contents": body}}
+    if actions:
+        card["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [
+            {"type": "button", "style": "primary" if i == 0 else "secondary", "height": "sm",
+             "action": button(label, intent).action.to_dict()}
+            for i, (label, intent) in enumerate(actions)
+        ]}
+    return card
+
+
+def flex(alt: str, contents: dict[str, Any], buttons: Sequence[Button] = ()) -> FlexMessage:
+    """A Flex message whose alt text carries the whole content (older phones, notifications, tests)."""
+    quick = QuickReply(items=[button(label, intent) for label, intent in buttons[:13]]) if buttons else None
+    return FlexMessage(altText=alt[:ALT_TEXT_LIMIT], contents=FlexContainer.from_dict(contents), quickReply=quick)
+
+
+def carousel(bubbles: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "carousel", "contents": list(bubbles[:12])}

@@ -1,0 +1,158 @@
+"""Rounds: the open ones as a carousel for everyone; closing and summaries for their center's coordinators."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent, Turn, fmt
+from handlers.orders_ui import amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
+from handlers.ui import Button, main_actions, reply
+from models.allocation import whole_packs
+from models.closing import close
+from models.orders import round_lines
+from models.rounds import Round, center_rounds, open_rounds, round_by_id
+from models.savings import gained
+
+SUMMARY_MEMBERS = 40
+
+
+def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
+    _, locale = turn._, turn.locale
+    wanted = {k: intent.slots[k] for k in ("product", "brand", "animal", "rubber_type") if intent.slots.get(k)}
+    rounds = open_rounds(turn.db, turn.now, None, **wanted)
+    if not rounds and wanted:
+        rounds = open_rounds(turn.db, turn.now, None)
+    if not rounds:
+        return reply(_("No rounds are open right now. I will tell you when one opens."), main_actions(_))
+    cards, alt = [], [_("Open rounds:")]
+    for round_ in rounds[:12]:
+        product = round_.product
+        sell = round_.direction == "sell"
+        pairs = [
+            (_("Price"), per_unit(_, round_.price_at(round_.total), product.unit)),
+            (_("Closes"), moment(round_.closes_at, locale)),
+            (_("Center"), round_.center.name(locale)),
+            (_("Progress"), progress(_, round_)),
+        ]
+        action: Button = ((_("Pledge to sell"), Intent("sell.pledge", {"round": round_.id})) if sell
+                          else (_("Order"), Intent("order.join", {"round": round_.id})))
+        title = (_("Selling together: {product}") if sell else "{product}").format(product=product.name(locale))
+        cards.append(bubble(title, pairs, [action]))
+        alt.append(f"• {title}: {pairs[0][1]}, {_('Closes')} {pairs[1][1]}")
+    buttons = [(r.product.name(locale), Intent("sell.pledge" if r.direction == "sell" else "order.join",
+                                                {"round": r.id})) for r in rounds[:12]]
+    return [flex("\n".join(alt), carousel(cards), buttons)]
+
+
+def _own_round(turn: Turn, intent: Intent, verb: str, statuses: tuple[str, ...]) -> Round | list[Message]:
+    """The coordinator's round from the slots, or a question which one; only their own center's rounds."""
+    _, member = turn._, turn.member
+    if intent.slots.get("round") is not None:
+        round_ = round_by_id(turn.db, intent.slots["round"])
+        if round_ is None:
+            return reply(_("I could not find that round."), [(_("Group orders"), Intent("rounds.list"))])
+        if member.role != "admin" and round_.center_id != member.center_id:
+            return reply(_("This round belongs to {center}; only its coordinators can do this.").format(
+                center=round_.center.name(turn.locale)))
+        return round_
+    if member.center_id is None:
+        return reply(_("Your account is not linked to a center yet. Ask an admin to set it."))
+    rounds = [r for r in center_rounds(turn.db, member.center_id, statuses)
+              if not intent.slots.get("product") or r.product.category == intent.slots["product"]]
+    if not rounds:
+        return reply(_("Your center has no rounds for this right now."), main_actions(_))
+    if len(rounds) > 1:
+        return reply(_("Which round?"), [(f"{r.product.name(turn.locale)}", Intent(verb, {"round": r.id}))
+                                          for r in rounds[:12]])
+    return rounds[0]
+
+
+def close_round(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    found = _own_round(turn, intent, "round.close", ("open",))
+    if not isinstance(found, Round):
+        return found
+    round_, product = found, found.product
+    if round_.status != "open":
+        return reply(_("This round is not open (it is {status}).").format(status=_status_word(turn, round_.status)))
+    answer = intent.slots.get("confirm")
+    if answer is None and intent.slots.get("answer"):
+        answer = intent.slots["answer"] == "yes"
+    what = product.name(turn.locale)
+    if answer is None:
+        turn.expect("round.close", {"round": round_.id}, "answer")
+        ordered = amount(_, round_.total, product.unit)
+        return reply(_("Close the round for {product} now? {ordered} ordered; the deadline is {deadline}.").format(
+            product=what, ordered=ordered, deadline=moment(round_.closes_at, turn.locale)), [
+            (_("Yes, close it"), Intent("round.close", {"round": round_.id, "confirm": True})),
+            (_("No"), Intent("round.close", {"round": round_.id, "confirm": False})),
+        ])
+    turn.finish()
+    if answer is not True:
+        return reply(_("OK, the round stays open."))
+    result = close(turn.db, round_.id, turn.now, turn.member)
+    if result is None or result.outcome == "not_open":
+        return reply(_("This round was already closed."))
+    if result.outcome == "extended":
+        return reply(_("The minimum was not reached, so the round for {product} is extended to {deadline}. "
+                       "Members are being told.").format(product=what,
+                                                        deadline=moment(round_.closes_at, turn.locale)))
+    if result.outcome == "cancelled":
+        return reply(_("The minimum was not reached, so the round for {product} is cancelled. "
+                       "Members are being told.").format(product=what))
+    return reply(_("Closed: {product}, {packs} {pack_unit} ({quantity}) for {members} members. "
+                   "Each member is being told their final quantity and amount.").format(
+        product=what, packs=fmt.number(result.packs), pack_unit=_unit_plural(turn, product.pack_unit),
+        quantity=amount(_, result.quantity, product.unit), members=fmt.number(result.members)),
+        [(_("Summary"), Intent("round.summary", {"round": round_.id}))])
+
+
+def summary(turn: Turn, intent: Intent) -> list[Message]:
+    _, locale = turn._, turn.locale
+    found = _own_round(turn, intent, "round.summary", ("open", "closed", "ordered", "delivered"))
+    if not isinstance(found, Round):
+        return found
+    round_, product = found, found.product
+    lines = round_lines(turn.db, round_.id)
+    total = sum((line.final for line in lines), Decimal(0))
+    head = [
+        f"{product.name(locale)} · {_status_word(turn, round_.status)}",
+        _("Total: {quantity} = {packs} {pack_unit}, {amount}").format(
+            quantity=amount(_, total, product.unit), packs=fmt.number(whole_packs(total, product.pack_size)),
+            pack_unit=_unit_plural(turn, product.pack_unit),
+            amount=baht(_, sum((line.amount for line in lines), Decimal(0)))),
+    ]
+    by_point: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for line in lines:
+        point = line.pickup_center.name(locale) if line.pickup_center else _("no pickup point")
+        by_point[point][0] += line.final
+        by_point[point][1] += 1
+    head.append(_("By pickup point:"))
+    head += [_("• {point}: {quantity}, {members} members").format(
+        point=point, quantity=amount(_, q, product.unit), members=fmt.number(n)) for point, (q, n) in by_point.items()]
+    head.append(_("By member:"))
+    for line in lines[:SUMMARY_MEMBERS]:
+        name = line.member.name or line.member.display_name or "-"
+        head.append(f"• {name}: {amount(_, line.final, product.unit)}, {baht(_, line.amount)}")
+    if len(lines) > SUMMARY_MEMBERS:
+        head.append(_("…and {n} more: export the full list with \"coopbot orders export {round}\".").format(
+            n=fmt.number(len(lines) - SUMMARY_MEMBERS), round=round_.id))
+    year = datetime(turn.now.year, 1, 1, tzinfo=turn.now.tzinfo)
+    saved = gained(turn.db, year, center_id=round_.center_id)
+    head.append(_("Members of your center gained {amount} this year in delivered rounds.").format(
+        amount=baht(_, saved)))
+    return reply("\n".join(head))
+
+
+def _unit_plural(turn: Turn, unit: str) -> str:
+    return unit_word(turn._, unit)
+
+
+def _status_word(turn: Turn, status: str) -> str:
+    _ = turn._
+    return {"draft": _("draft"), "open": _("open"), "closed": _("closed"), "ordered": _("ordered from the supplier"),
+            "delivered": _("delivered"), "cancelled": _("cancelled")}.get(status, status)

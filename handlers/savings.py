@@ -1,0 +1,28 @@
+"""What a member gained by buying and selling together, this month and this year."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent, Turn
+from handlers.orders_ui import BANGKOK, baht
+from handlers.ui import main_actions, reply
+from models.savings import gained
+
+
+def savings(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    local = turn.now.astimezone(BANGKOK)
+    month = datetime(local.year, local.month, 1, tzinfo=BANGKOK)
+    year = datetime(local.year, 1, 1, tzinfo=BANGKOK)
+    this_month = gained(turn.db, month, member_id=turn.member.id)
+    this_year = gained(turn.db, year, member_id=turn.member.id)
+    if not this_year:
+        return reply(_("No delivered group orders yet this year, so nothing to count. Buying together saves "
+                       "about 5–10 baht a sack of feed and 10–15 baht a kilo of formic acid."),
+                     [(_("Group orders"), Intent("rounds.list")), *main_actions(_)[1:]])
+    return reply(_("Buying and selling together, compared with the retail reference price, you gained:\n"
+                   "• this month: {month}\n• this year: {year}").format(
+        month=baht(_, this_month), year=baht(_, this_year)), main_actions(_))
