@@ -154,7 +154,7 @@ def draw() -> bytes:
         pen.line((_cell(column)[0], 0, _cell(column)[0], HEIGHT), fill="#A5D6A7", width=4)
     pen.line((0, HEIGHT // 2, WIDTH, HEIGHT // 2), fill="#A5D6A7", width=4)
     out = io.BytesIO()
-    image.quantize(colors=64).save(out, format="PNG", optimize=True)
+    image.quantize(colors=64, method=Image.Quantize.FASTOCTREE).save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 

@@ -184,8 +184,8 @@ def test_a_registered_member_sees_and_edits_their_details(somchai: Chat, db: Ses
         assert buttons(details) == ["แก้ไขชื่อ", "แก้ไขอำเภอ", "แก้ไขเลขสมาชิก", "แก้ไขเบอร์มือถือ", "English",
                                     "ลบข้อมูลของฉัน"]
 
-    asked = somchai.press(button_data(details, "แก้ไขเบอร์มือถือ"))
-    assert PHONE_QUESTION in texts(asked)
+    assert PHONE_QUESTION in texts(somchai.press(button_data(details, "แก้ไขเบอร์มือถือ")))
+    assert PHONE_QUESTION in texts(somchai.say("แก้ไขเบอร์")), "typed, the same question"
     assert "ไม่ใช่เบอร์มือถือ" in texts(somchai.say("0812"))
     assert member_of(db, somchai).phone == "0812345678", "a wrong number changes nothing"
     saved = somchai.say("09 1111 2222")
@@ -258,6 +258,15 @@ def test_deleting_needs_a_confirmation_and_keeps_the_member_row(somchai: Chat, d
     assert (member.district, member.cooperative_id, member.consent_at) == (None, None, None)
     assert not member.registered and waiting_for(db, member) is None
     assert "ขอทราบชื่อ" in texts(somchai.say("ข้อมูลของฉัน")), "after deleting, 'my details' starts registration"
+
+
+def test_a_newcomer_who_asks_something_else_first_is_answered_and_not_held(somchai: Chat, db: Session) -> None:
+    somchai.follow()
+    assert waiting_for(db, member_of(db, somchai)) == "welcome"
+    hello = texts(somchai.say("สวัสดีครับ"))
+    assert "สวัสดีครับ" in hello and "ท่านอยู่อำเภอไหน" not in hello
+    member = member_of(db, somchai)
+    assert waiting_for(db, member) is None and member.name is None
 
 
 def test_an_unregistered_member_is_asked_to_register_instead_of_editing(somchai: Chat, db: Session) -> None:
