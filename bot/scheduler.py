@@ -8,14 +8,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from bot import round_jobs
+from bot import moc, price_alerts, round_jobs
 from bot.broadcasts import send_due
+from models.conversation import purge_expired
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +37,20 @@ def deliver_outbox(app: Flask) -> None:
         db.commit()
 
 
+def forget_unanswered_questions(app: Flask) -> None:
+    with app.extensions["sessions"]() as db, db.begin():
+        purge_expired(db, datetime.now(UTC))
+
+
 JOBS: list[Job] = [
     Job("deliver-outbox", deliver_outbox, "interval", {"seconds": 30}),
+    Job("forget-unanswered-questions", forget_unanswered_questions, "interval", {"minutes": 10}),
     Job("send-announcements", send_due, "interval", {"seconds": 30}),
     Job("rounds", round_jobs.tick, "interval", {"seconds": 60}),
+    # Fired price alerts are queued and sent within seconds of the post that fired them.
+    Job("price-alerts", price_alerts.deliver, "interval", {"seconds": 15}),
+    # The Ministry's rubber prices for the day are out by late morning; the job is a no-op unless enabled.
+    Job("moc-prices", moc.daily, "cron", {"hour": 11, "minute": 0}),
 ]
 
 

@@ -56,3 +56,16 @@ def test_pressing_another_button_leaves_the_question(seeded: Flask, line_world: 
     chat = _coordinator(seeded, line_world)
     chat.press(Intent("help").to_postback())
     assert db.scalars(select(Conversation)).all() == []
+
+
+def test_unanswered_questions_are_purged_by_the_scheduler(seeded: Flask, line_world: LineWorld,
+                                                          db: Session) -> None:
+    from bot.scheduler import forget_unanswered_questions
+
+    _coordinator(seeded, line_world)
+    forget_unanswered_questions(seeded)
+    assert len(db.scalars(select(Conversation)).all()) == 1, "a live question stays"
+    db.execute(update(Conversation).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.commit()
+    forget_unanswered_questions(seeded)
+    assert db.scalars(select(Conversation)).all() == []
