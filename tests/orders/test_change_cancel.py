@@ -1,0 +1,99 @@
+"""Changing, cancelling and listing one's orders until the round closes; the ledger keeps every change."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.orders import OrderChange
+from tests.orders.conftest import age, join, lines, past, round_of, total
+from tests.support import Chat, button_data, buttons, texts
+
+
+def order(chat: Chat, round_id: int, quantity: int) -> None:
+    chat.press(button_data(chat.press(join(round_id, quantity)), "ยืนยัน"))
+
+
+def test_change_by_typing_and_the_ledger_records_it(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 10)
+    reply = farmer.say("แก้เป็น 5 กระสอบครับ")
+    assert "จาก 10 กระสอบ เป็น 5 กระสอบ" in texts(reply) and "2,910.00 บาท" in texts(reply)
+    assert total(db, cp.id) == 5
+    ledger = db.scalars(select(OrderChange).order_by(OrderChange.id)).all()
+    assert [(c.action, c.from_quantity, c.to_quantity) for c in ledger] == [("join", None, 10), ("change", 10, 5)]
+    assert ledger[1].actor_id == ledger[0].actor_id is not None
+
+
+def test_change_without_a_number_asks_how_many(farmer: Chat, db: Session) -> None:
+    acid = round_of(db, "acid-formic")
+    order(farmer, acid.id, 20)
+    asked = farmer.say("เปลี่ยนกรด")
+    assert "กี่กก." in texts(asked) and "30 กก." in buttons(asked)
+    assert "เป็น 30 กก." in texts(farmer.press(button_data(asked, "30 กก.")))
+    assert total(db, acid.id) == 30
+
+
+def test_which_order_when_there_are_several(farmer: Chat, db: Session) -> None:
+    order(farmer, round_of(db, "feed-cp-pig").id, 2)
+    order(farmer, round_of(db, "rice-sangyod-5kg").id, 3)
+    asked = farmer.say("แก้เป็น 4")
+    assert "รายการไหน" in texts(asked)
+    changed = farmer.press(button_data(asked, "ข้าวสังข์หยดพัทลุง 5"))
+    assert "จาก 3 ถุง เป็น 4 ถุง" in texts(changed)
+
+
+def test_change_to_zero_or_a_fraction_changes_nothing(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 6)
+    zero = farmer.say("แก้เป็น 0 กระสอบ")
+    assert "ยกเลิกรายการ" in buttons(zero)
+    assert "จำนวนเต็ม" in texts(farmer.say("แก้เป็น 1.5 กระสอบ"))
+    assert total(db, cp.id) == 6
+
+
+def test_cancel_asks_first_then_cancels(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 7)
+    asked = farmer.say("ยกเลิกที่สั่งไว้")
+    assert "ยกเลิก อาหารหมูขุน ซีพี 7 กระสอบ ใช่ไหม" in texts(asked)
+    assert total(db, cp.id) == 7
+    assert "เหมือนเดิม" in texts(farmer.press(button_data(asked, "ไม่ เก็บไว้")))
+    assert total(db, cp.id) == 7
+    asked = farmer.say("ไม่เอาอาหารหมูแล้วครับ")
+    assert "ยกเลิก อาหารหมูขุน ซีพี 7 กระสอบ แล้ว" in texts(farmer.press(button_data(asked, "ใช่ ยกเลิก")))
+    assert total(db, cp.id) == 0 and [line.status for line in lines(db, cp.id)] == ["cancelled"]
+    again = farmer.say("ยกเลิกที่สั่งไว้")
+    assert "ไม่มีรายการที่ยังแก้ไขได้" in texts(again)
+
+
+def test_after_the_round_closes_nothing_can_change(farmer: Chat, catalog: Flask, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 8)
+    age(catalog, cp.id, closes_at=past())
+    assert "ปิดแล้ว จึงแก้ไขรายการไม่ได้" in texts(farmer.say("แก้เป็น 5 กระสอบครับ"))
+    assert "ปิดแล้ว จึงแก้ไขรายการไม่ได้" in texts(farmer.say("ยกเลิกที่สั่งไว้"))
+    assert total(db, cp.id) == 8
+
+
+def test_a_stale_change_button_after_close_is_refused(farmer: Chat, catalog: Flask, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 8)
+    listed = farmer.say("ออเดอร์ของผม")
+    age(catalog, cp.id, closes_at=past())
+    asked = farmer.press(button_data(listed, "แก้ข้อ 1"))
+    assert "แก้ไขรายการไม่ได้" in texts(asked)
+    assert total(db, cp.id) == 8
+
+
+def test_my_orders_shows_each_line_with_its_status(farmer: Chat, db: Session) -> None:
+    assert "ยังไม่มีรายการสั่งซื้อ" in texts(farmer.say("ออเดอร์ของผม"))
+    order(farmer, round_of(db, "feed-cp-pig").id, 2)
+    order(farmer, round_of(db, "piglet").id, 3)
+    listed = farmer.say("ดูรายการที่จองไว้")
+    shown = texts(listed)
+    assert "อาหารหมูขุน ซีพี 2 กระสอบ, 1,164.00 บาท" in shown
+    assert "ลูกหมู (ราว 16 กก.) 3 ตัว, 6,450.00 บาท" in shown
+    assert shown.count("เปิดรับถึง") == 2
+    assert {"แก้ข้อ 1", "ยกเลิกข้อ 1", "แก้ข้อ 2", "ยกเลิกข้อ 2"} <= set(buttons(listed))
