@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pythainlp.corpus import thai_words
@@ -70,21 +70,31 @@ class Lexicon:
     """intent -> the slots it keeps"""
     dictionary: WordSet
     near: dict[str, tuple[str, ...]]
-    """a domain word with one or two letters deleted -> the domain words it comes from (SymSpell)"""
+    """a domain word with one letter deleted (two for long words) -> the domain words it comes from (SymSpell)"""
+    longest: int
+    _seen: dict[str, str | None] = field(default_factory=dict)
 
     def misspelt(self, text: str) -> str | None:
-        """The domain word `text` is a misspelling of (one edit; two for long words), or None."""
-        if len(text) < (FUZZY_MIN_LATIN if text.isascii() else FUZZY_MIN):
+        """The domain word `text` is a misspelling of (one edit; two for long words), or None.
+
+        The text side deletes one letter only, which finds one edit anywhere and, for long words, two letters
+        left out or a letter changed plus one left out; two letters changed are not guessed at."""
+        if len(text) < (FUZZY_MIN_LATIN if text.isascii() else FUZZY_MIN) or len(text) > self.longest + 1:
             return None
+        if text in self._seen:
+            return self._seen[text]
+        if len(self._seen) > SEEN_LIMIT:
+            self._seen.clear()
         best: tuple[int, int, str] | None = None
-        for variant in _deletions(text, 2 if len(text) >= FUZZY_TWO else 1):
+        for variant in _deletions(text, 1):
             for word in self.near.get(variant, ()):
                 allowed = 2 if min(len(word), len(text)) >= FUZZY_TWO else 1
                 distance = edit_distance(text, word, allowed)
                 if 0 < distance <= allowed:
                     candidate = (distance, abs(len(word) - len(text)), word)
                     best = candidate if best is None or candidate < best else best
-        return best[2] if best else None
+        self._seen[text] = best[2] if best else None
+        return self._seen[text]
 
 
 FUZZY_MIN = 4
@@ -92,6 +102,7 @@ FUZZY_MIN = 4
 FUZZY_MIN_LATIN = 6
 """feed is one letter from need and seed"""
 FUZZY_TWO = 8
+SEEN_LIMIT = 10_000
 
 
 def _deletions(word: str, depth: int) -> set[str]:
@@ -152,6 +163,7 @@ def load(path: Path = PATH) -> Lexicon:
         slots={intent: frozenset(names) for intent, names in data["slots"].items()},
         dictionary=dictionary,
         near={variant: tuple(words) for variant, words in near.items()},
+        longest=max(len(word) for word in tags),
     )
 
 
