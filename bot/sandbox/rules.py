@@ -6,7 +6,7 @@ means LINE would accept the body. Messages and properties follow what LINE answe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from linebot.v3.messaging import (
@@ -139,7 +139,7 @@ def _sdk(model: Callable[[dict[str, Any]], Any], body: dict[str, Any], prop: str
     return []
 
 
-def _pydantic_message(err: dict[str, Any]) -> str:
+def _pydantic_message(err: Mapping[str, Any]) -> str:
     """The SDK's (pydantic's) complaint in LINE's words."""
     kind, limit = str(err.get("type", "")), (err.get("ctx") or {}).get("limit_value")
     if kind in ("value_error.missing", "type_error.none.not_allowed"):

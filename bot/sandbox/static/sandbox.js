@@ -202,6 +202,7 @@
       await loadMembers();
       await choose(data.user);
       form.reset();
+      document.body.classList.remove("coordinator");
       status(`${body.name} followed the bot (webhook ${data.webhook}, ${data.ms} ms)`);
     } catch (err) {
       status("Not created: " + err.message);
