@@ -1,0 +1,96 @@
+"""Announcements when rounds open, reminders a day before they close (each once, in the member's
+language, only to whom they concern), and the demo seed: one round per product, routed by brand/network."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import round_jobs
+from bot.cli import cli
+from bot.sandbox.line_api import LineWorld
+from models.base import utcnow
+from models.rounds import Round
+from tests.orders.conftest import age, join, neighbour, register, round_of
+from tests.support import Chat, button_data, texts
+
+
+def pushed(world: LineWorld) -> list[tuple[list[str], str]]:
+    found: list[tuple[list[str], str]] = []
+    for request in world.sent("/v2/bot/message/push") + world.sent("/v2/bot/message/multicast"):
+        body: Any = request.json
+        found.append((body["to"] if isinstance(body["to"], list) else [body["to"]], texts(body["messages"])))
+    return found
+
+
+def to(world: LineWorld, user_id: str) -> str:
+    return "\n".join(text for recipients, text in pushed(world) if user_id in recipients)
+
+
+def test_new_rounds_are_announced_once_in_each_members_language(catalog: Flask, line_world: LineWorld,
+                                                                farmer: Chat) -> None:
+    english = neighbour(catalog, line_world, "John")
+    register(catalog, english.user_id, name="John", language="en")
+    follower = Chat(catalog, line_world)
+    follower.say("สวัสดี")  # on LINE but not registered
+    offline_id = register(catalog, "offline-0812345678", name="ยายสมใจ")
+    assert offline_id
+
+    round_jobs.tick(catalog)
+    thai = to(line_world, farmer.user_id)
+    assert thai.count("เปิดรอบสั่งซื้อรวมใหม่") == 7 and thai.count("เปิดรอบขายรวมใหม่") == 1
+    assert "อาหารหมูขุน ซีพี ราคา 582.00 บาท/กระสอบ" in thai
+    assert to(line_world, english.user_id).count("New group order: CP pig feed at 582.00 baht/sack") == 1
+    assert to(line_world, follower.user_id) == "" and to(line_world, "offline-0812345678") == ""
+    before = len(pushed(line_world))
+    round_jobs.tick(catalog)
+    assert len(pushed(line_world)) == before, "announced once"
+
+
+def test_a_day_before_closing_members_with_an_order_are_reminded(catalog: Flask, line_world: LineWorld,
+                                                                 farmer: Chat, db: Session) -> None:
+    other = neighbour(catalog, line_world, "สมศรี")
+    round_jobs.tick(catalog)
+    line_world.clear()
+    rice = round_of(db, "rice-sangyod-5kg")
+    farmer.press(button_data(farmer.press(join(rice.id, 2)), "ยืนยัน"))
+    round_jobs.tick(catalog)
+    assert pushed(line_world) == [], "not yet within a day of closing"
+    age(catalog, rice.id, closes_at=utcnow() + timedelta(hours=23))
+    round_jobs.tick(catalog)
+    assert "แจ้งเตือน: รอบข้าวสังข์หยดพัทลุง 5 กก.จะปิด" in to(line_world, farmer.user_id)
+    assert "รายการของคุณ: 2 ถุง" in to(line_world, farmer.user_id)
+    assert to(line_world, other.user_id) == ""
+    round_jobs.tick(catalog)
+    assert len(pushed(line_world)) == 1
+
+
+def test_reminders_wait_while_the_monthly_quota_is_used_up(catalog: Flask, line_world: LineWorld,
+                                                           farmer: Chat) -> None:
+    line_world.quota = 0
+    round_jobs.tick(catalog)
+    assert pushed(line_world) == []
+    line_world.quota = 1000
+    round_jobs.tick(catalog)
+    assert to(line_world, farmer.user_id).count("เปิดรอบ") == 8
+
+
+def test_demo_seed_opens_one_round_per_product_routed_to_its_center(seeded: Flask, db: Session) -> None:
+    runner = seeded.test_cli_runner()
+    assert runner.invoke(cli, ["seed", "--demo"]).exit_code == 0
+    assert runner.invoke(cli, ["seed", "--demo"]).exit_code == 0
+    rounds = db.scalars(select(Round).order_by(Round.id)).all()
+    centers = {r.product.code: r.center.code for r in rounds}
+    assert centers == {
+        "feed-cp-pig": "DIST-06", "feed-betagro-pig": "FEED-BETAGRO", "feed-laemthong-pig": "FEED-LAEMTHONG",
+        "acid-formic": "PROV-RUBBER", "fert-15-15-15": "PROV-AGRI", "rice-sangyod-5kg": "PROV-AGRI",
+        "piglet": "PROV-AGRI", "rubber-uss": "PROV-RUBBER",
+    }
+    assert [r.direction for r in rounds].count("sell") == 1
+    for r in rounds:
+        assert r.status == "open" and timedelta(days=6) < r.closes_at - utcnow() <= timedelta(days=8)
+        assert r.product.name_th and r.product.name_en and r.product.synonyms
