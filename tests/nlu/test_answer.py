@@ -1,0 +1,30 @@
+"""answer(): a whole message that replies yes, no or "stop" to the bot's pending question."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import answer
+
+
+@pytest.mark.parametrize("typed", ["ใช่", "ใช่ครับ", "ใช่แล้วค่ะ", "ตกลง", "ยืนยัน", "โอเค", "ok", "OK ครับ", "เอา",
+                                   "ได้เลย", "ถูกต้องครับ", "yes"])
+def test_yes(typed: str) -> None:
+    assert answer(typed) == "yes"
+
+
+@pytest.mark.parametrize("typed", ["ไม่", "ไม่ใช่", "ไม่ใช่ครับ", "ไม่เอา", "ผิด", "no", "ยังไม่"])
+def test_no(typed: str) -> None:
+    assert answer(typed) == "no"
+
+
+@pytest.mark.parametrize("typed", ["ยกเลิก", "ยกเลิกครับ", "ยกเลิกกกก", "cancel", "ไม่เอาแล้ว", "พอแล้ว",
+                                   "ยกเลีก"])
+def test_cancel(typed: str) -> None:
+    assert answer(typed) == "cancel"
+
+
+@pytest.mark.parametrize("typed", ["5", "ซีพี", "ยกเลิกกรดมด", "ไม่เอาอาหารหมูแล้ว", "ใช่ 5 กระสอบไหม",
+                                   "ราคายาง", "", "ครับ", "😀"])
+def test_anything_else_is_not_an_answer(typed: str) -> None:
+    assert answer(typed) is None

@@ -1,0 +1,110 @@
+"""Normalisation and tokens: what farmers type reaches the rules in one canonical form."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import LEXICON, parse
+from bot.nlu.tokens import normalize, thai_number, tokenize
+
+
+def words(text: str) -> list[str]:
+    return [t.text for t in tokenize(text, LEXICON) if t.kind == "word"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("๑๒๓", "123"),
+        ("น้ํายาง", "น้ำยาง"),  # sara am typed as nikhahit + sara aa
+        ("นํ้ายาง", "น้ำยาง"),  # ... with the tone mark after the nikhahit
+        ("ครับบบบ", "ครับ"),
+        ("ค่าาาา", "ค่า"),
+        ("แกลลอน", "แกลลอน"),  # a real double consonant stays
+        ("CP", "cp"),
+        ("กก.", "กก "),
+        ("58.50", "58.50"),
+    ],
+)
+def test_normalize(typed: str, expected: str) -> None:
+    assert normalize(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("spoken", "value"),
+    [("ห้า", 5), ("สิบ", 10), ("สิบเอ็ด", 11), ("ยี่สิบห้า", 25), ("หนึ่งร้อย", 100), ("ร้อยนึง", 100),
+     ("สองร้อยห้าสิบ", 250), ("สามพันสองร้อย", 3200), ("หกสิบ", 60)],
+)
+def test_number_words(spoken: str, value: int) -> None:
+    assert thai_number(spoken) == value
+    assert parse(spoken).slots == {"quantity": value}
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("5", 5), ("๕", 5), ("58.50", 58.5), ("1,200", 1200), ("ห้า", 5), ("เอาสิบ", 10)],
+)
+def test_a_bare_number_is_a_quantity_for_the_pending_question(typed: str, value: float) -> None:
+    intent = parse(typed)
+    assert intent.name == "unknown" and intent.slots == {"quantity": value}
+    assert type(intent.slots["quantity"]) is type(value)
+
+
+def test_words_that_contain_number_words_are_not_numbers() -> None:
+    for text in ("ห้ามสั่ง", "ลูกหมูพันธุ์ดี", "เก้าอี้"):
+        assert "quantity" not in parse(text).slots, text
+
+
+def test_brand_names_stay_whole_and_compounds_do_not_swallow_the_product() -> None:
+    assert words("สั่งอาหารหมูซีพี") == ["สั่ง", "อาหาร", "หมู", "ซีพี"]
+    assert "เบทาโกร" in words("อาหารไก่เบทาโกร")
+    assert "แหลมทอง" in words("อาหารเป็ดแหลมทอง")
+
+
+@pytest.mark.parametrize(
+    ("typed", "tag"),
+    [("สัง", "#order"), ("แกลอน", "unit:container"), ("ฟอร์มิค", "product:acid"), ("เบทาโกร", "brand:betagro"),
+     ("เบทาโก้", "brand:betagro"), ("ยางแผนดิบ", "rubber_type:uss"), ("แจ้งเตื่อน", "#alert"),
+     ("ข้าวสังหยด", "product:rice"), ("กระสอม", "unit:sack"), ("ยกเลีก", "#cancel")],
+)
+def test_misspellings_are_matched_against_the_domain_word_table(typed: str, tag: str) -> None:
+    [token] = [t for t in tokenize(typed, LEXICON) if t.kind == "word"]
+    assert tag in token.tags
+
+
+def test_real_words_near_domain_words_are_left_alone() -> None:
+    assert parse("ข่าวสาร").name == "news"  # not ข้าวสาร, rice
+    assert parse("ยางลบราคาเท่าไหร่").name == "unknown"  # an eraser, not rubber
+    assert parse("need help").name == "help"  # need is not feed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["สั่งอาหารหมูซีพี 5 กระสอบ", "สั่งอาหารหมูซีพี5กระสอบ", "สั่ง อาหาร หมู ซีพี ๕ กระสอบ",
+     "สั่งอาหารหมูซีพีห้ากระสอบครับ", "สั่งอาหารหมูซีพี 5 กส.", "สั่งอาหารหมู CP 5 กระสอบค่ะ",
+     "สังอาหารหมูซีพี 5 กระสอบเหอ", "สั่งอาหารหมูซีพี 5 กระสอบได้ม้าย", "cp pig feed 5 sacks"],
+)
+def test_spacing_digits_particles_and_language_do_not_change_the_meaning(typed: str) -> None:
+    intent = parse(typed)
+    assert (intent.name, intent.slots) == (
+        "order.join", {"product": "feed", "brand": "cp", "animal": "pig", "quantity": 5, "unit": "sack"})
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit"),
+    [("กก.", "kg"), ("กิโล", "kg"), ("โล", "kg"), ("กส.", "sack"), ("ลูก", "sack"), ("แกลลอน", "container"),
+     ("แกลอน", "container"), ("ตัว", "head"), ("ถุง", "bag")],
+)
+def test_unit_abbreviations(typed: str, unit: str) -> None:
+    assert parse(f"3 {typed}").slots == {"quantity": 3, "unit": unit}
+
+
+def test_fertilizer_formulas_as_written() -> None:
+    assert parse("สั่งปุ๋ย 15-15-15 4 ลูก").slots == {
+        "product": "fertilizer", "formula": "15-15-15", "quantity": 4, "unit": "sack"}
+    assert parse("ปุ๋ย ๔๖-๐-๐").slots == {"product": "fertilizer", "formula": "46-0-0"}
+
+
+def test_a_sack_of_feed_may_be_called_a_bag_but_rice_comes_in_bags() -> None:
+    assert parse("อาหารหมูซีพี 2 ถุง").slots["unit"] == "sack"
+    assert parse("ข้าวสาร 2 ถุง").slots["unit"] == "bag"

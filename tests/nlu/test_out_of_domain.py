@@ -1,0 +1,31 @@
+"""Ask, don't guess: what is not ours is `unknown`, with no slot that could start an action."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import parse
+
+OUT_OF_DOMAIN = [
+    "ทุเรียนราคาเท่าไหร่", "มังคุดกิโลละกี่บาท", "ราคาปาล์มวันนี้", "ราคาสับปะรดวันนี้", "ราคาหมูหน้าฟาร์ม",
+    "ราคาทองคำวันนี้", "หวยงวดนี้ออกอะไร", "ขอเลขเด็ดหน่อย", "ฝนจะตกไหม", "กินข้าวหรือยัง", "555", "5555+",
+    "😀", "🙏🙏", "ฮ่าๆๆ", "ยางรถยนต์เส้นละเท่าไหร่", "ยางลบ 2 ก้อน", "ขายทุเรียน 300 กิโล", "สั่งทุเรียน 5 ลูก",
+    "ไข่ไก่แผงละเท่าไหร่", "ราคาน้ำมันดีเซล", "durian price today", "lottery", "ครับ", "อืม", "?",
+]
+
+
+@pytest.mark.parametrize("text", OUT_OF_DOMAIN)
+def test_out_of_domain_is_unknown_without_slots(text: str) -> None:
+    intent = parse(text)
+    assert (intent.name, dict(intent.slots)) == ("unknown", {})
+
+
+def test_durian_is_not_answered_with_rubber_prices() -> None:
+    assert parse("ทุเรียนราคาเท่าไหร่").name != "price.today"
+    assert parse("ยางราคาเท่าไหร่").name == "price.today"
+
+
+def test_uncertain_requests_leave_slots_for_the_handler_to_ask() -> None:
+    assert parse("อยากได้อาหารหมู").slots == {"product": "feed", "animal": "pig"}  # which brand? how many?
+    assert "direction" not in parse("ตั้งเตือนน้ำยาง 60").slots  # above or below? ask
+    assert parse("สั่ง").slots == {}

@@ -1,0 +1,48 @@
+"""Members' own words through the real webhook: colloquial, misspelt, number words, typed answers to questions."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from tests.orders.conftest import lines, round_of, total
+from tests.support import Chat, buttons, texts
+
+NOT_UNDERSTOOD = "ผมไม่เข้าใจ"
+
+
+def test_a_colloquial_southern_order_gets_a_confirmation_for_ten_sacks(farmer: Chat, db: Session) -> None:
+    card = farmer.say("เอาอาหารหมูซีพีสักสิบกระสอบได้ม้าย")
+    assert "อาหารหมูขุน ซีพี" in texts(card) and "10 กระสอบ" in texts(card)
+    assert buttons(card) == ["ยืนยัน", "ยกเลิก"]
+    assert lines(db, round_of(db, "feed-cp-pig").id) == []  # nothing is ordered before the member confirms
+
+
+def test_typos_thai_digits_and_abbreviations(farmer: Chat, db: Session) -> None:
+    card = farmer.say("สังอาหารหมูเบทาโก้ ๓ กส.")
+    assert "อาหารหมูขุน เบทาโกร" in texts(card) and "3 กระสอบ" in texts(card)
+    farmer.say("ตกลงครับ")
+    assert total(db, round_of(db, "feed-betagro-pig").id) == 3
+
+
+def test_brand_and_quantity_typed_as_words_fill_the_pending_order(farmer: Chat, db: Session) -> None:
+    asked = farmer.say("สั่งอาหารหมู")
+    assert buttons(asked) == ["ซีพี", "เบทาโกร", "แหลมทอง"]
+    how_many = farmer.say("ซีพีครับ")
+    assert "กี่กระสอบ" in texts(how_many)
+    card = farmer.say("ห้า")
+    assert "อาหารหมูขุน ซีพี" in texts(card) and "5 กระสอบ" in texts(card)
+    farmer.say("ใช่")
+    assert total(db, round_of(db, "feed-cp-pig").id) == 5
+
+
+def test_cancel_leaves_the_pending_question_and_a_later_number_orders_nothing(farmer: Chat, db: Session) -> None:
+    farmer.say("สั่งอาหารหมูแหลมทอง")
+    assert "ยกเลิกแล้ว" in texts(farmer.say("ยกเลิกครับ"))
+    assert NOT_UNDERSTOOD in texts(farmer.say("5"))
+    assert total(db, round_of(db, "feed-laemthong-pig").id) == 0
+
+
+def test_other_crops_and_chit_chat_are_not_answered_with_rubber_prices(farmer: Chat) -> None:
+    for text in ("ทุเรียนราคาเท่าไหร่", "หวยงวดนี้ออกอะไร", "555"):
+        reply = texts(farmer.say(text))
+        assert NOT_UNDERSTOOD in reply and "บาท/กก" not in reply, text
