@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import translator
 from handlers import Intent
 from handlers.orders_ui import amount, baht, moment, per_unit, pickup_text, unit_word
-from handlers.ui import text
+from handlers.ui import Button, text
 from models.base import utcnow
 from models.closing import close
 from models.member import Member
@@ -107,51 +107,59 @@ def _by_locale(members: list[Member]) -> dict[str, list[str]]:
     return groups
 
 
-def _announce(db: Session, round_: Round) -> int:
+def _announce(db: Session, rounds: list[Round]) -> int:
+    """One message per member for every round that opened since the last run: pushes cost quota."""
+    if not rounds:
+        return 0
     registered = db.scalars(select(Member).where(Member.consent_at.is_not(None), Member.district.is_not(None)))
     sent = 0
     for locale, user_ids in _by_locale(list(registered)).items():
-        _, product = translator(locale), round_.product
-        body = (_("New group order: {product} at {price}. Order by {deadline}.") if round_.direction == "buy"
-                else _("New selling round: {product} at {price}. Pledge by {deadline}.")).format(
-            product=product.name(locale), price=per_unit(_, round_.price, product.unit),
-            deadline=moment(round_.closes_at, locale))
-        verb = "order.join" if round_.direction == "buy" else "sell.pledge"
-        label = _("Order") if round_.direction == "buy" else _("Pledge to sell")
-        message = text(body, [(label, Intent(verb, {"round": round_.id})), (_("Group orders"), Intent("rounds.list"))])
+        _ = translator(locale)
+        items, buttons = [_("New rounds are open:")], list[Button]()
+        for round_ in rounds:
+            product, sell = round_.product, round_.direction == "sell"
+            name = product.name(locale)
+            items.append(_("• {product}: {price}, until {deadline}").format(
+                product=_("Selling together: {product}").format(product=name) if sell else name,
+                price=per_unit(_, round_.price, product.unit), deadline=moment(round_.closes_at, locale)))
+            verb = "sell.pledge" if sell else "order.join"
+            buttons.append((name, Intent(verb, {"round": round_.id})))
+        message = text("\n".join(items), [*buttons[:12], (_("Group orders"), Intent("rounds.list"))])
         queue(db, user_ids, [message.to_dict()], purpose="round-opened")
         sent += len(user_ids)
     return sent
 
 
-def _remind(db: Session, round_: Round) -> int:
-    sent = 0
-    for line in round_lines(db, round_.id):
-        if not reachable(line.member):
-            continue
-        locale = line.member.locale
-        _, product = translator(locale), round_.product
-        body = _("Reminder: the round for {product} closes {deadline}. Your order: {amount}. To change it, press "
-                 "\"My orders\".").format(product=product.name(locale), deadline=moment(round_.closes_at, locale),
-                                          amount=amount(_, line.quantity, product.unit))
-        queue(db, [line.member.line_user_id], [text(body, [(_("My orders"), Intent("order.list"))]).to_dict()],
-              purpose="round-reminder")
-        sent += 1
-    return sent
+def _remind(db: Session, rounds: list[Round]) -> int:
+    """One reminder per member with an order in rounds closing within a day."""
+    waiting: dict[int, list[OrderLine]] = defaultdict(list)
+    for round_ in rounds:
+        for line in round_lines(db, round_.id):
+            if reachable(line.member):
+                waiting[line.member_id].append(line)
+    for member_lines in waiting.values():
+        member = member_lines[0].member
+        _, locale = translator(member.locale), member.locale
+        items = [_("Reminder: closing within a day. To change an order, press \"My orders\".")]
+        items += [_("• {product}: your order {amount}, closes {deadline}").format(
+            product=line.round.product.name(locale), amount=amount(_, line.quantity, line.round.product.unit),
+            deadline=moment(line.round.closes_at, locale)) for line in member_lines]
+        message = text("\n".join(items), [(_("My orders"), Intent("order.list"))])
+        queue(db, [member.line_user_id], [message.to_dict()], purpose="round-reminder")
+    return len(waiting)
 
 
 def queue_reminders(db: Session, now: datetime) -> int:
     """Announce rounds that have opened, and remind their members a day before they close (once each)."""
     live = select(Round).where(Round.status == "open", Round.opens_at <= now, Round.closes_at > now)
-    sent = 0
-    for round_ in db.scalars(live.where(Round.announced_at.is_(None)).with_for_update(skip_locked=True)):
-        sent += _announce(db, round_)
-        round_.announced_at = now
+    fresh = list(db.scalars(live.where(Round.announced_at.is_(None)).with_for_update(skip_locked=True)))
     soon = live.where(Round.reminded_at.is_(None), Round.closes_at <= now + REMIND_BEFORE)
-    for round_ in db.scalars(soon.with_for_update(skip_locked=True)):
-        sent += _remind(db, round_)
+    closing = list(db.scalars(soon.with_for_update(skip_locked=True)))
+    for round_ in fresh:
+        round_.announced_at = now
+    for round_ in closing:
         round_.reminded_at = now
-    return sent
+    return _announce(db, fresh) + _remind(db, closing)
 
 
 def tick(app: Flask, now: datetime | None = None) -> None:

@@ -14,16 +14,14 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn, fmt
+from handlers import Intent, Turn
 from handlers.orders_ui import (
     amount,
     baht,
-    bubble,
-    flex,
+    confirmation_card,
+    line_status,
     moment,
-    per_unit,
     pickup_center,
-    pickup_text,
     progress,
     refusal,
     unit_word,
@@ -82,42 +80,7 @@ def join_round(turn: Turn, intent: Intent, direction: str) -> list[Message]:
     token = secrets.token_hex(8)
     pending = {"round": round_.id, "quantity": int(wanted), "token": token}
     turn.expect(intent.name, pending, "answer")
-    return [_card(turn, intent.name, round_, wanted, before, pending)]
-
-
-def _card(turn: Turn, name: str, round_: Round, wanted: Decimal, before: Decimal, pending: dict[str, Any]) -> Message:
-    _, product, locale = turn._, round_.product, turn.locale
-    total = before + wanted
-    price = round_.price_at(round_.total + wanted)
-    sell = round_.direction == "sell"
-    quantity_text = amount(_, wanted, product.unit)
-    if before:
-        quantity_text = _("{new} (you already have {old}; together {total})").format(
-            new=quantity_text, old=amount(_, before, product.unit), total=amount(_, total, product.unit))
-    pairs = [
-        (_("Product"), product.name(locale)),
-        (_("Quantity"), quantity_text),
-        (_("Price now") if sell else _("Unit price"), per_unit(_, price, product.unit)),
-        (_("Estimated value") if sell else _("Total"), baht(_, total * price)),
-        (_("Closes"), moment(round_.closes_at, locale)),
-        (_("Bring to") if sell else _("Pick up at"), pickup_text(_, locale, round_, pickup_center(turn))),
-    ]
-    actions: list[Button] = [(_("Confirm"), Intent(name, {**pending, "confirm": True}))]
-    if round_.shortfall_rule == "round_up" and product.pack_size > 1:
-        actions.append((_("Confirm, can take more"), Intent(name, {**pending, "confirm": True, "more": True})))
-    actions.append((_("Cancel"), Intent(name, {"confirm": False})))
-    title = _("Please check your pledge") if sell else _("Please check your order")
-    note = ""
-    if product.pack_size > 1:
-        note = _("Bought in whole {packs} of {size}; if the last one is not filled, the latest orders get less."
-                 ).format(packs=unit_word(_, product.pack_unit), size=amount(_, product.pack_size, product.unit))
-        if round_.shortfall_rule == "round_up":
-            note = _("Bought in whole {packs} of {size}. Press \"Confirm, can take more\" if you can take "
-                     "extra to fill the last one.").format(packs=unit_word(_, product.pack_unit),
-                                                           size=amount(_, product.pack_size, product.unit))
-    alt = "\n".join([title, *(f"{label}: {value}" for label, value in pairs), note,
-                     _("Press Confirm to send it, or Cancel.")])
-    return flex(alt, bubble(title, pairs, actions, note), actions)
+    return [confirmation_card(turn, intent.name, round_, wanted, before, pending)]
 
 
 def _confirm(turn: Turn, intent: Intent, direction: str) -> list[Message]:
@@ -318,26 +281,9 @@ def list_orders(turn: Turn, intent: Intent) -> list[Message]:
     for n, line in enumerate(lines[:15], 1):
         round_, product = line.round, line.round.product
         what = f"{n}. {product.name(locale)} {amount(_, line.final, product.unit)}"
-        items.append(f"{what}, {baht(_, line.amount)}\n   {_status(turn, line)}")
+        items.append(f"{what}, {baht(_, line.amount)}\n   {line_status(turn, line)}")
         if line.status == "active" and round_.joinable(turn.now) and len(buttons) < 12:
             buttons.append((_("Change {n}").format(n=n), Intent("order.change", {"line": line.id})))
             buttons.append((_("Cancel {n}").format(n=n), Intent("order.cancel", {"line": line.id})))
     buttons.append((_("Group orders"), Intent("rounds.list")))
     return reply("\n".join(items), buttons)
-
-
-def _status(turn: Turn, line: OrderLine) -> str:
-    _, round_ = turn._, line.round
-    if line.status == "cancelled":
-        return _("cancelled by you")
-    if round_.status == "open":
-        return _("open until {deadline}").format(deadline=moment(round_.closes_at, turn.locale))
-    if round_.status == "cancelled":
-        return _("round cancelled (the minimum was not reached); nothing to pay")
-    pickup = pickup_text(_, turn.locale, round_, line.pickup_center)
-    if round_.status == "delivered":
-        return _("delivered at {pickup}").format(pickup=pickup)
-    if line.allocated is not None and line.allocated != line.quantity:
-        return _("round closed: you get {final} of the {ordered} you ordered; pick up at {pickup}").format(
-            final=amount(_, line.allocated, round_.product.unit), ordered=fmt.quantity(line.quantity), pickup=pickup)
-    return _("round closed; pick up at {pickup}").format(pickup=pickup)

@@ -13,7 +13,7 @@ from linebot.v3.messaging import FlexContainer, FlexMessage, Message, QuickReply
 from handlers import Intent, Turn, fmt
 from handlers.ui import Button, button, reply
 from models.network import Center, district_cooperative
-from models.orders import OrderRefused
+from models.orders import OrderLine, OrderRefused
 from models.products import Product
 from models.rounds import Round
 
@@ -152,3 +152,57 @@ def flex(alt: str, contents: dict[str, Any], buttons: Sequence[Button] = ()) -> 
 
 def carousel(bubbles: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "carousel", "contents": list(bubbles[:12])}
+
+
+def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, before: Decimal,
+                      pending: dict[str, Any]) -> Message:
+    """The card to check before anything is written: product, quantity, price, total, deadline, pickup."""
+    _, product, locale = turn._, round_.product, turn.locale
+    total = before + wanted
+    price = round_.price_at(round_.total + wanted)
+    sell = round_.direction == "sell"
+    quantity_text = amount(_, wanted, product.unit)
+    if before:
+        quantity_text = _("{new} (you already have {old}; together {total})").format(
+            new=quantity_text, old=amount(_, before, product.unit), total=amount(_, total, product.unit))
+    pairs = [
+        (_("Product"), product.name(locale)),
+        (_("Quantity"), quantity_text),
+        (_("Price now") if sell else _("Unit price"), per_unit(_, price, product.unit)),
+        (_("Estimated value") if sell else _("Total"), baht(_, total * price)),
+        (_("Closes"), moment(round_.closes_at, locale)),
+        (_("Bring to") if sell else _("Pick up at"), pickup_text(_, locale, round_, pickup_center(turn))),
+    ]
+    actions: list[Button] = [(_("Confirm"), Intent(name, {**pending, "confirm": True}))]
+    if round_.shortfall_rule == "round_up" and product.pack_size > 1:
+        actions.append((_("Confirm, can take more"), Intent(name, {**pending, "confirm": True, "more": True})))
+    actions.append((_("Cancel"), Intent(name, {"confirm": False})))
+    title = _("Please check your pledge") if sell else _("Please check your order")
+    note = ""
+    if product.pack_size > 1:
+        note = _("Bought in whole {packs} of {size}; if the last one is not filled, the latest orders get less."
+                 ).format(packs=unit_word(_, product.pack_unit), size=amount(_, product.pack_size, product.unit))
+        if round_.shortfall_rule == "round_up":
+            note = _("Bought in whole {packs} of {size}. Press \"Confirm, can take more\" if you can take "
+                     "extra to fill the last one.").format(packs=unit_word(_, product.pack_unit),
+                                                           size=amount(_, product.pack_size, product.unit))
+    alt = "\n".join([title, *(f"{label}: {value}" for label, value in pairs), note,
+                     _("Press Confirm to send it, or Cancel.")])
+    return flex(alt, bubble(title, pairs, actions, note), actions)
+
+
+def line_status(turn: Turn, line: OrderLine) -> str:
+    _, round_ = turn._, line.round
+    if line.status == "cancelled":
+        return _("cancelled by you")
+    if round_.status == "open":
+        return _("open until {deadline}").format(deadline=moment(round_.closes_at, turn.locale))
+    if round_.status == "cancelled":
+        return _("round cancelled (the minimum was not reached); nothing to pay")
+    pickup = pickup_text(_, turn.locale, round_, line.pickup_center)
+    if round_.status == "delivered":
+        return _("delivered at {pickup}").format(pickup=pickup)
+    if line.allocated is not None and line.allocated != line.quantity:
+        return _("round closed: you get {final} of the {ordered} you ordered; pick up at {pickup}").format(
+            final=amount(_, line.allocated, round_.product.unit), ordered=fmt.quantity(line.quantity), pickup=pickup)
+    return _("round closed; pick up at {pickup}").format(pickup=pickup)

@@ -42,9 +42,11 @@ def test_new_rounds_are_announced_once_in_each_members_language(catalog: Flask, 
 
     round_jobs.tick(catalog)
     thai = to(line_world, farmer.user_id)
-    assert thai.count("เปิดรอบสั่งซื้อรวมใหม่") == 7 and thai.count("เปิดรอบขายรวมใหม่") == 1
-    assert "อาหารหมูขุน ซีพี ราคา 582.00 บาท/กระสอบ" in thai
-    assert to(line_world, english.user_id).count("New group order: CP pig feed at 582.00 baht/sack") == 1
+    assert thai.count("เปิดรอบใหม่แล้ว") == 1, "all new rounds in one message: each push costs quota"
+    assert "• อาหารหมูขุน ซีพี: 582.00 บาท/กระสอบ ถึง" in thai and "• ขายรวม: ยางแผ่นดิบ: 62.00 บาท/กก." in thai
+    english_text = to(line_world, english.user_id)
+    assert english_text.count("New rounds are open") == 1 and "• CP pig feed: 582.00 baht/sack, until" in english_text
+    assert len(pushed(line_world)) == 2, "one multicast per language"
     assert to(line_world, follower.user_id) == "" and to(line_world, "offline-0812345678") == ""
     before = len(pushed(line_world))
     round_jobs.tick(catalog)
@@ -62,8 +64,8 @@ def test_a_day_before_closing_members_with_an_order_are_reminded(catalog: Flask,
     assert pushed(line_world) == [], "not yet within a day of closing"
     age(catalog, rice.id, closes_at=utcnow() + timedelta(hours=23))
     round_jobs.tick(catalog)
-    assert "แจ้งเตือน: รอบข้าวสังข์หยดพัทลุง 5 กก.จะปิด" in to(line_world, farmer.user_id)
-    assert "รายการของคุณ: 2 ถุง" in to(line_world, farmer.user_id)
+    assert "แจ้งเตือน: รอบต่อไปนี้จะปิดภายในหนึ่งวัน" in to(line_world, farmer.user_id)
+    assert "• ข้าวสังข์หยดพัทลุง 5 กก.: รายการของคุณ 2 ถุง ปิดรับ" in to(line_world, farmer.user_id)
     assert to(line_world, other.user_id) == ""
     round_jobs.tick(catalog)
     assert len(pushed(line_world)) == 1
@@ -76,7 +78,7 @@ def test_reminders_wait_while_the_monthly_quota_is_used_up(catalog: Flask, line_
     assert pushed(line_world) == []
     line_world.quota = 1000
     round_jobs.tick(catalog)
-    assert to(line_world, farmer.user_id).count("เปิดรอบ") == 8
+    assert to(line_world, farmer.user_id).count("• ") == 8
 
 
 def test_demo_seed_opens_one_round_per_product_routed_to_its_center(seeded: Flask, db: Session) -> None:
