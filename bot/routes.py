@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import Handler, basic, news, orders, register, rounds, savings, selling
+from handlers import Handler, basic, news, orders, register, round_open, rounds, savings, selling
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 
@@ -32,6 +32,7 @@ ROUTES: tuple[Route, ...] = (
     Route("savings", savings.savings, MEMBER),
     Route("round.close", rounds.close_round, COORDINATOR),
     Route("round.summary", rounds.summary, COORDINATOR),
+    Route("round.open", round_open.open_round, COORDINATOR),
     Route("unknown", basic.unknown),
 )
 

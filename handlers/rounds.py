@@ -48,7 +48,7 @@ def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
     return [flex("\n".join(alt), carousel(cards), buttons)]
 
 
-def _own_round(turn: Turn, intent: Intent, verb: str, statuses: tuple[str, ...]) -> Round | list[Message]:
+def own_round(turn: Turn, intent: Intent, verb: str, statuses: tuple[str, ...]) -> Round | list[Message]:
     """The coordinator's round from the slots, or a question which one; only their own center's rounds."""
     _, member = turn._, turn.member
     if intent.slots.get("round") is not None:
@@ -73,7 +73,7 @@ def _own_round(turn: Turn, intent: Intent, verb: str, statuses: tuple[str, ...])
 
 def close_round(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
-    found = _own_round(turn, intent, "round.close", ("open",))
+    found = own_round(turn, intent, "round.close", ("open",))
     if not isinstance(found, Round):
         return found
     round_, product = found, found.product
@@ -108,12 +108,13 @@ def close_round(turn: Turn, intent: Intent) -> list[Message]:
                    "Each member is being told their final quantity and amount.").format(
         product=what, packs=fmt.number(result.packs), pack_unit=_unit_plural(turn, product.pack_unit),
         quantity=amount(_, result.quantity, product.unit), members=fmt.number(result.members)),
-        [(_("Summary"), Intent("round.summary", {"round": round_.id}))])
+        [(_("Summary"), Intent("round.summary", {"round": round_.id})),
+         (_("Open a new round"), Intent("round.open", {"like": round_.id}))])
 
 
 def summary(turn: Turn, intent: Intent) -> list[Message]:
     _, locale = turn._, turn.locale
-    found = _own_round(turn, intent, "round.summary", ("open", "closed", "ordered", "delivered"))
+    found = own_round(turn, intent, "round.summary", ("open", "closed", "ordered", "delivered"))
     if not isinstance(found, Round):
         return found
     round_, product = found, found.product

@@ -158,3 +158,22 @@ def test_closing_twice_is_refused(catalog: Flask, line_world: LineWorld, db: Ses
     assert round_of(db, "rice-sangyod-5kg").closed_at is not None
     assert utcnow() - round_of(db, "rice-sangyod-5kg").closed_at < timedelta(minutes=1)
     assert Decimal(0) == round_of(db, "rice-sangyod-5kg").total
+
+
+def test_a_coordinator_opens_a_new_round_like_the_last_one(catalog: Flask, line_world: LineWorld, farmer: Chat,
+                                                          db: Session) -> None:
+    rice = round_of(db, "rice-sangyod-5kg")
+    boss = coordinator(catalog, line_world, "PROV-AGRI")
+    closed = boss.press(Intent("round.close", {"round": rice.id, "confirm": True}).to_postback())
+    asked = boss.press(button_data(closed, "เปิดรอบใหม่"))
+    assert "เปิดรอบใหม่ ข้าวสังข์หยดพัทลุง 5 กก. ราคา 175.00 บาท/ถุง" in texts(asked)
+    opened = boss.press(button_data(asked, "7 วัน"))
+    assert "เปิดรอบแล้ว" in texts(opened)
+    fresh = round_of(db, "rice-sangyod-5kg")
+    assert fresh.id != rice.id and fresh.status == "open" and fresh.center.code == "PROV-AGRI"
+    assert timedelta(days=6) < fresh.closes_at - utcnow() <= timedelta(days=8)
+    assert "มีรอบที่เปิดอยู่แล้ว" in texts(boss.press(button_data(asked, "7 วัน")))
+    rubber_boss = coordinator(catalog, line_world, RUBBER)
+    refused = rubber_boss.press(Intent("round.open", {"like": rice.id, "days": 7}).to_postback())
+    assert "เฉพาะผู้ประสานงานของศูนย์นั้น" in texts(refused)
+    assert "บันทึกการสั่งแล้ว" in texts(farmer.press(button_data(farmer.press(join(fresh.id, 1)), "ยืนยัน")))

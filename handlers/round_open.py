@@ -1,0 +1,44 @@
+"""A coordinator opens a new round from chat, for the simple case: the same product and terms as an
+earlier round of their center, closing in a few days. Anything else is `coopbot rounds open`."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent, Turn
+from handlers.orders_ui import BANGKOK, moment, per_unit
+from handlers.rounds import own_round
+from handlers.ui import reply
+from models.rounds import Round, open_like, open_rounds
+
+CLOSING_TIME = time(17, 0)
+DAY_CHOICES = (3, 7, 14)
+
+
+def open_round(turn: Turn, intent: Intent) -> list[Message]:
+    _, slots = turn._, intent.slots
+    found = own_round(turn, Intent(intent.name, {"round": slots["like"]}) if slots.get("like") else intent,
+                      "round.open", ("closed", "ordered", "delivered", "cancelled"))
+    if not isinstance(found, Round):
+        return found
+    like, product = found, found.product
+    name = product.name(turn.locale)
+    already = [r for r in open_rounds(turn.db, turn.now, like.direction) if r.product_id == like.product_id]
+    if already:
+        return reply(_("There is already an open round for {product}, until {deadline}.").format(
+            product=name, deadline=moment(already[0].closes_at, turn.locale)))
+    days = slots.get("days")
+    if not isinstance(days, int) or not 1 <= days <= 30:
+        return reply(_("Open a new round for {product} at {price}, with the same terms as before? "
+                       "How many days should it stay open?").format(
+            product=name, price=per_unit(_, like.price, product.unit)),
+            [(_("{n} days").format(n=n), Intent("round.open", {"like": like.id, "days": n})) for n in DAY_CHOICES]
+            + [(_("No"), Intent("help"))])
+    local_day = turn.now.astimezone(BANGKOK).date() + timedelta(days=days)
+    closes_at = datetime.combine(local_day, CLOSING_TIME, BANGKOK)
+    created = open_like(turn.db, like, closes_at, turn.now, turn.member.id)
+    return reply(_("Opened: {product} at {price}, until {deadline}. Members will be told shortly.").format(
+        product=name, price=per_unit(_, created.price, product.unit), deadline=moment(closes_at, turn.locale)),
+        [(_("Group orders"), Intent("rounds.list"))])
