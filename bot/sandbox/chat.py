@@ -130,7 +130,12 @@ def _deliver(event: dict[str, Any], shown: str | None) -> Response:
     started = time.perf_counter()
     body, signature = phone.signed([event], current_app.extensions["channel"].secret())
     _phone().sends(event, shown)
-    status = phone.post_callback(f"{request.host_url}callback", body, signature)
+    try:
+        status = phone.post_callback(f"{request.host_url}callback", body, signature)
+    except phone.CallbackUnreachable as exc:
+        response = jsonify(error=f"{exc} (run the sandbox with a threaded server: make run)")
+        response.status_code = 502
+        return response
     elapsed = time.perf_counter() - started
     _deliver_pushes()
     user_id = event["source"]["userId"]

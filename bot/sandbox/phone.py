@@ -21,6 +21,10 @@ DESTINATION = "U" + "0" * 31 + "1"  # the bot's own user id, as LINE puts it in 
 HISTORY = 200
 
 
+class CallbackUnreachable(Exception):
+    """The bot's own /callback did not answer the sandbox."""
+
+
 def event(kind: str, user_id: str, **fields: Any) -> dict[str, Any]:
     """One webhook event from a user, as LINE sends it: a fresh webhookEventId and reply token."""
     return {
@@ -70,6 +74,9 @@ def post_callback(url: str, body: bytes, signature: str, timeout: float = 10.0) 
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
+    except (urllib.error.URLError, TimeoutError) as exc:
+        # e.g. one sync worker cannot take a request while it waits for its own: say so instead of a 500.
+        raise CallbackUnreachable(f"the sandbox could not reach {url}: {exc}") from None
 
 
 @dataclass

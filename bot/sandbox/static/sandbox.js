@@ -128,6 +128,7 @@
       }
       for (const d of data.districts) form.district.append(el("option", "", d));
     }
+    $("#new").open = data.members.length === 0;  // a newcomer starts by creating someone
     const wanted = select || localStorage.getItem("sandbox-user");
     if (wanted && data.members.some((m) => m.userId === wanted)) choose(wanted);
   }
