@@ -28,7 +28,9 @@ class Reading:
     others: int = 0
     """content words that are neither cues nor slot words"""
     one_of: str | None = None
-    """the unit in สักแกลลอน, กระสอบนึง: one of it"""
+    """the unit in สักแกลลอน: one of it"""
+    announcement: bool = False
+    """starts with ประกาศ and goes on: a coordinator's notice, not a question about notices"""
 
     def cue(self, *names: str) -> bool:
         return any(name in self.cues for name in names)
@@ -42,6 +44,7 @@ class Reading:
         return "product" in self.words or "brand" in self.words or self.formula is not None
 
 
+ANNOUNCEMENT_WORDS = 4
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#baht": "baht"}
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30}
 
@@ -49,6 +52,7 @@ _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30}
 def read(tokens: list[Token]) -> Reading:
     reading = Reading(tokens)
     content = [t for t in tokens if t.kind not in ("mark", "filler")]
+    reading.announcement = len(content) >= ANNOUNCEMENT_WORDS and content[0].text in ("ประกาศ", "announce")
     for i, token in enumerate(content):
         if token.kind == "formula":
             reading.formula = reading.formula or token.text
@@ -71,9 +75,7 @@ def _one(content: list[Token], i: int, reading: Reading) -> None:
     unit = content[i].slot("unit")
     if unit is None or reading.one_of:
         return
-    before = content[i - 1] if i > 0 else None
-    after = content[i + 1] if i + 1 < len(content) else None
-    if before is not None and before.text == "สัก" and (after is None or after.kind != "num"):
+    if i > 0 and content[i - 1].text == "สัก":
         reading.one_of = unit
 
 
@@ -102,14 +104,20 @@ Rule = Callable[[Reading], bool]
 def _price_today(r: Reading) -> bool:
     if r.goods or r.cue("#sell"):
         return False
-    # "how much?" alone is about rubber, the network's price; "how much is X?" for an unknown X is not
-    return r.rubber or (r.cue("#price") and r.others == 0 and "animal" not in r.words)
+    if "rubber_type" in r.words:
+        return True
+    # "how much?" alone is about rubber, the network's price; "how much is X?" for an unknown X is not, nor is
+    # "how do I plant rubber?"
+    if r.cue("#rubber"):
+        return r.cue("#price", "#today") or r.others == 0
+    return r.cue("#price") and r.others == 0 and "animal" not in r.words
 
 
 # (intent, when) in order; the first that holds wins
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
-    ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert"))),
+    ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert")) or (
+        r.announcement and not r.cue("#what", "#see", "#today"))),
     ("round.summary", lambda r: r.cue("#summary")),
     ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and bool(r.numbers))),
     ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
@@ -119,7 +127,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what")),
     ("savings", lambda r: r.cue("#savings")),
     ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
-        r.cue("#percent") and bool(r.numbers) and not r.goods)),
+        r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods)),
     ("sell.pledge", lambda r: r.cue("#sell") and r.rubber),
     ("price.history", lambda r: r.cue("#history") and (r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
@@ -135,7 +143,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("order.list", lambda r: (r.cue("#orders", "#mine") and not r.goods and not r.cue("#round")) or (
         r.cue("#order") and r.cue("#what") and r.cue("#past"))),
     ("rounds.list", lambda r: r.cue("#round") or (
-        r.cue("#what", "#see") and r.cue("#order", "#sell", "#want") and not r.numbers)),
+        r.cue("#what", "#see") and r.cue("#order", "#sell", "#want") and not r.numbers) or (
+        r.goods and r.cue("#when", "#sell") and not r.numbers)),
     ("order.join", lambda r: r.goods or (r.cue("#order") and not r.cue("#what"))),
     ("greeting", lambda r: r.cue("#greeting", "#thanks")),
 )
@@ -163,7 +172,7 @@ def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, 
     return {name: value for name, value in slots.items() if name in keep}
 
 
-_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber"})
+_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber", "#sell"})
 
 
 def _only_slots(reading: Reading) -> bool:

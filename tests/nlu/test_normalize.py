@@ -108,3 +108,8 @@ def test_fertilizer_formulas_as_written() -> None:
 def test_a_sack_of_feed_may_be_called_a_bag_but_rice_comes_in_bags() -> None:
     assert parse("อาหารหมูซีพี 2 ถุง").slots["unit"] == "sack"
     assert parse("ข้าวสาร 2 ถุง").slots["unit"] == "bag"
+
+
+def test_a_decimal_comma_is_not_guessed_at() -> None:
+    assert parse("ตั้งราคาน้ำยาง 58,50").slots == {"rubber_type": "latex"}  # 58.50 or 5,850? the handler asks
+    assert parse("1,500 กิโล").slots == {"quantity": 1500, "unit": "kg"}
