@@ -82,9 +82,12 @@ class Chat:
         response = post_events(self.app.test_client(), [body])
         assert response.status_code == 200, response.data
         token = body.get("replyToken")
-        replies = [r.json for r in self.world.sent("/v2/bot/message/reply") if r.json["replyToken"] == token]
+        replies = [r for r in self.world.sent("/v2/bot/message/reply") if r.json["replyToken"] == token]
         assert len(replies) <= 1, "a reply token must be used once"
-        return replies[0]["messages"] if replies else []
+        if not replies:
+            return []
+        assert replies[0].accepted, f"LINE refused the reply: {replies[0].response}"
+        return list(replies[0].json["messages"])
 
     def say(self, text: str) -> list[dict[str, Any]]:
         return self.send(text_event(self.user_id, text))
