@@ -12,6 +12,7 @@ from flask.cli import AppGroup, FlaskGroup
 
 from bot import create_app
 from bot.cli_orders import orders_cli, rounds_cli
+from bot.cli_prices import prices_cli
 from bot.richmenu import richmenu_cli
 from bot.settings import ConfigError
 
@@ -162,6 +163,7 @@ def admin_link(line_user_id: str) -> None:
 cli.add_command(richmenu_cli)
 cli.add_command(rounds_cli)
 cli.add_command(orders_cli)
+cli.add_command(prices_cli)
 
 
 def main() -> None:

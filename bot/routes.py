@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import Handler, basic, news, orders, register, round_open, rounds, savings, selling
+from handlers import Handler, alerts, basic, latex, news, orders, prices, register, round_open, rounds, savings, selling
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 
@@ -33,6 +33,13 @@ ROUTES: tuple[Route, ...] = (
     Route("round.close", rounds.close_round, COORDINATOR),
     Route("round.summary", rounds.summary, COORDINATOR),
     Route("round.open", round_open.open_round, COORDINATOR),
+    Route("price.today", prices.today),
+    Route("price.history", prices.history),
+    Route("latex.calc", latex.calc),
+    Route("alert.create", alerts.create, MEMBER),
+    Route("alert.list", alerts.list_alerts, MEMBER),
+    Route("alert.cancel", alerts.cancel, MEMBER),
+    Route("price.post", prices.post, COORDINATOR),
     Route("unknown", basic.unknown),
 )
 

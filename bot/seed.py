@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import seed_orders
+from bot import seed_orders, seed_prices
 from bot.settings import Settings
 from models.network import DISTRICTS, Center, Network, center_by_code
 
@@ -130,7 +130,7 @@ def network(db: Session) -> dict[str, int]:
 
 
 # Features add their demo data here: each takes the session and settings and returns counts.
-DEMO_STEPS: list[Callable[[Session, Settings], dict[str, int]]] = [seed_orders.demo_rounds]
+DEMO_STEPS: list[Callable[[Session, Settings], dict[str, int]]] = [seed_orders.demo_rounds, seed_prices.demo_prices]
 
 
 def demo(db: Session, settings: Settings) -> dict[str, int]:

@@ -171,7 +171,7 @@ def evaluate(db: Session, quote: PriceQuote, now: datetime | None = None) -> int
         .values(last_day=quote.day, fired_token=token)
         .execution_options(synchronize_session=False)
     )
-    logged = db.execute(
+    logged = db.execute(  # type: ignore[attr-defined]  # an INSERT's result is a CursorResult
         insert(AlertLog).from_select(
             ["alert_id", "member_id", "quote_id", "event", "price", "status", "created_at"],
             select(

@@ -164,10 +164,11 @@ class Series:
 
 
 def history(db: Session, rubber_type: str, prefer: Preference, start: date, end: date) -> Series | None:
-    """One source's daily prices over [start, end]: the source of the latest price, or the next best with data.
+    """One source's daily prices over [start, end]: the member's best source that covers the period.
 
     Sources are not mixed in one line: a cooperative's price sits a baht or two above RAOT's, and a line
-    that hops between them would show moves that never happened.
+    that hops between them would show moves that never happened. A source with far fewer days than the
+    fullest one (a cooperative that began posting last week, on a 90-day chart) gives way to a fuller one.
     """
     rank = prefer.rank()
     rows = db.execute(
@@ -187,7 +188,8 @@ def history(db: Session, rubber_type: str, prefer: Preference, start: date, end:
     order = sorted(by_source, key=lambda k: ranks[k])
     if newest is not None and (newest.source, newest.center_id) in by_source:
         order.insert(0, (newest.source, newest.center_id))
-    key = next((k for k in order if len(by_source[k]) >= 2), order[0])
+    enough = max(2, max(len(quotes) for quotes in by_source.values()) * 6 // 10)
+    key = next((k for k in order if len(by_source[k]) >= enough), order[0])
     quotes = by_source[key]
     return Series(key[0], quotes[0].center, [(q.day, q.baht_per_kg) for q in quotes])
 
@@ -219,17 +221,16 @@ def upsert(
         "day": day, "rubber_type": rubber_type, "baht_per_kg": price, "source": source,
         "center_id": center_id, "posted_by_id": posted_by_id, "created_at": utcnow(),
     }
-    dialect = db.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(PriceQuote).values(**values)
     keys = ["day", "rubber_type", "source"] + ([] if center_id is None else ["center_id"])
     where = PriceQuote.center_id.is_(None) if center_id is None else None
-    statement = statement.on_conflict_do_update(
-        index_elements=keys,
-        index_where=where,
-        set_={"baht_per_kg": price, "posted_by_id": posted_by_id, "created_at": values["created_at"]},
-    ).returning(PriceQuote.id)
-    quote_id = db.execute(statement).scalar_one()
+    changes = {"baht_per_kg": price, "posted_by_id": posted_by_id, "created_at": values["created_at"]}
+    if db.get_bind().dialect.name == "postgresql":
+        statement = pg_insert(PriceQuote).values(**values).on_conflict_do_update(
+            index_elements=keys, index_where=where, set_=changes)
+    else:
+        statement = sqlite_insert(PriceQuote).values(**values).on_conflict_do_update(  # type: ignore[assignment]
+            index_elements=keys, index_where=where, set_=changes)
+    quote_id = db.execute(statement.returning(PriceQuote.id)).scalar_one()
     quote = db.get(PriceQuote, quote_id, populate_existing=True)
     assert quote is not None
     return quote

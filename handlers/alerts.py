@@ -1,0 +1,177 @@
+"""Price alerts: above or below a price, or the day's price every day; listing and cancelling them.
+
+Alerts are pushes and cost the cooperative's message quota, so one fires once per crossing (models.alerts).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent, Turn, fmt
+from handlers.price_ui import (
+    NumberError,
+    Translate,
+    change,
+    comma_reply,
+    slot_number,
+    source_line,
+    type_buttons,
+    type_name,
+    typed_number,
+)
+from handlers.ui import Button, reply
+from models import alerts
+from models.alerts import MAX_ACTIVE, PriceAlert
+from models.prices import RUBBER_TYPES, PriceError, PriceQuote, checked, latest, local_day, preference
+
+
+def describe(_: Translate, alert: PriceAlert) -> str:
+    name = type_name(_, alert.rubber_type)
+    if alert.kind == "daily":
+        return _("{type}: the price every day").format(type=name)
+    template = _("{type} above {price} baht/kg") if alert.kind == "above" else _("{type} below {price} baht/kg")
+    return template.format(type=name, price=fmt.baht(alert.threshold or 0))
+
+
+def _menu(_: Translate) -> list[Button]:
+    return [(_("My alerts"), Intent("alert.list")), (_("Rubber prices"), Intent("price.today"))]
+
+
+def create(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    slots = {k: v for k, v in intent.slots.items() if k in ("rubber_type", "direction", "threshold", "daily")}
+    awaiting = turn.pending.awaiting if turn.pending is not None and turn.pending.intent == "alert.create" else None
+    kind = slots.get("rubber_type")
+    if kind not in RUBBER_TYPES:
+        turn.expect("alert.create", {k: v for k, v in slots.items() if k != "rubber_type"}, "rubber_type")
+        return reply(_("Which rubber price should I watch for you?"), type_buttons(_, "alert.create", slots))
+    mine = alerts.active_alerts(turn.db, turn.member.id)
+    if len(mine) >= MAX_ACTIVE:
+        turn.finish()
+        return reply(_("You already have {n} alerts, the most I keep. Cancel one first.").format(n=MAX_ACTIVE),
+                     [(_("My alerts"), Intent("alert.list"))])
+    quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
+    current = quote.baht_per_kg if quote else None
+    name = type_name(_, kind)
+    if slots.get("daily"):
+        turn.finish()
+        if any(a.kind == "daily" and a.rubber_type == kind for a in mine):
+            return reply(_("You already get the {type} price every day.").format(type=name), _menu(_))
+        alerts.create(turn.db, turn.member, kind, "daily", None, None)
+        return reply(_("OK! I will send you the {type} price every day when it is posted.").format(type=name),
+                     _menu(_))
+    try:
+        value = slot_number(intent, "threshold", awaiting == "threshold")
+    except NumberError:
+        turn.expect("alert.create", {**slots, "threshold": None}, "threshold")
+        return reply(comma_reply(_))
+    if value is None:
+        turn.expect("alert.create", slots, "threshold")
+        return reply(_("At what price, in baht per kg? Type a number, for example 60."), _levels(_, kind, current))
+    try:
+        threshold = checked(value)
+    except PriceError:
+        turn.expect("alert.create", {**slots, "threshold": None}, "threshold")
+        return reply(_("Please choose a price between 20 and 150 baht per kg, for example 60."),
+                     _levels(_, kind, current))
+    direction = slots.get("direction")
+    if direction not in ("above", "below") and current is not None and current != threshold:
+        direction = "above" if threshold > current else "below"
+    if direction not in ("above", "below"):
+        turn.expect("alert.create", {**slots, "threshold": str(threshold)}, "direction")
+        return reply(_("Tell you when {type} goes above or below {price} baht/kg?").format(
+            type=name, price=fmt.baht(threshold)), [
+            (_("Above {price}").format(price=fmt.baht(threshold)),
+             Intent("alert.create", {"rubber_type": kind, "threshold": str(threshold), "direction": "above"})),
+            (_("Below {price}").format(price=fmt.baht(threshold)),
+             Intent("alert.create", {"rubber_type": kind, "threshold": str(threshold), "direction": "below"})),
+        ])
+    turn.finish()
+    if any(a.rubber_type == kind and a.kind == direction and a.threshold == threshold for a in mine):
+        return reply(_("You already have this alert."), _menu(_))
+    alert = alerts.create(turn.db, turn.member, kind, direction, threshold, current)
+    answer = _("OK! I will tell you once when {what}. After that, only when it crosses that price again.").format(
+        what=describe(_, alert))
+    if current is not None and alert.last_side == direction:
+        answer += "\n" + _("It is {price} baht/kg now, already past that price.").format(price=fmt.baht(current))
+    elif current is not None:
+        answer += "\n" + _("It is {price} baht/kg now.").format(price=fmt.baht(current))
+    return reply(answer, _menu(_))
+
+
+def _levels(_: Translate, kind: str, current: Decimal | None) -> list[Button]:
+    """Round prices around today's, as one-tap answers."""
+    if current is None:
+        return []
+    base = int(current)
+    levels = [("above", base + step) for step in (2, 5)] + [("below", base - step) for step in (2, 5)]
+    return [
+        ((_("Above {price}") if way == "above" else _("Below {price}")).format(price=level),
+         Intent("alert.create", {"rubber_type": kind, "direction": way, "threshold": level}))
+        for way, level in levels
+        if 20 <= level <= 150
+    ]
+
+
+def list_alerts(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    mine = alerts.active_alerts(turn.db, turn.member.id)
+    daily = (_("Daily latex price"), Intent("alert.create", {"rubber_type": "latex", "daily": True}))
+    if not mine:
+        return reply(_("You have no price alerts. Type for example \"alert when latex above 60\", or press a button."),
+                     [daily, (_("Rubber prices"), Intent("price.today"))])
+    lines = [_("Your price alerts:")] + [f"{n}. {describe(_, a)}" for n, a in enumerate(mine, 1)]
+    buttons = [(_("Cancel {n}").format(n=n), Intent("alert.cancel", {"alert": a.id})) for n, a in enumerate(mine, 1)]
+    return reply("\n".join(lines), [*buttons[:11], (_("Cancel all"), Intent("alert.cancel", {"alert": "all"}))])
+
+
+def cancel(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    mine = alerts.active_alerts(turn.db, turn.member.id)
+    choice = intent.slots.get("alert")
+    if choice is None and turn.pending is not None and turn.pending.intent == "alert.cancel":
+        try:
+            number = typed_number(intent.text)
+        except NumberError:
+            number = None
+        ids = [int(i) for i in str(intent.slots.get("ids", "")).split(",") if i]
+        if number is not None and number == int(number) and 1 <= number <= len(ids):
+            choice = ids[int(number) - 1]
+    if choice is None and len(mine) == 1:
+        choice = mine[0].id
+    if choice is None:
+        if not mine:
+            return reply(_("You have no price alerts to cancel."), _menu(_))
+        turn.expect("alert.cancel", {"ids": ",".join(str(a.id) for a in mine)}, "alert")
+        lines = [_("Which alert should I cancel? Type its number:")]
+        lines += [f"{n}. {describe(_, a)}" for n, a in enumerate(mine, 1)]
+        buttons = [(str(n), Intent("alert.cancel", {"alert": a.id})) for n, a in enumerate(mine, 1)]
+        return reply("\n".join(lines), [*buttons[:11], (_("Cancel all"), Intent("alert.cancel", {"alert": "all"}))])
+    turn.finish()
+    if choice == "all":
+        for alert in mine:
+            alerts.cancel(turn.db, alert, turn.now)
+        return reply(_("All your price alerts are cancelled ({n}).").format(n=len(mine)), _menu(_))
+    found = next((a for a in mine if str(a.id) == str(choice)), None)
+    if found is None:
+        return reply(_("That alert is already cancelled."), _menu(_))
+    alerts.cancel(turn.db, found, turn.now)
+    return reply(_("Cancelled: {what}.").format(what=describe(_, found)), _menu(_))
+
+
+def notification(_: Translate, locale: str, quote: PriceQuote, before: PriceQuote | None, event: str) -> list[Message]:
+    """The push for one fired event; the same for every recipient, so that it goes out as a multicast."""
+    name, price = type_name(_, quote.rubber_type), fmt.baht(quote.baht_per_kg)
+    if event == "daily":
+        head = _("📈 {type} today: {price} baht/kg").format(type=name, price=price)
+    elif event == "above":
+        head = _("🔔 {type} is {price} baht/kg, up to the price you set.").format(type=name, price=price)
+    else:
+        head = _("🔔 {type} is {price} baht/kg, down to the price you set.").format(type=name, price=price)
+    moved = change(_, quote, before)
+    if moved:
+        head += "\n" + _("{change} from the previous trading day").format(change=moved)
+    where = source_line(_, quote.source, quote.center, None, locale) + ", " + fmt.day(quote.day, locale)
+    return reply(f"{head}\n{where}", _menu(_))

@@ -1,0 +1,133 @@
+"""The latex payment: net kg × DRC % / 100 × price, with the dry weight, and an owner/tapper split if asked."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent, Turn, fmt
+from handlers.price_ui import NumberError, Translate, comma_reply, slot_number, source_line
+from handlers.ui import Button, reply
+from models.prices import PriceError, checked, latest, local_day, preference
+
+CENT = Decimal("0.01")
+MAX_KG = Decimal(10000)
+_SPLIT = re.compile(r"(?:แบ่ง|split)\s*(\d{1,3})\s*[/:]\s*(\d{1,3})", re.I)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def payment(weight_kg: Decimal, drc: Decimal, price: Decimal) -> tuple[Decimal, Decimal]:
+    """Dry weight and amount, both to the satang: the amount is the dry weight shown times the price,
+    so that a member checking with a calculator gets the same figure."""
+    dry = _money(weight_kg * drc / 100)
+    return dry, _money(dry * price)
+
+
+def share(amount: Decimal, owner_pct: int) -> tuple[Decimal, Decimal]:
+    """The owner's and the tapper's shares; the tapper gets the remainder so that the two add up."""
+    owner = _money(amount * owner_pct / 100)
+    return owner, amount - owner
+
+
+def _split(slots: dict[str, Any], text: str) -> tuple[int, int] | None:
+    value = str(slots.get("split") or "")
+    found = re.fullmatch(r"\s*(\d{1,3})\s*[/:]\s*(\d{1,3})\s*", value) or _SPLIT.search(text.translate(_THAI_DIGITS))
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def _stored(slots: dict[str, Any]) -> dict[str, Any]:
+    """Slots as the conversation row keeps them (JSON: numbers as strings, to keep the satang exact)."""
+    return {k: str(v) for k, v in slots.items() if v is not None and k in ("weight_kg", "drc", "price", "split")}
+
+
+def calc(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    slots = dict(intent.slots)
+    awaiting = turn.pending.awaiting if turn.pending is not None and turn.pending.intent == "latex.calc" else None
+    split = _split(slots, intent.text)
+    if split is not None:
+        slots["split"] = f"{split[0]}/{split[1]}"
+        if slots.get("price") is not None and Decimal(str(slots["price"])) == split[0] and not re.search(
+            r"ราคา|บาท|price|baht", intent.text, re.I
+        ):
+            slots.pop("price")  # "แบ่ง 60/40" is a split, not a price of 60
+    asked = Intent(intent.name, slots, intent.text)
+    try:
+        weight = slot_number(asked, "weight_kg", awaiting == "weight_kg")
+        drc = slot_number(asked, "drc", awaiting == "drc")
+        named = slot_number(asked, "price", awaiting == "price")
+    except NumberError:
+        turn.expect("latex.calc", _stored(slots), awaiting or "weight_kg")
+        return reply(comma_reply(_))
+    slots.update(weight_kg=weight, drc=drc, price=named)
+    if weight is None or weight <= 0 or weight > MAX_KG:
+        slots["weight_kg"] = None
+        turn.expect("latex.calc", _stored(slots), "weight_kg")
+        question = _("How many kg of latex (net weight)? Type a number, for example 30.5.")
+        if weight is not None:
+            question = _("The weight must be more than 0 and at most 10,000 kg.") + " " + question
+        return reply(question, _choices(_, slots, "weight_kg", (10, 20, 30, 50)))
+    if drc is None or not 1 <= drc <= 100:
+        slots["drc"] = None
+        turn.expect("latex.calc", _stored(slots), "drc")
+        question = _("What is the DRC (dry rubber content) in %? Field latex is usually 30–40.")
+        if drc is not None:
+            question = _("DRC must be between 1 and 100 percent.") + " " + question
+        return reply(question, _choices(_, slots, "drc", (30, 32, 34, 36, 38, 40)))
+    split_error = split is not None and (sum(split) != 100)
+    if split_error:
+        slots.pop("split", None)
+        turn.finish()
+        return reply(_("A split must add up to 100, for example \"แบ่ง 60/40\" (owner 60%, tapper 40%)."),
+                     _split_buttons(_, slots))
+    source = ""
+    if named is not None:
+        try:
+            price = checked(named)
+        except PriceError:
+            slots["price"] = None
+            turn.expect("latex.calc", _stored(slots), "price")
+            return reply(_("The latex price must be between 20 and 150 baht per kg. Type it again, for example 58.50."))
+    else:
+        quote = latest(turn.db, "latex", preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
+        if quote is None:
+            turn.expect("latex.calc", _stored(slots), "price")
+            return reply(_("No latex price is posted yet. What price per kg should I use? For example 58.50."))
+        price = quote.baht_per_kg
+        source = source_line(_, quote.source, quote.center, turn.member.cooperative_id, turn.locale)
+        source += ", " + fmt.day(quote.day, turn.locale)
+    turn.finish()
+    dry, amount = payment(weight, drc, price)
+    lines = [
+        _("Latex {kg} kg × DRC {drc}% = {dry} kg dry rubber").format(
+            kg=fmt.quantity(weight), drc=fmt.quantity(drc), dry=fmt.baht(dry)),
+        _("{dry} kg × {price} baht = {amount} baht").format(dry=fmt.baht(dry), price=fmt.baht(price),
+                                                           amount=fmt.baht(amount)),
+    ]
+    if split is not None:
+        owner, tapper = share(amount, split[0])
+        lines.append(_("Split {owner_pct}/{tapper_pct}: owner {owner} baht, tapper {tapper} baht").format(
+            owner_pct=split[0], tapper_pct=split[1], owner=fmt.baht(owner), tapper=fmt.baht(tapper)))
+    if source:
+        lines.append(_("Price: {source}").format(source=source))
+    return reply("\n".join(lines), _split_buttons(_, {**slots, "price": price}))
+
+
+def _choices(_: Translate, slots: dict[str, Any], name: str, values: tuple[int, ...]) -> list[Button]:
+    unit = "%" if name == "drc" else " " + _("kg")
+    known = {k: v for k, v in _stored(slots).items() if k != name}
+    return [(f"{n}{unit}", Intent("latex.calc", {**known, name: n})) for n in values]
+
+
+def _split_buttons(_: Translate, slots: dict[str, Any]) -> list[Button]:
+    known = {k: v for k, v in _stored(slots).items() if k != "split"}
+    buttons = [(_("Split {a}/{b}").format(a=a, b=100 - a), Intent("latex.calc", {**known, "split": f"{a}/{100 - a}"}))
+               for a in (60, 55, 50)]
+    return [*buttons, (_("Rubber prices"), Intent("price.today"))]

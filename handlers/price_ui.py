@@ -1,0 +1,107 @@
+"""What the price, alert and latex handlers share: rubber type names, sources, changes, typed numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from handlers import Intent, fmt
+from handlers.ui import Button
+from models.network import Center
+from models.prices import RUBBER_TYPES, PriceQuote
+
+Translate = Callable[[str], str]
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalog; it is translated where it is shown."""
+    return message
+
+
+TYPE_NAMES = {
+    "latex": N_("Field latex"),
+    "uss": N_("Unsmoked sheet"),
+    "rss3": N_("Smoked sheet (RSS3)"),
+    "cuplump": N_("Cup lump"),
+}
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_UNITS = re.compile(r"\s*(บาท/กก\.?|บาท/กิโล|บาท|บ\.|กิโลกรัม|กิโล|กก\.?|โล|kg|baht|เปอร์เซ็นต์|เปอร์เซ็น|%)\s*$", re.I)
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def type_name(_: Translate, rubber_type: str) -> str:
+    return _(TYPE_NAMES[rubber_type])
+
+
+def type_buttons(_: Translate, intent: str, slots: dict[str, Any] | None = None) -> list[Button]:
+    return [(type_name(_, t), Intent(intent, {**(slots or {}), "rubber_type": t})) for t in RUBBER_TYPES]
+
+
+def source_line(_: Translate, source: str, center: Center | None, cooperative_id: int | None, locale: str) -> str:
+    """Whose price this is, so that members know whether it is their own cooperative's."""
+    if source == "center" and center is not None:
+        if center.id == cooperative_id:
+            return _("Buying price of your cooperative, {name}").format(name=center.name(locale))
+        return _("Buying price of {name}").format(name=center.name(locale))
+    if source == "raot":
+        return _("Rubber Authority of Thailand, opening reference price")
+    return _("Ministry of Commerce reference price")
+
+
+def change(_: Translate, quote: PriceQuote, before: PriceQuote | None) -> str:
+    """'▲ 0.50' or '▼ 1.20' from the same source's previous trading day; empty when there is none."""
+    if before is None:
+        return ""
+    delta = quote.baht_per_kg - before.baht_per_kg
+    if delta == 0:
+        return _("unchanged")
+    return ("▲ " if delta > 0 else "▼ ") + fmt.baht(abs(delta))
+
+
+class NumberError(ValueError):
+    """A typed number we will not guess at; `reason` is 'comma'."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def typed_number(text: str) -> Decimal | None:
+    """A number the member typed as an answer: Thai digits and a unit word are fine, a comma is not.
+
+    "58,50" could be 58.50 or 5,850; a wrong guess would be posted to every member, so we ask again.
+    Returns None when the text is not a number at all.
+    """
+    cleaned = _UNITS.sub("", text.strip().translate(_THAI_DIGITS)).strip()
+    if re.search(r"\d,\d", cleaned):
+        raise NumberError("comma")
+    if not _NUMBER.fullmatch(cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def slot_number(intent: Intent, name: str, answering: bool) -> Decimal | None:
+    """A number slot from the parser, or, when the member is answering our question, from the bare text.
+
+    Raises NumberError for a number typed with a comma, whichever way it came.
+    """
+    if intent.text and re.search(r"\d,\d", intent.text.translate(_THAI_DIGITS)):
+        raise NumberError("comma")
+    value = intent.slots.get(name)
+    if value is None and answering and intent.text:
+        return typed_number(intent.text)
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def comma_reply(_: Translate) -> str:
+    return _("Please type the number without a comma, with a dot for the satang, for example 58.50.")

@@ -1,0 +1,213 @@
+"""Rubber prices: today's (free, as a reply), the history as a chart, and coordinators posting the day's price."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from linebot.v3.messaging import ImageMessage, Message
+
+from handlers import Intent, Turn, fmt
+from handlers.price_cards import Row, confirm, prices
+from handlers.price_ui import (
+    NumberError,
+    Translate,
+    change,
+    comma_reply,
+    slot_number,
+    source_line,
+    type_buttons,
+    type_name,
+)
+from handlers.ui import Button, main_actions, reply, text
+from models import alerts
+from models.prices import (
+    RUBBER_TYPES,
+    PriceError,
+    Series,
+    big_move,
+    checked,
+    latest,
+    local_day,
+    preference,
+    previous,
+    upsert,
+)
+from models.prices import history as price_history
+
+DEFAULT_DAYS, MIN_DAYS, MAX_DAYS = 30, 5, 365
+
+
+def today(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    wanted = intent.slots.get("rubber_type")
+    if wanted is not None and wanted not in RUBBER_TYPES:
+        return reply(_("Which rubber price would you like to see?"), type_buttons(_, "price.today"))
+    day = local_day(turn.now)
+    coop_id = turn.member.cooperative_id
+    prefer = preference(turn.db, coop_id)
+    found = [q for t in ([wanted] if wanted else RUBBER_TYPES) if (q := latest(turn.db, t, prefer, day))]
+    if not found:
+        return reply(_("No rubber price has been posted yet. Please ask again later today."), main_actions(_))
+    stale = any(q.day != day for q in found)
+    rows = [
+        Row(
+            name=type_name(_, q.rubber_type),
+            price=fmt.baht(q.baht_per_kg),
+            unit=_("baht/kg"),
+            change=change(_, q, previous(turn.db, q)),
+            source=source_line(_, q.source, q.center, coop_id, turn.locale),
+            day=fmt.day(q.day, turn.locale) if q.day != day else "",
+        )
+        for q in found
+    ]
+    title = _("Rubber prices {day}").format(day=fmt.day(max(q.day for q in found), turn.locale))
+    note = _("Today's price is not posted yet. These are the latest.") if stale else _("Today's prices")
+    first = wanted or "latex"
+    buttons = [
+        (_("Price chart"), Intent("price.history", {"rubber_type": first})),
+        (_("Latex payment"), Intent("latex.calc")),
+        (_("Price alerts"), Intent("alert.list")),
+        *[(type_name(_, t), Intent("price.today", {"rubber_type": t})) for t in RUBBER_TYPES if t != wanted],
+    ]
+    footer = _("Change is from the previous trading day. Latex and cup lump are per kg of dry rubber (DRC 100%).")
+    return [prices(title, note, rows, footer, buttons, stale=stale)]
+
+
+def chart_path(rubber_type: str, days: int, end: date, coop_code: str | None, series: Series, locale: str) -> str:
+    """The chart's address under PUBLIC_BASE_URL; the key changes whenever a price in it does."""
+    key = hashlib.sha1(repr((series.source, series.points)).encode()).hexdigest()[:10]
+    query = {"end": end.isoformat(), **({"coop": coop_code} if coop_code else {}), "lang": locale, "v": key}
+    return f"/charts/{rubber_type}-{days}.png?{urlencode(query)}"
+
+
+def history(turn: Turn, intent: Intent) -> list[Message]:
+    _ = turn._
+    kind = intent.slots.get("rubber_type") or "latex"
+    if kind not in RUBBER_TYPES:
+        return reply(_("Which rubber price would you like to see?"), type_buttons(_, "price.history"))
+    days = intent.slots.get("days") or DEFAULT_DAYS
+    if not isinstance(days, int) or not MIN_DAYS <= days <= MAX_DAYS:
+        return reply(_("I can show {low} to {high} days. Choose one:").format(low=MIN_DAYS, high=MAX_DAYS),
+                     _periods(_, kind))
+    end = local_day(turn.now)
+    coop = turn.member.cooperative
+    prefer = preference(turn.db, coop.id if coop else None)
+    series = price_history(turn.db, kind, prefer, end - timedelta(days - 1), end)
+    name = type_name(_, kind)
+    periods = _periods(_, kind)
+    others = [(type_name(_, t), Intent("price.history", {"rubber_type": t, "days": days})) for t in RUBBER_TYPES]
+    if series is None or len(series.points) < 2:
+        return reply(_("There are not enough {type} prices in the last {n} days for a chart yet.")
+                     .format(type=name, n=days), [*periods, *others])
+    summary = _summary(_, name, days, [price for _day, price in series.points])
+    source = source_line(_, series.source, series.center, coop.id if coop else None, turn.locale)
+    messages: list[Message] = []
+    if turn.public_base_url:
+        url = turn.public_base_url + chart_path(kind, days, end, coop.code if coop else None, series, turn.locale)
+        messages.append(ImageMessage(originalContentUrl=url, previewImageUrl=url + "&size=preview"))
+    messages.append(text(f"{summary}\n{source}", [*periods, *others]))
+    return messages
+
+
+def _periods(_: Translate, kind: str) -> list[Button]:
+    return [(_("{n} days").format(n=n), Intent("price.history", {"rubber_type": kind, "days": n})) for n in (7, 30, 90)]
+
+
+def _summary(_: Translate, name: str, days: int, values: list[Decimal]) -> str:
+    """One line: low, high, average and the change over the period."""
+    first, last = values[0], values[-1]
+    delta = last - first
+    sign = "+" if delta > 0 else "−" if delta < 0 else ""
+    return _("{type}, {n} days: low {low}, high {high}, average {avg}, change {change} baht/kg ({pct}%)").format(
+        type=name, n=days, low=fmt.baht(min(values)), high=fmt.baht(max(values)),
+        avg=fmt.baht(sum(values, Decimal(0)) / len(values)),
+        change=("▲ " if delta > 0 else "▼ " if delta < 0 else "") + fmt.baht(abs(delta)),
+        pct=sign + fmt.number(abs(delta) * 100 / first, 1),
+    )
+
+
+def _price_problem(_: Translate, error: PriceError) -> str:
+    if error.reason == "implausible":
+        return _(
+            "{price} baht/kg is outside the usual 20–150 baht/kg, so I did not post it. "
+            "Please check and type the price again."
+        ).format(price=fmt.baht(error.value))
+    if error.reason == "too_precise":
+        return _("Please give the price with at most two decimals, for example 58.50.")
+    if error.reason == "not_positive":
+        return _("The price must be more than zero. Please type it again, for example 58.50.")
+    return _("Please type the price as a number, for example 58.50.")
+
+
+def post(turn: Turn, intent: Intent) -> list[Message]:
+    """Coordinator: the day's buying price for their center, confirmed on a card before anyone sees it."""
+    _ = turn._
+    center = turn.member.center
+    if center is None:
+        return reply(_("Your account is not linked to a center yet. Ask an admin to set it."))
+    slots = dict(intent.slots)
+    if slots.get("answer") == "no":
+        turn.finish()
+        return reply(_("OK, the price was not posted."), main_actions(_))
+    kind = slots.get("rubber_type")
+    awaiting = turn.pending.awaiting if turn.pending is not None and turn.pending.intent == "price.post" else None
+    if kind not in RUBBER_TYPES:
+        keep = {k: v for k, v in slots.items() if k == "price"}
+        turn.expect("price.post", keep, "rubber_type")
+        question = _("Which rubber price do you want to post?")
+        if kind is not None:
+            question = _("I don't know that kind of rubber.") + " " + question
+        return reply(question, type_buttons(_, "price.post", keep))
+    name = type_name(_, kind)
+    ask = _("What is today's buying price of {type} at {center}, in baht per kg? Type a number like 58.50.").format(
+        type=name, center=center.name(turn.locale))
+    try:
+        value = slot_number(intent, "price", awaiting == "price")
+    except NumberError:
+        turn.expect("price.post", {"rubber_type": kind}, "price")
+        return reply(comma_reply(_))
+    if value is None:
+        turn.expect("price.post", {"rubber_type": kind}, "price")
+        return reply(ask)
+    try:
+        price = checked(value)
+    except PriceError as error:
+        turn.expect("price.post", {"rubber_type": kind}, "price")
+        return reply(_price_problem(_, error))
+    day = local_day(turn.now)
+    before = latest(turn.db, kind, preference(turn.db, center.id), day - timedelta(days=1))
+    jump = before is not None and big_move(before.baht_per_kg, price)
+    confirmed = slots.get("answer") == "yes"
+    if confirmed and slots.get("on") not in (None, day.isoformat()):
+        turn.finish()
+        return reply(_("That card was for an earlier day. Please post today's price again."))
+    if confirmed and (not jump or slots.get("sure")):
+        turn.finish()
+        quote = upsert(turn.db, day, kind, price, "center", center.id, turn.member.id)
+        fired = alerts.evaluate(turn.db, quote, turn.now)
+        done = _("Posted: {type} {price} baht/kg at {center}, {day}.").format(
+            type=name, price=fmt.baht(price), center=center.name(turn.locale), day=fmt.day(day, turn.locale))
+        if fired:
+            done += "\n" + _("{n} price alerts will be sent to members.").format(n=fmt.number(fired))
+        return reply(done, [(_("Rubber prices"), Intent("price.today"))])
+    warning = ""
+    if jump and before is not None:
+        pct = fmt.number(abs(price - before.baht_per_kg) * 100 / before.baht_per_kg, 1)
+        warning = (
+            _("That is higher than the last price ({before} baht/kg on {day}) by {pct}%. Are you sure?")
+            if price > before.baht_per_kg
+            else _("That is lower than the last price ({before} baht/kg on {day}) by {pct}%. Are you sure?")
+        ).format(pct=pct, before=fmt.baht(before.baht_per_kg), day=fmt.day(before.day, turn.locale))
+    pending = {"rubber_type": kind, "price": str(price), "on": day.isoformat(), **({"sure": True} if jump else {})}
+    turn.expect("price.post", pending, "answer")
+    card = confirm(
+        _("Post today's price?"),
+        [f"{name} {fmt.baht(price)} " + _("baht/kg"), center.name(turn.locale), fmt.day(day, turn.locale)],
+        warning,
+        (_("Confirm"), Intent("price.post", {**pending, "answer": "yes"})),
+        (_("Cancel"), Intent("price.post", {"answer": "no"})),
+    )
+    return [card]

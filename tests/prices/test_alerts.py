@@ -1,0 +1,172 @@
+"""Price alerts end to end: create, list, cancel in chat; a post fires them once; LINE gets multicasts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import price_alerts
+from bot.sandbox.line_api import LineWorld
+from handlers import Intent
+from models.alerts import AlertLog, PriceAlert
+from models.outbox import Delivery
+from tests.prices.conftest import TODAY, coordinator_chat, flex_buttons, put
+from tests.support import Chat, button_data, buttons, registered, texts
+
+
+def _member(app: Flask, world: LineWorld, district: str = "ควนขนุน", user_id: str | None = None) -> Chat:
+    chat = Chat(app, world, user_id=user_id) if user_id else Chat(app, world)
+    registered(app, chat.user_id, district=district)
+    return chat
+
+
+def _post(coordinator: Chat, rubber_type: str, price: str) -> str:
+    card = coordinator.press(Intent("price.post", {"rubber_type": rubber_type, "price": price}).to_postback())
+    return texts(coordinator.press(flex_buttons(card)["ยืนยัน"]))
+
+
+def _multicasts(world: LineWorld) -> list[tuple[list[str], str]]:
+    """What went out by push or multicast (one recipient is a push), as (recipients, text)."""
+    sent = [r for r in world.requests if r.path.endswith(("/message/multicast", "/message/push"))]
+    return [(sorted(r.json["to"]) if isinstance(r.json["to"], list) else [r.json["to"]], r.json["messages"][0]["text"])
+            for r in sent]
+
+
+def test_create_list_and_cancel_in_chat(seeded: Flask, line_world: LineWorld, db: Session, clock: datetime) -> None:
+    put(seeded, TODAY, "latex", "56.00")
+    chat = _member(seeded, line_world)
+    created = texts(chat.say("เตือนเมื่อน้ำยางเกิน 60"))
+    assert "จะแจ้งหนึ่งครั้งเมื่อน้ำยางสด สูงกว่า 60.00 บาท/กก." in created
+    assert "ตอนนี้ราคา 56.00" in created
+    assert "ท่านตั้งการแจ้งเตือนนี้ไว้แล้ว" in texts(chat.say("เตือนเมื่อน้ำยางเกิน 60"))
+    chat.press(Intent("alert.create", {"rubber_type": "rss3", "daily": True}).to_postback())
+
+    listing = chat.say("การแจ้งเตือนของฉัน")
+    assert "1. น้ำยางสด สูงกว่า 60.00 บาท/กก." in texts(listing)
+    assert "2. ยางแผ่นรมควัน ชั้น 3: ส่งราคาทุกวัน" in texts(listing)
+    assert buttons(listing) == ["ยกเลิกข้อ 1", "ยกเลิกข้อ 2", "ยกเลิกทั้งหมด"]
+
+    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 60.00" in texts(chat.press(button_data(listing, "ยกเลิกข้อ 1")))
+    assert "ถูกยกเลิกไปแล้ว" in texts(chat.press(button_data(listing, "ยกเลิกข้อ 1")))
+    assert "ยกเลิกแล้วครับ: ยางแผ่นรมควัน" in texts(chat.say("ยกเลิกแจ้งเตือน")), "the only one left goes"
+    assert "ยังไม่มีการแจ้งเตือนราคา" in texts(chat.say("การแจ้งเตือนของฉัน"))
+    assert db.scalar(select(PriceAlert).where(PriceAlert.active.is_(True))) is None
+
+
+def test_cancel_asks_which_one_and_takes_a_typed_number(seeded: Flask, line_world: LineWorld, clock: datetime) -> None:
+    chat = _member(seeded, line_world)
+    for threshold in (60, 65):
+        chat.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": threshold})
+                   .to_postback())
+    question = chat.say("ยกเลิกการแจ้งเตือนราคา")
+    assert "ข้อไหน" in texts(question)
+    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 65.00" in texts(chat.say("2"))
+    assert "สูงกว่า 60.00" in texts(chat.say("การแจ้งเตือนของฉัน"))
+
+
+def test_missing_slots_are_asked(seeded: Flask, line_world: LineWorld, clock: datetime) -> None:
+    put(seeded, TODAY, "latex", "56.40")
+    chat = _member(seeded, line_world)
+    which = chat.press(Intent("alert.create").to_postback())
+    assert "ชนิดไหน" in texts(which) and "น้ำยางสด" in buttons(which)
+    level = chat.press(button_data(which, "น้ำยางสด"))
+    assert "ที่ราคากี่บาท" in texts(level)
+    assert buttons(level) == ["สูงกว่า 58", "สูงกว่า 61", "ต่ำกว่า 54", "ต่ำกว่า 51"]
+    assert "ไม่ใส่จุลภาค" in texts(chat.say("60,5"))
+    assert "ระหว่าง 20 ถึง 150" in texts(chat.say("500"))
+    assert "ต่ำกว่า 52.00" in texts(chat.say("52")), "below today's price means: tell me when it falls"
+
+
+def test_unregistered_members_are_asked_to_register(chat: Chat, clock: datetime) -> None:
+    assert "ลงทะเบียน" in texts(chat.say("เตือนเมื่อน้ำยางเกิน 60"))
+
+
+def test_a_post_fires_each_alert_once_per_crossing(
+    seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
+) -> None:
+    put(seeded, TODAY - timedelta(days=1), "latex", "57.00", "center", "DIST-05")
+    above = _member(seeded, line_world, user_id="Uabove")
+    above.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 58}).to_postback())
+    daily = _member(seeded, line_world, user_id="Udaily")
+    daily.press(Intent("alert.create", {"rubber_type": "latex", "daily": True}).to_postback())
+    other_district = _member(seeded, line_world, district="ตะโหมด", user_id="Utamot")
+    other_district.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 58})
+                         .to_postback())
+    coordinator = coordinator_chat(seeded, line_world)
+
+    _post(coordinator, "latex", "58.50")
+    assert price_alerts.deliver(seeded) == 2
+    assert _multicasts(line_world) == [
+        (["Uabove"], "🔔 น้ำยางสด ขึ้นมาที่ 58.50 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ\n▲ 1.50 จากวันทำการก่อนหน้า\n"
+                     "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด, 25 พ.ย. 2569"),
+        (["Udaily"], "📈 ราคาน้ำยางสดวันนี้ 58.50 บาท/กก.\n▲ 1.50 จากวันทำการก่อนหน้า\n"
+                     "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด, 25 พ.ย. 2569"),
+    ]
+    for request in line_world.sent("/v2/bot/message/push"):
+        assert request.headers["x-line-retry-key"] and request.status == 200
+
+    _post(coordinator, "latex", "59.00")  # a correction, still above: nothing new
+    assert price_alerts.deliver(seeded) == 0
+    assert len(_multicasts(line_world)) == 2
+
+    logged = db.scalars(select(AlertLog).order_by(AlertLog.id)).all()
+    assert [(row.event, str(row.price), row.status) for row in logged] == [
+        ("above", "58.50", "queued"), ("daily", "58.50", "queued")]
+    assert all(db.get(Delivery, row.delivery_id).status == "sent" for row in logged)  # type: ignore[union-attr]
+
+
+def test_an_alert_fires_again_only_after_the_price_crosses_back(
+    seeded: Flask, line_world: LineWorld, clock: datetime
+) -> None:
+    member = _member(seeded, line_world, user_id="Ubelow")
+    member.press(Intent("alert.create", {"rubber_type": "latex", "direction": "below", "threshold": 55}).to_postback())
+    coordinator = coordinator_chat(seeded, line_world)
+    fired = []
+    for step, price in enumerate(("56.00", "54.50", "54.00", "56.00", "55.00")):
+        seeded.extensions["dispatcher"].clock = lambda step=step: clock + timedelta(days=step)  # type: ignore[misc]
+        _post(coordinator, "latex", price)
+        fired.append(price_alerts.deliver(seeded))
+    assert fired == [0, 1, 0, 0, 1]
+
+
+def test_members_who_unfollowed_are_skipped(seeded: Flask, line_world: LineWorld, db: Session, clock: datetime) -> None:
+    stays = _member(seeded, line_world, user_id="Ustays")
+    leaves = _member(seeded, line_world, user_id="Uleaves")
+    for chat in (stays, leaves):
+        chat.press(Intent("alert.create", {"rubber_type": "latex", "daily": True}).to_postback())
+    leaves.unfollow()
+    _post(coordinator_chat(seeded, line_world), "latex", "58.00")
+    price_alerts.deliver(seeded)
+    assert [to for to, _text in _multicasts(line_world)] == [["Ustays"]]
+
+
+def test_the_monthly_quota_holds_alerts_back(
+    seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
+) -> None:
+    for user in ("Uq1", "Uq2"):
+        _member(seeded, line_world, user_id=user).press(
+            Intent("alert.create", {"rubber_type": "latex", "daily": True}).to_postback())
+    line_world.quota, line_world.usage = 300, 299
+    _post(coordinator_chat(seeded, line_world), "latex", "58.00")
+    assert price_alerts.deliver(seeded) == 0
+    assert _multicasts(line_world) == []
+    held = db.scalars(select(Delivery)).one()
+    assert held.status == "pending" and held.error == "monthly message quota reached"
+    line_world.quota = 1000
+    assert price_alerts.deliver(seeded) == 1
+    assert [to for to, _text in _multicasts(line_world)] == [["Uq1", "Uq2"]]
+
+
+def test_english_members_get_their_own_multicast(seeded: Flask, line_world: LineWorld, clock: datetime) -> None:
+    for user, language in (("Uth", None), ("Uen", "en")):
+        chat = Chat(seeded, line_world, user_id=user)
+        registered(seeded, user, language=language)
+        chat.press(Intent("alert.create", {"rubber_type": "latex", "daily": True}).to_postback())
+    _post(coordinator_chat(seeded, line_world), "latex", "58.00")
+    price_alerts.deliver(seeded)
+    sent = dict((tuple(to), text) for to, text in _multicasts(line_world))
+    assert sent[("Uen",)].startswith("📈 Field latex today: 58.00 baht/kg")
+    assert sent[("Uth",)].startswith("📈 ราคาน้ำยางสดวันนี้ 58.00")
