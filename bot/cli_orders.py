@@ -23,7 +23,7 @@ from models.member import Member, member_by_line_id, normalize_mobile
 from models.network import center_by_code, district_cooperative
 from models.orders import OrderRefused, join
 from models.products import product_by_code
-from models.rounds import DIRECTIONS, Round, round_by_id
+from models.rounds import DIRECTIONS, Round, RoundPickup, round_by_id
 
 rounds_cli = AppGroup("rounds", help="Order rounds: list, open, close, mark ordered or delivered.")
 orders_cli = AppGroup("orders", help="Members' orders: supplier exports, orders on a member's behalf.")
@@ -44,6 +44,13 @@ def _when(value: str, option: str) -> datetime:
     if len(value.strip()) <= 10:
         parsed = datetime.combine(parsed.date(), DEFAULT_CLOSING)
     return parsed.replace(tzinfo=_tz()) if parsed.tzinfo is None else parsed
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-12-06", param_hint=option) from None
 
 
 def _decimal(value: str | None, option: str) -> Decimal | None:
@@ -92,12 +99,13 @@ def list_rounds(everything: bool) -> None:
 @click.option("--below-minimum", type=click.Choice(["cancel", "extend"]), default="cancel", show_default=True)
 @click.option("--extend-days", type=click.IntRange(1, 30), default=3, show_default=True)
 @click.option("--pickup-on", help="Pickup (or collection) date at the district cooperatives.")
+@click.option("--pickup", "pickups", multiple=True, help="A center's own pickup date, CODE=DATE (repeatable).")
 @click.option("--tier", "tiers", multiple=True, help="Price tier MIN:PRICE, e.g. 100:577 (repeatable).")
 @click.option("--center", "center_code", help="Coordinating center code (default: by brand or network).")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="buy", show_default=True)
 def open_round(product_code: str, price: str, closes: str, opens: str | None, minimum: str | None,
                maximum: str | None, rule: str, below_minimum: str, extend_days: int, pickup_on: str | None,
-               tiers: tuple[str, ...], center_code: str | None, direction: str) -> None:
+               pickups: tuple[str, ...], tiers: tuple[str, ...], center_code: str | None, direction: str) -> None:
     """Open a round for a product (see 'coopbot rounds list' for ids)."""
     from models.products import coordinating_center
 
@@ -119,7 +127,13 @@ def open_round(product_code: str, price: str, closes: str, opens: str | None, mi
                        tiers=parsed_tiers, opens_at=opens_at, closes_at=closes_at,
                        min_total=_decimal(minimum, "--min"), max_total=_decimal(maximum, "--max"),
                        shortfall_rule=rule, below_minimum=below_minimum, extend_days=extend_days,
-                       pickup_on=date.fromisoformat(pickup_on) if pickup_on else None)
+                       pickup_on=_day(pickup_on, "--pickup-on") if pickup_on else None)
+        for pickup in pickups:
+            code, _, day = pickup.partition("=")
+            point = center_by_code(db, code)
+            if point is None:
+                raise click.BadParameter(f"no center {code!r} (see 'coopbot centers')", param_hint="--pickup")
+            round_.pickups.append(RoundPickup(center=point, pickup_on=_day(day, "--pickup")))
         db.add(round_)
         db.flush()
         click.echo(f"opened round {round_.id}: {product.code} at {center.code}, closes "

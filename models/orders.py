@@ -134,7 +134,8 @@ def join(db: Session, round_id: int, member: Member, quantity: Decimal, now: dat
         done = db.scalar(select(OrderChange).where(OrderChange.token == token))
         if done is not None:
             line = db.get(OrderLine, done.line_id)
-            assert line is not None
+            if line is None or line.member_id != member.id:
+                raise OrderRefused("no_line")
             return Outcome(line, round_, previous=done.from_quantity, repeated=True)
     if round_ is None or not round_.joinable(now):
         raise OrderRefused("not_open", round=round_)

@@ -4,6 +4,7 @@ and supplier exports opened back with the csv module and openpyxl."""
 from __future__ import annotations
 
 import csv
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.cli import cli
 from bot.sandbox.line_api import LineWorld
 from models.member import Member
+from models.network import center_by_code
 from models.rounds import Round
 from tests.orders.conftest import join, lines, make_coordinator, neighbour, round_of
 from tests.support import Chat, button_data
@@ -38,11 +40,15 @@ def test_rounds_list_shows_the_open_rounds(catalog: Flask) -> None:
 
 def test_open_a_round_routes_feed_by_brand_and_takes_tiers(catalog: Flask, db: Session) -> None:
     code, out = run(catalog, "rounds", "open", "feed-betagro-pig", "--price", "575", "--closes", "2099-01-31",
-                    "--max", "120", "--min", "20", "--tier", "60:570", "--pickup-on", "2099-02-03")
+                    "--max", "120", "--min", "20", "--tier", "60:570", "--pickup-on", "2099-02-03",
+                    "--pickup", "DIST-05=2099-02-05")
     assert code == 0, out
     round_id = int(out.split()[2].rstrip(":"))
     created = db.get(Round, round_id)
     assert created is not None and created.center.code == "FEED-BETAGRO"
+    khuan_khanun = center_by_code(db, "DIST-05")
+    assert khuan_khanun is not None and khuan_khanun.district == "ควนขนุน"
+    assert created.pickup_date(khuan_khanun.id) == date(2099, 2, 5) and created.pickup_date(None) == date(2099, 2, 3)
     assert created.price == Decimal("575.00") and created.tiers == [{"min": "60", "price": "570"}]
     assert created.closes_at.hour == 10, "17:00 in Bangkok is 10:00 UTC"
 
@@ -53,6 +59,7 @@ def test_open_refuses_bad_input_with_one_line(catalog: Flask) -> None:
         (("feed-cp-pig", "--price", "abc", "--closes", "2099-01-01"), "is not a number"),
         (("feed-cp-pig", "--price", "580", "--closes", "2001-01-01"), "must be in the future"),
         (("feed-cp-pig", "--price", "580", "--closes", "next week"), "is not a date"),
+        (("feed-cp-pig", "--price", "580", "--closes", "2099-01-01", "--pickup", "NOPE=2099-01-02"), "no center"),
     ]:
         code, out = run(catalog, "rounds", "open", *args)
         assert code != 0 and words in out, out
