@@ -1,15 +1,15 @@
 """Thai understanding: `parse(text) -> Intent` with the contract's intent and slot names (DESIGN.md).
 
 normalise (Thai digits, sara am, repeated letters) -> tokens (newmm over pythainlp's dictionary merged with
-the domain words of lexicon.json; number words; typos) -> an intent by ordered cue rules -> its slots.
-The lexicon is loaded once, at import.
+the domain words of lexicon.json; number words; misspellings matched against the domain words) -> an intent
+by ordered cue rules -> its slots. The lexicon is loaded once, at import.
 """
 
 from __future__ import annotations
 
 from bot.nlu import grammar
 from bot.nlu.lexicon import load
-from bot.nlu.tokens import tokenize
+from bot.nlu.tokens import Token, tokenize
 from handlers import Intent
 
 LEXICON = load()
@@ -17,6 +17,9 @@ LEXICON = load()
 
 def parse(text: str) -> Intent:
     tokens = tokenize(text, LEXICON)
+    if _answer(tokens) in ("yes", "no"):
+        # ไม่เอา answers the bot's question; read as "cancel my order" it would drop the pending question
+        return Intent("unknown", {}, text)
     reading = grammar.read(tokens)
     name = grammar.intent_of(reading)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
@@ -25,8 +28,12 @@ def parse(text: str) -> Intent:
 
 def answer(text: str) -> str | None:
     """'yes', 'no' or 'cancel' when the whole message is such a reply (ใช่ครับ, ไม่เอา, ยกเลิก), else None."""
+    return _answer(tokenize(text, LEXICON))
+
+
+def _answer(tokens: list[Token]) -> str | None:
     answers = LEXICON.answers
-    words = [t.text for t in tokenize(text, LEXICON) if t.kind != "mark"]
+    words = [t.text for t in tokens if t.kind != "mark"]
     for candidate in (words, [w for w in words if w in answers or w not in LEXICON.fillers]):
         if not candidate:
             return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu import answer
+from bot.nlu import answer, parse
 
 
 @pytest.mark.parametrize("typed", ["ใช่", "ใช่ครับ", "ใช่แล้วค่ะ", "ตกลง", "ยืนยัน", "โอเค", "ok", "OK ครับ", "เอา",
@@ -28,3 +28,9 @@ def test_cancel(typed: str) -> None:
                                    "ราคายาง", "", "ครับ", "😀"])
 def test_anything_else_is_not_an_answer(typed: str) -> None:
     assert answer(typed) is None
+
+
+@pytest.mark.parametrize("typed", ["ไม่เอา", "ไม่ต้อง", "ใช่", "เอา", "ok"])
+def test_a_yes_or_no_is_never_read_as_a_request_of_its_own(typed: str) -> None:
+    # with a pending question the dispatcher passes it on only when the parse is unknown (or the same intent)
+    assert parse(typed).name == "unknown" and parse(typed).slots == {}

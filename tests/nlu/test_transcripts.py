@@ -46,3 +46,10 @@ def test_other_crops_and_chit_chat_are_not_answered_with_rubber_prices(farmer: C
     for text in ("ทุเรียนราคาเท่าไหร่", "หวยงวดนี้ออกอะไร", "555"):
         reply = texts(farmer.say(text))
         assert NOT_UNDERSTOOD in reply and "บาท/กก" not in reply, text
+
+
+def test_typed_no_on_the_confirmation_card_orders_nothing(farmer: Chat, db: Session) -> None:
+    card = farmer.say("จองอาหารหมูซีพี ๒ กระสอบ")
+    assert "2 กระสอบ" in texts(card)
+    assert "ยังไม่ได้สั่ง" in texts(farmer.say("ไม่เอาครับ"))
+    assert total(db, round_of(db, "feed-cp-pig").id) == 0
