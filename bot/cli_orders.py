@@ -83,8 +83,9 @@ def list_rounds(everything: bool) -> None:
         for r in db.scalars(query):
             cap = f"/{r.max_total.normalize():f}" if r.max_total is not None else ""
             closes = r.closes_at.astimezone(_tz()).strftime("%Y-%m-%d %H:%M")
+            amount = f"{r.total.normalize():f}{cap} {r.product.unit}"
             click.echo(f"{r.id:>4}  {r.status:9} {r.direction:4} {r.product.code:20} {r.center.code:14} "
-                       f"{r.total.normalize():f}{cap} {r.product.unit:9} closes {closes}")
+                       f"{amount:16} closes {closes}")
 
 
 @rounds_cli.command("open")
