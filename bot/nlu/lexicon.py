@@ -148,7 +148,9 @@ def load(path: Path = PATH) -> Lexicon:
     fillers = frozenset(word.lower() for word in data["particles"])
     typos = {wrong: right for wrong, right in data["typos"].items()}
     domain = frozenset(tags) | fillers | frozenset(answers)
-    general = (word for word in thai_words() if word not in domain and not _compound(word, domain))
+    starts, ends = {word[:2] for word in domain}, {word[-2:] for word in domain}
+    general = (word for word in thai_words()
+               if word not in domain and not (word[:2] in starts and word[-2:] in ends and _compound(word, domain)))
     dictionary = WordSet([*general, *domain, *typos, *_NUMBER_WORDS])
     near: dict[str, list[str]] = {}
     for word in tags:
