@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from tests.orders.conftest import lines, round_of, total
+from tests.prices.conftest import TODAY, put
 from tests.support import Chat, buttons, texts
 
 NOT_UNDERSTOOD = "ผมไม่เข้าใจ"
@@ -53,3 +56,17 @@ def test_typed_no_on_the_confirmation_card_orders_nothing(farmer: Chat, db: Sess
     assert "2 กระสอบ" in texts(card)
     assert "ยังไม่ได้สั่ง" in texts(farmer.say("ไม่เอาครับ"))
     assert total(db, round_of(db, "feed-cp-pig").id) == 0
+
+
+def test_southern_and_misspelt_price_questions_get_that_price(chat: Chat, clock: datetime) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    put(chat.app, TODAY, "rss3", "63.10")
+    for typed in ("ราคานํ้ายางหลาวท่าไร", "น้ำยางวันนี้กี่บาทคับ", "latex price today"):
+        shown = texts(chat.say(typed))
+        assert "น้ำยางสด: 58.00" in shown and "ยางแผ่นรมควัน" not in shown, typed
+    assert "58.00" not in texts(chat.say("ทุเรียนวันนี้กิโลละเท่าไหร่"))
+
+
+def test_latex_payment_with_thai_digits(chat: Chat, clock: datetime) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    assert "591.60" in texts(chat.say("น้ำยาง ๓๐ โล ๓๔ เปอร์เซ็นต์ ได้กี่บาท"))
