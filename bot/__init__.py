@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify
 
-from bot import admin, charts, db, webhook
+from bot import admin, charts, db, fonts, webhook
 from bot.channel import Channel
 from bot.dispatch import Dispatcher
 from bot.line import Line
@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     webhook.init_app(app)
     charts.init_app(app)
     admin.init_app(app)
+    fonts.init_app(app)
     app.add_url_rule("/healthz", "healthz", _healthz)
     if settings.sandbox:
         from bot import sandbox

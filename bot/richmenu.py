@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-import fontpkg_sarabun
 from flask import current_app
 from flask.cli import AppGroup
 from linebot.v3.messaging import PostbackAction, RichMenuArea, RichMenuBounds, RichMenuRequest, RichMenuSize
 from PIL import Image, ImageDraw, ImageFont
 
+from bot import fonts
 from bot.i18n import translator
 from bot.line import Line, LineError
 from handlers.ui import Button, main_actions
@@ -25,7 +25,7 @@ from handlers.ui import Button, main_actions
 WIDTH, HEIGHT = 2500, 1686
 COLUMNS, ROWS = 3, 2
 IMAGE_LIMIT = 1024 * 1024  # LINE refuses rich-menu images over 1 MB
-FONT = Path(fontpkg_sarabun.ROOT) / "files" / "Sarabun-Bold.ttf"
+FONT = fonts.path("bold")
 LOCALE = "th"  # the menu is one image for every member, so it speaks the network's language
 NAME = "coopbot main menu"
 

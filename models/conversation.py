@@ -50,7 +50,8 @@ def expect(db: Session, member_id: int, intent: str, slots: dict[str, Any], awai
 
 def purge_expired(db: Session, now: datetime) -> int:
     """Drop questions nobody answered: they may hold answers the member never consented to keep."""
-    return db.execute(delete(Conversation).where(Conversation.expires_at <= now)).rowcount or 0
+    result = db.execute(delete(Conversation).where(Conversation.expires_at <= now))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def finish(db: Session, member_id: int) -> None:

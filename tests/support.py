@@ -31,7 +31,14 @@ def sign(body: bytes, secret: str = CHANNEL_SECRET) -> str:
 @contextmanager
 def serve_line_api(world: LineWorld) -> Iterator[str]:
     """Run the local LINE API on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, create_line_api(world), threaded=True)
+    with serve(create_line_api(world)) as url:
+        yield url
+
+
+@contextmanager
+def serve(app: Any, port: int = 0) -> Iterator[str]:
+    """Serve a WSGI app over real HTTP on a loopback port (a free one by default); yields its base URL."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
-    world = LineWorld(token=str(settings.line_channel_access_token))
+    world = LineWorld(token=str(settings.line_channel_access_token), channel_secret=str(settings.line_channel_secret))
     app.extensions["line_world"] = world
     app.extensions["sandbox_phone"] = Phone()
     app.register_blueprint(blueprint(world), url_prefix="/sandbox/line")

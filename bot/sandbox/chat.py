@@ -6,11 +6,9 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
-import fontpkg_sarabun
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
 from bot.sandbox import phone
@@ -20,8 +18,6 @@ from models.member import LANGUAGES, ROLES, Member
 from models.network import DISTRICTS, Center, district_cooperative
 
 log = logging.getLogger(__name__)
-FONTS = Path(fontpkg_sarabun.__file__).parent / "files"
-FONT_FILES = {"regular": "Sarabun-Regular.ttf", "bold": "Sarabun-Bold.ttf"}
 
 bp = Blueprint("sandbox", __name__, template_folder="templates", static_folder="static")
 
@@ -40,12 +36,6 @@ def _phone() -> phone.Phone:
 def page() -> str:
     return render_template("sandbox.html")
 
-
-@bp.get("/font/<weight>.ttf")
-def font(weight: str) -> Response:
-    if weight not in FONT_FILES:
-        abort(404)
-    return send_file(FONTS / FONT_FILES[weight], mimetype="font/ttf", max_age=86400)
 
 
 def _member_json(member: Member) -> dict[str, Any]:

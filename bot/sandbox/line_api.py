@@ -8,9 +8,15 @@ request breaks LINE's rules.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import io
+import json
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +61,8 @@ class LineWorld:
     faults: list[int] = field(default_factory=list)
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_rich_menu: str | None = None
+    channel_secret: str = ""
+    webhook_endpoint: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sent(self, path_suffix: str) -> list[Recorded]:
@@ -237,6 +245,37 @@ def blueprint(world: LineWorld) -> Blueprint:
             return error(400, "An image must be uploaded to the rich menu before it is used")
         world.default_rich_menu = menu_id
         return jsonify({})
+
+    @bp.put("/v2/bot/channel/webhook/endpoint")
+    def set_webhook_endpoint() -> Response:
+        endpoint = str((request.get_json(silent=True) or {}).get("endpoint", ""))
+        if not endpoint.startswith("https://") and not endpoint.startswith("http://127.0.0.1"):
+            return error(400, "The request body has 1 error(s)",
+                         [{"message": "Must be a valid HTTPS URL", "property": "endpoint"}])
+        world.webhook_endpoint = endpoint
+        return jsonify({})
+
+    @bp.get("/v2/bot/channel/webhook/endpoint")
+    def get_webhook_endpoint() -> Response:
+        return jsonify({"endpoint": world.webhook_endpoint, "active": bool(world.webhook_endpoint)})
+
+    @bp.post("/v2/bot/channel/webhook/test")
+    def test_webhook_endpoint() -> Response:
+        """As LINE does: send the endpoint a signed body with no events and report how it answered."""
+        endpoint = str((request.get_json(silent=True) or {}).get("endpoint") or world.webhook_endpoint)
+        body = json.dumps({"destination": "Usandbox", "events": []}).encode()
+        signature = base64.b64encode(hmac.new(world.channel_secret.encode(), body, hashlib.sha256).digest())
+        probe = urllib.request.Request(endpoint, data=body, method="POST", headers={
+            "Content-Type": "application/json", "x-line-signature": signature.decode()})
+        try:
+            with urllib.request.urlopen(probe, timeout=5) as answer:
+                status, reason = answer.status, "OK"
+        except urllib.error.HTTPError as exc:
+            status, reason = exc.code, "ERROR_STATUS_CODE"
+        except (urllib.error.URLError, OSError):
+            status, reason = 0, "COULD_NOT_CONNECT"
+        return jsonify({"success": status == 200, "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        "statusCode": status, "reason": reason, "detail": str(status)})
 
     return bp
 

@@ -3,9 +3,7 @@ rich-menu button, and sees a pushed Flex card, all through the real signed webho
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,29 +13,9 @@ from sqlalchemy.orm import Session
 from models.outbox import queue
 from tests.sandbox.conftest import Sandbox
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = Path("/tmp/coopbot-sandbox.png")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    reason = None if CHROMIUM.exists() else f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "the playwright package is not installed (pip install -e '.[dev]')"
-    if reason:
-        if os.environ.get("COOPBOT_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"COOPBOT_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_newcomer_chats_in_thai_taps_buttons_and_sees_pushes(browser: Any, sandbox: Sandbox, db: Session) -> None:

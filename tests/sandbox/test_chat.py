@@ -105,7 +105,7 @@ def test_bad_requests_to_the_sandbox_change_nothing(sandbox: Sandbox, db: Sessio
 def test_the_page_its_thai_font_and_the_default_rich_menu(sandbox: Sandbox, line_world: LineWorld) -> None:
     with urllib.request.urlopen(sandbox.url + "/sandbox", timeout=10) as page:
         assert page.status == 200 and b"sandbox.js" in page.read()
-    with urllib.request.urlopen(sandbox.url + "/sandbox/font/regular.ttf", timeout=10) as font:
+    with urllib.request.urlopen(sandbox.url + "/fonts/regular.ttf", timeout=10) as font:
         assert font.headers["Content-Type"] == "font/ttf" and font.read(4) == b"\x00\x01\x00\x00"
     line_world.default_rich_menu = None
     shown = sandbox.get("/sandbox/api/richmenu")

@@ -1,0 +1,56 @@
+"""The admin page in a real headless Chromium: sign in with a link, save a phone, set and test the webhook."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import create_app, seed
+from bot.admin import login_link
+from bot.sandbox.line_api import LineWorld
+from models.member import Member
+from models.network import Center
+from tests.support import CHANNEL_SECRET, registered, serve
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_admin_configures_the_network_and_the_webhook(
+    browser: Any, config: dict[str, str], line_world: LineWorld, db: Session, app: Any
+) -> None:
+    port = _free_port()
+    served = create_app({**config, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
+    with served.extensions["sessions"]() as session, session.begin():
+        seed.network(session)
+    registered(served, "Uadmin", role="admin")
+    line_world.channel_secret = CHANNEL_SECRET
+    with serve(served, port) as url:
+        with served.extensions["sessions"]() as session:
+            link = login_link(served, session.scalars(select(Member).where(Member.line_user_id == "Uadmin")).one())
+        page = browser.new_page()
+        page.goto(link)
+        assert page.locator("h1").inner_text() == "ผู้ดูแลระบบบอทสหกรณ์"
+
+        row = page.locator("#centers tr", has_text="ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด")
+        row.locator("input[name=phone]").fill("074-613-000")
+        row.locator("button").click()
+        assert "บันทึกข้อมูล ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด แล้ว" in page.locator(".flash").inner_text()
+
+        page.click("text=ตั้งค่าที่ LINE และทดสอบ")
+        assert f"ตั้ง Webhook เป็น {url}/callback แล้ว การทดสอบจาก LINE สำเร็จ" in page.locator(".flash").inner_text()
+        page.screenshot(path="/tmp/coopbot-admin.png", full_page=True)
+        page.close()
+    served.extensions["engine"].dispose()
+    assert line_world.webhook_endpoint == f"{url}/callback"
+    center = db.scalars(select(Center).where(Center.code == "PROV-RUBBER")).one()
+    assert center.phone == "074-613-000"
