@@ -138,7 +138,10 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how"))),
     ("news", lambda r: r.cue("#news")),
     ("order.cancel", lambda r: r.cue("#cancel")),
-    ("order.change", lambda r: r.cue("#change") and (
+    ("rounds.list", lambda r: r.goods and r.cue("#stock", "#howmany") and not r.numbers),
+    # เพิ่มอีก 5 adds five (joining again adds to the line); เพิ่มเป็น 5 or แก้เป็น 5 sets five
+    ("order.join", lambda r: r.cue("#more") and not r.cue("#to", "#change") and (r.goods or bool(r.numbers))),
+    ("order.change", lambda r: (r.cue("#change") or (r.cue("#more") and r.cue("#to"))) and (
         r.goods or bool(r.numbers) or r.cue("#orders", "#mine", "#amount"))),
     ("order.list", lambda r: (r.cue("#orders", "#mine") and not r.goods and not r.cue("#round")) or (
         r.cue("#order") and r.cue("#what") and r.cue("#past"))),
@@ -167,12 +170,11 @@ def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, 
     if intent == "alert.create" and reading.cue("#daily") and not reading.numbers:
         slots["daily"] = True
     FILLERS.get(intent, _quantity)(reading, slots)
-    if intent.startswith("order."):
-        _goods(slots)
+    _goods(slots)
     return {name: value for name, value in slots.items() if name in keep}
 
 
-_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber", "#sell"})
+_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber", "#sell", "#more", "#to"})
 
 
 def _only_slots(reading: Reading) -> bool:
