@@ -120,10 +120,11 @@ def _find_round(turn: Turn, intent: Intent, direction: str) -> Round | list[Mess
     wanted = {k: slots[k] for k in ROUND_SLOTS if slots.get(k)}
     if slots.get("round") is not None:
         round_ = round_by_id(turn.db, slots["round"])
-        if round_ is None or round_.direction != direction or not round_.joinable(turn.now):
-            return refusal(turn, OrderRefused("not_open"), None)
-        if _fits(round_, wanted):
+        usable = round_ is not None and round_.direction == direction and round_.joinable(turn.now)
+        if usable and round_ is not None and _fits(round_, wanted):
             return round_
+        if not wanted:
+            return refusal(turn, OrderRefused("not_open"), None)
     rounds = open_rounds(turn.db, turn.now, direction, **wanted)
     carried = {k: slots[k] for k in (*ROUND_SLOTS, *CARRIED) if slots.get(k) is not None}
     if not rounds:

@@ -132,7 +132,7 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
         point = line.pickup_center.name(locale) if line.pickup_center else _("no pickup point")
         by_point[point][0] += line.final
         by_point[point][1] += 1
-    head.append(_("By pickup point:"))
+    head.append(_("By collection point:") if round_.direction == "sell" else _("By pickup point:"))
     head += [_("• {point}: {quantity}, {members} members").format(
         point=point, quantity=amount(_, q, product.unit), members=fmt.number(n)) for point, (q, n) in by_point.items()]
     head.append(_("By member:"))

@@ -14,7 +14,6 @@ from handlers.orders import join_round
 
 def pledge(turn: Turn, intent: Intent) -> list[Message]:
     slots = dict(intent.slots)
-    slots.setdefault("product", "rubber")
-    if slots.get("product") != "rubber":
-        slots["product"] = "rubber"
+    if slots.get("round") is None:
+        slots["product"] = "rubber"  # what members pledge is rubber, whatever product word the message had
     return join_round(turn, Intent(intent.name, slots, intent.text), "sell")

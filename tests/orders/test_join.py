@@ -162,3 +162,14 @@ def test_no_open_round_for_the_product_offers_the_open_ones(farmer: Chat, db: Se
     reply = farmer.say("สั่งปุ๋ย 16-8-8 สามกระสอบ")
     assert "ยังไม่มีรอบที่เปิดสำหรับสินค้านี้" in texts(reply)
     assert "ปุ๋ยสูตร 15-15-15" in buttons(reply)
+
+
+def test_a_new_order_typed_while_a_card_waits_is_for_what_was_typed(farmer: Chat, catalog: Flask,
+                                                                     db: Session) -> None:
+    acid = round_of(db, "acid-formic")
+    farmer.say("สั่งกรดมด 1 แกลลอน")
+    card = farmer.say("สั่งอาหารหมูซีพี 6 กระสอบ")
+    assert "อาหารหมูขุน ซีพี" in texts(card) and "6 กระสอบ" in texts(card) and "กรด" not in texts(card)
+    farmer.say("สั่งกรดมด 1 แกลลอน")
+    age(catalog, acid.id, closes_at=past())
+    assert "อาหารหมูขุน ซีพี" in texts(farmer.say("สั่งอาหารหมูซีพี 6 กระสอบ"))

@@ -60,3 +60,13 @@ def test_savings_count_delivered_lines_for_the_member_and_the_center(
     make_coordinator(catalog, boss.user_id, "PROV-RUBBER")
     summary = texts(boss.press(Intent("round.summary", {"round": acid.id}).to_postback()))
     assert "ได้ประโยชน์รวม 1,290.00 บาท" in summary
+
+
+def test_selling_summary_is_per_collection_point(catalog: Flask, line_world: LineWorld, farmer: Chat,
+                                                 db: Session) -> None:
+    uss = round_of(db, "rubber-uss")
+    farmer.press(button_data(farmer.say("จะขายยางแผ่นดิบ 120 กิโล"), "ยืนยัน"))
+    boss = Chat(catalog, line_world)
+    make_coordinator(catalog, boss.user_id, "PROV-RUBBER")
+    summary = texts(boss.press(Intent("round.summary", {"round": uss.id}).to_postback()))
+    assert "แยกตามจุดรับซื้อ:" in summary and "• สหกรณ์การเกษตรควนขนุน จำกัด: 120 กก. สมาชิก 1 คน" in summary
