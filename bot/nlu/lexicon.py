@@ -16,6 +16,8 @@ from pathlib import Path
 from pythainlp.corpus import thai_words
 from pythainlp.util import Trie
 
+from bot.nlu.tokens import NUMBER_WORDS
+
 PATH = Path(__file__).with_name("lexicon.json")
 
 
@@ -73,6 +75,7 @@ class Lexicon:
     """a domain word with one letter deleted (two for long words) -> the domain words it comes from (SymSpell)"""
     longest: int
     _seen: dict[str, str | None] = field(default_factory=dict)
+    """misspelt() answers so far, for the words members type again and again"""
 
     def misspelt(self, text: str) -> str | None:
         """The domain word `text` is a misspelling of (one edit; two for long words), or None.
@@ -81,8 +84,10 @@ class Lexicon:
         left out or a letter changed plus one left out; two letters changed are not guessed at."""
         if len(text) < (FUZZY_MIN_LATIN if text.isascii() else FUZZY_MIN) or len(text) > self.longest + 1:
             return None
-        if text in self._seen:
+        try:
             return self._seen[text]
+        except KeyError:
+            pass
         if len(self._seen) > SEEN_LIMIT:
             self._seen.clear()
         best: tuple[int, int, str] | None = None
@@ -93,8 +98,9 @@ class Lexicon:
                 if 0 < distance <= allowed:
                     candidate = (distance, abs(len(word) - len(text)), word)
                     best = candidate if best is None or candidate < best else best
-        self._seen[text] = best[2] if best else None
-        return self._seen[text]
+        found = best[2] if best else None
+        self._seen[text] = found  # a plain dict: threads may race to fill it, never to a wrong answer
+        return found
 
 
 FUZZY_MIN = 4
@@ -151,7 +157,7 @@ def load(path: Path = PATH) -> Lexicon:
     starts, ends = {word[:2] for word in domain}, {word[-2:] for word in domain}
     general = (word for word in thai_words()
                if word not in domain and not (word[:2] in starts and word[-2:] in ends and _compound(word, domain)))
-    dictionary = WordSet([*general, *domain, *typos, *_NUMBER_WORDS])
+    dictionary = WordSet([*general, *domain, *typos, *NUMBER_WORDS])
     near: dict[str, list[str]] = {}
     for word in tags:
         if len(word) >= (FUZZY_MIN_LATIN if word.isascii() else FUZZY_MIN):
@@ -167,7 +173,3 @@ def load(path: Path = PATH) -> Lexicon:
         near={variant: tuple(words) for variant, words in near.items()},
         longest=max(len(word) for word in tags),
     )
-
-
-_NUMBER_WORDS = ("ศูนย์", "หนึ่ง", "นึง", "เอ็ด", "สอง", "ยี่", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ",
-                 "ร้อย", "พัน", "หมื่น", "แสน", "ล้าน")

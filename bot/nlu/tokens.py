@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pythainlp.tokenize.newmm import segment
 
-from bot.nlu.lexicon import Lexicon
+if TYPE_CHECKING:
+    from bot.nlu.lexicon import Lexicon
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789", "\u200b\u200c\u200d\ufeff")
 # sara am typed as nikhahit + sara aa, with a tone mark on either side of the nikhahit
