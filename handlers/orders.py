@@ -132,6 +132,11 @@ def _find_round(turn: Turn, intent: Intent, direction: str) -> Round | list[Mess
         text = (_("There is no open round for that right now. These are open:") if others
                 else _("There is no open round right now. I will tell you when one opens."))
         return reply(text, _round_buttons(turn, name, others, carried))
+    if len(rounds) > 1:
+        # "เพิ่มอีก 2 กระสอบ": more of what the member already ordered, when that is one round.
+        mine = _rounds_ordered(turn, rounds, slots.get("unit"))
+        if len(mine) == 1:
+            return mine[0]
     brands = list(dict.fromkeys(r.product.brand for r in rounds if r.product.brand))
     if slots.get("product") == "feed" and not slots.get("brand") and len(brands) > 1:
         turn.expect(name, carried, "brand")
@@ -142,6 +147,12 @@ def _find_round(turn: Turn, intent: Intent, direction: str) -> Round | list[Mess
         turn.expect(name, carried, "product")
         return reply(_("Which one would you like?"), _round_buttons(turn, name, rounds, carried))
     return rounds[0]
+
+
+def _rounds_ordered(turn: Turn, rounds: list[Round], unit: str | None) -> list[Round]:
+    ordered = {line.round_id for line in orders.member_lines(turn.db, turn.member.id, active_only=True,
+                                                             since=turn.now - HISTORY)}
+    return [r for r in rounds if r.id in ordered and unit in (None, r.product.unit, r.product.pack_unit)]
 
 
 def _fits(round_: Round, wanted: dict[str, Any]) -> bool:

@@ -173,3 +173,14 @@ def test_a_new_order_typed_while_a_card_waits_is_for_what_was_typed(farmer: Chat
     farmer.say("สั่งกรดมด 1 แกลลอน")
     age(catalog, acid.id, closes_at=past())
     assert "อาหารหมูขุน ซีพี" in texts(farmer.say("สั่งอาหารหมูซีพี 6 กระสอบ"))
+
+
+def test_more_of_what_was_already_ordered(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    farmer.press(button_data(farmer.say("สั่งอาหารหมูซีพี 6 กระสอบ"), "ยืนยัน"))
+    farmer.press(button_data(farmer.say("สั่งกรดมด 20 กิโล"), "ยืนยัน"))
+    card = farmer.say("เพิ่มอีก 2 กระสอบ")
+    assert "มีอยู่แล้ว 6 กระสอบ รวมเป็น 8 กระสอบ" in texts(card)
+    farmer.say("ตกลงครับ")
+    assert total(db, cp.id) == 8
+    assert "รวมเป็น 30 กก." in texts(farmer.say("เอาอีก 10 โล"))
