@@ -38,6 +38,7 @@ from models.outbox import Delivery, unsent
 log = logging.getLogger(__name__)
 
 REPLY_LIMIT = 5
+PUSH_CONNECTIONS = 32  # kept open for concurrent pushes (deliver_pending with workers)
 TIMEOUT = (3.05, 10)
 
 
@@ -92,19 +93,39 @@ class Line:
         self.limiter = RateLimiter(calls_per_second)
         self.retries = retries
         self.backoff = backoff
+        self._push_lock = threading.Lock()
+        self._push_api: tuple[str, MessagingApi] | None = None
 
     def _client(self, data: bool = False) -> ApiClient:
         config = Configuration(host=self._data_base_url if data else self._base_url, access_token=self._token())
         return ApiClient(config)
 
-    def _call(self, fn: Callable[[MessagingApi], Any]) -> Any:
+    def _call(self, fn: Callable[[MessagingApi], Any], api: MessagingApi | None = None) -> Any:
+        if api is not None:
+            return self._mapped(fn, api)
         with self._client() as client:
-            try:
-                return fn(MessagingApi(client))
-            except ApiException as exc:
-                raise LineError(exc.status or 0, str(exc.body or exc.reason)[:500]) from None
-            except Urllib3Error as exc:
-                raise LineError(0, type(exc).__name__) from None
+            return self._mapped(fn, MessagingApi(client))
+
+    @staticmethod
+    def _mapped(fn: Callable[[MessagingApi], Any], api: MessagingApi) -> Any:
+        try:
+            return fn(api)
+        except ApiException as exc:
+            raise LineError(exc.status or 0, str(exc.body or exc.reason)[:500]) from None
+        except Urllib3Error as exc:
+            raise LineError(0, type(exc).__name__) from None
+
+    def _pusher(self) -> MessagingApi:
+        """One client for pushes while the token stays the same (its connection pool is thread-safe): a new
+        client per call sets up a configuration and a connection each time, which at 200 calls a second
+        is most of the work."""
+        token = self._token()
+        with self._push_lock:
+            if self._push_api is None or self._push_api[0] != token:
+                config = Configuration(host=self._base_url, access_token=token)
+                config.connection_pool_maxsize = PUSH_CONNECTIONS
+                self._push_api = (token, MessagingApi(ApiClient(config)))
+            return self._push_api[1]
 
     def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
         if not messages:
@@ -131,13 +152,15 @@ class Line:
     def _send(self, delivery: Delivery) -> None:
         messages = [Message.from_dict(m) for m in delivery.messages]
         key = delivery.retry_key
+        api = self._pusher()
         self.limiter.wait()
         if len(delivery.recipients) == 1:
             push = PushMessageRequest(to=delivery.recipients[0], messages=messages)
-            self._call(lambda api: api.push_message(push, x_line_retry_key=key, _request_timeout=TIMEOUT))
+            self._call(lambda api: api.push_message(push, x_line_retry_key=key, _request_timeout=TIMEOUT), api)
         else:
-            multicast = MulticastRequest(to=delivery.recipients, messages=messages)
-            self._call(lambda api: api.multicast(multicast, x_line_retry_key=key, _request_timeout=TIMEOUT))
+            # The ids were ours when queued; checking 500 of them field by field costs more than the call.
+            multicast = MulticastRequest.construct(to=list(delivery.recipients), messages=messages)
+            self._call(lambda api: api.multicast(multicast, x_line_retry_key=key, _request_timeout=TIMEOUT), api)
 
     def deliver(self, delivery: Delivery) -> None:
         """Send one stored delivery, retrying with its own key; updates the row, the caller commits."""
@@ -187,22 +210,32 @@ class Line:
         return sent
 
     def _deliver_concurrently(self, db: Session, pending: list[Delivery], left: int | None, workers: int) -> int:
-        """Quota is reserved before sending; rows are committed after the batch. A crash in between only
-        means a resend with the same retry keys, which LINE answers 409 and we count as delivered."""
+        """Quota is reserved before sending. The calls go out from copies, after the transaction that read
+        the rows has ended, so that no database lock is held while waiting on LINE; the results are written
+        back and committed afterwards. A crash in between only means a resend with the same retry keys,
+        which LINE answers 409 and we count as delivered."""
         allowed: list[Delivery] = []
         for delivery in pending:
             if left is not None and len(delivery.recipients) > left:
                 delivery.error = "monthly message quota reached"
                 log.warning("delivery %s held: monthly message quota reached", delivery.id)
                 continue
-            _ = (delivery.id, delivery.retry_key, delivery.messages, delivery.attempts)  # loaded here, not in a thread
             allowed.append(delivery)
             if left is not None:
                 left -= len(delivery.recipients)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(self.deliver, allowed))
+        copies = [
+            Delivery(id=d.id, retry_key=d.retry_key, recipients=d.recipients, messages=d.messages,
+                     attempts=d.attempts, status=d.status, error=d.error, sent_at=d.sent_at)
+            for d in allowed
+        ]
         db.commit()
-        return sum(1 for delivery in allowed if delivery.status == "sent")
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(self.deliver, copies))
+        for delivery, copy in zip(allowed, copies, strict=True):
+            delivery.attempts, delivery.status = copy.attempts, copy.status
+            delivery.error, delivery.sent_at = copy.error, copy.sent_at
+        db.commit()
+        return sum(1 for copy in copies if copy.status == "sent")
 
     def set_webhook(self, url: str) -> None:
         request = SetWebhookEndpointRequest(endpoint=url)

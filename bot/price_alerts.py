@@ -1,7 +1,9 @@
 """Fired price alerts onto LINE: one message per price, event and language, multicast in batches of 500.
 
-Evaluation (models.alerts.evaluate) runs in the transaction that stores the price and only writes the log;
-here the log is turned into outbox rows with retry keys, and the LINE seam delivers them within the quota.
+Evaluation (models.alerts.evaluate) runs in the transaction that stores the price and only marks the alerts
+it fired; here they become outbox rows with retry keys (models.outbox.queue, with a log of each message),
+in one transaction, and the LINE seam delivers them within the month's quota (Line.deliver_pending), with
+a few calls in flight to keep up with LINE's 200 calls a second.
 """
 
 from __future__ import annotations
@@ -11,57 +13,39 @@ from collections import defaultdict
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.i18n import translator
 from handlers.alerts import notification
-from models.alerts import AlertLog, pending_log
-from models.member import LANGUAGES, Member
+from models.alerts import AlertLog, claim_pending_runs, recipients
 from models.outbox import queue
-from models.prices import PriceQuote, previous
+from models.prices import previous
 
 log = logging.getLogger(__name__)
 PURPOSE = "price-alert"
-WORKERS = 4  # enough calls in flight to reach LINE's 200 a second from one process
-
-
-def _locale(language: str | None, profile_language: str | None) -> str:
-    """As Member.locale: the stored language, then the LINE profile's, then Thai."""
-    if language in LANGUAGES:
-        return str(language)
-    profile = (profile_language or "").split("-")[0].lower()
-    return profile if profile in LANGUAGES else "th"
+WORKERS = 8  # calls in flight: keeps to 200 a second while a call takes up to 40 ms
 
 
 def queue_pending(db: Session) -> int:
-    """Queue every logged alert not yet queued; members who unfollowed since are skipped. Returns log rows queued."""
-    inactive = select(Member.id).where(Member.active.is_(False))
-    db.execute(
-        update(AlertLog)
-        .where(AlertLog.status == "pending", AlertLog.member_id.in_(inactive))
-        .values(status="skipped")
-        .execution_options(synchronize_session=False)
-    )
-    groups: dict[tuple[int, str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for log_id, quote_id, event, user_id, language, profile_language in pending_log(db):
-        groups[(quote_id, event, _locale(language, profile_language))][user_id].append(log_id)
+    """Queue the messages of every run not yet queued, logging each; returns how many recipients were queued.
+
+    Members who unfollowed since, or cancelled the alert, are left out here.
+    """
     queued = 0
-    for (quote_id, event, locale), recipients in groups.items():
-        quote = db.get(PriceQuote, quote_id)
-        assert quote is not None
-        messages: list[dict[str, Any]] = [
-            m.to_dict() for m in notification(translator(locale), locale, quote, previous(db, quote), event)
-        ]
-        for delivery in queue(db, list(recipients), messages, PURPOSE):
-            ids = [log_id for user_id in delivery.recipients for log_id in recipients[user_id]]
-            db.execute(
-                update(AlertLog)
-                .where(AlertLog.id.in_(ids))
-                .values(status="queued", delivery_id=delivery.id)
-                .execution_options(synchronize_session=False)
-            )
-            queued += len(ids)
+    for run in claim_pending_runs(db):
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for kind, locale, user_id in recipients(db, run):
+            groups[(kind, locale)].append(user_id)
+        before = previous(db, run.quote)
+        for (kind, locale), user_ids in groups.items():
+            messages: list[dict[str, Any]] = [
+                m.to_dict() for m in notification(translator(locale), locale, run.quote, before, kind)
+            ]
+            for delivery in queue(db, user_ids, messages, PURPOSE):
+                db.add(AlertLog(run_id=run.id, event=kind, locale=locale, recipients=len(delivery.recipients),
+                                delivery_id=delivery.id))
+                queued += len(delivery.recipients)
+    db.flush()
     return queued
 
 
@@ -71,7 +55,7 @@ def deliver(app: Flask, workers: int = WORKERS) -> int:
         with db.begin():
             queued = queue_pending(db)
         if queued:
-            log.info("price alerts: %d queued", queued)
+            log.info("price alerts: %d recipients queued", queued)
         sent: int = app.extensions["line"].deliver_pending(db, workers=workers)
         db.commit()
     return sent

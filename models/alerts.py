@@ -1,4 +1,4 @@
-"""Price alerts: above or below a threshold, or a daily digest, and the log of what they sent.
+"""Price alerts: above or below a threshold, or a daily digest; the runs that fired them; what was sent.
 
 An alert fires once per crossing: it remembers the side of its threshold the price was last on, and fires
 only when the price moves onto the side it watches; it re-arms when the price goes back. Evaluation is
@@ -8,7 +8,7 @@ UPDATE … WHERE on that remembered side, so two evaluations at once cannot fire
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -22,16 +22,14 @@ from sqlalchemy import (
     and_,
     case,
     func,
-    insert,
-    literal,
     or_,
     select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.base import Base, UTCDateTime, utcnow
-from models.member import Member
+from models.base import Base, utcnow
+from models.member import LANGUAGES, Member
 from models.prices import PriceQuote, federation, has_later
 
 KINDS = ("above", "below", "daily")
@@ -54,27 +52,44 @@ class PriceAlert(Base):
     active: Mapped[bool] = mapped_column(default=True)
     last_side: Mapped[str | None] = mapped_column(String(8))
     last_day: Mapped[date | None]
-    # Marks the rows one evaluation fired, so that the log is written in one INSERT … SELECT.
-    fired_token: Mapped[str | None] = mapped_column(String(32))
+    # The run (AlertRun.id) that last fired this alert. No foreign key: checking one for each of a hundred
+    # thousand rows in the firing UPDATE would cost more than the UPDATE.
+    fired_run: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None]
 
     member: Mapped[Member] = relationship()
 
 
+class AlertRun(Base):
+    """One evaluation that fired alerts; the alerts it fired carry its id until they fire again.
+
+    Firing writes no row per member (a post can fire a hundred thousand alerts): the run is the one row,
+    and the queueing job reads its alerts by the run's id.
+    """
+
+    __tablename__ = "alert_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("price_quotes.id", ondelete="CASCADE"))
+    fired: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    quote: Mapped[PriceQuote] = relationship()
+
+
 class AlertLog(Base):
-    """One alert that fired for one price: queued for LINE once, then linked to the delivery that sent it."""
+    """What was sent: one message (a price, an event, a language) to the recipients of one delivery."""
 
     __tablename__ = "alert_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("price_alerts.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    quote_id: Mapped[int] = mapped_column(ForeignKey("price_quotes.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("alert_runs.id", ondelete="CASCADE"), index=True)
     event: Mapped[str] = mapped_column(String(8))
-    price: Mapped[Decimal] = mapped_column(Numeric(8, 2))
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
-    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    recipients: Mapped[int]
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -117,99 +132,111 @@ def cancel(db: Session, alert: PriceAlert, now: datetime) -> None:
     alert.active, alert.cancelled_at = False, now
 
 
-def served(db: Session, quote: PriceQuote) -> ColumnElement[bool] | None:
-    """Which members act on this price: None when a better source already posted that day for everyone."""
+def served(db: Session, quote: PriceQuote) -> ColumnElement[bool] | bool:
+    """Which members' alerts this price concerns: False when a better source already posted that day for
+    everyone, True when it concerns every member, else a condition on PriceAlert.member_id."""
     fed = federation(db)
     if quote.source == "center" and (fed is None or quote.center_id != fed.id):
-        return Member.cooperative_id == quote.center_id
+        return PriceAlert.member_id.in_(select(Member.id).where(Member.cooperative_id == quote.center_id))
     same_day = select(PriceQuote.source, PriceQuote.center_id).where(
-        PriceQuote.day == quote.day, PriceQuote.rubber_type == quote.rubber_type
-    )
+        PriceQuote.day == quote.day, PriceQuote.rubber_type == quote.rubber_type)
     posted = {(source, center) for source, center in db.execute(same_day)}
     better = {"moc": {"raot", "federation"}, "raot": {"federation"}}.get(quote.source, set())
     if ("federation" in better and fed is not None and ("center", fed.id) in posted) or (
         "raot" in better and any(source == "raot" for source, _ in posted)
     ):
-        return None
-    cooperatives = select(PriceQuote.center_id).where(
-        PriceQuote.day == quote.day,
-        PriceQuote.rubber_type == quote.rubber_type,
-        PriceQuote.source == "center",
-        PriceQuote.center_id.is_not(None),
-    )
-    return or_(Member.cooperative_id.is_(None), Member.cooperative_id.not_in(cooperatives))
+        return False
+    cooperatives = [center for source, center in posted if source == "center" and center is not None]
+    cooperatives = [center for center in cooperatives if fed is None or center != fed.id]
+    if not cooperatives:
+        return True
+    # Members whose own cooperative posted that day act on its price, not on this one.
+    return PriceAlert.member_id.not_in(select(Member.id).where(Member.cooperative_id.in_(cooperatives)))
 
 
 def evaluate(db: Session, quote: PriceQuote, now: datetime | None = None) -> int:
-    """Fire the alerts this price crosses and the daily digests it completes; returns how many were logged.
+    """Fire the alerts this price crosses and the daily digests it completes; returns how many fired.
 
-    Old prices (a back-filled import) fire nothing: only the newest day of a type is news.
+    One UPDATE does it all: it moves every concerned alert to the side of its threshold the price is on
+    now, marks the day's digests done, and stamps the ones that fire with this run's id. Old prices (a
+    back-filled import) fire nothing: only the newest day of a type is news. Members who unfollowed are
+    left to the queueing step, which skips them, so that this stays one pass over the alerts.
     """
     audience = served(db, quote)
-    if audience is None or has_later(db, quote):
+    if audience is False or has_later(db, quote):
         return 0
-    price, token = quote.baht_per_kg, uuid.uuid4().hex
-    members = select(Member.id).where(Member.active.is_(True), audience)
-    mine = and_(
-        PriceAlert.active.is_(True), PriceAlert.rubber_type == quote.rubber_type, PriceAlert.member_id.in_(members)
-    )
-    watched = func.coalesce(PriceAlert.last_side, "")
-    crossing = or_(
-        and_(PriceAlert.kind == "above", PriceAlert.threshold <= price, watched != "above"),
-        and_(PriceAlert.kind == "below", PriceAlert.threshold >= price, watched != "below"),
-    )
-    db.execute(
-        update(PriceAlert)
-        .where(mine, crossing)
-        .values(last_side=PriceAlert.kind, fired_token=token)
-        .execution_options(synchronize_session=False)
-    )
-    due = and_(PriceAlert.kind == "daily", or_(PriceAlert.last_day.is_(None), PriceAlert.last_day < quote.day))
-    db.execute(
-        update(PriceAlert)
-        .where(mine, due)
-        .values(last_day=quote.day, fired_token=token)
-        .execution_options(synchronize_session=False)
-    )
-    logged = db.execute(  # type: ignore[attr-defined]  # an INSERT's result is a CursorResult
-        insert(AlertLog).from_select(
-            ["alert_id", "member_id", "quote_id", "event", "price", "status", "created_at"],
-            select(
-                PriceAlert.id,
-                PriceAlert.member_id,
-                literal(quote.id),
-                PriceAlert.kind,
-                literal(price, Numeric(8, 2)),
-                literal("pending"),
-                literal(now or utcnow(), UTCDateTime()),
-            ).where(PriceAlert.fired_token == token),
-        )
-    ).rowcount
-    # Re-arm: alerts now on the far side of their threshold may fire again when the price comes back.
+    price = quote.baht_per_kg
+    run = AlertRun(quote_id=quote.id, fired=0, created_at=now or utcnow())
+    db.add(run)
+    db.flush()
     new_side = case(
         (and_(PriceAlert.kind == "above", PriceAlert.threshold <= price), "above"),
         (PriceAlert.kind == "above", "below"),
         (PriceAlert.threshold >= price, "below"),
         else_="above",
     )
+    daily = PriceAlert.kind == "daily"
+    moves = and_(PriceAlert.kind.in_(("above", "below")), func.coalesce(PriceAlert.last_side, "") != new_side)
+    due = and_(daily, or_(PriceAlert.last_day.is_(None), PriceAlert.last_day < quote.day))
+    concerned: list[ColumnElement[bool]] = [
+        PriceAlert.active.is_(True), PriceAlert.rubber_type == quote.rubber_type, or_(moves, due)
+    ]
+    if not isinstance(audience, bool):
+        concerned.append(audience)
     db.execute(
         update(PriceAlert)
-        .where(mine, PriceAlert.kind.in_(("above", "below")), watched != new_side)
-        .values(last_side=new_side)
+        .where(*concerned)
+        .values(
+            last_side=case((daily, PriceAlert.last_side), else_=new_side),
+            last_day=case((daily, quote.day), else_=PriceAlert.last_day),
+            # The WHERE let through only alerts whose side changed, so those now on their watched side fire.
+            fired_run=case((or_(daily, new_side == PriceAlert.kind), run.id), else_=PriceAlert.fired_run),
+        )
         .execution_options(synchronize_session=False)
     )
-    return int(logged or 0)
+    run.fired = db.scalar(select(func.count()).select_from(PriceAlert).where(PriceAlert.fired_run == run.id)) or 0
+    if not run.fired:
+        db.delete(run)
+    db.flush()
+    return run.fired
 
 
-def pending_log(db: Session) -> list[tuple[int, int, str, str, str | None, str | None]]:
-    """Fired alerts not yet queued for LINE: (log id, quote id, event, LINE user id, language, profile language)."""
-    rows = db.execute(
-        select(
-            AlertLog.id, AlertLog.quote_id, AlertLog.event, Member.line_user_id, Member.language,
-            Member.profile_language,
-        )
-        .join(Member, Member.id == AlertLog.member_id)
-        .where(AlertLog.status == "pending")
-        .order_by(AlertLog.id)
-    ).all()
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+def claim_pending_runs(db: Session) -> list[AlertRun]:
+    """Runs not yet queued, each claimed by an atomic UPDATE in the caller's transaction, so that two
+    workers never queue one run twice; if the caller fails, the rollback leaves the run to the next."""
+    claimed = []
+    for run in list(db.scalars(select(AlertRun).where(AlertRun.status == "pending").order_by(AlertRun.id))):
+        taken = db.execute(  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
+            update(AlertRun).where(AlertRun.id == run.id, AlertRun.status == "pending").values(status="queued")
+        ).rowcount
+        if taken:
+            claimed.append(run)
+    return claimed
+
+
+def recipients(db: Session, run: AlertRun) -> Sequence[tuple[str, str, str]]:
+    """(event, locale, LINE user id) for each alert the run fired that still stands: the member still
+    follows the account and has not cancelled the alert since. The locale is Member.locale, worked out in
+    SQL. A hundred thousand rows can come back, so they are fetched from the driver's cursor: building
+    SQLAlchemy rows for them takes four times as long as the query."""
+    profile = func.lower(Member.profile_language)
+    locale = case(
+        (or_(*[Member.language == language for language in LANGUAGES]), Member.language),
+        *[(or_(profile == language, profile.like(f"{language}-%")), language) for language in LANGUAGES],
+        else_="th",
+    )
+    query = (
+        select(PriceAlert.kind, locale, Member.line_user_id)
+        .join(Member, Member.id == PriceAlert.member_id)
+        .where(PriceAlert.fired_run == run.id, PriceAlert.active.is_(True), Member.active.is_(True))
+    )
+    connection = db.connection()
+    compiled = query.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    cursor = connection.connection.cursor()
+    try:
+        arguments = [params[name] for name in compiled.positiontup or ()] if compiled.positional else params
+        cursor.execute(str(compiled), arguments)
+        return cursor.fetchall()
+    finally:
+        cursor.close()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot import price_alerts
 from bot.sandbox.line_api import LineWorld
 from handlers import Intent
-from models.alerts import AlertLog, PriceAlert
+from models.alerts import AlertLog, AlertRun, PriceAlert
 from models.outbox import Delivery
 from tests.prices.conftest import TODAY, coordinator_chat, flex_buttons, put
 from tests.support import Chat, button_data, buttons, registered, texts
@@ -112,9 +112,10 @@ def test_a_post_fires_each_alert_once_per_crossing(
     assert price_alerts.deliver(seeded) == 0
     assert len(_multicasts(line_world)) == 2
 
+    (run,) = db.scalars(select(AlertRun)).all()
+    assert (run.fired, run.status) == (2, "queued")
     logged = db.scalars(select(AlertLog).order_by(AlertLog.id)).all()
-    assert [(row.event, str(row.price), row.status) for row in logged] == [
-        ("above", "58.50", "queued"), ("daily", "58.50", "queued")]
+    assert [(row.event, row.locale, row.recipients) for row in logged] == [("above", "th", 1), ("daily", "th", 1)]
     assert all(db.get(Delivery, row.delivery_id).status == "sent" for row in logged)  # type: ignore[union-attr]
 
 

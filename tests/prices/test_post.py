@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.sandbox.line_api import LineWorld
 from handlers import Intent
-from models.alerts import AlertLog
+from models.alerts import AlertRun
 from models.prices import PriceQuote
 from tests.prices.conftest import TODAY, coordinator_chat, flex_buttons, put
 from tests.support import Chat, buttons, registered, texts
@@ -149,4 +149,4 @@ def test_posting_fires_alerts(seeded: Flask, line_world: LineWorld, db: Session,
     chat = coordinator_chat(seeded, line_world)
     card = chat.press(Intent("price.post", {"rubber_type": "latex", "price": "58.50"}).to_postback())
     assert "แจ้งเตือนราคาถึงสมาชิก 1 รายการ" in texts(chat.press(flex_buttons(card)["ยืนยัน"]))
-    assert len(db.scalars(select(AlertLog)).all()) == 1
+    assert [run.fired for run in db.scalars(select(AlertRun))] == [1]
