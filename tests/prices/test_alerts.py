@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from bot import price_alerts
 from bot.sandbox.line_api import LineWorld
 from handlers import Intent
-from models.alerts import AlertLog, AlertRun, PriceAlert
+from models.alerts import AlertLog, AlertRun, PriceAlert, evaluate
+from models.member import Member
 from models.outbox import Delivery
+from models.prices import PriceQuote
 from tests.prices.conftest import TODAY, coordinator_chat, flex_buttons, put
 from tests.support import Chat, button_data, buttons, registered, texts
 
@@ -171,3 +173,30 @@ def test_english_members_get_their_own_multicast(seeded: Flask, line_world: Line
     sent = dict((tuple(to), text) for to, text in _multicasts(line_world))
     assert sent[("Uen",)].startswith("📈 Field latex today: 58.00 baht/kg")
     assert sent[("Uth",)].startswith("📈 ราคาน้ำยางสดวันนี้ 58.00")
+
+
+def test_each_member_is_alerted_on_the_price_they_act_on(
+    seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
+) -> None:
+    for user, district in (("Ukhuan", "ควนขนุน"), ("Utamot", "ตะโหมด"), ("Uen-profile", "ตะโหมด")):
+        chat = _member(seeded, line_world, district=district, user_id=user)
+        chat.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 58})
+                   .to_postback())
+    with seeded.extensions["sessions"]() as session, session.begin():
+        member = session.scalar(select(Member).where(Member.line_user_id == "Uen-profile"))
+        assert member is not None
+        member.language, member.profile_language = None, "en-US"
+    _post(coordinator_chat(seeded, line_world), "latex", "58.50")          # ควนขนุน's cooperative
+    federation = coordinator_chat(seeded, line_world, center="PROV-RUBBER")
+    _post(federation, "latex", "59.00")                                     # everyone whose cooperative did not post
+    put(seeded, TODAY, "latex", "60.00")                                    # RAOT, after the federation: nobody
+    with seeded.extensions["sessions"]() as session, session.begin():
+        raot = session.scalars(select(PriceQuote).where(PriceQuote.source == "raot")).one()
+        assert evaluate(session, raot) == 0
+    price_alerts.deliver(seeded)
+    sent = {tuple(to): text.split("\n")[0] for to, text in _multicasts(line_world)}
+    assert sent == {
+        ("Ukhuan",): "🔔 น้ำยางสด ขึ้นมาที่ 58.50 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ",
+        ("Utamot",): "🔔 น้ำยางสด ขึ้นมาที่ 59.00 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ",
+        ("Uen-profile",): "🔔 Field latex is 59.00 baht/kg, up to the price you set.",
+    }
