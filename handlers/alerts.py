@@ -5,6 +5,7 @@ Alerts are pushes and cost the cooperative's message quota, so one fires once pe
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from linebot.v3.messaging import Message
@@ -25,6 +26,8 @@ from handlers.ui import Button, reply
 from models import alerts
 from models.alerts import MAX_ACTIVE, PriceAlert
 from models.prices import RUBBER_TYPES, PriceError, PriceQuote, checked, latest, local_day, preference
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def describe(_: Translate, alert: PriceAlert) -> str:
@@ -139,6 +142,9 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
         ids = [int(i) for i in str(intent.slots.get("ids", "")).split(",") if i]
         if number is not None and number == int(number) and 1 <= number <= len(ids):
             choice = ids[int(number) - 1]
+    listed = re.search(r"(?:ข้อ|ที่|no\.?|number)\s*(\d{1,2})", intent.text.translate(_THAI_DIGITS), re.I)
+    if choice is None and listed and 1 <= int(listed.group(1)) <= len(mine):
+        choice = mine[int(listed.group(1)) - 1].id  # "ยกเลิกแจ้งเตือนข้อ 2": the number as in the list
     if choice is None and len(mine) == 1:
         choice = mine[0].id
     if choice is None:

@@ -200,3 +200,13 @@ def test_each_member_is_alerted_on_the_price_they_act_on(
         ("Utamot",): "🔔 น้ำยางสด ขึ้นมาที่ 59.00 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ",
         ("Uen-profile",): "🔔 Field latex is 59.00 baht/kg, up to the price you set.",
     }
+
+
+def test_cancel_by_its_number_in_the_list(seeded: Flask, line_world: LineWorld, clock: datetime) -> None:
+    chat = _member(seeded, line_world)
+    for threshold in (60, 65, 70):
+        chat.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": threshold})
+                   .to_postback())
+    assert "สูงกว่า 65.00" in texts(chat.say("ยกเลิกแจ้งเตือนข้อ ๒"))
+    left = texts(chat.say("การแจ้งเตือนของฉัน"))
+    assert "สูงกว่า 60.00" in left and "สูงกว่า 70.00" in left and "65.00" not in left
