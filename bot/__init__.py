@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, jsonify
-
-from bot import admin, charts, db, fonts, webhook
-from bot.channel import Channel
-from bot.dispatch import Dispatcher
-from bot.line import Line
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from flask import Flask
 
 MAX_BODY = 1024 * 1024
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, or from `config` (environment-style names) in tests."""
+    # Imported here, not at the top, so that `import bot.nlu` (coopbot parse) does not load the web stack.
+    from flask import Flask
+
+    from bot import admin, charts, db, fonts, webhook
+    from bot.channel import Channel
+    from bot.dispatch import Dispatcher
+    from bot.line import Line
+    from bot.settings import Settings
+
     settings = Settings.load(config)
     app = Flask(__name__)
     app.config.update(SETTINGS=settings, SECRET_KEY=str(settings.secret_key), MAX_CONTENT_LENGTH=MAX_BODY)
@@ -32,14 +36,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     charts.init_app(app)
     admin.init_app(app)
     fonts.init_app(app)
-    app.add_url_rule("/healthz", "healthz", _healthz)
     if settings.sandbox:
         from bot import sandbox
 
         sandbox.init_app(app)
     return app
 
-
-def _healthz() -> tuple[Any, int]:
-    ok = db.reachable(current_app)
-    return jsonify(status="ok" if ok else "unavailable", database=ok), 200 if ok else 503

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, current_app, jsonify
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,10 +43,16 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["SETTINGS"].database_url)
     app.extensions["engine"] = engine
     app.extensions["sessions"] = sessionmaker(engine, expire_on_commit=False)
+    app.add_url_rule("/healthz", "healthz", _healthz)
 
 
 def sessions(app: Flask) -> sessionmaker[Session]:
     return app.extensions["sessions"]
+
+
+def _healthz() -> tuple[Response, int]:
+    ok = reachable(current_app)
+    return jsonify(status="ok" if ok else "unavailable", database=ok), 200 if ok else 503
 
 
 def reachable(app: Flask) -> bool:

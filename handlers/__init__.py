@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-from linebot.v3.messaging import Message
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # `coopbot parse` and bot.nlu need Intent alone; they should not pay for the SDK and ORM
+    from linebot.v3.messaging import Message
+    from sqlalchemy.orm import Session
 
-from models import conversation
-from models.conversation import Conversation
-from models.member import Member
+    from models.conversation import Conversation
+    from models.member import Member
 
 NUMBER_SLOTS = frozenset({"quantity", "threshold", "price", "weight_kg", "drc", "days"})
 POSTBACK_LIMIT = 300
@@ -89,11 +89,15 @@ class Turn:
 
     def expect(self, intent: str, slots: Mapping[str, Any], awaiting: str) -> None:
         """Wait for the member's next answer to fill `awaiting` (kept in the database for 30 minutes)."""
+        from models import conversation
+
         conversation.expect(self.db, self.member.id, intent, dict(slots), awaiting, self.now)
 
     def finish(self) -> None:
+        from models import conversation
+
         conversation.finish(self.db, self.member.id)
         self.pending = None
 
 
-Handler = Callable[[Turn, Intent], list[Message]]
+Handler = Callable[[Turn, Intent], "list[Message]"]
