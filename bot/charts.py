@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-import fontpkg_sarabun
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,6 +20,7 @@ from matplotlib.dates import date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from bot import fonts
 from bot.i18n import translator
 from handlers import fmt
 from handlers.price_ui import source_line, type_name
@@ -28,7 +28,7 @@ from handlers.prices import MAX_DAYS, MIN_DAYS
 from models.network import center_by_code
 from models.prices import RUBBER_TYPES, history, preference
 
-FONT = fontpkg_sarabun.FAMILY
+FONT = fonts.FAMILY
 LINE_COLOUR, FILL, INK, GREY = "#1B6E3A", "#DCEFE2", "#222222", "#777777"
 SIZES = {"full": (8.0, 6.0, 130), "preview": (4.0, 3.0, 120)}
 _lock = threading.Lock()
@@ -38,8 +38,8 @@ bp = Blueprint("charts", __name__)
 @lru_cache(maxsize=1)
 def register_font() -> str:
     """Add Sarabun to matplotlib's font list once per process (not a system font: it ships with a package)."""
-    for style in ("Regular", "Bold"):
-        font_manager.fontManager.addfont(str(fontpkg_sarabun.ROOT / "files" / f"Sarabun-{style}.ttf"))
+    for weight in fonts.WEIGHTS:
+        font_manager.fontManager.addfont(str(fonts.path(weight)))
     return FONT
 
 
