@@ -132,7 +132,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("price.history", lambda r: r.cue("#history") and (r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
     ("price.today", _price_today),
-    ("register", lambda r: r.cue("#register") or (r.cue("#details") and not r.cue("#coop")) or (
+    ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
         r.cue("#contact") and r.cue("#change", "#mine"))),
     ("contact", lambda r: r.cue("#contact") or (r.cue("#details") and r.cue("#coop"))),
     ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how"))),

@@ -286,3 +286,12 @@ def test_deleting_when_nothing_is_kept_says_so(chat: Chat, line_world: LineWorld
 def test_a_member_set_up_elsewhere_can_still_see_their_details(chat: Chat) -> None:
     registered(chat.app, chat.user_id, district="ตะโหมด")
     assert "อำเภอ: ตะโหมด" in texts(chat.say("ข้อมูลของฉัน"))
+
+
+def test_typed_language_and_delete_words_reach_registration(somchai: Chat, db: Session) -> None:
+    register(somchai)
+    assert texts(somchai.say("English")) == "OK, I will answer in English from now on."
+    assert member_of(db, somchai).language == "en"
+    assert "delete your name" in texts(somchai.say("delete my data")).lower()
+    assert member_of(db, somchai).registered, "asking is not deleting"
+    assert texts(somchai.say("ภาษาไทย")) == "ต่อไปนี้ผมจะตอบเป็นภาษาไทยครับ"
