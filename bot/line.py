@@ -42,6 +42,15 @@ PUSH_CONNECTIONS = 32  # kept open for concurrent pushes (deliver_pending with w
 TIMEOUT = (3.05, 10)
 
 
+class _Multicast(MulticastRequest):
+    """A multicast whose ids are serialised as the plain list they are. The ids were ours when queued, and
+    the SDK's generic to_dict walks all 500 of them field by field, which at 200 calls a second costs more
+    CPU than the calls themselves."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"to": list(self.to), "messages": [message.to_dict() for message in self.messages]}
+
+
 class LineError(Exception):
     """LINE refused or could not be reached; `status` is the HTTP status, 0 when unreachable."""
 
@@ -158,8 +167,7 @@ class Line:
             push = PushMessageRequest(to=delivery.recipients[0], messages=messages)
             self._call(lambda api: api.push_message(push, x_line_retry_key=key, _request_timeout=TIMEOUT), api)
         else:
-            # The ids were ours when queued; checking 500 of them field by field costs more than the call.
-            multicast = MulticastRequest.construct(to=list(delivery.recipients), messages=messages)
+            multicast = _Multicast.construct(to=list(delivery.recipients), messages=messages)
             self._call(lambda api: api.multicast(multicast, x_line_retry_key=key, _request_timeout=TIMEOUT), api)
 
     def deliver(self, delivery: Delivery) -> None:
