@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from bot.sandbox.line_api import LineWorld, create_line_api
+from bot.sandbox.phone import event, postback_event, text_event
 
 CHANNEL_SECRET = "test-channel-secret"
 CHANNEL_TOKEN = "test-access-token"
@@ -46,29 +46,6 @@ def serve(app: Any, port: int = 0) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(5)
-
-
-def event(kind: str, user_id: str, **fields: Any) -> dict[str, Any]:
-    """A webhook event as LINE sends it, with a fresh webhookEventId and reply token."""
-    return {
-        "type": kind,
-        "mode": "active",
-        "timestamp": int(time.time() * 1000),
-        "source": {"type": "user", "userId": user_id},
-        "webhookEventId": uuid.uuid4().hex.upper()[:26],
-        "deliveryContext": {"isRedelivery": False},
-        "replyToken": uuid.uuid4().hex,
-        **fields,
-    }
-
-
-def text_event(user_id: str, text: str) -> dict[str, Any]:
-    message = {"id": uuid.uuid4().hex[:18], "type": "text", "text": text, "quoteToken": "q"}
-    return event("message", user_id, message=message)
-
-
-def postback_event(user_id: str, data: str) -> dict[str, Any]:
-    return event("postback", user_id, postback={"data": data})
 
 
 def post_events(client: FlaskClient, events: list[dict[str, Any]], secret: str = CHANNEL_SECRET) -> Any:
