@@ -129,7 +129,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods)),
     ("sell.pledge", lambda r: r.cue("#sell") and r.rubber),
-    ("price.history", lambda r: r.cue("#history") and (r.rubber or r.cue("#price"))),
+    ("price.history", lambda r: (r.cue("#history") or any(m in _PERIOD_DAYS for _, m in r.numbers)) and (
+        r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
     ("price.today", _price_today),
     ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
