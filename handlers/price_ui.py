@@ -94,7 +94,10 @@ def slot_number(intent: Intent, name: str, answering: bool) -> Decimal | None:
         raise NumberError("comma")
     value = intent.slots.get(name)
     if value is None and answering and intent.text:
-        return typed_number(intent.text)
+        typed = typed_number(intent.text)
+        if typed is not None:
+            return typed
+        value = intent.slots.get("quantity")  # a number in words ("ห้าสิบห้า"), as the parser read it
     if value is None:
         return None
     try:

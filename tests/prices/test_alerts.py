@@ -210,3 +210,11 @@ def test_cancel_by_its_number_in_the_list(seeded: Flask, line_world: LineWorld, 
     assert "สูงกว่า 65.00" in texts(chat.say("ยกเลิกแจ้งเตือนข้อ ๒"))
     left = texts(chat.say("การแจ้งเตือนของฉัน"))
     assert "สูงกว่า 60.00" in left and "สูงกว่า 70.00" in left and "65.00" not in left
+
+
+def test_a_level_typed_in_words_is_understood(seeded: Flask, line_world: LineWorld, clock: datetime) -> None:
+    put(seeded, TODAY, "latex", "56.40")
+    chat = _member(seeded, line_world)
+    level = chat.press(button_data(chat.press(Intent("alert.create").to_postback()), "น้ำยางสด"))
+    assert "ที่ราคากี่บาท" in texts(level)
+    assert "สูงกว่า 60.00" in texts(chat.say("หกสิบบาท"))
