@@ -55,9 +55,12 @@ JOBS: list[Job] = [
 
 
 def _configure(scheduler: BackgroundScheduler | BlockingScheduler, app: Flask) -> None:
+    # Every run of every job at INFO would bury what matters; failures are logged by _guarded.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     for job in JOBS:
         scheduler.add_job(
-            _guarded(job, app), job.trigger, id=job.id, coalesce=True, max_instances=1, replace_existing=True,
+            _guarded(job, app), job.trigger, id=job.id, name=job.id, coalesce=True, max_instances=1,
+            replace_existing=True,
             **job.options,
         )
 
