@@ -7,6 +7,7 @@ from linebot.v3.messaging import Message
 from handlers import Intent, Turn
 from handlers.details import ask, of_member, summary
 from handlers.ui import Button, main_actions, reply, text
+from models import alerts
 from models.conversation import Conversation
 from models.member import LANGUAGES
 
@@ -68,6 +69,8 @@ def delete(turn: Turn, pick: str | None) -> list[Message]:
     if pick == "yes":
         turn.finish()
         turn.member.forget()
+        for alert in alerts.active_alerts(turn.db, turn.member.id):  # a deleted member is pushed nothing
+            alerts.cancel(turn.db, alert, turn.now)
         return reply(
             _("Your personal details are deleted. To use group orders again, register any time."),
             [(_("Register"), Intent(INTENT)), *main_actions(_)],

@@ -295,3 +295,15 @@ def test_typed_language_and_delete_words_reach_registration(somchai: Chat, db: S
     assert "delete your name" in texts(somchai.say("delete my data")).lower()
     assert member_of(db, somchai).registered, "asking is not deleting"
     assert texts(somchai.say("ภาษาไทย")) == "ต่อไปนี้ผมจะตอบเป็นภาษาไทยครับ"
+
+
+def test_deleting_personal_data_stops_price_alerts(somchai: Chat, db: Session) -> None:
+    from handlers import Intent
+    from models.alerts import PriceAlert
+
+    register(somchai)
+    somchai.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 60}).to_postback())
+    assert db.scalars(select(PriceAlert).where(PriceAlert.active.is_(True))).all()
+    asked = somchai.say("ลบข้อมูล")
+    somchai.press(button_data(asked, "ใช่ ลบเลย"))
+    assert db.scalars(select(PriceAlert).where(PriceAlert.active.is_(True))).all() == []
