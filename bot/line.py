@@ -51,6 +51,21 @@ class _Multicast(MulticastRequest):
         return {"to": list(self.to), "messages": [message.to_dict() for message in self.messages]}
 
 
+class _StoredMulticast(_Multicast):
+    """A multicast of messages as stored in the outbox: they were the SDK's own to_dict() when queued, so
+    they go out as they are, not parsed into models and written back out again for every call."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"to": list(self.to), "messages": list(self.messages)}
+
+
+class _PushClient(ApiClient):
+    def sanitize_for_serialization(self, obj: Any) -> Any:
+        if isinstance(obj, _StoredMulticast):
+            return obj.to_dict()  # plain JSON already: the generic walk visits every one of 500 ids
+        return super().sanitize_for_serialization(obj)
+
+
 class LineError(Exception):
     """LINE refused or could not be reached; `status` is the HTTP status, 0 when unreachable."""
 
@@ -133,7 +148,7 @@ class Line:
             if self._push_api is None or self._push_api[0] != token:
                 config = Configuration(host=self._base_url, access_token=token)
                 config.connection_pool_maxsize = PUSH_CONNECTIONS
-                self._push_api = (token, MessagingApi(ApiClient(config)))
+                self._push_api = (token, MessagingApi(_PushClient(config)))
             return self._push_api[1]
 
     def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
@@ -159,15 +174,15 @@ class Line:
         return max(0, int(quota.value or 0) - int(used.total_usage))
 
     def _send(self, delivery: Delivery) -> None:
-        messages = [Message.from_dict(m) for m in delivery.messages]
         key = delivery.retry_key
         api = self._pusher()
         self.limiter.wait()
         if len(delivery.recipients) == 1:
+            messages = [Message.from_dict(m) for m in delivery.messages]
             push = PushMessageRequest(to=delivery.recipients[0], messages=messages)
             self._call(lambda api: api.push_message(push, x_line_retry_key=key, _request_timeout=TIMEOUT), api)
         else:
-            multicast = _Multicast.construct(to=list(delivery.recipients), messages=messages)
+            multicast = _StoredMulticast.construct(to=list(delivery.recipients), messages=list(delivery.messages))
             self._call(lambda api: api.multicast(multicast, x_line_retry_key=key, _request_timeout=TIMEOUT), api)
 
     def deliver(self, delivery: Delivery) -> None:

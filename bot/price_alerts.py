@@ -1,61 +1,200 @@
 """Fired price alerts onto LINE: one message per price, event and language, multicast in batches of 500.
 
 Evaluation (models.alerts.evaluate) runs in the transaction that stores the price and only marks the alerts
-it fired; here they become outbox rows with retry keys (models.outbox.queue, with a log of each message),
-in one transaction, and the LINE seam delivers them within the month's quota (Line.deliver_pending), with
-a few calls in flight to keep up with LINE's 200 calls a second.
+it fired; here they become outbox rows with retry keys (models.outbox.queue, with a log of each message).
+Queueing and sending overlap: a run's recipients are queued in chunks, in member order, each chunk committed
+with the run's cursor (AlertRun.queued_until), and each chunk's deliveries go to a pool of senders as soon as
+it commits, while the next chunk is read. A crash resumes from the cursor (no loss, no repeat): committed
+deliveries are sent by the next tick with their retry keys, and the run is taken over once its claim is
+stale. The month's quota is read once and reserved delivery by delivery across the chunks.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.i18n import translator
+from bot.line import Line
 from handlers.alerts import notification
-from models.alerts import AlertLog, claim_pending_runs, recipients
-from models.outbox import queue
+from models.alerts import MAX_ACTIVE, AlertLog, AlertRun, advance, claim_runs, recipients
+from models.base import utcnow
+from models.outbox import MULTICAST_LIMIT, Delivery, queue
 from models.prices import previous
 
 log = logging.getLogger(__name__)
 PURPOSE = "price-alert"
-WORKERS = 8  # calls in flight: keeps to 200 a second while a call takes up to 40 ms
+WORKERS = 5  # calls in flight: keeps to 200 a second while a call takes up to 25 ms
+# While chunks are queued the queueing thread gives up the GIL at every database call and, with the senders
+# running, waits up to the switch interval (5 ms) to get it back; a shorter one for the run halves queueing.
+SWITCH_INTERVAL = 0.0005
+# Alert rows per chunk: a small first one so that the first calls leave at once, then larger ones, which
+# queue several times faster than LINE's 200 calls a second take them.
+FIRST_CHUNK, CHUNK = 1_500, 15_000
+HELD = "monthly message quota reached"
 
 
-def queue_pending(db: Session) -> int:
-    """Queue the messages of every run not yet queued, logging each; returns how many recipients were queued.
+class RunTaken(Exception):
+    """Another worker moved the run's cursor first (it took over a claim it thought stale)."""
 
-    Members who unfollowed since, or cancelled the alert, are left out here.
-    """
+
+@dataclass
+class Report:
+    queued: int = 0  # recipients
+    sent: int = 0  # deliveries
+    queueing: float = 0.0  # seconds until the last chunk was committed
+    copies: list[Delivery] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)
+
+
+class Sender:
+    """Sends deliveries on a pool of threads as they are handed over, within the month's quota. The calls go
+    out from detached copies, so no database lock is held while waiting on LINE; `finish` writes the
+    results back in one transaction. A crash before that only means a resend with the same retry keys,
+    which LINE answers 409 and Line.deliver counts as delivered."""
+
+    def __init__(self, line: Line, workers: int, report: Report) -> None:
+        self.line, self.report = line, report
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="alerts")
+        self.left: int | None = 0
+        self.quota_known = False
+
+    def submit(self, deliveries: Sequence[dict[str, Any]]) -> None:
+        if not self.quota_known:
+            self.left, self.quota_known = self.line.remaining_quota(), True
+        for values in deliveries:
+            size = len(values["recipients"])
+            if self.left is not None and size > self.left:
+                log.warning("delivery %s held: %s", values["id"], HELD)
+                self.report.held.append(values["id"])
+                continue
+            if self.left is not None:
+                self.left -= size
+            copy = Delivery(**values)
+            self.report.copies.append(copy)
+            self.pool.submit(self.line.deliver, copy)
+
+    def finish(self, db: Session) -> None:
+        self.pool.shutdown(wait=True)
+        results = [{"id": c.id, "attempts": c.attempts, "status": c.status, "error": c.error, "sent_at": c.sent_at}
+                   for c in self.report.copies]
+        with db.begin():
+            if results:
+                db.execute(update(Delivery), results)
+            if self.report.held:
+                db.execute(update(Delivery).where(Delivery.id.in_(self.report.held)).values(error=HELD))
+        self.report.sent += sum(1 for c in self.report.copies if c.status == "sent")
+
+
+def _cut(rows: Sequence[tuple[int, str, str, str]], full: bool) -> tuple[int | None, dict[tuple[str, str], list[str]]]:
+    """The last member of a chunk to queue now (None if none), and the recipients by (event, locale) up to
+    that member, each member once.
+
+    A full chunk may end inside a member's alerts, so it is cut at a member boundary: the last one after
+    a whole number of batches of the most common message, since a chunk's part-full batches each cost a
+    call of their own. Written with C-level helpers: this runs while the sending threads want the GIL."""
+    unique = list(dict.fromkeys(rows))  # a member with two alerts of one event gets the message once
+    cut = len(unique)
+    if full:
+        last = unique[-1][0]
+        cut = next(i for i in range(len(unique) - 1, -1, -1) if unique[i][0] != last) + 1
+        keys = [row[1:3] for row in unique[:cut]]
+        main = max(set(keys), key=keys.count)
+        ends = [i + 1 for i, key in enumerate(keys) if key == main][MULTICAST_LIMIT - 1 :: MULTICAST_LIMIT]
+        if ends and ends[-1] > cut // 2:
+            cut = ends[-1]
+            while cut < len(unique) and unique[cut][0] == unique[cut - 1][0]:
+                cut += 1  # the rest of that member's messages
+    chosen = sorted(unique[:cut], key=itemgetter(1, 2))  # stable: member order within each message
+    groups = {key: [row[3] for row in group] for key, group in groupby(chosen, key=itemgetter(1, 2))}
+    return (unique[cut - 1][0] if cut else None), groups
+
+
+def queue_chunk(db: Session, run: AlertRun, limit: int) -> tuple[list[dict[str, Any]], int, bool]:
+    """Queue the next chunk of a run's recipients and move its cursor, in the caller's transaction; returns
+    the new deliveries (as plain values), how many recipients, and whether the run is done."""
+    while True:
+        rows = recipients(db, run.id, run.queued_until, limit)
+        full = len(rows) == limit
+        if not full or rows[0][0] != rows[-1][0]:
+            break
+        limit *= 2  # one member's alerts fill the window: only possible with a tiny limit
+    last, groups = _cut(rows, full)
+    before = previous(db, run.quote)
+    values: list[dict[str, Any]] = []
     queued = 0
-    for run in claim_pending_runs(db):
-        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for kind, locale, user_id in recipients(db, run):
-            groups[(kind, locale)].append(user_id)
-        before = previous(db, run.quote)
-        for (kind, locale), user_ids in groups.items():
-            messages: list[dict[str, Any]] = [
-                m.to_dict() for m in notification(translator(locale), locale, run.quote, before, kind)
-            ]
-            for delivery in queue(db, user_ids, messages, PURPOSE):
-                db.add(AlertLog(run_id=run.id, event=kind, locale=locale, recipients=len(delivery.recipients),
-                                delivery_id=delivery.id))
-                queued += len(delivery.recipients)
+    for (kind, locale), user_ids in groups.items():
+        messages = [m.to_dict() for m in notification(translator(locale), locale, run.quote, before, kind)]
+        for delivery in queue(db, user_ids, messages, PURPOSE):
+            db.add(AlertLog(run_id=run.id, event=kind, locale=locale, recipients=len(delivery.recipients),
+                            delivery_id=delivery.id))
+            values.append({"id": delivery.id, "retry_key": delivery.retry_key, "recipients": delivery.recipients,
+                           "messages": delivery.messages, "attempts": 0, "status": "pending"})
+            queued += len(delivery.recipients)
+    cursor, to, done = run.queued_until, run.queued_until if last is None else last, not full
+    if not advance(db, run.id, cursor, to, done, utcnow()):
+        raise RunTaken(run.id)
+    run.queued_until = to
     db.flush()
-    return queued
+    return values, queued, done
+
+
+def deliver_runs(db: Session, line: Line, workers: int = WORKERS, chunks: tuple[int, int] = (FIRST_CHUNK, CHUNK),
+                 ) -> Report:
+    """Claim the runs waiting to be queued (and runs a stopped worker left) and queue them chunk by chunk,
+    sending each chunk's deliveries while the next one is queued."""
+    assert min(chunks) > MAX_ACTIVE, "a chunk must hold more than one member's alerts"
+    report, started = Report(), time.perf_counter()
+    with db.begin():
+        run_ids = claim_runs(db, utcnow())
+    if not run_ids:
+        return report
+    sender = Sender(line, workers, report)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
+    try:
+        for run_id in run_ids:
+            limit, done = chunks[0], False
+            while not done:
+                try:
+                    with db.begin():  # the chunk's deliveries, log rows and cursor commit together
+                        run = db.get(AlertRun, run_id, populate_existing=True)
+                        if run is None:
+                            break
+                        values, queued, done = queue_chunk(db, run, limit)
+                except RunTaken:
+                    log.warning("price alerts: run %s was taken over by another worker", run_id)
+                    break
+                report.queued += queued
+                db.expunge_all()  # the chunk's rows are committed; keep the session small
+                sender.submit(values)
+                limit = chunks[1]
+        report.queueing = time.perf_counter() - started
+    finally:
+        sys.setswitchinterval(switch)
+        sender.finish(db)
+    return report
 
 
 def deliver(app: Flask, workers: int = WORKERS) -> int:
-    """The scheduler job (and what the CLI runs after a post): queue fired alerts, then send what is pending."""
+    """The scheduler job (and what the CLI runs after a post): send what is left pending from earlier ticks
+    (held by the quota, or queued by a worker that stopped), then queue and send the fired alerts."""
+    line: Line = app.extensions["line"]
     with app.extensions["sessions"]() as db:
-        with db.begin():
-            queued = queue_pending(db)
-        if queued:
-            log.info("price alerts: %d recipients queued", queued)
-        sent: int = app.extensions["line"].deliver_pending(db, workers=workers)
+        sent = line.deliver_pending(db, workers=workers)
         db.commit()
-    return sent
+        report = deliver_runs(db, line, workers)
+    if report.queued:
+        log.info("price alerts: %d recipients queued, %d deliveries sent", report.queued, report.sent)
+    return sent + report.sent

@@ -9,7 +9,7 @@ UPDATE … WHERE on that remembered side, so two evaluations at once cannot fire
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -34,6 +34,7 @@ from models.prices import PriceQuote, federation, has_later
 
 KINDS = ("above", "below", "daily")
 MAX_ACTIVE = 10
+STALE_CLAIM = timedelta(minutes=2)  # a worker queueing a run commits a chunk every few hundred ms
 
 
 class PriceAlert(Base):
@@ -73,7 +74,13 @@ class AlertRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     quote_id: Mapped[int] = mapped_column(ForeignKey("price_quotes.id", ondelete="CASCADE"))
     fired: Mapped[int]
+    # pending -> queueing (claimed; chunks being queued) -> queued (every recipient is in the outbox)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    # The cursor: every recipient with a member id up to this one is queued. It moves in the transaction
+    # that stores each chunk's deliveries, so a crash resumes after the last chunk, with no loss or repeat.
+    queued_until: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the worker queueing the run last showed life: a claim older than STALE_CLAIM is taken over.
+    claimed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     quote: Mapped[PriceQuote] = relationship()
@@ -201,24 +208,39 @@ def evaluate(db: Session, quote: PriceQuote, now: datetime | None = None) -> int
     return run.fired
 
 
-def claim_pending_runs(db: Session) -> list[AlertRun]:
-    """Runs not yet queued, each claimed by an atomic UPDATE in the caller's transaction, so that two
-    workers never queue one run twice; if the caller fails, the rollback leaves the run to the next."""
+def claim_runs(db: Session, now: datetime, stale_after: timedelta = STALE_CLAIM) -> list[int]:
+    """Ids of the runs this worker now queues: pending ones, and ones whose worker stopped mid-way (claimed
+    longer ago than `stale_after` and not finished). Each is claimed by an atomic UPDATE … WHERE, so that two
+    workers never both take one; the caller commits. Even a worker wrongly thought dead cannot queue a chunk
+    twice: each chunk moves the cursor with a compare-and-set (advance)."""
+    open_runs = or_(AlertRun.status == "pending",
+                    and_(AlertRun.status == "queueing", AlertRun.claimed_at < now - stale_after))
     claimed = []
-    for run in list(db.scalars(select(AlertRun).where(AlertRun.status == "pending").order_by(AlertRun.id))):
+    for run_id in list(db.scalars(select(AlertRun.id).where(open_runs).order_by(AlertRun.id))):
         taken = db.execute(  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
-            update(AlertRun).where(AlertRun.id == run.id, AlertRun.status == "pending").values(status="queued")
+            update(AlertRun).where(AlertRun.id == run_id, open_runs).values(status="queueing", claimed_at=now)
         ).rowcount
         if taken:
-            claimed.append(run)
+            claimed.append(run_id)
     return claimed
 
 
-def recipients(db: Session, run: AlertRun) -> Sequence[tuple[str, str, str]]:
-    """(event, locale, LINE user id) for each alert the run fired that still stands: the member still
-    follows the account and has not cancelled the alert since. The locale is Member.locale, worked out in
-    SQL. A hundred thousand rows can come back, so they are fetched from the driver's cursor: building
-    SQLAlchemy rows for them takes four times as long as the query."""
+def advance(db: Session, run_id: int, cursor: int, to: int, done: bool, now: datetime) -> bool:
+    """Move a run's cursor from `cursor` to `to` (and finish it when `done`), in the transaction that queued
+    the chunk; False if another worker moved it first, and then that transaction must be rolled back."""
+    moved = db.execute(  # type: ignore[attr-defined]
+        update(AlertRun)
+        .where(AlertRun.id == run_id, AlertRun.status == "queueing", AlertRun.queued_until == cursor)
+        .values(queued_until=to, claimed_at=now, status="queued" if done else "queueing")
+    ).rowcount
+    return bool(moved)
+
+
+def recipients(db: Session, run_id: int, after: int, limit: int) -> Sequence[tuple[int, str, str, str]]:
+    """(member id, event, locale, LINE user id) for the alerts the run fired that still stand (the member
+    still follows the account and has not cancelled the alert since), of members after `after`, in member
+    order, at most `limit` rows. The locale is Member.locale, worked out in SQL. Thousands of rows come back
+    at a time, so they are fetched as the driver's plain tuples: SQLAlchemy rows take four times as long."""
     profile = func.lower(Member.profile_language)
     locale = case(
         (or_(*[Member.language == language for language in LANGUAGES]), Member.language),
@@ -226,9 +248,12 @@ def recipients(db: Session, run: AlertRun) -> Sequence[tuple[str, str, str]]:
         else_="th",
     )
     query = (
-        select(PriceAlert.kind, locale, Member.line_user_id)
+        select(PriceAlert.member_id, PriceAlert.kind, locale.label("locale"), Member.line_user_id)
         .join(Member, Member.id == PriceAlert.member_id)
-        .where(PriceAlert.fired_run == run.id, PriceAlert.active.is_(True), Member.active.is_(True))
+        .where(PriceAlert.fired_run == run_id, PriceAlert.member_id > after, PriceAlert.active.is_(True),
+               Member.active.is_(True))
+        .order_by(PriceAlert.member_id)
+        .limit(limit)
     )
     connection = db.connection()
     compiled = query.compile(dialect=connection.dialect)
@@ -240,3 +265,4 @@ def recipients(db: Session, run: AlertRun) -> Sequence[tuple[str, str, str]]:
         return cursor.fetchall()
     finally:
         cursor.close()
+

@@ -1,0 +1,122 @@
+"""Queueing fired alerts in chunks while sending: a worker that dies between chunks loses and repeats nothing,
+two workers never queue one run, and the month's quota holds across the chunks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot import price_alerts
+from bot.sandbox.line_api import LineWorld
+from models.alerts import AlertRun, advance, claim_runs, create, evaluate
+from models.base import utcnow
+from models.member import Member
+from models.outbox import Delivery
+from models.prices import PriceQuote
+from tests.prices.conftest import TODAY, put
+from tests.support import registered
+
+MEMBERS = 30
+SMALL = (12, 12)  # alert rows per chunk: three chunks for thirty members
+
+
+def _members_with_digests(app: Flask) -> list[str]:
+    users = [f"Uchunk{n:02d}" for n in range(MEMBERS)]
+    for user in users:
+        registered(app, user)
+    with app.extensions["sessions"]() as db, db.begin():
+        for member in db.scalars(select(Member).where(Member.line_user_id.in_(users))):
+            create(db, member, "latex", "daily", None, None)
+            if member.line_user_id.endswith("7"):  # two digests of one member: still one message
+                create(db, member, "latex", "daily", None, None)
+    return users
+
+
+def _fire(app: Flask) -> int:
+    quote_id = put(app, TODAY, "latex", "58.00")
+    with app.extensions["sessions"]() as db, db.begin():
+        quote = db.get(PriceQuote, quote_id)
+        assert quote is not None
+        evaluate(db, quote)
+        return db.scalars(select(AlertRun.id)).one()
+
+
+def _received(world: LineWorld) -> Counter[str]:
+    calls = [r for r in world.requests if r.path.endswith(("/message/multicast", "/message/push"))]
+    return Counter(user for r in calls for user in (r.json["to"] if isinstance(r.json["to"], list) else [r.json["to"]]))
+
+
+def test_a_run_is_queued_in_chunks_and_each_member_alerted_once(seeded: Flask, line_world: LineWorld) -> None:
+    users = _members_with_digests(seeded)
+    run_id = _fire(seeded)
+    with seeded.extensions["sessions"]() as db:
+        report = price_alerts.deliver_runs(db, seeded.extensions["line"], workers=2, chunks=SMALL)
+        run = db.get(AlertRun, run_id)
+        assert run is not None and run.status == "queued"
+    assert (report.queued, report.sent) == (MEMBERS, 3)
+    assert _received(line_world) == Counter(users)
+
+
+def test_a_worker_that_dies_between_chunks_is_resumed_without_loss_or_repeat(
+    seeded: Flask, line_world: LineWorld, db: Session
+) -> None:
+    users = _members_with_digests(seeded)
+    run_id = _fire(seeded)
+    sessions = seeded.extensions["sessions"]
+    with sessions() as dying:  # claims the run, commits one chunk, and stops before sending anything
+        with dying.begin():
+            assert claim_runs(dying, utcnow()) == [run_id]
+        with dying.begin():
+            run = dying.get(AlertRun, run_id)
+            assert run is not None
+            _values, queued, done = price_alerts.queue_chunk(dying, run, SMALL[0])
+    assert (queued, done) == (10, False)  # twelve rows (one member has two), cut before the last member
+
+    # Within the claim's lease the run is left to its worker; only the committed chunk goes out.
+    assert price_alerts.deliver(seeded) == 1
+    assert sorted(_received(line_world)) == users[:10]
+
+    db.execute(update(AlertRun).values(claimed_at=utcnow() - timedelta(minutes=5)))
+    db.commit()
+    with sessions() as worker:
+        price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
+    assert _received(line_world) == Counter(users)  # everyone, once
+    run = db.get(AlertRun, run_id, populate_existing=True)
+    assert run is not None and run.status == "queued"
+    assert db.scalars(select(Delivery).where(Delivery.status != "sent")).all() == []
+
+
+def test_two_workers_never_queue_one_run(seeded: Flask, line_world: LineWorld, db: Session) -> None:
+    _members_with_digests(seeded)
+    run_id = _fire(seeded)
+    now = utcnow()
+    assert claim_runs(db, now) == [run_id]
+    assert claim_runs(db, now) == []  # the second worker finds it taken
+    # One that took over a claim it thought stale and the first worker both try to move the cursor from 0:
+    assert advance(db, run_id, 0, 5, False, now) is True
+    assert advance(db, run_id, 0, 9, False, now) is False
+    db.rollback()
+
+
+def test_the_quota_holds_across_chunks(seeded: Flask, line_world: LineWorld, db: Session) -> None:
+    left = 20
+    users = _members_with_digests(seeded)
+    _fire(seeded)
+    line_world.quota, line_world.usage = 1000, 1000 - left
+    with seeded.extensions["sessions"]() as worker:
+        report = price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
+    assert report.queued == MEMBERS and report.held
+    first = _received(line_world)
+    assert 0 < sum(first.values()) <= left and max(first.values()) == 1
+    held = db.scalars(select(Delivery).where(Delivery.status == "pending")).all()
+    assert [d.id for d in held] == report.held
+    assert all(d.error == "monthly message quota reached" for d in held)
+
+    line_world.quota = 10_000
+    assert price_alerts.deliver(seeded) == len(held)
+    assert _received(line_world) == Counter(users)
+
