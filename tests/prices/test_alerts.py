@@ -31,10 +31,11 @@ def _post(coordinator: Chat, rubber_type: str, price: str) -> str:
 
 
 def _multicasts(world: LineWorld) -> list[tuple[list[str], str]]:
-    """What went out by push or multicast (one recipient is a push), as (recipients, text)."""
+    """What went out by push or multicast (one recipient is a push), as (recipients, text), sorted: several
+    calls are in flight at once, so the order LINE receives them in is not defined."""
     sent = [r for r in world.requests if r.path.endswith(("/message/multicast", "/message/push"))]
-    return [(sorted(r.json["to"]) if isinstance(r.json["to"], list) else [r.json["to"]], r.json["messages"][0]["text"])
-            for r in sent]
+    return sorted((sorted(r.json["to"]) if isinstance(r.json["to"], list) else [r.json["to"]],
+                   r.json["messages"][0]["text"]) for r in sent)
 
 
 def test_create_list_and_cancel_in_chat(seeded: Flask, line_world: LineWorld, db: Session, clock: datetime) -> None:
