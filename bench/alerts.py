@@ -33,7 +33,7 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select, text
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from bot import create_app, migrate, price_alerts, seed
 from bot.i18n import translator
@@ -88,11 +88,17 @@ def busiest_second(times: list[float]) -> int:
     return most
 
 
+class KeepAlive(WSGIRequestHandler):
+    """LINE's servers keep a connection open between calls; werkzeug's development server closes it."""
+
+    protocol_version = "HTTP/1.1"
+
+
 def serve_line(conn: Connection) -> None:
     """The local LINE API in a process of its own, as LINE is: its work does not share our interpreter."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     world = LineWorld(token=CHANNEL_TOKEN)
-    server = make_server("127.0.0.1", 0, create_line_api(world), threaded=True)
+    server = make_server("127.0.0.1", 0, create_line_api(world), threaded=True, request_handler=KeepAlive)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     conn.send(server.server_port)
     conn.recv()
