@@ -215,28 +215,17 @@ class Line:
         pending = unsent(db)
         if not pending:
             return 0
-        left = self.remaining_quota()
-        if workers > 1:
-            return self._deliver_concurrently(db, pending, left, workers)
-        sent = 0
-        for delivery in pending:
-            if left is not None and len(delivery.recipients) > left:
-                delivery.error = "monthly message quota reached"
-                log.warning("delivery %s held: monthly message quota reached", delivery.id)
-                continue
-            self.deliver(delivery)
-            db.commit()
-            if delivery.status == "sent":
-                sent += 1
-                if left is not None:
-                    left -= len(delivery.recipients)
-        return sent
+        allowed = self.within_quota(pending, self.remaining_quota())
+        if workers == 1:
+            for delivery in allowed:
+                self.deliver(delivery)
+                db.commit()
+            return sum(1 for delivery in allowed if delivery.status == "sent")
+        return self._deliver_concurrently(db, allowed, workers)
 
-    def _deliver_concurrently(self, db: Session, pending: list[Delivery], left: int | None, workers: int) -> int:
-        """Quota is reserved before sending. The calls go out from copies, after the transaction that read
-        the rows has ended, so that no database lock is held while waiting on LINE; the results are written
-        back and committed afterwards. A crash in between only means a resend with the same retry keys,
-        which LINE answers 409 and we count as delivered."""
+    @staticmethod
+    def within_quota(pending: list[Delivery], left: int | None) -> list[Delivery]:
+        """The deliveries the month's quota still allows, reserved in order; the rest stay pending, marked."""
         allowed: list[Delivery] = []
         for delivery in pending:
             if left is not None and len(delivery.recipients) > left:
@@ -246,6 +235,13 @@ class Line:
             allowed.append(delivery)
             if left is not None:
                 left -= len(delivery.recipients)
+        return allowed
+
+    def _deliver_concurrently(self, db: Session, allowed: list[Delivery], workers: int) -> int:
+        """The calls go out from copies, after the transaction that read the rows has ended, so that no
+        database lock is held while waiting on LINE; the results are written back and committed afterwards.
+        A crash in between only means a resend with the same retry keys, which LINE answers 409 and we
+        count as delivered."""
         copies = [
             Delivery(id=d.id, retry_key=d.retry_key, recipients=d.recipients, messages=d.messages,
                      attempts=d.attempts, status=d.status, error=d.error, sent_at=d.sent_at)
