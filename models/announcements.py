@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, or_, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text, and_, or_, select
+from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 
 from models.base import Base, utcnow
 from models.member import Member
@@ -41,20 +41,24 @@ def audience(db: Session, center: Center, author_id: int | None = None) -> list[
     return list(db.scalars(query.order_by(Member.id)))
 
 
-def serves(center: Center, member: Member) -> bool:
-    if center.brand is not None or center.level == "province":
-        return True
-    if center.level == "district":
-        return member.district == center.district or member.cooperative_id == center.id
-    return member.cooperative_id == center.id
-
-
 def recent_for(db: Session, member: Member, limit: int = 5) -> list[Announcement]:
-    """The latest announcements sent to centers that serve this member, newest first."""
-    sent = db.scalars(
-        select(Announcement).where(Announcement.status == "sent").order_by(Announcement.send_at.desc()).limit(100)
+    """The latest announcements sent by centers that serve this member (the rule of `audience`, seen from
+    the member's side), newest first."""
+    own = or_(Center.district == member.district, Center.id == member.cooperative_id)
+    serving = or_(
+        Center.brand.is_not(None),
+        Center.level == "province",
+        and_(Center.level == "district", own),
+        and_(Center.level == "subdistrict", Center.id == member.cooperative_id),
     )
-    return [a for a in sent if serves(a.center, member)][:limit]
+    return list(db.scalars(
+        select(Announcement)
+        .join(Center, Center.id == Announcement.center_id)
+        .where(Announcement.status == "sent", serving)
+        .order_by(Announcement.send_at.desc(), Announcement.id.desc())
+        .limit(limit)
+        .options(contains_eager(Announcement.center))
+    ))
 
 
 def due(db: Session, now: datetime) -> list[Announcement]:

@@ -65,3 +65,15 @@ def test_cancel_leaves_the_announcement_unwritten(seeded: Flask, line_world: Lin
     coordinator.press(Intent("broadcast").to_postback())
     assert "ยกเลิกแล้ว" in texts(coordinator.say("ยกเลิก"))
     assert db.scalars(select(Announcement)).all() == []
+
+
+def test_a_province_centers_news_reaches_every_district(seeded: Flask, line_world: LineWorld) -> None:
+    coordinator = Chat(seeded, line_world)
+    registered(seeded, coordinator.user_id, role="coordinator", center_code="PROV-RUBBER")
+    coordinator.press(Intent("broadcast").to_postback())
+    preview = coordinator.say("ตลาดนัดยางพาราวันพุธนี้")
+    registered(seeded, "Ufar", district="ศรีนครินทร์")
+    coordinator.press(button_data(preview, "ส่งเลย"))
+    send_due(seeded)
+    far = Chat(seeded, line_world, user_id="Ufar")
+    assert "ตลาดนัดยางพาราวันพุธนี้" in texts(far.press(Intent("news").to_postback()))
