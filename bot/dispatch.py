@@ -66,7 +66,17 @@ class Dispatcher:
                 log.warning("reply for event %s not sent: %s", event_id, exc)
 
     def _apology(self, event: Event) -> list[Message]:
-        _ = translator("th")
+        """In the member's language when it can still be read (the failed transaction was rolled back)."""
+        user_id = getattr(event.source, "user_id", None) if event.source else None
+        locale = "th"
+        if user_id:
+            try:
+                with self.sessions() as db:
+                    member = member_by_line_id(db, user_id)
+                    locale = member.locale if member else "th"
+            except Exception:  # the database itself may be what failed
+                log.warning("apology: member's language not readable, answering in Thai")
+        _ = translator(locale)
         return reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
 
     def _event(self, db: Session, event: Event) -> list[Message]:
@@ -83,7 +93,6 @@ class Dispatcher:
             return []
         turn = self._turn(db, user_id)
         if isinstance(event, FollowEvent):
-            turn.member.active = True
             return register.welcome(turn)
         if isinstance(event, PostbackEvent):
             intent = Intent.from_postback(event.postback.data) or Intent("unknown")
