@@ -95,8 +95,15 @@ def index() -> str:
     staff = _db().scalars(select(Member).where(Member.role != "member").order_by(Member.role, Member.id)).all()
     return render_template(
         "admin/index.html", status=status, webhook_url=f"{settings.public_base_url}/callback", centers=centers,
-        staff=staff, roles=ROLES,
+        staff=staff, roles=ROLES, names=_names(),
     )
+
+
+def _names() -> dict[str, str]:
+    """Roles and center levels as the admin reads them."""
+    _ = g._
+    return {"member": _("Member"), "coordinator": _("Coordinator"), "admin": _("Admin"),
+            "province": _("Province"), "district": _("District"), "subdistrict": _("Sub-district")}
 
 
 @bp.post("/channel")
@@ -170,7 +177,7 @@ def save_role() -> Response:
         member.role, member.center_id = role, center.id if center and role == "coordinator" else None
         db.commit()
         who = member.name or member.display_name or member.line_user_id
-        flash(_("{who} is now {role}.").format(who=who, role=role))
+        flash(_("{who} is now {role}.").format(who=who, role=_names()[role]))
     return redirect(url_for("admin.index"))
 
 

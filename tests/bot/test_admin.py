@@ -105,6 +105,7 @@ def test_admin_makes_a_coordinator_of_a_center(seeded: Flask, db: Session) -> No
                                       "csrf": csrf})
     member = db.scalars(select(Member).where(Member.line_user_id == "Ustaff")).one()
     assert member.role == "coordinator" and member.center is not None and member.center.brand == "betagro"
+    assert "<td>ผู้ประสานงาน</td>" in client.get("/admin/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("phone", "saved"), [("074-611-234", "074-611-234"), ("0812345678", "0812345678"),
