@@ -132,11 +132,18 @@ def answer(
     return consent_question(turn, state) if following == "consent" else ask(turn, following)
 
 
+# The NLU's yes/no (ไม่, ไม่ครับ, no, ตกลง…) plus the consent's own words. Only whole answers count: declining
+# throws away the four answers, so "ไม่แน่ใจ" (not sure) or "ไม่เข้าใจ" must ask again, not decline.
+_DECLINE = ("ไม่ยินยอม", "ไม่ยอม", "ไม่ตกลง", "ไม่ให้", "i do not consent", "i don't consent", "do not consent",
+            "don't consent", "i do not agree", "i don't agree")
+_ACCEPT = ("ยินยอม", "ยอม", "agree", "i agree", "consent", "i consent")
+
+
 def _consent_words(typed: str, yes_no: str | None) -> str:
-    said = plain(typed).lower()
-    if yes_no == "no" or said.startswith(("ไม่", "no", "don't", "do not")):
+    said = re.sub(r"\s+", " ", plain(typed).lower())
+    if yes_no == "no" or said in _DECLINE:
         return "no"
-    if yes_no == "yes" or said in ("ยินยอม", "ยอม", "agree", "i agree", "consent"):
+    if yes_no == "yes" or said in _ACCEPT:
         return "yes"
     return "again"
 

@@ -307,3 +307,16 @@ def test_deleting_personal_data_stops_price_alerts(somchai: Chat, db: Session) -
     asked = somchai.say("ลบข้อมูล")
     somchai.press(button_data(asked, "ใช่ ลบเลย"))
     assert db.scalars(select(PriceAlert).where(PriceAlert.active.is_(True))).all() == []
+
+
+def test_an_unsure_answer_to_consent_asks_again_and_keeps_the_answers(somchai: Chat, db: Session) -> None:
+    somchai.follow()
+    somchai.press(button_data(somchai.say("สมชาย ใจดี"), "บางแก้ว"))
+    somchai.say("99")
+    somchai.say("0898765432")
+    for unsure in ("ไม่แน่ใจครับ", "ไม่รู้", "now what?"):
+        again = somchai.say(unsure)
+        assert "ยินยอม" in buttons(again) and "ไม่ได้เก็บข้อมูล" not in texts(again), unsure
+        assert waiting_for(db, member_of(db, somchai)) == "consent"
+    declined = somchai.say("ไม่ยินยอมครับ")
+    assert "ไม่ได้เก็บข้อมูล" in texts(declined)
