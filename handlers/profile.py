@@ -12,8 +12,15 @@ from models.conversation import Conversation
 from models.member import LANGUAGES
 
 INTENT = "register"
+# Asked on follow: not free text, so a newcomer's first real question ("ราคายาง") still reaches its handler.
+WELCOME = "welcome"
 # Each language's name is written in that language, so a member who cannot read the other one finds it.
 LANGUAGE_NAMES = {"th": "ภาษาไทย", "en": "English"}
+
+
+def open_question(pending: Conversation) -> str:
+    """The detail a registration under way is asking for; the welcome asks for the name."""
+    return "name" if pending.awaiting == WELCOME else pending.awaiting
 
 
 def language_button(turn: Turn) -> Button:
@@ -52,7 +59,7 @@ def language(turn: Turn, pending: Conversation | None, pick: str | None) -> list
         done = _("OK, I will answer in Thai from now on.")
     if pending is not None and pending.slots.get("flow") == "join":
         # Ask the open registration question again, now in the language the member can read.
-        field = "name" if pending.awaiting == "welcome" else pending.awaiting
+        field = open_question(pending)
         if field != "consent":
             return [text(done), *ask(turn, field)]
     return reply(done, main_actions(_))

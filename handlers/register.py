@@ -21,8 +21,6 @@ from handlers.ui import main_actions, reply, text
 from models.conversation import Conversation
 
 INTENT = "register"
-# Asked on follow: not free text, so a newcomer's first real question ("ราคายาง") still reaches its handler.
-WELCOME = "welcome"
 
 # Typed phrases for the profile actions, most specific first; the NLU routes them here as 'register'.
 COMMANDS: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = (
@@ -55,7 +53,7 @@ def welcome(turn: Turn) -> list[Message]:
     _ = turn._
     if turn.member.registered:
         return reply(_("Welcome back! How can I help you today?"), main_actions(_))
-    turn.expect(INTENT, {"flow": "join"}, WELCOME)
+    turn.expect(INTENT, {"flow": "join"}, profile.WELCOME)
     hello = text(
         _(
             "Welcome to the Phatthalung cooperative network! I help members with group orders, rubber prices "
@@ -70,7 +68,7 @@ def handle(turn: Turn, intent: Intent) -> list[Message]:
     if intent.text:
         action = command(intent.text, exact=pending is not None)
         if action is None and pending is not None:
-            step = "name" if pending.awaiting == WELCOME else pending.awaiting
+            step = profile.open_question(pending)
             return answer(turn, pending, step, typed=intent.text, yes_no=intent.slots.get("answer"))
         return act(turn, pending, action or {})
     return act(turn, pending, dict(intent.slots))
@@ -95,7 +93,7 @@ def act(turn: Turn, pending: Conversation | None, action: Mapping[str, Any]) -> 
 def start(turn: Turn, pending: Conversation | None) -> list[Message]:
     """Begin registering, or repeat the open question of a registration already under way."""
     if pending is not None and pending.slots.get("flow") == "join":
-        step = "name" if pending.awaiting == WELCOME else pending.awaiting
+        step = profile.open_question(pending)
         turn.expect(INTENT, pending.slots, step)
         return consent_question(turn, pending.slots) if step == "consent" else ask(turn, step)
     turn.expect(INTENT, {"flow": "join"}, "name")
