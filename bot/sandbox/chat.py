@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from bot.sandbox import phone
 from bot.sandbox.line_api import LineWorld
+from handlers import details
 from models.base import utcnow
 from models.member import LANGUAGES, ROLES, Member
-from models.network import DISTRICTS, Center, district_cooperative
+from models.network import DISTRICTS, Center
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ def _phone() -> phone.Phone:
 @bp.get("/", strict_slashes=False)
 def page() -> str:
     return render_template("sandbox.html")
-
 
 
 def _member_json(member: Member) -> dict[str, Any]:
@@ -90,9 +90,8 @@ def create_member() -> Response:
             district = form.get("district") or DISTRICTS[0][0]
             if district not in dict(DISTRICTS):
                 return _bad("unknown district")
-            cooperative = district_cooperative(db, district)
-            member.name, member.district, member.consent_at = name, district, utcnow()
-            member.cooperative_id = cooperative.id if cooperative else None
+            member.name, member.consent_at = name, utcnow()
+            details.save(db, member, "district", district)  # sets the district cooperative as registering does
         db.add(member)
     _world().profiles[user_id] = {"displayName": name, "language": language}
     return _deliver(phone.follow_event(user_id), shown=None)
