@@ -250,8 +250,7 @@ def blueprint(world: LineWorld) -> Blueprint:
     def set_webhook_endpoint() -> Response:
         endpoint = str((request.get_json(silent=True) or {}).get("endpoint", ""))
         if not endpoint.startswith("https://") and not endpoint.startswith("http://127.0.0.1"):
-            return error(400, "The request body has 1 error(s)",
-                         [{"message": "Must be a valid HTTPS URL", "property": "endpoint"}])
+            return _invalid([{"message": "Must be a valid HTTPS URL", "property": "endpoint"}])
         world.webhook_endpoint = endpoint
         return jsonify({})
 
