@@ -88,7 +88,7 @@ def progress(_: Tr, round_: Round) -> str:
     return "\n".join(parts)
 
 
-def refusal(turn: Turn, exc: OrderRefused, product: Product | None, retry: Intent | None = None) -> list[Message]:
+def refusal(turn: Turn, exc: OrderRefused, product: Product | None) -> list[Message]:
     """A clear answer for every refused change, saying what to do instead; nothing was changed."""
     _ = turn._
     unit = product.unit if product else "sack"

@@ -8,7 +8,7 @@ button pressed twice (or delivered twice) records the order once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -89,7 +89,6 @@ class Outcome:
     round: Round
     previous: Decimal | None = None
     repeated: bool = False
-    notes: dict[str, Any] = field(default_factory=dict)
 
 
 def check_quantity(product: Product, quantity: Decimal) -> None:

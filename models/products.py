@@ -10,7 +10,6 @@ cooperatives where piglets are picked up; an admin may change a product's networ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -51,11 +50,6 @@ class Product(Base):
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_th
 
-    @property
-    def whole_packs(self) -> bool:
-        """True when members order whole packs (sacks, heads), False when they order part of one (kg)."""
-        return self.pack_size == 1
-
 
 def coordinating_center(db: Session, product: Product) -> Center | None:
     """Feed goes by brand to that brand's center, whatever the member's district; the rest by network."""
@@ -68,19 +62,6 @@ def coordinating_center(db: Session, product: Product) -> Center | None:
 
 def product_by_code(db: Session, code: str) -> Product | None:
     return db.scalar(select(Product).where(Product.code == code))
-
-
-def matching(db: Session, slots: Mapping[str, Any]) -> list[Product]:
-    """Active products that fit what the member said (product, brand, animal, formula, rubber_type)."""
-    query = select(Product).where(Product.active.is_(True)).order_by(Product.id)
-    if slots.get("product"):
-        query = query.where(Product.category == slots["product"])
-    if slots.get("rubber_type"):
-        query = query.where(Product.rubber_type == slots["rubber_type"])
-    for name in ("brand", "animal", "formula"):
-        if slots.get(name):
-            query = query.where(getattr(Product, name) == str(slots[name]))
-    return list(db.scalars(query))
 
 
 def to_order_units(product: Product, quantity: Any, unit: str | None) -> Decimal | None:
