@@ -9,7 +9,7 @@ from decimal import Decimal
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
-from handlers.orders_ui import amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
+from handlers.orders_ui import BANGKOK, amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
 from handlers.ui import Button, main_actions, reply
 from models.allocation import whole_packs
 from models.closing import close
@@ -142,7 +142,8 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     if len(lines) > SUMMARY_MEMBERS:
         head.append(_("…and {n} more: export the full list with \"coopbot orders export {round}\".").format(
             n=fmt.number(len(lines) - SUMMARY_MEMBERS), round=round_.id))
-    year = datetime(turn.now.year, 1, 1, tzinfo=turn.now.tzinfo)
+    # The year starts at midnight in Phatthalung, as in handlers.savings, not at 07:00 (midnight UTC).
+    year = datetime(turn.now.astimezone(BANGKOK).year, 1, 1, tzinfo=BANGKOK)
     saved = gained(turn.db, year, center_id=round_.center_id)
     head.append(_("Members of your center gained {amount} this year in delivered rounds.").format(
         amount=baht(_, saved)))
