@@ -42,7 +42,6 @@ SWITCH_INTERVAL = 0.0005
 # Alert rows per chunk: a small first one so that the first calls leave at once, then larger ones, which
 # queue several times faster than LINE's 200 calls a second take them.
 FIRST_CHUNK, CHUNK = 1_500, 15_000
-HELD = "monthly message quota reached"
 
 
 class RunTaken(Exception):
@@ -69,31 +68,30 @@ class Sender:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="alerts")
         self.left: int | None = 0
         self.quota_known = False
+        self.held: list[Delivery] = []  # kept pending, their error saying why
 
     def submit(self, deliveries: Sequence[dict[str, Any]]) -> None:
         if not self.quota_known:
             self.left, self.quota_known = self.line.remaining_quota(), True
-        for values in deliveries:
-            size = len(values["recipients"])
-            if self.left is not None and size > self.left:
-                log.warning("delivery %s held: %s", values["id"], HELD)
-                self.report.held.append(values["id"])
-                continue
-            if self.left is not None:
-                self.left -= size
-            copy = Delivery(**values)
-            self.report.copies.append(copy)
+        copies = [Delivery(**values) for values in deliveries]
+        allowed = self.line.within_quota(copies, self.left)  # marks the held copies' error
+        if self.left is not None:
+            self.left -= sum(len(copy.recipients) for copy in allowed)
+        sending = {id(copy) for copy in allowed}
+        held = [copy for copy in copies if id(copy) not in sending]
+        self.held += held
+        self.report.held += [copy.id for copy in held]
+        self.report.copies += allowed
+        for copy in allowed:
             self.pool.submit(self.line.deliver, copy)
 
     def finish(self, db: Session) -> None:
         self.pool.shutdown(wait=True)
         results = [{"id": c.id, "attempts": c.attempts, "status": c.status, "error": c.error, "sent_at": c.sent_at}
-                   for c in self.report.copies]
-        with db.begin():
-            if results:
+                   for c in [*self.report.copies, *self.held]]
+        if results:
+            with db.begin():
                 db.execute(update(Delivery), results)
-            if self.report.held:
-                db.execute(update(Delivery).where(Delivery.id.in_(self.report.held)).values(error=HELD))
         self.report.sent += sum(1 for c in self.report.copies if c.status == "sent")
 
 
