@@ -23,7 +23,7 @@ from models.member import Member, member_by_line_id, normalize_mobile
 from models.network import center_by_code, district_cooperative
 from models.orders import OrderRefused, join
 from models.products import product_by_code
-from models.rounds import DIRECTIONS, Round, RoundPickup, round_by_id
+from models.rounds import BELOW_MINIMUM, DIRECTIONS, SHORTFALL_RULES, Round, RoundPickup, round_by_id
 
 rounds_cli = AppGroup("rounds", help="Order rounds: list, open, close, mark ordered or delivered.")
 orders_cli = AppGroup("orders", help="Members' orders: supplier exports, orders on a member's behalf.")
@@ -95,9 +95,9 @@ def list_rounds(everything: bool) -> None:
 @click.option("--opens", help="When members may start joining (default: now).")
 @click.option("--min", "minimum", help="Minimum total for the round to go ahead.")
 @click.option("--max", "maximum", help="Maximum total, or the stock on hand.")
-@click.option("--rule", type=click.Choice(["fcfs", "round_up"]), default="fcfs", show_default=True,
+@click.option("--rule", type=click.Choice(SHORTFALL_RULES), default="fcfs", show_default=True,
               help="When the last pack is not full: the latest orders get less, or round up where members agreed.")
-@click.option("--below-minimum", type=click.Choice(["cancel", "extend"]), default="cancel", show_default=True)
+@click.option("--below-minimum", type=click.Choice(BELOW_MINIMUM), default="cancel", show_default=True)
 @click.option("--extend-days", type=click.IntRange(1, 30), default=3, show_default=True)
 @click.option("--pickup-on", help="Pickup (or collection) date at the district cooperatives.")
 @click.option("--pickup", "pickups", multiple=True, help="A center's own pickup date, CODE=DATE (repeatable).")
