@@ -12,6 +12,7 @@ from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
 from handlers.price_ui import (
+    THAI_DIGITS,
     NumberError,
     Translate,
     change,
@@ -26,8 +27,6 @@ from handlers.ui import Button, reply
 from models import alerts
 from models.alerts import MAX_ACTIVE, PriceAlert
 from models.prices import RUBBER_TYPES, PriceError, PriceQuote, checked, latest, local_day, preference
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def describe(_: Translate, alert: PriceAlert) -> str:
@@ -142,7 +141,7 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
         ids = [int(i) for i in str(intent.slots.get("ids", "")).split(",") if i]
         if number is not None and number == int(number) and 1 <= number <= len(ids):
             choice = ids[int(number) - 1]
-    listed = re.search(r"(?:ข้อ|ที่|no\.?|number)\s*(\d{1,2})", intent.text.translate(_THAI_DIGITS), re.I)
+    listed = re.search(r"(?:ข้อ|ที่|no\.?|number)\s*(\d{1,2})", intent.text.translate(THAI_DIGITS), re.I)
     if choice is None and listed and 1 <= int(listed.group(1)) <= len(mine):
         choice = mine[int(listed.group(1)) - 1].id  # "ยกเลิกแจ้งเตือนข้อ 2": the number as in the list
     if choice is None and len(mine) == 1:

@@ -9,14 +9,13 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
-from handlers.price_ui import NumberError, Translate, comma_reply, slot_number, source_line
+from handlers.price_ui import THAI_DIGITS, NumberError, Translate, comma_reply, slot_number, source_line
 from handlers.ui import Button, reply
 from models.prices import PriceError, checked, latest, local_day, preference
 
 CENT = Decimal("0.01")
 MAX_KG = Decimal(10000)
 _SPLIT = re.compile(r"(?:แบ่ง|split)\s*(\d{1,3})\s*[/:]\s*(\d{1,3})", re.I)
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def _money(value: Decimal) -> Decimal:
@@ -38,7 +37,7 @@ def share(amount: Decimal, owner_pct: int) -> tuple[Decimal, Decimal]:
 
 def _split(slots: dict[str, Any], text: str) -> tuple[int, int] | None:
     value = str(slots.get("split") or "")
-    found = re.fullmatch(r"\s*(\d{1,3})\s*[/:]\s*(\d{1,3})\s*", value) or _SPLIT.search(text.translate(_THAI_DIGITS))
+    found = re.fullmatch(r"\s*(\d{1,3})\s*[/:]\s*(\d{1,3})\s*", value) or _SPLIT.search(text.translate(THAI_DIGITS))
     return (int(found.group(1)), int(found.group(2))) if found else None
 
 
