@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from linebot.v3.messaging import FlexContainer, FlexMessage, Message, QuickReply
 
 from handlers import Intent, Turn, fmt
-from handlers.ui import Button, button, reply
+from handlers.ui import QUICK_REPLY_LIMIT, Button, button, reply
 from models.network import Center, district_cooperative
 from models.orders import OrderLine, OrderRefused
 from models.products import Product
@@ -146,7 +146,8 @@ def bubble(title: str, pairs: Sequence[tuple[str, str]], actions: Sequence[Butto
 
 def flex(alt: str, contents: dict[str, Any], buttons: Sequence[Button] = ()) -> FlexMessage:
     """A Flex message whose alt text carries the whole content (older phones, notifications, tests)."""
-    quick = QuickReply(items=[button(label, intent) for label, intent in buttons[:13]]) if buttons else None
+    items = [button(label, intent) for label, intent in buttons[:QUICK_REPLY_LIMIT]]
+    quick = QuickReply(items=items) if items else None
     return FlexMessage(altText=alt[:ALT_TEXT_LIMIT], contents=FlexContainer.from_dict(contents), quickReply=quick)
 
 

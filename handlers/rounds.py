@@ -106,7 +106,7 @@ def close_round(turn: Turn, intent: Intent) -> list[Message]:
                        "Members are being told.").format(product=what))
     return reply(_("Closed: {product}, {packs} {pack_unit} ({quantity}) for {members} members. "
                    "Each member is being told their final quantity and amount.").format(
-        product=what, packs=fmt.number(result.packs), pack_unit=_unit_plural(turn, product.pack_unit),
+        product=what, packs=fmt.number(result.packs), pack_unit=unit_word(_, product.pack_unit),
         quantity=amount(_, result.quantity, product.unit), members=fmt.number(result.members)),
         [(_("Summary"), Intent("round.summary", {"round": round_.id})),
          (_("Open a new round"), Intent("round.open", {"like": round_.id}))])
@@ -124,7 +124,7 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
         f"{product.name(locale)} · {_status_word(turn, round_.status)}",
         _("Total: {quantity} = {packs} {pack_unit}, {amount}").format(
             quantity=amount(_, total, product.unit), packs=fmt.number(whole_packs(total, product.pack_size)),
-            pack_unit=_unit_plural(turn, product.pack_unit),
+            pack_unit=unit_word(_, product.pack_unit),
             amount=baht(_, sum((line.amount for line in lines), Decimal(0)))),
     ]
     by_point: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -148,10 +148,6 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     head.append(_("Members of your center gained {amount} this year in delivered rounds.").format(
         amount=baht(_, saved)))
     return reply("\n".join(head))
-
-
-def _unit_plural(turn: Turn, unit: str) -> str:
-    return unit_word(turn._, unit)
 
 
 def _status_word(turn: Turn, status: str) -> str:
