@@ -9,7 +9,7 @@ from typing import Any
 from linebot.v3.messaging import FlexContainer, FlexMessage, QuickReply
 
 from handlers import Intent
-from handlers.ui import Button, button
+from handlers.ui import QUICK_REPLY_LIMIT, Button, button
 
 ALT_TEXT_LIMIT = 1500
 UP, DOWN, GREY, INK = "#1B873F", "#C62828", "#777777", "#222222"
@@ -67,7 +67,8 @@ def alt_text(lines: Sequence[str]) -> str:
 
 
 def _message(bubble: dict[str, Any], alt: str, buttons: Sequence[Button]) -> FlexMessage:
-    quick = QuickReply(items=[button(label, intent) for label, intent in buttons[:13]]) if buttons else None
+    items = [button(label, intent) for label, intent in buttons[:QUICK_REPLY_LIMIT]]
+    quick = QuickReply(items=items) if items else None
     return FlexMessage(altText=alt, contents=FlexContainer.from_dict(bubble), quickReply=quick)
 
 
