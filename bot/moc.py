@@ -114,7 +114,7 @@ def fetch(client: MocClient, start: date, end: date) -> list[Fetched]:
 
 
 def store(db: Session, rows: list[Fetched], now: datetime | None = None) -> tuple[int, int]:
-    """Upsert as source 'moc' and evaluate alerts on each type's newest price; returns (stored, alerts logged)."""
+    """Upsert as source 'moc' and evaluate alerts on each type's newest price; returns (stored, alerts fired)."""
     newest: dict[str, PriceQuote] = {}
     for row in rows:
         quote = upsert(db, row.day, row.rubber_type, row.value, "moc")
