@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from handlers.fmt import arabic_digits
 from models.prices import PriceError, PriceQuote, checked
 
 THAI_MONTHS = {
@@ -36,7 +37,6 @@ THAI_MONTHS = {
 # Column names as RAOT writes them; the first that a header cell starts with decides the type.
 COLUMNS = (("น้ำยางสด", "latex"), ("ยางก้อนถ้วย", "cuplump"), ("ยางแผ่นดิบ", "uss"), ("ยางแผ่นรมควัน", "rss3"))
 NO_PRICE = {"": "empty cell", "-": "no price published (-)", "ปิดทำการ": "market closed (ปิดทำการ)"}
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _DATE = re.compile(r"(\d{1,2}) (\S+) (\d{4})")
 BUDDHIST_ERA = 543
 
@@ -71,7 +71,7 @@ class Report:
 
 def thai_date(text: str) -> date | None:
     """'2  พฤศจิกายน 2565' -> 2022-11-02; None when it is not a Thai date."""
-    found = _DATE.fullmatch(" ".join(text.translate(_THAI_DIGITS).split()))
+    found = _DATE.fullmatch(" ".join(arabic_digits(text).split()))
     if not found or found.group(2) not in THAI_MONTHS:
         return None
     year = int(found.group(3))

@@ -12,7 +12,6 @@ from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
 from handlers.price_ui import (
-    THAI_DIGITS,
     NumberError,
     Translate,
     change,
@@ -141,7 +140,7 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
         ids = [int(i) for i in str(intent.slots.get("ids", "")).split(",") if i]
         if number is not None and number == int(number) and 1 <= number <= len(ids):
             choice = ids[int(number) - 1]
-    listed = re.search(r"(?:ข้อ|ที่|no\.?|number)\s*(\d{1,2})", intent.text.translate(THAI_DIGITS), re.I)
+    listed = re.search(r"(?:ข้อ|ที่|no\.?|number)\s*(\d{1,2})", fmt.arabic_digits(intent.text), re.I)
     if choice is None and listed and 1 <= int(listed.group(1)) <= len(mine):
         choice = mine[int(listed.group(1)) - 1].id  # "ยกเลิกแจ้งเตือนข้อ 2": the number as in the list
     if choice is None and len(mine) == 1:

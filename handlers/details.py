@@ -9,7 +9,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 from sqlalchemy.orm import Session
 
-from handlers import Intent, Turn
+from handlers import Intent, Turn, fmt
 from handlers.ui import Button, reply
 from models.member import Member, normalize_mobile
 from models.network import DISTRICTS, district_cooperative, district_name
@@ -17,7 +17,6 @@ from models.network import DISTRICTS, district_cooperative, district_name
 FIELDS = ("name", "district", "membership_no", "phone")
 OPTIONAL = frozenset({"membership_no", "phone"})
 SKIP = "skip"
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SKIP_WORDS = ("ข้าม", "ไม่ระบุ", "ไม่มี", "ไม่ทราบ", "จำไม่ได้", "skip", "none", "no", "-")
 _PARTICLES = re.compile(r"\s*(นะ)?(ครับ|คับ|ค่ะ|คะ|ค่า|จ้ะ|จ้า|ฮะ)+\s*$")
 _NAME_PREFIX = re.compile(r"^(ผม|ฉัน|ดิฉัน|หนู|เรา)?ชื่อ\s*")
@@ -27,7 +26,7 @@ _DISTRICT_PREFIX = re.compile(r"^(อำเภอ|อ\.|amphoe|amphur|amphur\.|d
 
 def plain(text: str) -> str:
     """The answer without surrounding spaces, Thai digits or a polite particle at the end."""
-    return _PARTICLES.sub("", text.strip().translate(THAI_DIGITS)).strip()
+    return _PARTICLES.sub("", fmt.arabic_digits(text.strip())).strip()
 
 
 def _district_key(text: str) -> str:

@@ -10,6 +10,12 @@ from babel.numbers import format_decimal
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BUDDHIST_ERA_OFFSET = 543
+_ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def arabic_digits(text: str) -> str:
+    """Thai digits as Arabic ones ("๓๐" -> "30"): members type either."""
+    return text.translate(_ARABIC_DIGITS)
 
 
 def number(value: float | Decimal, decimals: int = 0) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
-from handlers.price_ui import THAI_DIGITS, NumberError, Translate, comma_reply, slot_number, source_line
+from handlers.price_ui import NumberError, Translate, comma_reply, slot_number, source_line
 from handlers.ui import Button, reply
 from models.prices import PriceError, checked, latest, local_day, preference
 
@@ -37,7 +37,7 @@ def share(amount: Decimal, owner_pct: int) -> tuple[Decimal, Decimal]:
 
 def _split(slots: dict[str, Any], text: str) -> tuple[int, int] | None:
     value = str(slots.get("split") or "")
-    found = re.fullmatch(r"\s*(\d{1,3})\s*[/:]\s*(\d{1,3})\s*", value) or _SPLIT.search(text.translate(THAI_DIGITS))
+    found = re.fullmatch(r"\s*(\d{1,3})\s*[/:]\s*(\d{1,3})\s*", value) or _SPLIT.search(fmt.arabic_digits(text))
     return (int(found.group(1)), int(found.group(2))) if found else None
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn
+from handlers import Intent, Turn, fmt
 from handlers.orders_ui import (
     amount,
     baht,
@@ -39,7 +39,6 @@ QUANTITY_CHOICES = {"sack": (1, 2, 5, 10, 20), "kg": (10, 20, 30, 60, 90), "cont
 BRANDS = ("cp", "betagro", "laemthong")
 _TOKEN = re.compile(r"[0-9a-f]{8,32}")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 HISTORY = timedelta(days=120)
 
 
@@ -171,7 +170,7 @@ def _quantity(turn: Turn, intent: Intent) -> Any:
     if intent.slots.get("quantity") is not None:
         return intent.slots["quantity"]
     if turn.pending is not None and turn.pending.awaiting == "quantity" and intent.text:
-        found = _NUMBER.search(intent.text.translate(_THAI_DIGITS).replace(",", ""))
+        found = _NUMBER.search(fmt.arabic_digits(intent.text).replace(",", ""))
         return found.group() if found else None
     return None
 

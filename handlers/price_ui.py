@@ -26,7 +26,6 @@ TYPE_NAMES = {
     "rss3": N_("Smoked sheet (RSS3)"),
     "cuplump": N_("Cup lump"),
 }
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _UNITS = re.compile(r"\s*(บาท/กก\.?|บาท/กิโล|บาท|บ\.|กิโลกรัม|กิโล|กก\.?|โล|kg|baht|เปอร์เซ็นต์|เปอร์เซ็น|%)\s*$", re.I)
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
@@ -74,7 +73,7 @@ def typed_number(text: str) -> Decimal | None:
     "58,50" could be 58.50 or 5,850; a wrong guess would be posted to every member, so we ask again.
     Returns None when the text is not a number at all.
     """
-    cleaned = _UNITS.sub("", text.strip().translate(THAI_DIGITS)).strip()
+    cleaned = _UNITS.sub("", fmt.arabic_digits(text.strip())).strip()
     if re.search(r"\d,\d", cleaned):
         raise NumberError("comma")
     if not _NUMBER.fullmatch(cleaned):
@@ -90,7 +89,7 @@ def slot_number(intent: Intent, name: str, answering: bool) -> Decimal | None:
 
     Raises NumberError for a number typed with a comma, whichever way it came.
     """
-    if intent.text and re.search(r"\d,\d", intent.text.translate(THAI_DIGITS)):
+    if intent.text and re.search(r"\d,\d", fmt.arabic_digits(intent.text)):
         raise NumberError("comma")
     value = intent.slots.get(name)
     if value is None and answering and intent.text:
