@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
 from handlers.ui import main_actions, reply
 from models.announcements import Announcement, audience, recent_for
+from models.base import BANGKOK
 from models.network import Center, network_center
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 BODY_LIMIT = 2000
 MORNING_HOUR = 7
 

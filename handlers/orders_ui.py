@@ -6,18 +6,17 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from linebot.v3.messaging import FlexContainer, FlexMessage, Message, QuickReply
 
 from handlers import Intent, Turn, fmt
 from handlers.ui import QUICK_REPLY_LIMIT, Button, button, reply
+from models.base import BANGKOK
 from models.network import Center, district_cooperative
 from models.orders import OrderLine, OrderRefused
 from models.products import Product
 from models.rounds import Round
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 ALT_TEXT_LIMIT = 1500
 Tr = Callable[[str], str]
 

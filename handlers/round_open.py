@@ -8,9 +8,10 @@ from datetime import datetime, time, timedelta
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn
-from handlers.orders_ui import BANGKOK, moment, per_unit
+from handlers.orders_ui import moment, per_unit
 from handlers.rounds import own_round
 from handlers.ui import reply
+from models.base import BANGKOK
 from models.rounds import Round, open_like, open_rounds
 
 CLOSING_TIME = time(17, 0)

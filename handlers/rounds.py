@@ -9,9 +9,10 @@ from decimal import Decimal
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
-from handlers.orders_ui import BANGKOK, amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
+from handlers.orders_ui import amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
 from handlers.ui import Button, main_actions, reply
 from models.allocation import whole_packs
+from models.base import BANGKOK
 from models.closing import close
 from models.orders import round_lines
 from models.rounds import Round, center_rounds, open_rounds, round_by_id

@@ -7,8 +7,9 @@ from datetime import datetime
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn
-from handlers.orders_ui import BANGKOK, baht
+from handlers.orders_ui import baht
 from handlers.ui import main_actions, reply
+from models.base import BANGKOK
 from models.savings import gained
 
 

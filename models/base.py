@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
@@ -41,6 +42,9 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+
+# The network's local time: trading days, deadlines and the dates members read are Phatthalung's.
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -29,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import BANGKOK, Base, utcnow
 from models.network import Center, network_center
 
 RUBBER_TYPES = ("latex", "uss", "rss3", "cuplump")
@@ -37,7 +36,6 @@ SOURCES = ("center", "raot", "moc")
 LOWEST, HIGHEST = Decimal(20), Decimal(150)
 BIG_MOVE = Decimal("0.15")
 CENT = Decimal("0.01")
-BANGKOK = ZoneInfo("Asia/Bangkok")
 _NOT_MINE = 9
 
 
