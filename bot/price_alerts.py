@@ -2,11 +2,11 @@
 
 Evaluation (models.alerts.evaluate) runs in the transaction that stores the price and only marks the alerts
 it fired; here they become outbox rows with retry keys (models.outbox.queue, with a log of each message).
-Queueing and sending overlap: a run's recipients are queued in chunks, in member order, each chunk committed
-with the run's cursor (AlertRun.queued_until), and each chunk's deliveries go to a pool of senders as soon as
-it commits, while the next chunk is read. A crash resumes from the cursor (no loss, no repeat): committed
-deliveries are sent by the next tick with their retry keys, and the run is taken over once its claim is
-stale. The month's quota is read once and reserved delivery by delivery across the chunks.
+Queueing and sending overlap: a run's recipients are queued in chunks, windows of member ids in order, each
+committed with the run's cursor (AlertRun.queued_until), and each chunk's deliveries go to a pool of senders
+as soon as it commits, while the next chunk is read. A crash resumes from the cursor (no loss, no repeat):
+committed deliveries are sent by the next tick with their retry keys, and the run is taken over once its
+claim is stale. The month's quota is read once and reserved delivery by delivery across the chunks.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import translator
 from bot.line import Line
 from handlers.alerts import notification
-from models.alerts import MAX_ACTIVE, AlertLog, AlertRun, advance, claim_runs, recipients
+from models.alerts import AlertLog, AlertRun, advance, claim_runs, recipients
 from models.base import utcnow
 from models.outbox import MULTICAST_LIMIT, Delivery, queue
 from models.prices import previous
@@ -39,7 +39,7 @@ WORKERS = 5  # calls in flight: keeps to 200 a second while a call takes up to 2
 # While chunks are queued the queueing thread gives up the GIL at every database call and, with the senders
 # running, waits up to the switch interval (5 ms) to get it back; a shorter one for the run halves queueing.
 SWITCH_INTERVAL = 0.0005
-# Alert rows per chunk: a small first one so that the first calls leave at once, then larger ones, which
+# Member ids per chunk: a small first window so that the first calls leave at once, then larger ones, which
 # queue several times faster than LINE's 200 calls a second take them.
 FIRST_CHUNK, CHUNK = 1_500, 15_000
 
@@ -95,19 +95,17 @@ class Sender:
         self.report.sent += sum(1 for c in self.report.copies if c.status == "sent")
 
 
-def _cut(rows: Sequence[tuple[int, str, str, str]], full: bool) -> tuple[int | None, dict[tuple[str, str], list[str]]]:
-    """The last member of a chunk to queue now (None if none), and the recipients by (event, locale) up to
-    that member, each member once.
+def _cut(rows: Sequence[tuple[int, str, str, str]], more: bool) -> tuple[dict[tuple[str, str], list[str]], int | None]:
+    """The recipients to queue now by (event, locale), each member once, and the member after whom the next
+    window starts if the rows were cut (None if all of them are queued now).
 
-    A full chunk may end inside a member's alerts, so it is cut at a member boundary: the last one after
-    a whole number of batches of the most common message, since a chunk's part-full batches each cost a
-    call of their own. Written with C-level helpers: this runs while the sending threads want the GIL."""
+    When more windows follow (`more`), the rows are cut after a whole number of batches of the most common
+    message, at a member boundary, since a chunk's part-full batches each cost a call of their own.
+    Written with C-level helpers: this runs while the sending threads want the GIL."""
     unique = list(dict.fromkeys(rows))  # a member with two alerts of one event gets the message once
     cut = len(unique)
-    if full:
-        last = unique[-1][0]
-        cut = next(i for i in range(len(unique) - 1, -1, -1) if unique[i][0] != last) + 1
-        keys = [row[1:3] for row in unique[:cut]]
+    if more and unique:
+        keys = [row[1:3] for row in unique]
         main = max(set(keys), key=keys.count)
         ends = [i + 1 for i, key in enumerate(keys) if key == main][MULTICAST_LIMIT - 1 :: MULTICAST_LIMIT]
         if ends and ends[-1] > cut // 2:
@@ -116,19 +114,16 @@ def _cut(rows: Sequence[tuple[int, str, str, str]], full: bool) -> tuple[int | N
                 cut += 1  # the rest of that member's messages
     chosen = sorted(unique[:cut], key=itemgetter(1, 2))  # stable: member order within each message
     groups = {key: [row[3] for row in group] for key, group in groupby(chosen, key=itemgetter(1, 2))}
-    return (unique[cut - 1][0] if cut else None), groups
+    return groups, (unique[cut - 1][0] if cut < len(unique) else None)
 
 
-def queue_chunk(db: Session, run: AlertRun, limit: int) -> tuple[list[dict[str, Any]], int, bool]:
-    """Queue the next chunk of a run's recipients and move its cursor, in the caller's transaction; returns
-    the new deliveries (as plain values), how many recipients, and whether the run is done."""
-    while True:
-        rows = recipients(db, run.id, run.queued_until, limit)
-        full = len(rows) == limit
-        if not full or rows[0][0] != rows[-1][0]:
-            break
-        limit *= 2  # one member's alerts fill the window: only possible with a tiny limit
-    last, groups = _cut(rows, full)
+def queue_chunk(db: Session, run: AlertRun, span: int) -> tuple[list[dict[str, Any]], int, bool]:
+    """Queue the recipients among the next `span` member ids of a run and move its cursor, in the caller's
+    transaction; returns the new deliveries (as plain values), how many recipients, and whether the run is
+    done."""
+    upto = run.queued_until + span
+    more = upto < (run.last_member or 0)
+    groups, cut_after = _cut(recipients(db, run.id, run.queued_until, upto), more)
     before = previous(db, run.quote)
     values: list[dict[str, Any]] = []
     queued = 0
@@ -140,7 +135,8 @@ def queue_chunk(db: Session, run: AlertRun, limit: int) -> tuple[list[dict[str, 
             values.append({"id": delivery.id, "retry_key": delivery.retry_key, "recipients": delivery.recipients,
                            "messages": delivery.messages, "attempts": 0, "status": "pending"})
             queued += len(delivery.recipients)
-    cursor, to, done = run.queued_until, run.queued_until if last is None else last, not full
+    cursor, to = run.queued_until, upto if cut_after is None else cut_after  # a cut window's rest is read again
+    done = not more
     if not advance(db, run.id, cursor, to, done, utcnow()):
         raise RunTaken(run.id)
     run.queued_until = to
@@ -152,7 +148,6 @@ def deliver_runs(db: Session, line: Line, workers: int = WORKERS, chunks: tuple[
                  ) -> Report:
     """Claim the runs waiting to be queued (and runs a stopped worker left) and queue them chunk by chunk,
     sending each chunk's deliveries while the next one is queued."""
-    assert min(chunks) > MAX_ACTIVE, "a chunk must hold more than one member's alerts"
     report, started = Report(), time.perf_counter()
     with db.begin():
         run_ids = claim_runs(db, utcnow())
@@ -163,21 +158,21 @@ def deliver_runs(db: Session, line: Line, workers: int = WORKERS, chunks: tuple[
     sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
     try:
         for run_id in run_ids:
-            limit, done = chunks[0], False
+            span, done = chunks[0], False
             while not done:
                 try:
                     with db.begin():  # the chunk's deliveries, log rows and cursor commit together
                         run = db.get(AlertRun, run_id, populate_existing=True)
                         if run is None:
                             break
-                        values, queued, done = queue_chunk(db, run, limit)
+                        values, queued, done = queue_chunk(db, run, span)
                 except RunTaken:
                     log.warning("price alerts: run %s was taken over by another worker", run_id)
                     break
                 report.queued += queued
                 db.expunge_all()  # the chunk's rows are committed; keep the session small
                 sender.submit(values)
-                limit = chunks[1]
+                span = chunks[1]
         report.queueing = time.perf_counter() - started
     finally:
         sys.setswitchinterval(switch)

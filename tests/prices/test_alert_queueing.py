@@ -15,13 +15,13 @@ from bot.sandbox.line_api import LineWorld
 from models.alerts import AlertRun, advance, claim_runs, create, evaluate
 from models.base import utcnow
 from models.member import Member
-from models.outbox import Delivery
+from models.outbox import MULTICAST_LIMIT, Delivery
 from models.prices import PriceQuote
 from tests.prices.conftest import TODAY, put
 from tests.support import registered
 
 MEMBERS = 30
-SMALL = (12, 12)  # alert rows per chunk: three chunks for thirty members
+SMALL = (12, 12)  # member ids per chunk: three chunks for thirty members
 
 
 def _members_with_digests(app: Flask) -> list[str]:
@@ -74,11 +74,11 @@ def test_a_worker_that_dies_between_chunks_is_resumed_without_loss_or_repeat(
             run = dying.get(AlertRun, run_id)
             assert run is not None
             _values, queued, done = price_alerts.queue_chunk(dying, run, SMALL[0])
-    assert (queued, done) == (10, False)  # twelve rows (one member has two), cut before the last member
+    assert (queued, done) == (12, False)  # twelve members, one of them with two digests and one message
 
     # Within the claim's lease the run is left to its worker; only the committed chunk goes out.
     assert price_alerts.deliver(seeded) == 1
-    assert sorted(_received(line_world)) == users[:10]
+    assert sorted(_received(line_world)) == users[:12]
 
     db.execute(update(AlertRun).values(claimed_at=utcnow() - timedelta(minutes=5)))
     db.commit()
@@ -120,3 +120,44 @@ def test_the_quota_holds_across_chunks(seeded: Flask, line_world: LineWorld, db:
     assert price_alerts.deliver(seeded) == len(held)
     assert _received(line_world) == Counter(users)
 
+
+
+def test_windows_start_at_the_first_fired_member_and_step_over_members_without_alerts(
+    seeded: Flask, line_world: LineWorld, db: Session
+) -> None:
+    users = _members_with_digests(seeded)
+    for n in range(40):  # members without alerts: windows of their ids queue nothing and move on
+        registered(seeded, f"Uquiet{n:02d}")
+    late = registered(seeded, "Ulate")
+    with seeded.extensions["sessions"]() as session, session.begin():
+        member = session.get(Member, late)
+        assert member is not None
+        create(session, member, "latex", "daily", None, None)
+    run_id = _fire(seeded)
+    first = db.scalars(select(Member.id).where(Member.line_user_id == users[0])).one()
+    run = db.get(AlertRun, run_id)
+    assert run is not None and run.queued_until == first - 1 and run.last_member == late
+    db.rollback()
+    with seeded.extensions["sessions"]() as worker:
+        report = price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
+    assert report.queued == MEMBERS + 1
+    assert _received(line_world) == Counter([*users, "Ulate"])
+
+
+def test_a_window_with_more_to_come_is_cut_after_whole_batches_at_a_member_boundary() -> None:
+    limit = MULTICAST_LIMIT
+    rows = [(n, "above", "th", f"U{n}") for n in range(1, 2 * limit + 101)]
+    rows.insert(limit + 2, (limit + 2, "above", "en", "U-en"))  # another message does not count to the batches
+    groups, cut_after = price_alerts._cut(rows, more=True)
+    assert cut_after == 2 * limit
+    assert len(groups["above", "th"]) == 2 * limit and groups["above", "en"] == ["U-en"]
+
+    groups, cut_after = price_alerts._cut(rows, more=False)  # the last window takes everything
+    assert cut_after is None and len(groups["above", "th"]) == 2 * limit + 100
+
+
+def test_a_window_is_not_cut_when_that_would_queue_less_than_half_of_it() -> None:
+    thai = [(n, "above", "th", f"U{n}") for n in range(1, MULTICAST_LIMIT + 51)]  # one batch and a bit
+    english = [(n, "above", "en", f"U{n}") for n in range(MULTICAST_LIMIT + 51, 2 * MULTICAST_LIMIT + 51)]
+    groups, cut_after = price_alerts._cut([*thai, *english], more=True)
+    assert cut_after is None and (len(groups["above", "th"]), len(groups["above", "en"])) == (550, 500)
