@@ -50,13 +50,17 @@ def import_prices(files: tuple[Path, ...], verbose: bool) -> None:
     for path in files:
         if not path.is_file():
             raise click.ClickException(f"{path}: no such file")
+    today = local_day(datetime.now(UTC))
     for path in files:
         try:
             with current_app.extensions["sessions"]() as db, db.begin():
-                report = raot.import_file(db, path)
+                report = raot.import_file(db, path, today)
         except raot.FormatError as exc:
             raise click.ClickException(f"{path.name}: {exc}") from None
         _print(report, verbose)
+        if report.fired:
+            sent = price_alerts.deliver(current_app._get_current_object())  # type: ignore[attr-defined]
+            click.echo(f"  today's prices fired {report.fired} alerts: {sent} messages sent")
 
 
 @prices_cli.command("post")

@@ -4,6 +4,7 @@ The exports are messy in known ways: a title block of several records, a column 
 inside a quoted cell, dates in Thai words with Buddhist-era years and sometimes two spaces, and empty
 cells, "-" or "ปิดทำการ" where no price was published. Columns are found by their Thai names, not by
 position. Importing is idempotent: a price already stored is left alone; a corrected one is updated.
+A new or corrected price of today is the day's price being posted, so it fires the alerts it concerns.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.fmt import arabic_digits
+from models import alerts
 from models.prices import PriceError, PriceQuote, checked
 
 THAI_MONTHS = {
@@ -60,6 +62,7 @@ class Report:
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
+    fired: int = 0  # alerts fired by today's prices
     skipped: list[Skip] = field(default_factory=list)
 
     def reasons(self) -> dict[str, list[Skip]]:
@@ -149,8 +152,9 @@ def parse(raw: bytes, report: Report) -> list[Price]:
     return prices
 
 
-def import_file(db: Session, path: Path) -> Report:
-    """Read one export and store its prices as source 'raot'; the caller owns the transaction."""
+def import_file(db: Session, path: Path, today: date | None = None) -> Report:
+    """Read one export and store its prices as source 'raot', evaluating the alerts of those that are new
+    or changed and dated `today` (in Thailand); the caller owns the transaction and sends what fired."""
     report = Report(file=path.name)
     prices = parse(path.read_bytes(), report)
     if not prices:
@@ -166,15 +170,21 @@ def import_file(db: Session, path: Path) -> Report:
             )
         )
     }
+    news: list[PriceQuote] = []
     for price in prices:
         quote = stored.get((price.day, price.rubber_type))
         if quote is None:
-            db.add(PriceQuote(day=price.day, rubber_type=price.rubber_type, baht_per_kg=price.value, source="raot"))
+            quote = PriceQuote(day=price.day, rubber_type=price.rubber_type, baht_per_kg=price.value, source="raot")
+            db.add(quote)
             report.imported += 1
         elif quote.baht_per_kg != price.value:
             quote.baht_per_kg = price.value
             report.updated += 1
         else:
             report.unchanged += 1
+            continue
+        if price.day == today:
+            news.append(quote)
     db.flush()
+    report.fired = sum(alerts.evaluate(db, quote) for quote in news)
     return report

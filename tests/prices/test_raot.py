@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,8 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.cli import cli
-from bot.raot import Report, import_file, parse, thai_date
-from models.prices import PriceQuote
+from bot.raot import THAI_MONTHS, Report, import_file, parse, thai_date
+from bot.sandbox.line_api import LineWorld
+from models.alerts import create
+from models.member import Member
+from models.prices import PriceQuote, local_day
+from tests.support import registered
 
 RAOT = Path(__file__).resolve().parents[3] / "shared" / "data" / "raot"
 # file: (date rows read, prices imported, cells without a price)
@@ -120,3 +124,35 @@ def test_the_command_reports_and_fails_clearly(app: Flask, db: Session, tmp_path
         "Error: orders.csv: not a RAOT opening-price export: no column header naming น้ำยางสด, ยางแผ่นดิบ …")
     missing = runner.invoke(cli, ["prices", "import", str(tmp_path / "nope.csv")])
     assert missing.exit_code != 0 and "no such file" in missing.output
+
+
+def test_todays_prices_in_an_import_fire_alerts_once(seeded: Flask, line_world: LineWorld, db: Session,
+                                                     tmp_path: Path) -> None:
+    def thai(day: date) -> str:  # as RAOT writes it: "3 มกราคม 2565"
+        month = next(name for name, number in THAI_MONTHS.items() if number == day.month and "." not in name)
+        return f"{day.day} {month} {day.year + 543}"
+
+    today = local_day(datetime.now(UTC))
+    header = (RAOT / "rubber_2565.csv").read_bytes().split(b"\n3 ")[0]
+    body = (f"\n{thai(today - timedelta(days=1))},50.00,46.50,53.88,56.13\n"
+            f"{thai(today)},61.00,46.50,53.88,56.13\n")
+    export = tmp_path / "rubber_today.csv"
+    export.write_bytes(header + body.encode())
+    for user, kind, threshold in (("Uraotdaily", "daily", None), ("Uraotabove", "above", Decimal(60)),
+                                  ("Uraotquiet", "above", Decimal(70))):
+        member = db.get(Member, registered(seeded, user))
+        assert member is not None
+        create(db, member, "latex", kind, threshold, Decimal(50))
+    db.commit()
+
+    runner = seeded.test_cli_runner()
+    result = runner.invoke(cli, ["prices", "import", str(export)])
+    assert result.exit_code == 0, result.output
+    assert "today's prices fired 2 alerts: 2 messages sent" in result.output
+    pushed = [r for r in line_world.requests if r.path.endswith(("/message/multicast", "/message/push"))]
+    to = sorted(user for r in pushed for user in (r.json["to"] if isinstance(r.json["to"], list) else [r.json["to"]]))
+    assert to == ["Uraotabove", "Uraotdaily"]
+
+    again = runner.invoke(cli, ["prices", "import", str(export)])
+    assert "0 prices imported, 0 updated, 8 already there" in again.output and "fired" not in again.output
+    assert len([r for r in line_world.requests if r.path.endswith(("/message/multicast", "/message/push"))]) == 2
