@@ -16,6 +16,7 @@ from handlers.price_ui import (
     Translate,
     change,
     comma_reply,
+    price_problem,
     slot_number,
     source_line,
     type_buttons,
@@ -73,10 +74,10 @@ def create(turn: Turn, intent: Intent) -> list[Message]:
         return reply(_("At what price, in baht per kg? Type a number, for example 60."), _levels(_, kind, current))
     try:
         threshold = checked(value)
-    except PriceError:
+    except PriceError as error:
         turn.expect("alert.create", {**slots, "threshold": None}, "threshold")
-        return reply(_("Please choose a price between 20 and 150 baht per kg, for example 60."),
-                     _levels(_, kind, current))
+        return reply(_("Please choose a price between 20 and 150 baht per kg, for example 60.")
+                     if error.reason == "implausible" else price_problem(_, error), _levels(_, kind, current))
     direction = slots.get("direction")
     if direction not in ("above", "below") and current is not None and current != threshold:
         direction = "above" if threshold > current else "below"

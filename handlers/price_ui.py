@@ -10,7 +10,7 @@ from typing import Any
 from handlers import Intent, fmt
 from handlers.ui import Button
 from models.network import Center
-from models.prices import RUBBER_TYPES, PriceQuote
+from models.prices import RUBBER_TYPES, PriceError, PriceQuote
 
 Translate = Callable[[str], str]
 
@@ -107,3 +107,17 @@ def slot_number(intent: Intent, name: str, answering: bool) -> Decimal | None:
 
 def comma_reply(_: Translate) -> str:
     return _("Please type the number without a comma, with a dot for the satang, for example 58.50.")
+
+
+def price_problem(_: Translate, error: PriceError) -> str:
+    """Why a price a coordinator typed cannot be posted, and what to type instead."""
+    if error.reason == "implausible":
+        return _(
+            "{price} baht/kg is outside the usual 20–150 baht/kg, so I did not post it. "
+            "Please check and type the price again."
+        ).format(price=fmt.baht(error.value))
+    if error.reason == "too_precise":
+        return _("Please give the price with at most two decimals, for example 58.50.")
+    if error.reason == "not_positive":
+        return _("The price must be more than zero. Please type it again, for example 58.50.")
+    return _("Please type the price as a number, for example 58.50.")

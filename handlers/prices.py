@@ -16,6 +16,7 @@ from handlers.price_ui import (
     Translate,
     change,
     comma_reply,
+    price_problem,
     slot_number,
     source_line,
     type_buttons,
@@ -129,19 +130,6 @@ def _summary(_: Translate, name: str, days: int, values: list[Decimal]) -> str:
     )
 
 
-def _price_problem(_: Translate, error: PriceError) -> str:
-    if error.reason == "implausible":
-        return _(
-            "{price} baht/kg is outside the usual 20–150 baht/kg, so I did not post it. "
-            "Please check and type the price again."
-        ).format(price=fmt.baht(error.value))
-    if error.reason == "too_precise":
-        return _("Please give the price with at most two decimals, for example 58.50.")
-    if error.reason == "not_positive":
-        return _("The price must be more than zero. Please type it again, for example 58.50.")
-    return _("Please type the price as a number, for example 58.50.")
-
-
 def post(turn: Turn, intent: Intent) -> list[Message]:
     """Coordinator: the day's buying price for their center, confirmed on a card before anyone sees it."""
     _ = turn._
@@ -176,7 +164,7 @@ def post(turn: Turn, intent: Intent) -> list[Message]:
         price = checked(value)
     except PriceError as error:
         turn.expect("price.post", {"rubber_type": kind}, "price")
-        return reply(_price_problem(_, error))
+        return reply(price_problem(_, error))
     day = local_day(turn.now)
     before = latest(turn.db, kind, preference(turn.db, center.id), day - timedelta(days=1))
     jump = before is not None and big_move(before.baht_per_kg, price)

@@ -80,7 +80,11 @@ def test_missing_slots_are_asked(seeded: Flask, line_world: LineWorld, clock: da
     assert buttons(level) == ["สูงกว่า 58", "สูงกว่า 61", "ต่ำกว่า 54", "ต่ำกว่า 51"]
     assert "ไม่ใส่จุลภาค" in texts(chat.say("60,5"))
     assert "ระหว่าง 20 ถึง 150" in texts(chat.say("500"))
+    assert "ทศนิยมไม่เกิน 2 ตำแหน่ง" in texts(chat.say("60.555"))
+    assert "มากกว่าศูนย์" in texts(chat.say("0"))
     assert "ต่ำกว่า 52.00" in texts(chat.say("52")), "below today's price means: tell me when it falls"
+    listed = texts(chat.say("การแจ้งเตือนของฉัน"))
+    assert "1. น้ำยางสด ต่ำกว่า 52.00" in listed and "\n2. " not in listed, "refusals wrote nothing"
 
 
 def test_unregistered_members_are_asked_to_register(chat: Chat, clock: datetime) -> None:
