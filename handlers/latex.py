@@ -15,7 +15,7 @@ from models.prices import PriceError, checked, latest, local_day, preference
 
 CENT = Decimal("0.01")
 MAX_KG = Decimal(10000)
-_SPLIT = re.compile(r"(?:แบ่ง|split)\s*(\d{1,3})\s*[/:]\s*(\d{1,3})", re.I)
+_SPLIT = re.compile(r"(?:แบ่ง|split)\D{0,30}?(\d{1,3})\s*(?:[/:]|\s)\s*(\d{1,3})", re.I)  # แบ่งกับลูกจ้าง 60/40
 
 
 def _money(value: Decimal) -> Decimal:
@@ -53,10 +53,6 @@ def calc(turn: Turn, intent: Intent) -> list[Message]:
     split = _split(slots, intent.text)
     if split is not None:
         slots["split"] = f"{split[0]}/{split[1]}"
-        if slots.get("price") is not None and Decimal(str(slots["price"])) == split[0] and not re.search(
-            r"ราคา|บาท|price|baht", intent.text, re.I
-        ):
-            slots.pop("price")  # "แบ่ง 60/40" is a split, not a price of 60
     asked = Intent(intent.name, slots, intent.text)
     try:
         weight = slot_number(asked, "weight_kg", awaiting == "weight_kg")

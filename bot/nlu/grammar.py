@@ -24,7 +24,7 @@ class Reading:
     words: dict[str, str] = field(default_factory=dict)
     formula: str | None = None
     numbers: list[tuple[float | int, str | None]] = field(default_factory=list)
-    """(value, what it measures: a unit, 'percent', 'days', 'baht', or None)"""
+    """(value, what it measures: a unit, 'percent', 'days', 'baht', 'split', or None)"""
     others: int = 0
     """content words that are neither cues nor slot words"""
     one_of: str | None = None
@@ -53,11 +53,12 @@ def read(tokens: list[Token]) -> Reading:
     reading = Reading(tokens)
     content = [t for t in tokens if t.kind not in ("mark", "filler")]
     reading.announcement = len(content) >= ANNOUNCEMENT_WORDS and content[0].text in ("ประกาศ", "announce")
+    shares = _shares(tokens) if any(t.has("#split") for t in tokens) else set()
     for i, token in enumerate(content):
         if token.kind == "formula":
             reading.formula = reading.formula or token.text
         elif token.kind == "num":
-            reading.numbers.append((token.value or 0, _measure(content, i)))
+            reading.numbers.append((token.value or 0, "split" if id(token) in shares else _measure(content, i)))
         elif token.tags:
             _one(content, i, reading)
             for tag in token.tags:
@@ -79,6 +80,15 @@ def _one(content: list[Token], i: int, reading: Reading) -> None:
         reading.one_of = unit
 
 
+def _shares(tokens: list[Token]) -> set[int]:
+    """The numbers of an owner/tapper split written N/M or N:M (แบ่งกับลูกจ้าง 60/40), as token ids."""
+    shares: set[int] = set()
+    for first, mark, second in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if first.kind == second.kind == "num" and mark.kind == "mark" and mark.text in ("/", ":"):
+            shares |= {id(first), id(second)}
+    return shares
+
+
 def _measure(content: list[Token], i: int) -> str | None:
     after = content[i + 1] if i + 1 < len(content) else None
     if after is not None and after.kind == "word":
@@ -89,6 +99,10 @@ def _measure(content: list[Token], i: int) -> str | None:
             if after.has(cue):
                 return measure
     before = content[i - 1] if i > 0 else None
+    if before is not None and before.has("#split"):
+        return "split"  # แบ่ง 60 40: the owner's and the tapper's shares, not a price
+    if before is not None and before.kind == "num" and i > 1 and content[i - 2].has("#split"):
+        return "split"
     if before is not None and content[i].text in ("นึง", "หนึ่ง") and before.slot("unit"):
         return before.slot("unit")  # กระสอบนึง: one sack
     if before is not None and before.has("#percent"):
@@ -224,6 +238,8 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
 
 def _calc(reading: Reading, slots: dict[str, Any]) -> None:
     for value, measure in reading.numbers:
+        if measure == "split":
+            continue
         if measure == "percent":
             slots.setdefault("drc", value)
         elif measure == "baht":

@@ -37,6 +37,13 @@ def test_an_owner_tapper_split(chat: Chat, clock: datetime) -> None:
     assert "แบ่ง 55/45: เจ้าของสวน 325.38 บาท คนกรีด 266.22 บาท" in again
 
 
+@pytest.mark.parametrize("message", ["น้ำยาง 30 กก ดีอาซี 34 แบ่งกับลูกจ้าง 60/40", "น้ำยาง ๓๐ โล ๓๔% แบ่ง ๖๐ ๔๐"])
+def test_a_split_written_as_farmers_do(chat: Chat, clock: datetime, message: str) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    answer = texts(chat.say(message))
+    assert "= 591.60 บาท" in answer and "แบ่ง 60/40: เจ้าของสวน 354.96 บาท คนกรีด 236.64 บาท" in answer
+
+
 def test_missing_numbers_are_asked_one_at_a_time(chat: Chat, clock: datetime) -> None:
     put(chat.app, TODAY, "latex", "58.00")
     first = chat.press(Intent("latex.calc").to_postback())
