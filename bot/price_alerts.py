@@ -12,7 +12,6 @@ claim is stale. The month's quota is read once and reserved delivery by delivery
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,9 +35,6 @@ from models.prices import previous
 log = logging.getLogger(__name__)
 PURPOSE = "price-alert"
 WORKERS = 5  # calls in flight: keeps to 200 a second while a call takes up to 25 ms
-# While chunks are queued the queueing thread gives up the GIL at every database call and, with the senders
-# running, waits up to the switch interval (5 ms) to get it back; a shorter one for the run halves queueing.
-SWITCH_INTERVAL = 0.0005
 # Member ids per chunk: a small first window so that the first calls leave at once, then larger ones, which
 # queue several times faster than LINE's 200 calls a second take them.
 FIRST_CHUNK, CHUNK = 1_500, 15_000
@@ -154,8 +150,6 @@ def deliver_runs(db: Session, line: Line, workers: int = WORKERS, chunks: tuple[
     if not run_ids:
         return report
     sender = Sender(line, workers, report)
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
     try:
         for run_id in run_ids:
             span, done = chunks[0], False
@@ -175,7 +169,6 @@ def deliver_runs(db: Session, line: Line, workers: int = WORKERS, chunks: tuple[
                 span = chunks[1]
         report.queueing = time.perf_counter() - started
     finally:
-        sys.setswitchinterval(switch)
         sender.finish(db)
     return report
 
