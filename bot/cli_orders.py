@@ -5,7 +5,7 @@ order unit (sacks, kg, heads, bags)."""
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,11 +23,10 @@ from models.member import Member, member_by_line_id, normalize_mobile
 from models.network import center_by_code, district_cooperative
 from models.orders import OrderRefused, join
 from models.products import product_by_code
-from models.rounds import BELOW_MINIMUM, DIRECTIONS, SHORTFALL_RULES, Round, RoundPickup, round_by_id
+from models.rounds import BELOW_MINIMUM, CLOSING_TIME, DIRECTIONS, SHORTFALL_RULES, Round, RoundPickup, round_by_id
 
 rounds_cli = AppGroup("rounds", help="Order rounds: list, open, close, mark ordered or delivered.")
 orders_cli = AppGroup("orders", help="Members' orders: supplier exports, orders on a member's behalf.")
-DEFAULT_CLOSING = time(17, 0)
 
 
 def _tz() -> ZoneInfo:
@@ -42,7 +41,7 @@ def _when(value: str, option: str) -> datetime:
         raise click.BadParameter(f"{value!r} is not a date like 2026-12-03 or 2026-12-03 17:00",
                                  param_hint=option) from None
     if len(value.strip()) <= 10:
-        parsed = datetime.combine(parsed.date(), DEFAULT_CLOSING)
+        parsed = datetime.combine(parsed.date(), CLOSING_TIME)
     return parsed.replace(tzinfo=_tz()) if parsed.tzinfo is None else parsed
 
 

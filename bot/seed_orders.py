@@ -7,7 +7,7 @@ round of unsmoked sheet. Prices are plausible demo figures, not quotes. Re-runni
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.settings import Settings
 from models.network import Network
 from models.products import Product, coordinating_center, product_by_code
-from models.rounds import Round
+from models.rounds import CLOSING_TIME, Round
 
 D = Decimal
 PRODUCTS: tuple[dict[str, Any], ...] = (
@@ -84,7 +84,7 @@ def products(db: Session) -> list[tuple[Product, dict[str, Any] | None]]:
 def demo_rounds(db: Session, settings: Settings) -> dict[str, int]:
     tz = ZoneInfo(settings.timezone)
     today = datetime.now(tz).date()
-    closes = datetime.combine(today + timedelta(days=7), time(17, 0), tz)
+    closes = datetime.combine(today + timedelta(days=7), CLOSING_TIME, tz)
     opened = 0
     for product, terms in products(db):
         if terms is None:

@@ -3,7 +3,7 @@ earlier round of their center, closing in a few days. Anything else is `coopbot 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from linebot.v3.messaging import Message
 
@@ -12,9 +12,8 @@ from handlers.orders_ui import moment, per_unit
 from handlers.rounds import own_round
 from handlers.ui import reply
 from models.base import BANGKOK
-from models.rounds import Round, open_like, open_rounds
+from models.rounds import CLOSING_TIME, Round, open_like, open_rounds
 
-CLOSING_TIME = time(17, 0)
 DAY_CHOICES = (3, 7, 14)
 
 

@@ -7,7 +7,7 @@ Status: draft -> open -> closed -> ordered -> delivered, or cancelled.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ DIRECTIONS = ("buy", "sell")
 SHORTFALL_RULES = ("fcfs", "round_up")
 BELOW_MINIMUM = ("cancel", "extend")
 LIVE = ("open", "closed", "ordered")
+CLOSING_TIME = time(17, 0)  # local time a round closes when only its day is given
 
 
 class Round(Base):
