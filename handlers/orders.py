@@ -26,7 +26,7 @@ from handlers.orders_ui import (
     refusal,
     unit_word,
 )
-from handlers.ui import Button, reply
+from handlers.ui import Button, confirmation, reply
 from models import orders
 from models.orders import OrderLine, OrderRefused, check_quantity, line_for
 from models.products import Product, to_order_units
@@ -262,9 +262,7 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
         return found
     line, product = found, found.round.product
     what = f"{product.name(turn.locale)} {amount(_, line.quantity, product.unit)}"
-    answer = intent.slots.get("confirm")
-    if answer is None and intent.slots.get("answer"):
-        answer = intent.slots["answer"] == "yes"
+    answer = confirmation(intent)
     if answer is None:
         turn.expect("order.cancel", {"line": line.id}, "answer")
         return reply(_("Cancel your order of {what}?").format(what=what), [

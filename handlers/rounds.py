@@ -10,7 +10,7 @@ from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
 from handlers.orders_ui import amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
-from handlers.ui import Button, main_actions, reply
+from handlers.ui import Button, confirmation, main_actions, reply
 from models.allocation import whole_packs
 from models.base import BANGKOK
 from models.closing import close
@@ -80,9 +80,7 @@ def close_round(turn: Turn, intent: Intent) -> list[Message]:
     round_, product = found, found.product
     if round_.status != "open":
         return reply(_("This round is not open (it is {status}).").format(status=_status_word(turn, round_.status)))
-    answer = intent.slots.get("confirm")
-    if answer is None and intent.slots.get("answer"):
-        answer = intent.slots["answer"] == "yes"
+    answer = confirmation(intent)
     what = product.name(turn.locale)
     if answer is None:
         turn.expect("round.close", {"round": round_.id}, "answer")
