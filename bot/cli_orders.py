@@ -1,5 +1,5 @@
 """`coopbot rounds …` and `coopbot orders …`: run rounds, export orders for suppliers, and order on behalf
-of members without a smartphone. Times are local (COOPBOT_TIMEZONE); quantities are in the product's
+of members without a smartphone. Times are local (Thailand); quantities are in the product's
 order unit (sacks, kg, heads, bags)."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -17,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import exports, round_jobs
-from models.base import utcnow
+from models.base import BANGKOK, utcnow
 from models.closing import advance, close
 from models.member import Member, member_by_line_id, normalize_mobile
 from models.network import center_by_code, district_cooperative
@@ -29,10 +28,6 @@ rounds_cli = AppGroup("rounds", help="Order rounds: list, open, close, mark orde
 orders_cli = AppGroup("orders", help="Members' orders: supplier exports, orders on a member's behalf.")
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["SETTINGS"].timezone)
-
-
 def _when(value: str, option: str) -> datetime:
     """'2026-12-03' (at 17:00) or '2026-12-03 12:00', local time."""
     try:
@@ -42,7 +37,7 @@ def _when(value: str, option: str) -> datetime:
                                  param_hint=option) from None
     if len(value.strip()) <= 10:
         parsed = datetime.combine(parsed.date(), CLOSING_TIME)
-    return parsed.replace(tzinfo=_tz()) if parsed.tzinfo is None else parsed
+    return parsed.replace(tzinfo=BANGKOK) if parsed.tzinfo is None else parsed
 
 
 def _day(value: str, option: str) -> date:
@@ -81,7 +76,7 @@ def list_rounds(everything: bool) -> None:
             query = query.where(Round.status.in_(("draft", "open", "closed", "ordered")))
         for r in db.scalars(query):
             cap = f"/{r.max_total.normalize():f}" if r.max_total is not None else ""
-            closes = r.closes_at.astimezone(_tz()).strftime("%Y-%m-%d %H:%M")
+            closes = r.closes_at.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M")
             amount = f"{r.total.normalize():f}{cap} {r.product.unit}"
             click.echo(f"{r.id:>4}  {r.status:9} {r.direction:4} {r.product.code:20} {r.center.code:14} "
                        f"{amount:16} closes {closes}")
@@ -137,7 +132,7 @@ def open_round(product_code: str, price: str, closes: str, opens: str | None, mi
         db.add(round_)
         db.flush()
         click.echo(f"opened round {round_.id}: {product.code} at {center.code}, closes "
-                   f"{closes_at.astimezone(_tz()):%Y-%m-%d %H:%M}")
+                   f"{closes_at.astimezone(BANGKOK):%Y-%m-%d %H:%M}")
 
 
 @rounds_cli.command("close")

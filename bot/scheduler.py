@@ -17,6 +17,7 @@ from flask import Flask
 
 from bot import moc, price_alerts, round_jobs
 from bot.broadcasts import send_due
+from models.base import BANGKOK
 from models.conversation import purge_expired
 
 log = logging.getLogger(__name__)
@@ -76,14 +77,14 @@ def _guarded(job: Job, app: Flask) -> Callable[[], None]:
 
 
 def start_background(app: Flask) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(timezone=app.config["SETTINGS"].timezone)
+    scheduler = BackgroundScheduler(timezone=BANGKOK)
     _configure(scheduler, app)
     scheduler.start()
     return scheduler
 
 
 def run_blocking(app: Flask) -> None:
-    scheduler = BlockingScheduler(timezone=app.config["SETTINGS"].timezone)
+    scheduler = BlockingScheduler(timezone=BANGKOK)
     _configure(scheduler, app)
     log.info("clock: %d jobs scheduled", len(JOBS))
     scheduler.start()

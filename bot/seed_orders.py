@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.settings import Settings
+from models.base import BANGKOK
 from models.network import Network
 from models.products import Product, coordinating_center, product_by_code
 from models.rounds import CLOSING_TIME, Round
@@ -82,9 +82,8 @@ def products(db: Session) -> list[tuple[Product, dict[str, Any] | None]]:
 
 
 def demo_rounds(db: Session, settings: Settings) -> dict[str, int]:
-    tz = ZoneInfo(settings.timezone)
-    today = datetime.now(tz).date()
-    closes = datetime.combine(today + timedelta(days=7), CLOSING_TIME, tz)
+    today = datetime.now(BANGKOK).date()
+    closes = datetime.combine(today + timedelta(days=7), CLOSING_TIME, BANGKOK)
     opened = 0
     for product, terms in products(db):
         if terms is None:
@@ -93,7 +92,7 @@ def demo_rounds(db: Session, settings: Settings) -> dict[str, int]:
         already = db.scalar(select(Round.id).where(Round.product_id == product.id, Round.status == "open"))
         if center is None or already is not None:
             continue
-        db.add(Round(product=product, center=center, opens_at=datetime.now(tz), closes_at=closes,
+        db.add(Round(product=product, center=center, opens_at=datetime.now(BANGKOK), closes_at=closes,
                      pickup_on=closes.date() + timedelta(days=3), **terms))
         opened += 1
     db.flush()

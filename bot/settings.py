@@ -87,7 +87,6 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     sandbox: bool = False
     scheduler: bool = False
-    timezone: str = "Asia/Bangkok"
     moc_prices_enabled: bool = False
     moc_api_base_url: str = "https://dataapi.moc.go.th"
 
@@ -128,7 +127,6 @@ class Settings:
             public_base_url=public,
             sandbox=sandbox,
             scheduler=_flag("COOPBOT_SCHEDULER", get("COOPBOT_SCHEDULER", "0")),
-            timezone=get("COOPBOT_TIMEZONE", "Asia/Bangkok"),
             moc_prices_enabled=_flag("MOC_PRICES_ENABLED", get("MOC_PRICES_ENABLED", "0")),
             moc_api_base_url=_url("MOC_API_BASE_URL", get("MOC_API_BASE_URL", "https://dataapi.moc.go.th")),
         )
