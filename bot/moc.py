@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot import price_alerts
 from models import alerts
-from models.prices import PriceError, PriceQuote, checked, local_day, upsert
+from models.prices import PriceError, checked, local_day, upsert
 
 log = logging.getLogger(__name__)
 
@@ -114,13 +114,11 @@ def fetch(client: MocClient, start: date, end: date) -> list[Fetched]:
 
 
 def store(db: Session, rows: list[Fetched], now: datetime | None = None) -> tuple[int, int]:
-    """Upsert as source 'moc' and evaluate alerts on each type's newest price; returns (stored, alerts fired)."""
-    newest: dict[str, PriceQuote] = {}
-    for row in rows:
-        quote = upsert(db, row.day, row.rubber_type, row.value, "moc")
-        if row.rubber_type not in newest or quote.day > newest[row.rubber_type].day:
-            newest[row.rubber_type] = quote
-    fired = sum(alerts.evaluate(db, quote, now) for quote in newest.values())
+    """Upsert as source 'moc' and evaluate the alerts of today's prices (a catch-up of earlier days is not
+    news); returns (stored, alerts fired)."""
+    now = now or datetime.now(UTC)
+    quotes = [upsert(db, row.day, row.rubber_type, row.value, "moc") for row in rows]
+    fired = sum(alerts.evaluate(db, quote, now) for quote in quotes if quote.day == local_day(now))
     return len(rows), fired
 
 

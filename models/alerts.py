@@ -35,6 +35,9 @@ from models.prices import PriceQuote, federation, has_later
 KINDS = ("above", "below", "daily")
 MAX_ACTIVE = 10
 STALE_CLAIM = timedelta(minutes=2)  # a worker queueing a run commits a chunk every few hundred ms
+# A source that posted a type within this many days is one its members follow: a lower one that comes in
+# first on a morning must neither re-arm their alerts nor use up their daily price.
+FOLLOWED_FOR = timedelta(days=7)
 
 
 class PriceAlert(Base):
@@ -145,14 +148,19 @@ def cancel(db: Session, alert: PriceAlert, now: datetime) -> None:
 
 
 def served(db: Session, quote: PriceQuote) -> ColumnElement[bool] | bool:
-    """Which members' alerts this price concerns: False when a better source already posted that day for
-    everyone, True when it concerns every member, else a condition on PriceAlert.member_id."""
+    """Which members' alerts this price concerns: False when none, True when every member's, else a
+    condition on PriceAlert.member_id.
+
+    Each member's alerts follow one source, the best that has posted the type lately (FOLLOWED_FOR): their
+    cooperative, else the rubber federation, else RAOT, else the Ministry. Mixing sources would make an
+    alert fire on every morning that RAOT's price, a baht below the cooperative's, comes in first."""
     fed = federation(db)
     if quote.source == "center" and (fed is None or quote.center_id != fed.id):
         return PriceAlert.member_id.in_(select(Member.id).where(Member.cooperative_id == quote.center_id))
-    same_day = select(PriceQuote.source, PriceQuote.center_id).where(
-        PriceQuote.day == quote.day, PriceQuote.rubber_type == quote.rubber_type)
-    posted = {(source, center) for source, center in db.execute(same_day)}
+    lately = select(PriceQuote.source, PriceQuote.center_id).where(
+        PriceQuote.day > quote.day - FOLLOWED_FOR, PriceQuote.day <= quote.day,
+        PriceQuote.rubber_type == quote.rubber_type).distinct()
+    posted = {(source, center) for source, center in db.execute(lately)}
     better = {"moc": {"raot", "federation"}, "raot": {"federation"}}.get(quote.source, set())
     if ("federation" in better and fed is not None and ("center", fed.id) in posted) or (
         "raot" in better and any(source == "raot" for source, _ in posted)
@@ -162,7 +170,7 @@ def served(db: Session, quote: PriceQuote) -> ColumnElement[bool] | bool:
     cooperatives = [center for center in cooperatives if fed is None or center != fed.id]
     if not cooperatives:
         return True
-    # Members whose own cooperative posted that day act on its price, not on this one.
+    # Members whose own cooperative posts act on its price, not on this one.
     return PriceAlert.member_id.not_in(select(Member.id).where(Member.cooperative_id.in_(cooperatives)))
 
 

@@ -223,3 +223,27 @@ def test_a_level_typed_in_words_is_understood(seeded: Flask, line_world: LineWor
     level = chat.press(button_data(chat.press(Intent("alert.create").to_postback()), "น้ำยางสด"))
     assert "ที่ราคากี่บาท" in texts(level)
     assert "สูงกว่า 60.00" in texts(chat.say("หกสิบบาท"))
+
+
+def test_a_lower_source_coming_in_first_neither_rearms_nor_spends_the_daily_price(
+    seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
+) -> None:
+    """Each morning RAOT's price (a baht and a half below) comes in before the cooperative's: the member's
+    alerts follow their cooperative's price, which never went back below 60."""
+    for user, kind in (("Uwatch", "above"), ("Udigest", "daily")):
+        chat = _member(seeded, line_world, user_id=user)
+        slots = {"direction": kind, "threshold": 60} if kind == "above" else {"daily": True}
+        chat.press(Intent("alert.create", {"rubber_type": "latex", **slots}).to_postback())
+    for day in (TODAY - timedelta(days=2), TODAY - timedelta(days=1), TODAY):
+        for source, center, price in (("raot", None, "59.50"), ("center", "DIST-05", "61.00")):
+            quote_id = put(seeded, day, "latex", price, source, center)
+            with seeded.extensions["sessions"]() as session, session.begin():
+                quote = session.get(PriceQuote, quote_id)
+                assert quote is not None
+                evaluate(session, quote)
+            price_alerts.deliver(seeded)  # as the scheduler does within seconds of each price
+    sent = [(to, text.split("\n")[0]) for to, text in _multicasts(line_world)]
+    crossings = [text for to, text in sent if to == ["Uwatch"]]
+    assert crossings == ["🔔 น้ำยางสด ขึ้นมาที่ 61.00 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ"], "once, on the first day"
+    digests = [text for to, text in sent if to == ["Udigest"]]
+    assert len(digests) == 3 and all("59.50" not in text for text in digests[1:]), digests

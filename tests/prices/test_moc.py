@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -19,7 +19,10 @@ from werkzeug.serving import make_server
 
 from bot import moc
 from bot.cli import cli
+from models.alerts import create
+from models.member import Member
 from models.prices import PriceQuote
+from tests.support import registered
 
 
 @dataclass
@@ -144,3 +147,18 @@ def test_the_command(app: Flask, config: dict[str, str], fake: FakeMoc, moc_url:
     fake.failures = [400]
     failed = configured.test_cli_runner().invoke(cli, ["prices", "fetch-moc"])
     assert failed.exit_code != 0 and "HTTP 400" in failed.output
+
+
+def test_only_a_price_of_today_fires_alerts(seeded: Flask, db: Session) -> None:
+    """The daily job catches up on the last week; yesterday's price is not news, and not a paid push."""
+    now = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # noon in Bangkok
+    member = db.get(Member, registered(seeded, "Umocdaily"))
+    assert member is not None
+    create(db, member, "latex", "daily", None, None)
+    db.commit()
+    yesterday, today = date(2026, 11, 24), date(2026, 11, 25)
+    with seeded.extensions["sessions"]() as session, session.begin():
+        assert moc.store(session, [moc.Fetched(yesterday - timedelta(days=1), "latex", Decimal("57.00")),
+                                   moc.Fetched(yesterday, "latex", Decimal("58.00"))], now) == (2, 0)
+    with seeded.extensions["sessions"]() as session, session.begin():
+        assert moc.store(session, [moc.Fetched(today, "latex", Decimal("58.50"))], now) == (1, 1)
