@@ -9,7 +9,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
-from handlers.price_ui import NumberError, Translate, comma_reply, slot_number, source_line
+from handlers.price_ui import NumberError, Translate, comma_reply, price_problem, slot_number, source_line
 from handlers.ui import Button, reply
 from models.prices import PriceError, checked, latest, local_day, preference
 
@@ -86,10 +86,11 @@ def calc(turn: Turn, intent: Intent) -> list[Message]:
     if named is not None:
         try:
             price = checked(named)
-        except PriceError:
+        except PriceError as error:
             slots["price"] = None
             turn.expect("latex.calc", _stored(slots), "price")
-            return reply(_("The latex price must be between 20 and 150 baht per kg. Type it again, for example 58.50."))
+            return reply(_("The latex price must be between 20 and 150 baht per kg. Type it again, for example 58.50.")
+                         if error.reason == "implausible" else price_problem(_, error))
     else:
         quote = latest(turn.db, "latex", preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
         if quote is None:

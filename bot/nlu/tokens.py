@@ -22,7 +22,7 @@ _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _PIECES = re.compile(
     r"(?P<formula>\d{1,2}\s*-\s*\d{1,2}\s*-\s*\d{1,2})"
     r"|(?P<comma>\d+,\d{1,2}(?!\d))"  # 58,50: a decimal comma or a typo for 5,850? not a number we guess at
-    r"|(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"|(?P<num>(?:(?<![\w-])-)?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))"  # -5: a minus, not 50-60's dash
     r"|(?P<thai>[\u0e01-\u0e4f]+)"
     r"|(?P<latin>(?:uss|rss)3|[a-z]+)"
     r"|(?P<other>[^\s\w])"

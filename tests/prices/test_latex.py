@@ -66,8 +66,10 @@ def test_no_price_posted_asks_for_one(chat: Chat, clock: datetime) -> None:
         ({"weight_kg": -3, "drc": 34, "price": 58}, "น้ำหนักต้องมากกว่า 0"),
         ({"weight_kg": 30, "drc": 0, "price": 58}, "DRC ต้องอยู่ระหว่าง 1 ถึง 100"),
         ({"weight_kg": 30, "drc": 134, "price": 58}, "DRC ต้องอยู่ระหว่าง 1 ถึง 100"),
-        ({"weight_kg": 30, "drc": 34, "price": 0}, "ระหว่าง 20 ถึง 150"),
-        ({"weight_kg": 30, "drc": 34, "price": -58}, "ระหว่าง 20 ถึง 150"),
+        ({"weight_kg": 30, "drc": 34, "price": 0}, "มากกว่าศูนย์"),
+        ({"weight_kg": 30, "drc": 34, "price": -58}, "มากกว่าศูนย์"),
+        ({"weight_kg": 30, "drc": 34, "price": 580}, "ระหว่าง 20 ถึง 150"),
+        ({"weight_kg": 30, "drc": 34, "price": "58.555"}, "ทศนิยมไม่เกิน 2 ตำแหน่ง"),
         ({"weight_kg": 30, "drc": 34, "price": 58, "split": "60/30"}, "รวมกันได้ 100"),
     ],
 )
