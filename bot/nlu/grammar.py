@@ -6,6 +6,7 @@ The rules are ordered from the most specific cue to the least (a coordinator's �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,8 @@ class Reading:
     """the unit in สักแกลลอน: one of it"""
     announcement: bool = False
     """starts with ประกาศ and goes on: a coordinator's notice, not a question about notices"""
+    unread: bool = False
+    """a number we do not guess at, such as 58,50 (a decimal comma, or 5,850?): the handler asks again"""
 
     def cue(self, *names: str) -> bool:
         return any(name in self.cues for name in names)
@@ -47,6 +50,7 @@ class Reading:
 ANNOUNCEMENT_WORDS = 4
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#baht": "baht"}
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30}
+_UNREAD = re.compile(r"\d+,\d{1,2}")  # as bot.nlu.tokens cuts it out: 58,50
 
 
 def read(tokens: list[Token]) -> Reading:
@@ -54,6 +58,7 @@ def read(tokens: list[Token]) -> Reading:
     content = [t for t in tokens if t.kind not in ("mark", "filler")]
     reading.announcement = len(content) >= ANNOUNCEMENT_WORDS and content[0].text in ("ประกาศ", "announce")
     shares = _shares(tokens) if any(t.has("#split") for t in tokens) else set()
+    reading.unread = any(t.kind == "mark" and _UNREAD.fullmatch(t.text) for t in tokens)
     for i, token in enumerate(content):
         if token.kind == "formula":
             reading.formula = reading.formula or token.text
@@ -133,7 +138,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert")) or (
         r.announcement and not r.cue("#what", "#see", "#today"))),
     ("round.summary", lambda r: r.cue("#summary")),
-    ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and bool(r.numbers))),
+    ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread))),
     ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
         r.cue("#alert", "#daily") or (r.cue("#send") and (r.rubber or r.cue("#price"))))),
     ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),

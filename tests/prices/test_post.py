@@ -89,6 +89,14 @@ def test_a_price_with_a_comma_is_asked_again(
     assert _quotes(db) == [("latex", "58.50", "center")]
 
 
+def test_a_post_typed_in_one_message_with_a_comma_is_asked_again(
+    seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
+) -> None:
+    chat = coordinator_chat(seeded, line_world)
+    assert "ไม่ใส่จุลภาค" in texts(chat.say("ประกาศราคาน้ำยาง 58,50 บาท"))
+    assert "น้ำยางสด 58.50" in texts(chat.say("58.50")) and _quotes(db) == []
+
+
 def test_missing_type_is_asked_with_buttons(seeded: Flask, line_world: LineWorld, db: Session, clock: datetime) -> None:
     chat = coordinator_chat(seeded, line_world)
     question = chat.press(Intent("price.post", {"price": 52}).to_postback())
