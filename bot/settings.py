@@ -90,6 +90,12 @@ class Settings:
     moc_prices_enabled: bool = False
     moc_api_base_url: str = "https://dataapi.moc.go.th"
 
+    @property
+    def image_base_url(self) -> str:
+        """Where LINE can fetch the bot's images (charts): PUBLIC_BASE_URL when it is https, as LINE requires,
+        or in the sandbox, whose chat page shows them; otherwise none, and charts go as their text only."""
+        return self.public_base_url if self.sandbox or self.public_base_url.startswith("https://") else ""
+
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "database_url")
         return f"Settings({shown})"

@@ -97,7 +97,7 @@ def config(database_url: str, line_api_url: str) -> dict[str, str]:
         "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": CHANNEL_TOKEN,
         "LINE_API_BASE_URL": line_api_url,
-        "PUBLIC_BASE_URL": "http://bot.test",
+        "PUBLIC_BASE_URL": "https://bot.test",
     }
 
 

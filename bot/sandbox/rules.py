@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from linebot.v3.messaging import (
     Message,
@@ -32,6 +33,10 @@ MULTICAST_TO = 500
 RICH_MENU_AREAS = 20
 CHAT_BAR_TEXT = 14
 MESSAGE_TYPES = "[text, image, video, audio, location, sticker, template, imagemap, flex]"
+IMAGE_URL = 2000
+# LINE fetches images only over https. The sandbox's own chat page shows http images from this machine, so
+# loopback addresses pass here; LINE itself could not reach them at all.
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def utf16_units(text: str) -> int:
@@ -80,6 +85,15 @@ def _actions_within(node: Any, prop: str) -> list[Detail]:
     return details
 
 
+def _image_url(url: Any, prop: str) -> list[Detail]:
+    if not isinstance(url, str):
+        return []
+    parts = urlsplit(url)
+    if parts.scheme != "https" and parts.hostname not in LOOPBACK:
+        return [{"message": "must be https", "property": prop}]
+    return _length(url, IMAGE_URL, prop)
+
+
 def _quick_reply(quick: Any, prop: str) -> list[Detail]:
     if not isinstance(quick, dict):
         return []
@@ -113,6 +127,9 @@ def message(msg: Any, prop: str) -> list[Detail]:
             details += _size(contents.get("contents"), 1, CAROUSEL_BUBBLES, f"{prop}.contents.contents")
     elif kind == "template":
         details += _length(msg.get("altText"), 400, f"{prop}.altText", low=1)
+    elif kind == "image":
+        for key in ("originalContentUrl", "previewImageUrl"):
+            details += _image_url(msg.get(key), f"{prop}.{key}")
     details += _quick_reply(msg.get("quickReply"), f"{prop}.quickReply")
     details += _actions_within({k: v for k, v in msg.items() if k != "quickReply"}, prop)
     return details

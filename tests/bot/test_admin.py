@@ -59,7 +59,7 @@ def test_a_link_for_a_non_admin_or_forged_or_expired_does_not_sign_in(seeded: Fl
 def test_admin_sees_the_network_and_channel_status(seeded: Flask) -> None:
     page = _signed_in(seeded).get("/admin/").get_data(as_text=True)
     assert "ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด" in page
-    assert "http://bot.test/callback" in page
+    assert "https://bot.test/callback" in page
     assert "test-channel-secret" not in page and "test-access-token" not in page
 
 

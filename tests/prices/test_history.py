@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 from flask import Flask
 from PIL import Image
 
+from bot import create_app
 from bot.charts import register_font
+from bot.sandbox.line_api import LineWorld
 from handlers import Intent
-from tests.prices.conftest import TODAY, put
+from tests.prices.conftest import NOW, TODAY, put
 from tests.support import Chat, buttons, registered, texts
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -30,7 +32,7 @@ def test_the_chart_and_its_summary(chat: Chat, clock: datetime) -> None:
     image, summary = chat.say("กราฟราคาน้ำยาง 30 วัน")
     assert image["type"] == "image"
     url = urlsplit(image["originalContentUrl"])
-    assert f"{url.scheme}://{url.netloc}" == "http://bot.test"
+    assert f"{url.scheme}://{url.netloc}" == "https://bot.test"
     assert url.path == "/charts/latex-30.png"
     assert image["previewImageUrl"].startswith(image["originalContentUrl"])
     assert summary["text"].startswith("น้ำยางสด 30 วัน: ต่ำสุด 55.00 สูงสุด 58.00 เฉลี่ย ")
@@ -84,3 +86,18 @@ def test_the_thai_font_comes_from_the_package() -> None:
     family = register_font()
     found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
     assert "fontpkg_sarabun" in found
+
+
+def test_without_https_the_chart_goes_as_its_text(seeded: Flask, config: dict[str, str], line_world: LineWorld) -> None:
+    """LINE fetches images only over https and refuses a reply with an http one, text and all."""
+    app = create_app({**config, "PUBLIC_BASE_URL": "http://bot.example"})  # on the seeded test database
+    try:
+        chat = Chat(app, line_world)
+        registered(app, chat.user_id)
+        app.extensions["dispatcher"].clock = lambda: NOW
+        _history(app)
+        (summary,) = chat.say("กราฟราคาน้ำยาง 30 วัน")
+        assert summary["type"] == "text" and summary["text"].startswith("น้ำยางสด 30 วัน: ต่ำสุด 55.00")
+        assert line_world.rejected() == []
+    finally:
+        app.extensions["engine"].dispose()

@@ -82,6 +82,9 @@ BAD_REPLIES = [
     ("a text message without text", reply({"type": "text"}), "messages[0].text", "May not be empty"),
     ("a Flex message without contents", reply({"type": "flex", "altText": "x"}), "messages[0].contents",
      "Must be specified"),
+    ("an image over http", reply({"type": "image", "originalContentUrl": "http://bot.example/a.png",
+                                  "previewImageUrl": "https://bot.example/a.png"}),
+     "messages[0].originalContentUrl", "must be https"),
 ]
 
 
@@ -107,6 +110,9 @@ GOOD_REPLIES = [
                                                           alt="ก" * 1500))),
     ("an image", reply({"type": "image", "originalContentUrl": "https://bot.test/a.png",
                         "previewImageUrl": "https://bot.test/a.png"})),
+    ("an http image of this machine, for the sandbox's page", reply({
+        "type": "image", "originalContentUrl": "http://127.0.0.1:8000/a.png",
+        "previewImageUrl": "http://127.0.0.1:8000/a.png"})),
 ]
 
 
