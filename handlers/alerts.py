@@ -6,7 +6,9 @@ Alerts are pushes and cost the cooperative's message quota, so one fires once pe
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from linebot.v3.messaging import Message
 
@@ -144,26 +146,51 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
     listed = re.search(r"(?:ข้อ|ที่|no\.?|number)\s*(\d{1,2})", fmt.arabic_digits(intent.text), re.I)
     if choice is None and listed and 1 <= int(listed.group(1)) <= len(mine):
         choice = mine[int(listed.group(1)) - 1].id  # "ยกเลิกแจ้งเตือนข้อ 2": the number as in the list
-    if choice is None and len(mine) == 1:
-        choice = mine[0].id
+    named = _named(mine, intent.slots)  # "ยกเลิกเตือนน้ำยาง": only the latex ones
+    if choice is None and len(named) == 1:
+        choice = named[0].id
     if choice is None:
         if not mine:
             return reply(_("You have no price alerts to cancel."), _menu(_))
-        turn.expect("alert.cancel", {"ids": ",".join(str(a.id) for a in mine)}, "alert")
+        if not named:
+            lines = [_("You have no such alert. Your price alerts:")]
+            lines += [f"{n}. {describe(_, a)}" for n, a in enumerate(mine, 1)]
+            buttons = [(_("Cancel {n}").format(n=n), Intent("alert.cancel", {"alert": a.id}))
+                       for n, a in enumerate(mine, 1)]
+            return reply("\n".join(lines), buttons)
+        turn.expect("alert.cancel", {"ids": ",".join(str(a.id) for a in named)}, "alert")
         lines = [_("Which alert should I cancel? Type its number:")]
-        lines += [f"{n}. {describe(_, a)}" for n, a in enumerate(mine, 1)]
-        buttons = [(str(n), Intent("alert.cancel", {"alert": a.id})) for n, a in enumerate(mine, 1)]
-        return reply("\n".join(lines), [*buttons[:11], (_("Cancel all"), Intent("alert.cancel", {"alert": "all"}))])
+        lines += [f"{n}. {describe(_, a)}" for n, a in enumerate(named, 1)]
+        buttons = [(str(n), Intent("alert.cancel", {"alert": a.id})) for n, a in enumerate(named, 1)]
+        every = Intent("alert.cancel", {"alert": "all", **{k: v for k, v in intent.slots.items() if k in _NAMING}})
+        return reply("\n".join(lines), [*buttons[:11], (_("Cancel all"), every)])
     turn.finish()
-    if choice == "all":
-        for alert in mine:
+    if choice == "all":  # all of them, or all of those named ("ยกเลิกเตือนน้ำยางทั้งหมด")
+        for alert in named:
             alerts.cancel(turn.db, alert, turn.now)
-        return reply(_("All your price alerts are cancelled ({n}).").format(n=len(mine)), _menu(_))
+        if len(named) < len(mine):
+            done = [_("Cancelled {n} alerts:").format(n=len(named)), *(f"- {describe(_, a)}" for a in named)]
+            return reply("\n".join(done), _menu(_))
+        return reply(_("All your price alerts are cancelled ({n}).").format(n=len(named)), _menu(_))
     found = next((a for a in mine if str(a.id) == str(choice)), None)
     if found is None:
         return reply(_("That alert is already cancelled."), _menu(_))
     alerts.cancel(turn.db, found, turn.now)
     return reply(_("Cancelled: {what}.").format(what=describe(_, found)), _menu(_))
+
+
+_NAMING = ("rubber_type", "direction", "threshold", "daily")
+
+
+def _named(mine: list[PriceAlert], slots: Mapping[str, Any]) -> list[PriceAlert]:
+    """The member's alerts that fit what the message named (a type, a direction, a level, the daily price)."""
+    kind = "daily" if slots.get("daily") else slots.get("direction")
+    threshold = slots.get("threshold")
+    return [
+        a for a in mine
+        if slots.get("rubber_type") in (None, a.rubber_type) and kind in (None, a.kind)
+        and (threshold is None or a.threshold == Decimal(str(threshold)))
+    ]
 
 
 def notification(_: Translate, locale: str, quote: PriceQuote, before: PriceQuote | None, event: str) -> list[Message]:

@@ -247,3 +247,24 @@ def test_a_lower_source_coming_in_first_neither_rearms_nor_spends_the_daily_pric
     assert crossings == ["🔔 น้ำยางสด ขึ้นมาที่ 61.00 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ"], "once, on the first day"
     digests = [text for to, text in sent if to == ["Udigest"]]
     assert len(digests) == 3 and all("59.50" not in text for text in digests[1:]), digests
+
+
+def test_cancel_by_type_touches_only_that_types_alerts(
+    seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
+) -> None:
+    chat = _member(seeded, line_world)
+    chat.press(Intent("alert.create", {"rubber_type": "rss3", "direction": "above", "threshold": 70}).to_postback())
+    none = texts(chat.say("ยกเลิกเตือนน้ำยาง"))
+    assert "ไม่มีการแจ้งเตือนแบบนั้น" in none and "1. ยางแผ่นรมควัน ชั้น 3 สูงกว่า 70.00" in none
+
+    chat.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 60}).to_postback())
+    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 60.00" in texts(chat.say("ยกเลิกเตือนน้ำยาง")), "the one latex alert"
+
+    for slots in ({"direction": "below", "threshold": 50}, {"daily": True}):
+        chat.press(Intent("alert.create", {"rubber_type": "latex", **slots}).to_postback())
+    which = chat.say("ยกเลิกเตือนน้ำยาง")
+    assert "ข้อไหน" in texts(which) and "ยางแผ่นรมควัน" not in texts(which)
+    done = texts(chat.press(button_data(which, "ยกเลิกทั้งหมด")))
+    assert done.startswith("ยกเลิกแล้ว 2 รายการครับ:") and "ต่ำกว่า 50.00" in done and "ส่งราคาทุกวัน" in done
+    left = db.scalars(select(PriceAlert.rubber_type).where(PriceAlert.active.is_(True))).all()
+    assert left == ["rss3"]
