@@ -18,6 +18,7 @@ from handlers.price_ui import (
     Translate,
     change,
     comma_reply,
+    other_rubber,
     price_problem,
     slot_number,
     source_line,
@@ -50,7 +51,9 @@ def create(turn: Turn, intent: Intent) -> list[Message]:
     kind = slots.get("rubber_type")
     if kind not in RUBBER_TYPES:
         turn.expect("alert.create", {k: v for k, v in slots.items() if k != "rubber_type"}, "rubber_type")
-        return reply(_("Which rubber price should I watch for you?"), type_buttons(_, "alert.create", slots))
+        question = _("Which rubber price should I watch for you?")
+        unpriced = other_rubber(_, intent.text)
+        return reply(f"{unpriced} {question}" if unpriced else question, type_buttons(_, "alert.create", slots))
     mine = alerts.active_alerts(turn.db, turn.member.id)
     if len(mine) >= MAX_ACTIVE:
         turn.finish()

@@ -28,10 +28,23 @@ TYPE_NAMES = {
 }
 _UNITS = re.compile(r"\s*(บาท/กก\.?|บาท/กิโล|บาท|บ\.|กิโลกรัม|กิโล|กก\.?|โล|kg|baht|เปอร์เซ็นต์|เปอร์เซ็น|%)\s*$", re.I)
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+# Rubber products the network keeps no price of: named, so that the member hears we have none, rather
+# than getting another type's price or chart.
+_OTHER_RUBBER = re.compile(
+    r"ยาง\s?(?:เครป|เครฟ|แท่ง|คอมปาวด์|คอมพาวด์|ผสม|ลูกขุน)|\bstr\s?\d+|\bcrepe\b|\bblock rubber\b", re.I)
 
 
 def type_name(_: Translate, rubber_type: str) -> str:
     return _(TYPE_NAMES[rubber_type])
+
+
+def other_rubber(_: Translate, text: str) -> str | None:
+    """'We have no price for ยางเครป' when the member named a rubber product we do not price; else None."""
+    found = _OTHER_RUBBER.search(text or "")
+    if found is None:
+        return None
+    return _("I have no price for {what}, only for field latex, unsmoked sheet, smoked sheet (RSS3) and cup lump."
+             ).format(what=found.group())
 
 
 def type_buttons(_: Translate, intent: str, slots: dict[str, Any] | None = None) -> list[Button]:

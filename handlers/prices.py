@@ -16,6 +16,7 @@ from handlers.price_ui import (
     Translate,
     change,
     comma_reply,
+    other_rubber,
     price_problem,
     slot_number,
     source_line,
@@ -46,10 +47,16 @@ def today(turn: Turn, intent: Intent) -> list[Message]:
     wanted = intent.slots.get("rubber_type")
     if wanted is not None and wanted not in RUBBER_TYPES:
         return reply(_("Which rubber price would you like to see?"), type_buttons(_, "price.today"))
+    unpriced = None if wanted else other_rubber(_, intent.text)
+    if unpriced:
+        return reply(unpriced, type_buttons(_, "price.today"))
     day = local_day(turn.now)
     coop_id = turn.member.cooperative_id
     prefer = preference(turn.db, coop_id)
     found = [q for t in ([wanted] if wanted else RUBBER_TYPES) if (q := latest(turn.db, t, prefer, day))]
+    if not found and wanted:
+        return reply(_("No {type} price has been posted yet. Please ask again later today.").format(
+            type=type_name(_, wanted)), type_buttons(_, "price.today"))
     if not found:
         return reply(_("No rubber price has been posted yet. Please ask again later today."), main_actions(_))
     stale = any(q.day != day for q in found)
@@ -86,6 +93,9 @@ def chart_path(rubber_type: str, days: int, end: date, coop_code: str | None, se
 
 def history(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
+    unpriced = None if intent.slots.get("rubber_type") else other_rubber(_, intent.text)
+    if unpriced:
+        return reply(unpriced, type_buttons(_, "price.history", {"days": intent.slots.get("days") or DEFAULT_DAYS}))
     kind = intent.slots.get("rubber_type") or "latex"
     if kind not in RUBBER_TYPES:
         return reply(_("Which rubber price would you like to see?"), type_buttons(_, "price.history"))
@@ -146,7 +156,10 @@ def post(turn: Turn, intent: Intent) -> list[Message]:
         keep = {k: v for k, v in slots.items() if k == "price"}
         turn.expect("price.post", keep, "rubber_type")
         question = _("Which rubber price do you want to post?")
-        if kind is not None:
+        unpriced = other_rubber(_, intent.text)
+        if unpriced:
+            question = unpriced + " " + question
+        elif kind is not None:
             question = _("I don't know that kind of rubber.") + " " + question
         return reply(question, type_buttons(_, "price.post", keep))
     name = type_name(_, kind)

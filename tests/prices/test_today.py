@@ -91,3 +91,17 @@ def test_english_speaking_member(seeded: Flask, line_world, clock: datetime) -> 
     shown = texts(chat.press(Intent("price.today").to_postback()))
     assert "Field latex: 58.00 baht/kg" in shown
     assert "25 Nov 2026" in shown
+
+
+def test_a_rubber_we_keep_no_price_of_is_named(chat: Chat, clock: datetime) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    for message in ("ราคายางเครปวันนี้", "กราฟราคายางแท่ง 30 วัน"):
+        answer = chat.say(message)
+        assert texts(answer).startswith("ยังไม่มีราคายาง") and "มีเฉพาะน้ำยางสด" in texts(answer), message
+        assert "ยางก้อนถ้วย" in buttons(answer) and [m["type"] for m in answer] == ["text"]
+
+
+def test_a_type_not_posted_yet_is_named(chat: Chat, clock: datetime) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    answer = chat.say("ราคายางแผ่นดิบ")
+    assert texts(answer).startswith("ยังไม่มีการประกาศราคายางแผ่นดิบครับ") and "น้ำยางสด" in buttons(answer)
