@@ -33,6 +33,11 @@ def quantity(value: float | Decimal) -> str:
     return number(value) if float(value).is_integer() else format_decimal(value, format="#,##0.##", locale="en_US")
 
 
+def precise(value: Decimal) -> str:
+    """Two decimals, or up to four when the value has them: a dry weight of 9.0525 kg is not 9.05."""
+    return format_decimal(value.quantize(Decimal("0.0001")), format="#,##0.00##", locale="en_US")
+
+
 def day(value: date | datetime, locale: str) -> str:
     """'3 พ.ย. 2565' in Thai (Buddhist era), '3 Nov 2022' in English."""
     if locale == "en":

@@ -1,4 +1,7 @@
-"""The latex payment: net kg × DRC % / 100 × price, with the dry weight, and an owner/tapper split if asked."""
+"""The latex payment: net kg × DRC % / 100 × price, with the dry weight, and an owner/tapper split if asked.
+
+Cup lump is bought the same way, per kg of dry rubber, so it is worked out with its own price; sheets are
+sold by their own weight and need no calculator."""
 
 from __future__ import annotations
 
@@ -9,11 +12,20 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
-from handlers.price_ui import NumberError, Translate, comma_reply, price_problem, slot_number, source_line
+from handlers.price_ui import (
+    NumberError,
+    Translate,
+    comma_reply,
+    price_problem,
+    slot_number,
+    source_line,
+    type_name,
+)
 from handlers.ui import Button, reply
 from models.prices import PriceError, checked, latest, local_day, preference
 
 CENT = Decimal("0.01")
+BY_DRY_WEIGHT = ("latex", "cuplump")
 MAX_KG = Decimal(10000)
 _SPLIT = re.compile(r"(?:แบ่ง|split)\D{0,30}?(\d{1,3})\s*(?:[/:]|\s)\s*(\d{1,3})", re.I)  # แบ่งกับลูกจ้าง 60/40
 
@@ -23,9 +35,9 @@ def _money(value: Decimal) -> Decimal:
 
 
 def payment(weight_kg: Decimal, drc: Decimal, price: Decimal) -> tuple[Decimal, Decimal]:
-    """Dry weight and amount, both to the satang: the amount is the dry weight shown times the price,
-    so that a member checking with a calculator gets the same figure."""
-    dry = _money(weight_kg * drc / 100)
+    """Dry weight and amount as DOMAIN.md has it, net kg × DRC % / 100 × price, rounded to the satang only at
+    the end; the dry weight is shown with the decimals it has (fmt.precise), so the figures check out."""
+    dry = weight_kg * drc / 100
     return dry, _money(dry * price)
 
 
@@ -43,12 +55,19 @@ def _split(slots: dict[str, Any], text: str) -> tuple[int, int] | None:
 
 def _stored(slots: dict[str, Any]) -> dict[str, Any]:
     """Slots as the conversation row keeps them (JSON: numbers as strings, to keep the satang exact)."""
-    return {k: str(v) for k, v in slots.items() if v is not None and k in ("weight_kg", "drc", "price", "split")}
+    kept = ("weight_kg", "drc", "price", "split", "rubber_type")
+    return {k: str(v) for k, v in slots.items() if v is not None and k in kept}
 
 
 def calc(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
     slots = dict(intent.slots)
+    kind = slots.get("rubber_type") or "latex"
+    if kind not in BY_DRY_WEIGHT:
+        turn.finish()
+        return reply(_("The calculator is for field latex and cup lump, which are paid by their dry rubber. "
+                       "Sheets are paid by their own weight: kg × the day's price."),
+                     [(_("Latex payment"), Intent("latex.calc")), (_("Rubber prices"), Intent("price.today"))])
     awaiting = turn.pending.awaiting if turn.pending is not None and turn.pending.intent == "latex.calc" else None
     split = _split(slots, intent.text)
     if split is not None:
@@ -92,19 +111,21 @@ def calc(turn: Turn, intent: Intent) -> list[Message]:
             return reply(_("The latex price must be between 20 and 150 baht per kg. Type it again, for example 58.50.")
                          if error.reason == "implausible" else price_problem(_, error))
     else:
-        quote = latest(turn.db, "latex", preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
+        quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
         if quote is None:
             turn.expect("latex.calc", _stored(slots), "price")
-            return reply(_("No latex price is posted yet. What price per kg should I use? For example 58.50."))
+            return reply(_("No {type} price is posted yet. What price per kg should I use? For example 58.50.").format(
+                type=type_name(_, kind)))
         price = quote.baht_per_kg
         source = source_line(_, quote.source, quote.center, turn.member.cooperative_id, turn.locale)
         source += ", " + fmt.day(quote.day, turn.locale)
     turn.finish()
     dry, amount = payment(weight, drc, price)
     lines = [
-        _("Latex {kg} kg × DRC {drc}% = {dry} kg dry rubber").format(
-            kg=fmt.quantity(weight), drc=fmt.quantity(drc), dry=fmt.baht(dry)),
-        _("{dry} kg × {price} baht = {amount} baht").format(dry=fmt.baht(dry), price=fmt.baht(price),
+        (_("Latex {kg} kg × DRC {drc}% = {dry} kg dry rubber") if kind == "latex" else
+         _("Cup lump {kg} kg × DRC {drc}% = {dry} kg dry rubber")).format(
+            kg=fmt.quantity(weight), drc=fmt.quantity(drc), dry=fmt.precise(dry)),
+        _("{dry} kg × {price} baht = {amount} baht").format(dry=fmt.precise(dry), price=fmt.baht(price),
                                                            amount=fmt.baht(amount)),
     ]
     if split is not None:

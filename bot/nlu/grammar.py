@@ -242,6 +242,8 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
 
 
 def _calc(reading: Reading, slots: dict[str, Any]) -> None:
+    if slots.get("rubber_type") == "latex":
+        del slots["rubber_type"]  # the calculator's own: named only when it is another (cup lump)
     for value, measure in reading.numbers:
         if measure == "split":
             continue

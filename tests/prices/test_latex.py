@@ -93,7 +93,28 @@ def test_a_weight_with_a_comma_is_asked_again(chat: Chat, clock: datetime) -> No
 )
 def test_the_shares_add_up_to_the_amount(weight: Decimal, drc: int, price: Decimal, owner: int) -> None:
     dry, amount = payment(weight, Decimal(drc), price)
-    assert abs(dry - weight * drc / 100) <= Decimal("0.005")
-    assert amount == (dry * price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert dry == weight * drc / 100
+    assert amount == (weight * drc / 100 * price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     mine, theirs = share(amount, owner)
     assert mine + theirs == amount and mine >= 0 and theirs >= 0
+
+
+def test_the_formula_rounds_only_the_amount(chat: Chat, clock: datetime) -> None:
+    """25.5 kg at 35.5 % is 9.0525 kg dry; × 58.00 = 525.045, so 525.05 (not 9.05 × 58.00 = 524.90)."""
+    answer = texts(chat.say("น้ำยาง 25.5 กก. 35.5% ราคา 58"))
+    assert "= ยางแห้ง 9.0525 กก." in answer and "9.0525 กก. × 58.00 บาท = 525.05 บาท" in answer
+
+
+def test_cup_lump_is_worked_out_with_its_own_price(chat: Chat, clock: datetime) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    put(chat.app, TODAY, "cuplump", "52.00")
+    answer = chat.say("ขี้ยาง 30 โล 60%")
+    assert "ยางก้อนถ้วย 30 กก. × DRC 60% = ยางแห้ง 18.00 กก." in texts(answer)
+    assert "18.00 กก. × 52.00 บาท = 936.00 บาท" in texts(answer)
+    split = texts(chat.press(button_data(answer, "แบ่ง 60/40")))
+    assert "ยางก้อนถ้วย" in split and "แบ่ง 60/40: เจ้าของสวน 561.60 บาท คนกรีด 374.40 บาท" in split
+
+
+def test_sheets_are_not_worked_out_by_drc(chat: Chat, clock: datetime) -> None:
+    answer = texts(chat.say("ยางแผ่น 30 กก 34%"))
+    assert "ยางแผ่นคิดตามน้ำหนักแผ่น" in answer and "บาท =" not in answer
