@@ -31,6 +31,7 @@ from models.prices import RUBBER_TYPES, history, preference
 FONT = fonts.FAMILY
 LINE_COLOUR, FILL, INK, GREY = "#1B6E3A", "#DCEFE2", "#222222", "#777777"
 SIZES = {"full": (8.0, 6.0, 130), "preview": (4.0, 3.0, 120)}
+FIRST_YEAR = 2000  # RAOT's exports start in 2560 BE (2017); a chart of earlier days has nothing to show
 _lock = threading.Lock()
 bp = Blueprint("charts", __name__)
 
@@ -110,6 +111,8 @@ def chart(kind: str, days: int) -> Response:
     try:
         end = date.fromisoformat(request.args.get("end", ""))
     except ValueError:
+        abort(404)
+    if end.year < FIRST_YEAR:  # no prices before then, and 0001-01-01 minus a year is no date at all
         abort(404)
     locale = "en" if request.args.get("lang") == "en" else "th"
     size = "preview" if request.args.get("size") == "preview" else "full"

@@ -85,7 +85,11 @@ def _text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return raw.decode("cp874")  # the Thai Windows code page, for a file re-saved from Excel
+    except UnicodeDecodeError:
+        raise FormatError("not a text file: neither UTF-8 nor Thai Windows (cp874) text") from None
 
 
 def _header(record: list[str]) -> dict[int, str] | None:

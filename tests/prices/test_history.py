@@ -68,7 +68,8 @@ def test_bad_chart_addresses_are_404(seeded: Flask) -> None:
     assert client.get(f"/charts/latex-30.png?end={end}").status_code == 200
     for path in (f"/charts/latex-3.png?end={end}", f"/charts/latex-999.png?end={end}",
                  f"/charts/wood-30.png?end={end}", "/charts/latex-30.png?end=yesterday",
-                 f"/charts/latex-30.png?end={end}&coop=NOPE", f"/charts/uss-30.png?end={end}"):
+                 f"/charts/latex-30.png?end={end}&coop=NOPE", f"/charts/uss-30.png?end={end}",
+                 "/charts/latex-365.png?end=0001-01-01"):
         assert client.get(path).status_code == 404, path
 
 

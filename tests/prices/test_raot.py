@@ -122,6 +122,11 @@ def test_the_command_reports_and_fails_clearly(app: Flask, db: Session, tmp_path
     assert failed.exit_code != 0
     assert failed.output.strip().splitlines()[-1] == (
         "Error: orders.csv: not a RAOT opening-price export: no column header naming น้ำยางสด, ยางแผ่นดิบ …")
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(bytes(range(256)) * 2)
+    garbled = runner.invoke(cli, ["prices", "import", str(binary)])
+    assert garbled.exit_code != 0 and garbled.output.strip().splitlines()[-1] == (
+        "Error: photo.csv: not a text file: neither UTF-8 nor Thai Windows (cp874) text")
     missing = runner.invoke(cli, ["prices", "import", str(tmp_path / "nope.csv")])
     assert missing.exit_code != 0 and "no such file" in missing.output
 
