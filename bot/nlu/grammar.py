@@ -48,8 +48,9 @@ class Reading:
 
 
 ANNOUNCEMENT_WORDS = 4
-_MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#baht": "baht"}
-_PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30}
+_MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#years": "years",
+             "#baht": "baht"}
+_PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _UNREAD = re.compile(r"\d+,\d{1,2}")  # as bot.nlu.tokens cuts it out: 58,50
 
 
