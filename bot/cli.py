@@ -87,8 +87,8 @@ def seed(demo: bool) -> None:
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
 
 
-@cli.command("parse", with_appcontext=False)
-@click.argument("texts", nargs=-1)
+@cli.command("parse", with_appcontext=False, context_settings={"ignore_unknown_options": True})
+@click.argument("texts", nargs=-1, type=click.UNPROCESSED)  # a message may start with "-": "-5 กระสอบ"
 def parse(texts: tuple[str, ...]) -> None:
     """Thai understanding as JSON lines: the arguments, or one message a line from standard input."""
     from bot import nlu

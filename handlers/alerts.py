@@ -17,7 +17,7 @@ from handlers.price_ui import (
     NumberError,
     Translate,
     change,
-    comma_reply,
+    number_reply,
     other_rubber,
     price_problem,
     slot_number,
@@ -71,9 +71,9 @@ def create(turn: Turn, intent: Intent) -> list[Message]:
                      _menu(_))
     try:
         value = slot_number(intent, "threshold", awaiting == "threshold")
-    except NumberError:
+    except NumberError as error:
         turn.expect("alert.create", {**slots, "threshold": None}, "threshold")
-        return reply(comma_reply(_))
+        return reply(number_reply(_, error))
     if value is None:
         turn.expect("alert.create", slots, "threshold")
         return reply(_("At what price, in baht per kg? Type a number, for example 60."), _levels(_, kind, current))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -11,11 +12,19 @@ THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.",
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BUDDHIST_ERA_OFFSET = 543
 _ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_MINUS = re.compile(r"(?<![\w-])-\d[\d,]*(?:\.\d+)?")
 
 
 def arabic_digits(text: str) -> str:
     """Thai digits as Arabic ones ("๓๐" -> "30"): members type either."""
     return text.translate(_ARABIC_DIGITS)
+
+
+def minus_number(text: str) -> Decimal | None:
+    """A number typed with a minus ("-60"), which no slot holds: the handler refuses it; None if there is none.
+    A dash after a word or a digit (50-60, 081-234-5678) is no minus."""
+    found = _MINUS.search(arabic_digits(text or ""))
+    return Decimal(found.group().replace(",", "")) if found else None
 
 
 def number(value: float | Decimal, decimals: int = 0) -> str:

@@ -15,7 +15,7 @@ from handlers import Intent, Turn, fmt
 from handlers.price_ui import (
     NumberError,
     Translate,
-    comma_reply,
+    number_reply,
     price_problem,
     slot_number,
     source_line,
@@ -77,9 +77,9 @@ def calc(turn: Turn, intent: Intent) -> list[Message]:
         weight = slot_number(asked, "weight_kg", awaiting == "weight_kg")
         drc = slot_number(asked, "drc", awaiting == "drc")
         named = slot_number(asked, "price", awaiting == "price")
-    except NumberError:
+    except NumberError as error:
         turn.expect("latex.calc", _stored(slots), awaiting or "weight_kg")
-        return reply(comma_reply(_))
+        return reply(number_reply(_, error))
     slots.update(weight_kg=weight, drc=drc, price=named)
     if weight is None or weight <= 0 or weight > MAX_KG:
         slots["weight_kg"] = None

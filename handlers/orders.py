@@ -166,7 +166,11 @@ def _round_buttons(turn: Turn, name: str, rounds: list[Round], carried: dict[str
 
 
 def _quantity(turn: Turn, intent: Intent) -> Any:
-    """The quantity slot, or a number typed in answer to "how many?" that the NLU left as text."""
+    """The quantity slot, or a number typed in answer to "how many?" that the NLU left as text; a number typed
+    with a minus comes back as it is, for the check to refuse."""
+    minus = fmt.minus_number(intent.text)
+    if minus is not None:
+        return minus
     if intent.slots.get("quantity") is not None:
         return intent.slots["quantity"]
     if turn.pending is not None and turn.pending.awaiting == "quantity" and intent.text:

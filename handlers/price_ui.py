@@ -73,7 +73,7 @@ def change(_: Translate, quote: PriceQuote, before: PriceQuote | None) -> str:
 
 
 class NumberError(ValueError):
-    """A typed number we will not guess at; `reason` is 'comma'."""
+    """A typed number we will not take; `reason` is 'comma' (58,50: 58.50 or 5,850?) or 'negative'."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -100,10 +100,12 @@ def typed_number(text: str) -> Decimal | None:
 def slot_number(intent: Intent, name: str, answering: bool) -> Decimal | None:
     """A number slot from the parser, or, when the member is answering our question, from the bare text.
 
-    Raises NumberError for a number typed with a comma, whichever way it came.
+    Raises NumberError for a number typed with a comma or a minus, whichever way it came.
     """
     if intent.text and re.search(r"\d,\d", fmt.arabic_digits(intent.text)):
         raise NumberError("comma")
+    if fmt.minus_number(intent.text) is not None:
+        raise NumberError("negative")
     value = intent.slots.get(name)
     if value is None and answering and intent.text:
         typed = typed_number(intent.text)
@@ -118,7 +120,9 @@ def slot_number(intent: Intent, name: str, answering: bool) -> Decimal | None:
         return None
 
 
-def comma_reply(_: Translate) -> str:
+def number_reply(_: Translate, error: NumberError) -> str:
+    if error.reason == "negative":
+        return _("Please type a number above zero, without a minus, for example 58.50.")
     return _("Please type the number without a comma, with a dot for the satang, for example 58.50.")
 
 

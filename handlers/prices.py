@@ -15,7 +15,7 @@ from handlers.price_ui import (
     NumberError,
     Translate,
     change,
-    comma_reply,
+    number_reply,
     other_rubber,
     price_problem,
     slot_number,
@@ -167,9 +167,9 @@ def post(turn: Turn, intent: Intent) -> list[Message]:
         type=name, center=center.name(turn.locale))
     try:
         value = slot_number(intent, "price", awaiting == "price")
-    except NumberError:
+    except NumberError as error:
         turn.expect("price.post", {"rubber_type": kind}, "price")
-        return reply(comma_reply(_))
+        return reply(number_reply(_, error))
     if value is None:
         turn.expect("price.post", {"rubber_type": kind}, "price")
         return reply(ask)

@@ -33,7 +33,7 @@ class Reading:
     announcement: bool = False
     """starts with ประกาศ and goes on: a coordinator's notice, not a question about notices"""
     unread: bool = False
-    """a number we do not guess at, such as 58,50 (a decimal comma, or 5,850?): the handler asks again"""
+    """a number no slot holds: 58,50 (a decimal comma, or 5,850?) or -5; the handler answers about it"""
 
     def cue(self, *names: str) -> bool:
         return any(name in self.cues for name in names)
@@ -51,7 +51,7 @@ ANNOUNCEMENT_WORDS = 4
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#years": "years",
              "#baht": "baht"}
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
-_UNREAD = re.compile(r"\d+,\d{1,2}")  # as bot.nlu.tokens cuts it out: 58,50
+_UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out: 58,50 and -5
 
 
 def read(tokens: list[Token]) -> Reading:

@@ -99,8 +99,8 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
         _words(words, lexicon, tokens)
         if kind == "formula":
             tokens.append(Token("formula", re.sub(r"\s+", "", piece)))
-        elif kind == "num" and _LAUGH.fullmatch(piece):
-            tokens.append(Token("mark", piece))
+        elif kind == "num" and (_LAUGH.fullmatch(piece) or piece.startswith("-")):
+            tokens.append(Token("mark", piece))  # 555 is laughter; -5 no number a slot may hold
         elif kind == "num":
             tokens.append(Token("num", piece, value=_number(piece)))
         elif piece in lexicon.tags:

@@ -32,3 +32,9 @@ def test_parse_standard_input_one_message_a_line() -> None:
         {"text": "ราคายาง", "intent": "price.today", "slots": {}},
         {"text": "ส่งราคายางให้ทุกวัน", "intent": "alert.create", "slots": {"daily": True}},
     ]
+
+
+def test_a_message_starting_with_a_minus_is_a_message_not_an_option() -> None:
+    result = CliRunner().invoke(cli, ["parse", "-5 กระสอบ", "-1"])
+    assert result.exit_code == 0, result.output
+    assert [row["text"] for row in lines(result.output)] == ["-5 กระสอบ", "-1"]

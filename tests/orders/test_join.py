@@ -107,8 +107,9 @@ def test_joining_again_adds_to_the_same_line(farmer: Chat, db: Session) -> None:
         ("สั่งอาหารหมูซีพี 2.5 กระสอบ", "จำนวนเต็ม"),
         ("สั่งอาหารหมูซีพี 100000 กระสอบ", "ไม่เกิน 200 กระสอบ"),
         ("สั่งอาหารหมูซีพี 3 ตัว", "สั่งเป็นกระสอบ"),
+        ("สั่งอาหารหมูซีพี -3 กระสอบ", "ตั้งแต่ 1 ขึ้นไป"),
     ],
-    ids=["zero", "fraction", "absurd", "wrong-unit"],
+    ids=["zero", "fraction", "absurd", "wrong-unit", "minus"],
 )
 def test_bad_quantities_are_refused_with_what_to_type(farmer: Chat, db: Session, typed: str, answer: str) -> None:
     reply = farmer.say(typed)

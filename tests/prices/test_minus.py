@@ -1,5 +1,5 @@
-"""A minus typed before a number is read as one: the member gets the reply for a number below zero, and nothing
-is written (it used to be dropped, so '-60' set an alert at 60)."""
+"""A minus typed before a number: no slot holds it (slots are never negative), and the member is asked for a
+number above zero; nothing is written (the sign used to be dropped, so '-60' set an alert at 60)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ from models.prices import PriceQuote
 from tests.prices.conftest import TODAY, coordinator_chat, put
 from tests.support import Chat, registered, texts
 
+ABOVE_ZERO = "กรุณาพิมพ์ตัวเลขที่มากกว่าศูนย์ ไม่ต้องใส่เครื่องหมายลบ"
+
 
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
-        ("น้ำยาง -30 กก. DRC 34", "น้ำหนักต้องมากกว่า 0"),
-        ("น้ำยาง 30 กก. DRC -34", "DRC ต้องอยู่ระหว่าง 1 ถึง 100"),
-        ("น้ำยาง 30 กก. DRC 34 ราคา -58", "ราคาต้องมากกว่าศูนย์"),
-        ("แจ้งเตือนน้ำยางเกิน -60", "ราคาต้องมากกว่าศูนย์"),
+        ("น้ำยาง -30 กก. DRC 34", ABOVE_ZERO),
+        ("น้ำยาง 30 กก. DRC -34", ABOVE_ZERO),
+        ("น้ำยาง 30 กก. DRC 34 ราคา -58", ABOVE_ZERO),
+        ("แจ้งเตือนน้ำยางเกิน -60", ABOVE_ZERO),
     ],
 )
 def test_a_member_typing_a_minus(seeded: Flask, line_world: LineWorld, db: Session, clock: datetime,
@@ -38,5 +40,5 @@ def test_a_member_typing_a_minus(seeded: Flask, line_world: LineWorld, db: Sessi
 
 def test_a_coordinator_posting_a_minus(seeded: Flask, line_world: LineWorld, db: Session, clock: datetime) -> None:
     answer = texts(coordinator_chat(seeded, line_world).say("ประกาศราคาน้ำยาง -5"))
-    assert "ราคาต้องมากกว่าศูนย์" in answer
+    assert ABOVE_ZERO in answer
     assert db.scalar(select(func.count()).select_from(PriceQuote)) == 0
