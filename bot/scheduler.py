@@ -50,8 +50,10 @@ JOBS: list[Job] = [
     Job("rounds", round_jobs.tick, "interval", {"seconds": 60}),
     # Fired price alerts are queued and sent within seconds of the post that fired them.
     Job("price-alerts", price_alerts.deliver, "interval", {"seconds": 15}),
-    # The Ministry's rubber prices for the day are out by late morning; the job is a no-op unless enabled.
-    Job("moc-prices", moc.daily, "cron", {"hour": 11, "minute": 0}),
+    # The Ministry's rubber prices for the day are out by late morning, or later: only a price dated today
+    # fires alerts, so the job looks again in the afternoon (a price already stored fires nothing twice).
+    # A no-op unless enabled.
+    Job("moc-prices", moc.daily, "cron", {"hour": "11,14,17", "minute": 0}),
 ]
 
 

@@ -243,6 +243,11 @@ def claim_runs(db: Session, now: datetime, stale_after: timedelta = STALE_CLAIM)
     return claimed
 
 
+def last_fired(db: Session, run_id: int) -> int:
+    """The last member a run fired (0 if none): for a run evaluated by a release older than last_member."""
+    return db.scalar(select(func.max(PriceAlert.member_id)).where(PriceAlert.fired_run == run_id)) or 0
+
+
 def advance(db: Session, run_id: int, cursor: int, to: int, done: bool, now: datetime) -> bool:
     """Move a run's cursor from `cursor` to `to` (and finish it when `done`), in the transaction that queued
     the chunk; False if another worker moved it first, and then that transaction must be rolled back."""
@@ -256,9 +261,10 @@ def advance(db: Session, run_id: int, cursor: int, to: int, done: bool, now: dat
 
 def recipients(db: Session, run_id: int, after: int, upto: int) -> Sequence[tuple[int, str, str, str]]:
     """(member id, event, locale, LINE user id) for the alerts the run fired that still stand (the member
-    still follows the account and has not cancelled the alert since), of members after `after` up to `upto`,
-    in member order. The locale is Member.locale, worked out in SQL. Thousands of rows come back at a time,
-    so they are fetched as the driver's plain tuples: SQLAlchemy rows take four times as long.
+    still follows the account, has not cancelled the alert, and a corrected price has not moved it back off
+    its watched side since), of members after `after` up to `upto`, in member order. The locale is
+    Member.locale, worked out in SQL. Thousands of rows come back at a time, so they are fetched as the
+    driver's plain tuples: SQLAlchemy rows take four times as long.
 
     A window of member ids rather than a LIMIT: the run's id is new to the planner's statistics, so with a
     LIMIT PostgreSQL expects a handful of rows, reads all of them and sorts; a range keeps it on the index."""
@@ -272,7 +278,8 @@ def recipients(db: Session, run_id: int, after: int, upto: int) -> Sequence[tupl
         select(PriceAlert.member_id, PriceAlert.kind, locale.label("locale"), Member.line_user_id)
         .join(Member, Member.id == PriceAlert.member_id)
         .where(PriceAlert.fired_run == run_id, PriceAlert.member_id > after, PriceAlert.member_id <= upto,
-               PriceAlert.active.is_(True), Member.active.is_(True))
+               PriceAlert.active.is_(True), Member.active.is_(True),
+               or_(PriceAlert.kind == "daily", PriceAlert.last_side == PriceAlert.kind))
         .order_by(PriceAlert.member_id)
     )
     connection = db.connection()

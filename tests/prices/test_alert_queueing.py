@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import price_alerts
 from bot.sandbox.line_api import LineWorld
-from models.alerts import AlertRun, advance, claim_runs, create, evaluate
+from models.alerts import AlertLog, AlertRun, advance, claim_runs, create, evaluate
 from models.base import utcnow
 from models.member import Member
 from models.outbox import MULTICAST_LIMIT, Delivery
-from models.prices import PriceQuote
+from models.prices import PriceQuote, upsert
 from tests.prices.conftest import TODAY, put
 from tests.support import registered
 
@@ -125,8 +126,10 @@ def test_the_quota_holds_across_chunks(seeded: Flask, line_world: LineWorld, db:
 def test_windows_start_at_the_first_fired_member_and_step_over_members_without_alerts(
     seeded: Flask, line_world: LineWorld, db: Session
 ) -> None:
+    for n in range(20):  # members without alerts before the first with one: no window is spent on them
+        registered(seeded, f"Uearly{n:02d}")
     users = _members_with_digests(seeded)
-    for n in range(40):  # members without alerts: windows of their ids queue nothing and move on
+    for n in range(40):  # and between: windows of their ids queue nothing and move on
         registered(seeded, f"Uquiet{n:02d}")
     late = registered(seeded, "Ulate")
     with seeded.extensions["sessions"]() as session, session.begin():
@@ -136,7 +139,7 @@ def test_windows_start_at_the_first_fired_member_and_step_over_members_without_a
     run_id = _fire(seeded)
     first = db.scalars(select(Member.id).where(Member.line_user_id == users[0])).one()
     run = db.get(AlertRun, run_id)
-    assert run is not None and run.queued_until == first - 1 and run.last_member == late
+    assert first > 20 and run is not None and run.queued_until == first - 1 and run.last_member == late
     db.rollback()
     with seeded.extensions["sessions"]() as worker:
         report = price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
@@ -161,3 +164,71 @@ def test_a_window_is_not_cut_when_that_would_queue_less_than_half_of_it() -> Non
     english = [(n, "above", "en", f"U{n}") for n in range(MULTICAST_LIMIT + 51, 2 * MULTICAST_LIMIT + 51)]
     groups, cut_after = price_alerts._cut([*thai, *english], more=True)
     assert cut_after is None and (len(groups["above", "th"]), len(groups["above", "en"])) == (550, 500)
+
+
+def test_a_run_from_the_release_before_last_member_is_queued_to_its_end(
+    seeded: Flask, line_world: LineWorld, db: Session
+) -> None:
+    """During a rolling release, a web process of the previous release evaluates without last_member."""
+    users = _members_with_digests(seeded)
+    run_id = _fire(seeded)
+    db.execute(update(AlertRun).values(last_member=None, queued_until=0))
+    db.commit()
+    with seeded.extensions["sessions"]() as worker:
+        report = price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
+    assert report.queued == MEMBERS and _received(line_world) == Counter(users)
+    run = db.get(AlertRun, run_id, populate_existing=True)
+    assert run is not None and run.status == "queued"
+
+
+BIG = 1_300  # members: windows of 1,100 ids hold more than two batches of 500, so they are cut
+
+
+def _many_with_digests(app: Flask, twice: set[int]) -> tuple[int, Counter[str]]:
+    """BIG members with a daily RSS3 price; those in `twice` also an RSS3 alert above 60 (two messages)."""
+    with app.extensions["sessions"]() as db, db.begin():
+        db.execute(insert(Member), [{"line_user_id": f"Ubig{n:05d}", "active": True} for n in range(BIG)])
+        for n, member in enumerate(db.scalars(select(Member).where(Member.line_user_id.like("Ubig%"))
+                                              .order_by(Member.id))):
+            create(db, member, "rss3", "daily", None, None)
+            if n in twice:
+                create(db, member, "rss3", "above", Decimal(60), Decimal(50))
+        evaluate(db, upsert(db, TODAY, "rss3", Decimal("62.10"), "raot"))
+        run_id = db.scalars(select(AlertRun.id)).one()
+    expected = Counter({f"Ubig{n:05d}": 1 for n in range(BIG)})
+    expected.update(f"Ubig{n:05d}" for n in twice)
+    return run_id, expected
+
+
+def test_cut_windows_are_read_again_from_the_cut_without_loss_or_repeat(
+    app: Flask, line_world: LineWorld, db: Session
+) -> None:
+    _run_id, expected = _many_with_digests(app, {999, 1000, 1001, 1002})  # around the 1,000th digest
+    with app.extensions["sessions"]() as worker:
+        price_alerts.deliver_runs(worker, app.extensions["line"], workers=2, chunks=(1_100, 1_100))
+    assert _received(line_world) == expected
+    # The first window (1,100 members) was cut after two whole batches of the digest, at member 1,000:
+    # read whole, it would have left a batch of 100 digests and one of 4 alerts.
+    sent = sorted((log.event, log.recipients) for log in db.scalars(select(AlertLog)))
+    assert sent == [("above", 1), ("above", 3), ("daily", 300), ("daily", 500), ("daily", 500)]
+
+
+def test_a_worker_dying_after_a_cut_window_is_taken_over_without_loss_or_repeat(
+    app: Flask, line_world: LineWorld
+) -> None:
+    run_id, expected = _many_with_digests(app, {1000})
+    sessions = app.extensions["sessions"]
+    with sessions() as dying:
+        with dying.begin():
+            assert claim_runs(dying, utcnow()) == [run_id]
+        with dying.begin():
+            run = dying.get(AlertRun, run_id)
+            assert run is not None
+            _values, queued, done = price_alerts.queue_chunk(dying, run, 1_100)
+    assert (queued, done) == (1_000, False), "cut after two whole batches"
+    with sessions() as session, session.begin():
+        session.execute(update(AlertRun).values(claimed_at=utcnow() - timedelta(minutes=5)))
+    price_alerts.deliver(app)
+    with sessions() as worker:
+        price_alerts.deliver_runs(worker, app.extensions["line"], workers=2, chunks=(1_100, 1_100))
+    assert _received(line_world) == expected

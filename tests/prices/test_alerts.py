@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
@@ -268,3 +268,38 @@ def test_cancel_by_type_touches_only_that_types_alerts(
     assert done.startswith("ยกเลิกแล้ว 2 รายการครับ:") and "ต่ำกว่า 50.00" in done and "ส่งราคาทุกวัน" in done
     left = db.scalars(select(PriceAlert.rubber_type).where(PriceAlert.active.is_(True))).all()
     assert left == ["rss3"]
+
+
+def test_a_price_corrected_before_the_alerts_go_sends_no_false_crossing(
+    seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
+) -> None:
+    above = _member(seeded, line_world, user_id="Ucorrected")
+    above.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 58}).to_postback())
+    coordinator = coordinator_chat(seeded, line_world)
+    _post(coordinator, "latex", "58.00")
+    _post(coordinator, "latex", "57.00")  # a typo put right within the scheduler's 15 seconds
+    price_alerts.deliver(seeded)
+    assert _multicasts(line_world) == [], "57.00 is not up to 58"
+
+
+def _fire(app: Flask, day: date, source: str, price: str, center: str | None = None) -> int:
+    quote_id = put(app, day, "latex", price, source, center)
+    with app.extensions["sessions"]() as session, session.begin():
+        quote = session.get(PriceQuote, quote_id)
+        assert quote is not None
+        return evaluate(session, quote)
+
+
+def test_a_lower_source_fires_only_for_members_no_better_source_posts_for(
+    seeded: Flask, line_world: LineWorld, clock: datetime
+) -> None:
+    _member(seeded, line_world, user_id="Udaily").press(
+        Intent("alert.create", {"rubber_type": "latex", "daily": True}).to_postback())
+    week_ago = TODAY - timedelta(days=6)
+    assert _fire(seeded, week_ago, "center", "58.00", "PROV-RUBBER") == 1  # the federation posts
+    assert _fire(seeded, TODAY, "raot", "57.00") == 0, "the federation posted within the week"
+    assert _fire(seeded, TODAY, "moc", "56.00") == 0, "so did RAOT and the federation"
+    assert _fire(seeded, TODAY + timedelta(days=1), "moc", "56.50") == 0, "RAOT posted yesterday"
+    assert _fire(seeded, TODAY + timedelta(days=7), "raot", "57.50") == 1, "the federation's week is over"
+    assert _fire(seeded, TODAY + timedelta(days=13), "moc", "56.20") == 0, "RAOT's is not"
+    assert _fire(seeded, TODAY + timedelta(days=21), "moc", "56.40") == 1, "nor anyone's now"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.cli import cli
@@ -160,4 +160,11 @@ def test_todays_prices_in_an_import_fire_alerts_once(seeded: Flask, line_world: 
 
     again = runner.invoke(cli, ["prices", "import", str(export)])
     assert "0 prices imported, 0 updated, 8 already there" in again.output and "fired" not in again.output
+
+    late = tmp_path / "rubber_late.csv"  # a file whose newest day is yesterday: an old price is not news
+    late.write_bytes(header + f"\n{thai(today - timedelta(days=1))},59.00,46.50,53.88,56.13\n".encode())
+    with seeded.extensions["sessions"]() as session, session.begin():
+        session.execute(delete(PriceQuote))
+    old = runner.invoke(cli, ["prices", "import", str(late)])
+    assert "4 prices imported" in old.output and "fired" not in old.output
     assert len([r for r in line_world.requests if r.path.endswith(("/message/multicast", "/message/push"))]) == 2
