@@ -29,6 +29,8 @@ from models.events import claim_event
 from models.member import Member, member_by_line_id
 
 log = logging.getLogger(__name__)
+CANCELLING = frozenset({"order.cancel"})  # questions to which a typed "cancel" is the yes
+GOODS = frozenset({"product", "brand", "animal", "formula"})
 
 
 class Dispatcher:
@@ -139,9 +141,14 @@ class Dispatcher:
         if pending is None:
             return self.route(turn, parsed)
         answer = nlu.answer(text)
-        if answer == "cancel":
+        if answer == "cancel" and pending.intent in CANCELLING and pending.awaiting == "answer":
+            answer = "yes"  # "ยกเลิก" to "cancel your order?" means yes
+        elif answer == "cancel":
             turn.finish()
             return reply(turn._("OK, cancelled. What would you like to do?"), main_actions(turn._))
+        if parsed.name == pending.intent and "round" in pending.slots and GOODS & parsed.slots.keys():
+            turn.finish()  # goods named anew: a new request, not an answer; keep no quantity from the old one
+            return self.route(turn, parsed)
         if (
             pending.awaiting in conversation.FREE_TEXT
             or parsed.name in ("unknown", pending.intent)

@@ -77,17 +77,19 @@ def join_round(turn: Turn, intent: Intent, direction: str) -> list[Message]:
         turn.expect(intent.name, {"round": round_.id}, "quantity")
         return refusal(turn, exc, product)
     token = secrets.token_hex(8)
-    pending = {"round": round_.id, "quantity": int(wanted), "token": token}
+    pending = {"round": round_.id, "quantity": int(wanted), "token": token, "had": int(before)}
     turn.expect(intent.name, pending, "answer")
     return [confirmation_card(turn, intent.name, round_, wanted, before, pending)]
 
 
 def _confirm(turn: Turn, intent: Intent, direction: str) -> list[Message]:
     _, slots = turn._, intent.slots
-    turn.finish()
     more: list[Button] = [(_("My orders"), Intent("order.list")), (_("Group orders"), Intent("rounds.list"))]
+    current = turn.pending.slots.get("token") if turn.pending is not None else None
+    if current is None or current == slots.get("token") or "token" not in slots:
+        turn.finish()  # this card's question is answered; an older card's button leaves the open one alone
     if slots.get("confirm") is False or slots.get("answer") == "no":
-        return reply(_("OK, nothing was ordered."), more)
+        return reply(_("OK, this was not recorded."), more)
     round_ = round_by_id(turn.db, slots.get("round"))
     token = str(slots.get("token", ""))
     if round_ is None or round_.direction != direction or not _TOKEN.fullmatch(token):
@@ -98,12 +100,17 @@ def _confirm(turn: Turn, intent: Intent, direction: str) -> list[Message]:
     center = pickup_center(turn)
     extra = round_.product.pack_size if slots.get("more") is True else Decimal(0)
     try:
+        had = slots.get("had")
         outcome = orders.join(turn.db, round_.id, turn.member, quantity, turn.now, token=token,
-                              pickup_center_id=center.id if center else None, extra_ok=extra)
+                              pickup_center_id=center.id if center else None, extra_ok=extra,
+                              had=None if had is None else Decimal(str(had)))
     except OrderRefused as exc:
         return refusal(turn, exc, round_.product)
     line, product = outcome.line, round_.product
     what = f"{product.name(turn.locale)} {amount(_, line.quantity, product.unit)}"
+    if outcome.repeated and line.status != "active":
+        return reply(_("This card was already used, and that order has been cancelled since. To order again, "
+                       "type what you want."), more)
     if outcome.repeated:
         return reply(_("This was already recorded, nothing more was added: {what}.").format(what=what), more)
     done = (_("Thank you! Your order is in: {what}, {total}.") if direction == "buy"

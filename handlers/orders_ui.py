@@ -110,6 +110,10 @@ def refusal(turn: Turn, exc: OrderRefused, product: Product | None) -> list[Mess
             return reply(_("Sorry, this round is full: nothing is left to order."), more)
         return reply(_("Sorry, only {left} are left in this round. Type a number up to {n}.")
                      .format(left=amount(_, remaining, unit), n=fmt.quantity(remaining)), more)
+    if exc.reason == "stale":
+        return reply(_("This card is out of date: your order is now {current}. Nothing was added; type the "
+                       "quantity again if you want more.").format(current=amount(_, exc.facts["current"], unit)),
+                     more)
     if exc.reason == "no_line":
         return reply(_("I could not find that order any more. Here are your orders:"),
                      [(_("My orders"), Intent("order.list"))])
@@ -176,7 +180,7 @@ def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, bef
     actions: list[Button] = [(_("Confirm"), Intent(name, {**pending, "confirm": True}))]
     if round_.shortfall_rule == "round_up" and product.pack_size > 1:
         actions.append((_("Confirm, can take more"), Intent(name, {**pending, "confirm": True, "more": True})))
-    actions.append((_("Cancel"), Intent(name, {"confirm": False})))
+    actions.append((_("Cancel"), Intent(name, {"confirm": False, "token": pending["token"]})))
     title = _("Please check your pledge") if sell else _("Please check your order")
     note = ""
     if product.pack_size > 1:

@@ -75,7 +75,7 @@ class OrderChange(Base):
 
 
 class OrderRefused(Exception):
-    """Why a change was refused: not_open, not_positive, not_whole, too_much, full, no_line."""
+    """Why a change was refused: not_open, not_positive, not_whole, too_much, full, no_line, stale."""
 
     def __init__(self, reason: str, **facts: Any) -> None:
         super().__init__(reason)
@@ -126,8 +126,12 @@ def line_for(db: Session, round_id: int, member_id: int, fresh: bool = False) ->
 
 
 def join(db: Session, round_id: int, member: Member, quantity: Decimal, now: datetime, *, token: str | None = None,
-         pickup_center_id: int | None = None, actor: Member | None = None, extra_ok: Decimal = ZERO) -> Outcome:
-    """Add `quantity` to the member's line in the round (creating it), within the round's cap."""
+         pickup_center_id: int | None = None, actor: Member | None = None, extra_ok: Decimal = ZERO,
+         had: Decimal | None = None) -> Outcome:
+    """Add `quantity` to the member's line in the round (creating it), within the round's cap.
+
+    `had` is what the member's card said they already had: if their line has changed since (another card
+    was confirmed, or the order cancelled), the card is out of date and nothing is added ("stale")."""
     round_ = lock_round(db, round_id)
     if token and round_ is not None:
         done = db.scalar(select(OrderChange).where(OrderChange.token == token))
@@ -141,6 +145,8 @@ def join(db: Session, round_id: int, member: Member, quantity: Decimal, now: dat
     check_quantity(round_.product, quantity)
     line = line_for(db, round_id, member.id, fresh=True)
     old = line.quantity if line is not None and line.status == "active" else ZERO
+    if had is not None and old != had:
+        raise OrderRefused("stale", current=old)
     new = old + quantity
     if new > round_.product.max_order:
         raise OrderRefused("too_much", limit=round_.product.max_order, current=old)

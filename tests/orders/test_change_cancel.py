@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,3 +98,12 @@ def test_my_orders_shows_each_line_with_its_status(farmer: Chat, db: Session) ->
     assert "ลูกหมู (ราว 16 กก.) 3 ตัว, 6,450.00 บาท" in shown
     assert shown.count("เปิดรับถึง") == 2
     assert {"แก้ข้อ 1", "ยกเลิกข้อ 1", "แก้ข้อ 2", "ยกเลิกข้อ 2"} <= set(buttons(listed))
+
+
+@pytest.mark.parametrize("typed", ["ยกเลิก", "ยกเลิกเลยครับ", "ไม่เอาแล้ว"])
+def test_cancel_typed_in_answer_to_cancel_your_order_cancels_it(farmer: Chat, db: Session, typed: str) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 5)
+    assert "ใช่ไหม" in texts(farmer.say("ยกเลิกอาหารหมู"))
+    assert "ยกเลิก อาหารหมูขุน ซีพี 5 กระสอบ แล้ว" in texts(farmer.say(typed))
+    assert total(db, cp.id) == 0 and [line.status for line in lines(db, cp.id)] == ["cancelled"]

@@ -78,7 +78,7 @@ def test_brand_typed_in_answer_continues_the_order(farmer: Chat, db: Session) ->
 def test_cancel_on_the_card_orders_nothing(farmer: Chat, db: Session) -> None:
     cp = round_of(db, "feed-cp-pig")
     card = farmer.press(join(cp.id, 5))
-    assert "ยังไม่ได้สั่ง" in texts(farmer.press(button_data(card, "ยกเลิก")))
+    assert "ไม่ได้บันทึกรายการนี้" in texts(farmer.press(button_data(card, "ยกเลิก")))
     assert lines(db, cp.id) == []
 
 
@@ -185,3 +185,33 @@ def test_more_of_what_was_already_ordered(farmer: Chat, db: Session) -> None:
     farmer.say("ตกลงครับ")
     assert total(db, cp.id) == 8
     assert "รวมเป็น 30 กก." in texts(farmer.say("เอาอีก 10 โล"))
+
+
+def test_a_new_product_named_over_an_open_card_keeps_no_quantity_from_it(farmer: Chat, db: Session) -> None:
+    assert "5 กระสอบ" in texts(farmer.say("สั่งอาหารหมูซีพี 5 กระสอบ"))
+    asked = farmer.say("สั่งปุ๋ย")
+    assert asked[0]["type"] == "text" and "กี่" in texts(asked), "asks how many, not a 5-sack fertilizer card"
+    assert lines(db, round_of(db, "fert-15-15-15").id) == []
+
+
+def test_an_older_card_confirmed_after_a_newer_one_adds_nothing(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    first = farmer.say("สั่งอาหารหมูซีพี 5 กระสอบ")
+    second = farmer.say("อาหารหมูซีพี 5 กระสอบครับ")
+    assert "บันทึกการสั่งแล้ว" in texts(farmer.press(button_data(second, "ยืนยัน")))
+    stale = texts(farmer.press(button_data(first, "ยืนยัน")))
+    assert "การ์ดนี้เก่าแล้ว" in stale and "5 กระสอบ" in stale
+    assert [line.quantity for line in lines(db, cp.id)] == [5] and total(db, cp.id) == 5
+
+    assert "ยกเลิก อาหารหมูขุน ซีพี 5 กระสอบ แล้ว" in texts(farmer.press(button_data(
+        farmer.say("ยกเลิกอาหารหมู"), "ใช่ ยกเลิก")))
+    used = texts(farmer.press(button_data(second, "ยืนยัน")))
+    assert "ถูกยกเลิกไปแล้ว" in used and total(db, cp.id) == 0
+
+
+def test_an_older_cards_cancel_leaves_the_open_card_answerable(farmer: Chat, db: Session) -> None:
+    old = farmer.say("สั่งปุ๋ย 15-15-15 2 กระสอบ")
+    farmer.say("ข้าวสาร 3 ถุง")
+    assert "ไม่ได้บันทึกรายการนี้" in texts(farmer.press(button_data(old, "ยกเลิก")))
+    assert "บันทึกการสั่งแล้ว" in texts(farmer.say("ใช่"))
+    assert lines(db, round_of(db, "fert-15-15-15").id) == []
