@@ -7,9 +7,10 @@ from linebot.v3.messaging import Message
 from handlers import Intent, Turn
 from handlers.details import ask, of_member, summary
 from handlers.ui import Button, main_actions, reply, text
-from models import alerts
+from models import alerts, orders
 from models.conversation import Conversation
 from models.member import LANGUAGES
+from models.orders import OrderLine, member_lines
 
 INTENT = "register"
 # Asked on follow: not free text, so a newcomer's first real question ("ราคายาง") still reaches its handler.
@@ -70,18 +71,26 @@ def _has_personal_data(turn: Turn) -> bool:
     return member.consent_at is not None or any(of_member(member).values()) or bool(member.display_name)
 
 
+def _open_orders(turn: Turn) -> list[OrderLine]:
+    return [line for line in member_lines(turn.db, turn.member.id, active_only=True, round_statuses=("open",))
+            if line.round.joinable(turn.now)]
+
+
 def delete(turn: Turn, pick: str | None) -> list[Message]:
     """Delete the member's personal data, only after they confirm; declining keeps everything."""
     _ = turn._
+    open_orders = _open_orders(turn)
     if pick == "yes":
         turn.finish()
         turn.member.forget()
         for alert in alerts.active_alerts(turn.db, turn.member.id):  # a deleted member is pushed nothing
             alerts.cancel(turn.db, alert, turn.now)
-        return reply(
-            _("Your personal details are deleted. To use group orders again, register any time."),
-            [(_("Register"), Intent(INTENT)), *main_actions(_)],
-        )
+        for line in open_orders:  # nobody could see, change or collect an order without a name
+            orders.cancel(turn.db, line.id, turn.now, turn.member)
+        done = _("Your personal details are deleted. To use group orders again, register any time.")
+        if open_orders:
+            done += "\n" + _("Your orders in open rounds are cancelled ({n}).").format(n=len(open_orders))
+        return reply(done, [(_("Register"), Intent(INTENT)), *main_actions(_)])
     if pick == "no":
         turn.finish()
         if turn.member.registered:
@@ -99,6 +108,8 @@ def delete(turn: Turn, pick: str | None) -> list[Message]:
         "Delete your name, district, membership number and mobile number? "
         "Your past orders stay with your cooperative without your name. You can register again later."
     )
+    if open_orders:
+        question += "\n" + _("Your orders in rounds still open will be cancelled ({n}).").format(n=len(open_orders))
     if pick == "again":
         question = _("Please press \"Yes, delete\" or \"No, keep them\".") + "\n" + question
     return reply(question, buttons)

@@ -107,3 +107,13 @@ def test_cancel_typed_in_answer_to_cancel_your_order_cancels_it(farmer: Chat, db
     assert "ใช่ไหม" in texts(farmer.say("ยกเลิกอาหารหมู"))
     assert "ยกเลิก อาหารหมูขุน ซีพี 5 กระสอบ แล้ว" in texts(farmer.say(typed))
     assert total(db, cp.id) == 0 and [line.status for line in lines(db, cp.id)] == ["cancelled"]
+
+
+def test_deleting_ones_data_cancels_orders_in_open_rounds_and_says_so(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 5)
+    asked = texts(farmer.say("ลบข้อมูลของฉัน"))
+    assert "ออเดอร์ในรอบที่ยังเปิดอยู่จะถูกยกเลิกด้วย (1 รายการ)" in asked and total(db, cp.id) == 5
+    done = texts(farmer.say("ใช่"))
+    assert "ถูกยกเลิกแล้ว (1 รายการ)" in done
+    assert total(db, cp.id) == 0 and [line.status for line in lines(db, cp.id)] == ["cancelled"]
