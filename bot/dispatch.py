@@ -146,6 +146,10 @@ class Dispatcher:
         elif answer == "cancel":
             turn.finish()
             return reply(turn._("OK, cancelled. What would you like to do?"), main_actions(turn._))
+        if pending.intent == "register" and parsed.name == "help":
+            return self.route(turn, Intent(pending.intent, dict(pending.slots), text))  # "ไม่เข้าใจ": ask again
+        if pending.awaiting == "name" and parsed.name not in ("unknown", "help", pending.intent):
+            return self.route(turn, parsed, keep_pending=True)  # "ราคายาง" is a question, not a name
         if parsed.name == pending.intent and "round" in pending.slots and GOODS & parsed.slots.keys():
             turn.finish()  # goods named anew: a new request, not an answer; keep no quantity from the old one
             return self.route(turn, parsed)
@@ -161,9 +165,9 @@ class Dispatcher:
         turn.finish()
         return self.route(turn, parsed)
 
-    def route(self, turn: Turn, intent: Intent) -> list[Message]:
+    def route(self, turn: Turn, intent: Intent, keep_pending: bool = False) -> list[Message]:
         route = BY_INTENT.get(intent.name) or BY_INTENT["unknown"]
-        if turn.pending is not None and turn.pending.intent != route.intent:
+        if turn.pending is not None and turn.pending.intent != route.intent and not keep_pending:
             turn.finish()
         refusal = self._refusal(turn, route)
         if refusal is not None:

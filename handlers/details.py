@@ -15,6 +15,7 @@ from models.member import Member, normalize_mobile
 from models.network import DISTRICTS, district_cooperative, district_name
 
 FIELDS = ("name", "district", "membership_no", "phone")
+ECHOED = 40  # characters of a wrong answer shown back to the member
 OPTIONAL = frozenset({"membership_no", "phone"})
 SKIP = "skip"
 _SKIP_WORDS = ("ข้าม", "ไม่ระบุ", "ไม่มี", "ไม่ทราบ", "จำไม่ได้", "skip", "none", "no", "-")
@@ -107,7 +108,8 @@ def ask(turn: Turn, field: str, extra: Sequence[Button] = ()) -> list[Message]:
 def problem(turn: Turn, field: str, text: str) -> str:
     """What was wrong with a typed answer and what to type instead."""
     _ = turn._
-    shown = text.strip()[:20]
+    typed = text.strip()
+    shown = typed if len(typed) <= ECHOED else typed[: ECHOED - 1] + "…"
     if field == "name":
         message = _("\"{text}\" does not look like a name. Please type your name in letters, e.g. Somchai Jaidee.")
     elif field == "district":

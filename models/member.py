@@ -59,8 +59,9 @@ class Member(Base):
 
 
 def normalize_mobile(text: str) -> str | None:
-    """A Thai mobile number as ten digits (0812345678), or None when it is not one."""
-    digits = re.sub(r"[\s\-().]", "", text)
+    """A Thai mobile number as ten digits (0812345678), or None when it is not one. Words around it are
+    dropped ("เบอร์ 081-234-5678 ครับ"); two numbers in one answer are none."""
+    digits = re.sub(r"[^\d+]", "", text)
     if digits.startswith("+66"):
         digits = "0" + digits[3:]
     elif digits.startswith("66") and len(digits) == 11:

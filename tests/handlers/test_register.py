@@ -154,6 +154,9 @@ def test_districts_are_read_as_people_type_them(typed: str, district: str | None
         ("๐๘๑ ๒๓๔ ๕๖๗๘", "0812345678"),
         ("+66 81 234 5678", "0812345678"),
         ("0912345678 ครับ", "0912345678"),
+        ("เบอร์ 081-234-5678 ครับ", "0812345678"),
+        ("โทร 089 876 5432 นะคะ", "0898765432"),
+        ("081-234-5678 หรือ 089-876-5432", None),
         ("074 123 456", None),
         ("1234567890", None),
     ],
@@ -314,9 +317,20 @@ def test_an_unsure_answer_to_consent_asks_again_and_keeps_the_answers(somchai: C
     somchai.press(button_data(somchai.say("สมชาย ใจดี"), "บางแก้ว"))
     somchai.say("99")
     somchai.say("0898765432")
-    for unsure in ("ไม่แน่ใจครับ", "ไม่รู้", "now what?"):
+    for unsure in ("ไม่แน่ใจครับ", "ไม่รู้", "now what?", "ไม่เข้าใจ", "งง"):
         again = somchai.say(unsure)
         assert "ยินยอม" in buttons(again) and "ไม่ได้เก็บข้อมูล" not in texts(again), unsure
         assert waiting_for(db, member_of(db, somchai)) == "consent"
     declined = somchai.say("ไม่ยินยอมครับ")
     assert "ไม่ได้เก็บข้อมูล" in texts(declined)
+
+
+def test_a_question_typed_for_a_name_is_answered_and_the_name_still_asked(somchai: Chat, db: Session) -> None:
+    somchai.follow()
+    somchai.say("สมัคร")
+    assert waiting_for(db, member_of(db, somchai)) == "name"
+    asked = texts(somchai.say("ราคายาง"))
+    assert "ราคายาง" in asked or "ยังไม่มีการประกาศราคา" in asked
+    assert member_of(db, somchai).name is None and waiting_for(db, member_of(db, somchai)) == "name"
+    assert "อำเภอ" in texts(somchai.say("สมชาย ใจดี"))
+    assert waiting_for(db, member_of(db, somchai)) == "district"
