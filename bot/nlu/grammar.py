@@ -49,7 +49,8 @@ class Reading:
 
 ANNOUNCEMENT_WORDS = 4
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#years": "years",
-             "#baht": "baht"}
+             "#baht": "baht", "#ton": "ton"}
+KG_PER_TON = 1000
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out: 58,50 and -5
 
@@ -122,7 +123,7 @@ Rule = Callable[[Reading], bool]
 
 
 def _price_today(r: Reading) -> bool:
-    if r.goods or r.cue("#sell"):
+    if r.goods or r.cue("#sell", "#cancel"):
         return False
     if "rubber_type" in r.words:
         return True
@@ -148,7 +149,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("savings", lambda r: r.cue("#savings")),
     ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods)),
-    ("sell.pledge", lambda r: r.cue("#sell") and r.rubber),
+    ("sell.pledge", lambda r: r.cue("#sell") and r.rubber and not r.cue("#cancel")),
     ("price.history", lambda r: (r.cue("#history") or any(m in _PERIOD_DAYS for _, m in r.numbers)) and (
         r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
@@ -231,7 +232,7 @@ def _goods(slots: dict[str, Any]) -> None:
 
 def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
     """The number with a unit, else a bare number; a unit after สัก with no number means one (สักแกลลอน)."""
-    counted = [(v, m) for v, m in reading.numbers if m in UNITS]
+    counted = [(v * KG_PER_TON, "kg") if m == "ton" else (v, m) for v, m in reading.numbers if m in (*UNITS, "ton")]
     bare = [(v, m) for v, m in reading.numbers if m is None]
     if counted or bare:
         value, measure = (counted or bare)[0]

@@ -25,6 +25,18 @@ def test_pledge_unsmoked_sheet_for_the_selling_round(farmer: Chat, db: Session) 
     assert [line.quantity for line in lines(db, uss.id)] == [120]
 
 
+def test_a_pledge_in_tonnes_and_withdrawn_by_typing(farmer: Chat, db: Session) -> None:
+    uss = round_of(db, "rubber-uss")
+    card = farmer.say("ขายยางแผ่น 1.5 ตัน")
+    assert "1,500 กก." in texts(card), "a tonne is 1,000 kg, not 1.5 kg"
+    farmer.press(button_data(card, "ยืนยัน"))
+    assert [line.quantity for line in lines(db, uss.id)] == [1500]
+    asked = farmer.say("ถอนชื่อขายยางแผ่น")
+    assert "ยางแผ่นดิบ 1,500 กก." in texts(asked) and "ใช่ไหม" in texts(asked)
+    farmer.say("ใช่")
+    assert [line.status for line in lines(db, uss.id)] == ["cancelled"]
+
+
 def test_a_buy_round_cannot_be_pledged_to_and_no_round_is_said_plainly(farmer: Chat, db: Session) -> None:
     cp = round_of(db, "feed-cp-pig")
     refused = farmer.press(Intent("sell.pledge", {"round": cp.id, "quantity": 10}).to_postback())
