@@ -254,6 +254,11 @@ def change(turn: Turn, intent: Intent) -> list[Message]:
         return reply(_("To drop the whole order, press \"Cancel order\"."),
                      [(_("Cancel order"), Intent("order.cancel", {"line": line.id})),
                       (_("My orders"), Intent("order.list"))])
+    if wanted == line.quantity:
+        turn.finish()
+        return reply(_("Your order is already {amount} of {product}; nothing was changed.").format(
+            amount=amount(_, line.quantity, product.unit), product=product.name(turn.locale)),
+            [(_("My orders"), Intent("order.list"))])
     try:
         outcome = orders.change(turn.db, line.id, wanted, turn.now)
     except OrderRefused as exc:

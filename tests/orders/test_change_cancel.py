@@ -25,6 +25,9 @@ def test_change_by_typing_and_the_ledger_records_it(farmer: Chat, db: Session) -
     ledger = db.scalars(select(OrderChange).order_by(OrderChange.id)).all()
     assert [(c.action, c.from_quantity, c.to_quantity) for c in ledger] == [("join", None, 10), ("change", 10, 5)]
     assert ledger[1].actor_id == ledger[0].actor_id is not None
+    same = texts(farmer.say("แก้เป็น 5 กระสอบครับ"))
+    assert "ไว้ 5 กระสอบ อยู่แล้ว" in same and "ไม่ได้เปลี่ยน" in same
+    assert len(db.scalars(select(OrderChange)).all()) == 2, "no change recorded for no change"
 
 
 def test_change_without_a_number_asks_how_many(farmer: Chat, db: Session) -> None:
