@@ -5,7 +5,6 @@ Alerts are pushes and cost the cooperative's message quota, so one fires once pe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -146,9 +145,9 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
         ids = [int(i) for i in str(intent.slots.get("ids", "")).split(",") if i]
         if number is not None and number == int(number) and 1 <= number <= len(ids):
             choice = ids[int(number) - 1]
-    listed = re.search(r"(?:ข้อ|ที่|no\.?|number)\s*(\d{1,2})", fmt.arabic_digits(intent.text), re.I)
-    if choice is None and listed and 1 <= int(listed.group(1)) <= len(mine):
-        choice = mine[int(listed.group(1)) - 1].id  # "ยกเลิกแจ้งเตือนข้อ 2": the number as in the list
+    listed = fmt.listed_number(intent.text)
+    if choice is None and listed and 1 <= listed <= len(mine):
+        choice = mine[listed - 1].id  # "ยกเลิกแจ้งเตือนข้อ 2": the number as in the list
     named = _named(mine, intent.slots)  # "ยกเลิกเตือนน้ำยาง": only the latex ones
     if choice is None and len(named) == 1:
         choice = named[0].id

@@ -12,12 +12,19 @@ THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.",
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BUDDHIST_ERA_OFFSET = 543
 _ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_LISTED = re.compile(r"(?:ข้อ|รายการที่|no\.?|number)\s*(\d{1,2})(?!\d)", re.I)
 _MINUS = re.compile(r"(?<![\w-])-\d[\d,]*(?:\.\d+)?")
 
 
 def arabic_digits(text: str) -> str:
     """Thai digits as Arabic ones ("๓๐" -> "30"): members type either."""
     return text.translate(_ARABIC_DIGITS)
+
+
+def listed_number(text: str) -> int | None:
+    """The item a member names by its number in a list we showed: "ยกเลิกข้อ 2", "no. 2"."""
+    found = _LISTED.search(arabic_digits(text or ""))
+    return int(found.group(1)) if found else None
 
 
 def minus_number(text: str) -> Decimal | None:

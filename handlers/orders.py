@@ -212,6 +212,10 @@ def _open_lines(turn: Turn, intent: Intent) -> tuple[list[OrderLine], list[Order
         lines = chosen if chosen or not wanted else lines
     if slots.get("round") is not None:
         lines = [line for line in lines if str(line.round_id) == str(slots["round"])] or lines
+    listed = fmt.listed_number(intent.text) if slots.get("line") is None else None
+    if listed:  # "ยกเลิกข้อ 2": numbered as in "my orders"
+        shown = orders.member_lines(turn.db, turn.member.id, since=turn.now - HISTORY)
+        lines = [shown[listed - 1]] if listed <= len(shown) and shown[listed - 1].status == "active" else []
     open_ = [line for line in lines if line.round.joinable(turn.now)]
     return open_, [line for line in lines if not line.round.joinable(turn.now)]
 

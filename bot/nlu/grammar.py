@@ -25,7 +25,7 @@ class Reading:
     words: dict[str, str] = field(default_factory=dict)
     formula: str | None = None
     numbers: list[tuple[float | int, str | None]] = field(default_factory=list)
-    """(value, what it measures: a unit, 'percent', 'days', 'baht', 'split', or None)"""
+    """(value, what it measures: a unit, 'percent', 'days', 'baht', 'split', 'item', or None)"""
     others: int = 0
     """content words that are neither cues nor slot words"""
     one_of: str | None = None
@@ -106,6 +106,8 @@ def _measure(content: list[Token], i: int) -> str | None:
             if after.has(cue):
                 return measure
     before = content[i - 1] if i > 0 else None
+    if before is not None and before.has("#item"):
+        return "item"  # แก้ข้อ 2 เป็น 3: the second order in the list, not two of anything
     if before is not None and before.has("#split"):
         return "split"  # แบ่ง 60 40: the owner's and the tapper's shares, not a price
     if before is not None and before.kind == "num" and i > 1 and content[i - 2].has("#split"):

@@ -120,3 +120,18 @@ def test_deleting_ones_data_cancels_orders_in_open_rounds_and_says_so(farmer: Ch
     done = texts(farmer.say("ใช่"))
     assert "ถูกยกเลิกแล้ว (1 รายการ)" in done
     assert total(db, cp.id) == 0 and [line.status for line in lines(db, cp.id)] == ["cancelled"]
+
+
+def test_orders_named_by_their_number_in_my_orders(farmer: Chat, db: Session) -> None:
+    cp, acid = round_of(db, "feed-cp-pig"), round_of(db, "acid-formic")
+    order(farmer, cp.id, 10)
+    order(farmer, acid.id, 20)
+    listed = texts(farmer.say("ออเดอร์ของฉัน"))
+    first = "1. อาหารหมูขุน ซีพี" in listed
+    number_of = {"cp": 1 if first else 2, "acid": 2 if first else 1}
+    changed = texts(farmer.say(f"แก้ข้อ {number_of['cp']} เป็น 3"))
+    assert "อาหารหมูขุน ซีพี จาก 10 กระสอบ เป็น 3 กระสอบ" in changed
+    asked = texts(farmer.say(f"ยกเลิก ข้อ {number_of['acid']}"))
+    assert "กรดฟอร์มิก" in asked and "ใช่ไหม" in asked
+    farmer.say("ใช่")
+    assert [line.status for line in lines(db, acid.id)] == ["cancelled"] and total(db, cp.id) == 3
