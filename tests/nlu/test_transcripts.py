@@ -70,3 +70,10 @@ def test_southern_and_misspelt_price_questions_get_that_price(chat: Chat, clock:
 def test_latex_payment_with_thai_digits(chat: Chat, clock: datetime) -> None:
     put(chat.app, TODAY, "latex", "58.00")
     assert "591.60" in texts(chat.say("น้ำยาง ๓๐ โล ๓๔ เปอร์เซ็นต์ ได้กี่บาท"))
+
+
+def test_thanks_is_answered_as_thanks(chat: Chat) -> None:
+    for typed in ("ขอบคุณครับ", "ขอบใจจ้า", "thanks"):
+        answer = texts(chat.say(typed))
+        assert answer.startswith("ยินดีครับ") and "สวัสดี" not in answer, typed
+    assert texts(chat.say("สวัสดีครับ")).startswith("สวัสดี")
