@@ -30,7 +30,7 @@ from models.member import Member, member_by_line_id
 
 log = logging.getLogger(__name__)
 CANCELLING = frozenset({"order.cancel"})  # questions to which a typed "cancel" is the yes
-GOODS = frozenset({"product", "brand", "animal", "formula"})
+GOODS = frozenset({"product", "brand", "animal", "formula", "rubber_type"})  # what a round sells or buys
 
 
 class Dispatcher:

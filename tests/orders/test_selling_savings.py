@@ -82,3 +82,9 @@ def test_selling_summary_is_per_collection_point(catalog: Flask, line_world: Lin
     make_coordinator(catalog, boss.user_id, "PROV-RUBBER")
     summary = texts(boss.press(Intent("round.summary", {"round": uss.id}).to_postback()))
     assert "แยกตามจุดรับซื้อ:" in summary and "• สหกรณ์การเกษตรควนขนุน จำกัด: 120 กก. สมาชิก 1 คน" in summary
+
+
+def test_rubber_named_anew_over_an_open_pledge_card_keeps_no_quantity_from_it(farmer: Chat, db: Session) -> None:
+    assert "120 กก." in texts(farmer.say("จะขายยางแผ่นดิบ 120 กิโล"))
+    asked = farmer.say("ขายยางแผ่นดิบ")
+    assert asked[0]["type"] == "text" and "กี่" in texts(asked), "asks how many, not the 120 kg card again"
