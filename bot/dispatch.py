@@ -23,7 +23,7 @@ from bot.i18n import translator
 from bot.line import Line, LineError
 from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
 from handlers import Intent, Turn, basic, register
-from handlers.ui import main_actions, reply
+from handlers.ui import main_actions, reply, text
 from models import conversation
 from models.events import claim_event
 from models.member import Member, member_by_line_id
@@ -138,6 +138,8 @@ class Dispatcher:
         """Understand a typed message, continuing the member's open question when it answers it."""
         parsed = nlu.parse(text)
         pending = turn.pending
+        if pending is None and parsed.name in ("order.join", "sell.pledge"):
+            return self.several(turn, parsed, nlu.items(text))
         if pending is None:
             return self.route(turn, parsed)
         answer = nlu.answer(text)
@@ -164,6 +166,18 @@ class Dispatcher:
             return self.route(turn, Intent(pending.intent, slots, text))
         turn.finish()
         return self.route(turn, parsed)
+
+    def several(self, turn: Turn, parsed: Intent, items: list[str]) -> list[Message]:
+        """An order of several items is taken one at a time: the first now, and the member is told of the
+        rest, with a button for the next, so that none is silently dropped."""
+        if len(items) < 2:
+            return self.route(turn, parsed)
+        _ = turn._
+        first = self.route(turn, nlu.parse(items[0]))
+        after = nlu.parse(items[1])
+        note = _("One item at a time, please: this is for the first. Then the rest: {rest}").format(
+            rest=", ".join(items[1:]))
+        return [*first[:4], text(note, [(items[1], after)])]
 
     def route(self, turn: Turn, intent: Intent, keep_pending: bool = False) -> list[Message]:
         route = BY_INTENT.get(intent.name) or BY_INTENT["unknown"]

@@ -26,6 +26,28 @@ def parse(text: str) -> Intent:
     return Intent(name, slots, text)
 
 
+def items(text: str) -> list[str]:
+    """The items of a message that orders several ("ปุ๋ย 2 กระสอบ ข้าวสาร 3 ถุง"), each as its own text, the
+    first with the words before it ("สั่ง"); a message of one item (or none) is [text]. An item starts at a
+    product, brand or formula named after the previous item's quantity, and has a quantity of its own."""
+    tokens = tokenize(text, LEXICON)
+    starts: list[int] = []
+    counted = False
+    for i, token in enumerate(tokens):
+        goods = token.kind == "formula" or token.slot("product") or token.slot("brand")
+        if goods and (not starts or counted):
+            starts.append(i)
+            counted = False
+        elif token.kind == "num" and starts:
+            counted = True
+    if len(starts) < 2:
+        return [text]
+    pieces = [tokens[start:end] for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True)]
+    if not all(any(t.kind == "num" for t in piece) for piece in pieces[1:]):
+        return [text]
+    return [" ".join(t.text for t in part) for part in (tokens[: starts[1]], *pieces[1:])]
+
+
 def answer(text: str) -> str | None:
     """'yes', 'no' or 'cancel' when the whole message is such a reply (ใช่ครับ, ไม่เอา, ยกเลิก), else None."""
     return _answer(tokenize(text, LEXICON))

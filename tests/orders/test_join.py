@@ -215,3 +215,17 @@ def test_an_older_cards_cancel_leaves_the_open_card_answerable(farmer: Chat, db:
     assert "ไม่ได้บันทึกรายการนี้" in texts(farmer.press(button_data(old, "ยกเลิก")))
     assert "บันทึกการสั่งแล้ว" in texts(farmer.say("ใช่"))
     assert lines(db, round_of(db, "fert-15-15-15").id) == []
+
+
+def test_several_items_in_one_message_are_taken_one_at_a_time(farmer: Chat, db: Session) -> None:
+    fertilizer, rice = round_of(db, "fert-15-15-15"), round_of(db, "rice-sangyod-5kg")
+    answer = farmer.say("สั่งปุ๋ย 15-15-15 2 กระสอบ ข้าวสังข์หยด 3 ถุง")
+    card, note = answer
+    assert card["type"] == "flex" and "2 กระสอบ" in texts([card])
+    assert "ทีละรายการ" in note["text"] and "ข้าวสังข์หยด 3 ถุง" in note["text"], "the rice is not dropped"
+    assert "บันทึกการสั่งแล้ว" in texts(farmer.press(button_data([card], "ยืนยัน")))
+    rice_card = farmer.press(button_data([note], "ข้าวสังข์หยด 3 ถุง"))
+    assert "3 ถุง" in texts(rice_card)
+    farmer.press(button_data(rice_card, "ยืนยัน"))
+    assert [line.quantity for line in lines(db, fertilizer.id)] == [2]
+    assert [line.quantity for line in lines(db, rice.id)] == [3]
