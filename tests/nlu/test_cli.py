@@ -38,4 +38,3 @@ def test_a_message_starting_with_a_minus_is_a_message_not_an_option() -> None:
     result = CliRunner().invoke(cli, ["parse", "-5 กระสอบ", "-1"])
     assert result.exit_code == 0, result.output
     assert [row["text"] for row in lines(result.output)] == ["-5 กระสอบ", "-1"]
-
