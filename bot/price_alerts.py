@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import translator
 from bot.line import Line
 from handlers.alerts import notification
-from models.alerts import AlertLog, AlertRun, advance, claim_runs, last_fired, recipients
+from models.alerts import AlertLog, AlertRun, advance, claim_runs, fired_members, recipients
 from models.base import utcnow
 from models.outbox import MULTICAST_LIMIT, Delivery, queue
 from models.prices import previous
@@ -118,7 +118,7 @@ def queue_chunk(db: Session, run: AlertRun, span: int) -> tuple[list[dict[str, A
     transaction; returns the new deliveries (as plain values), how many recipients, and whether the run is
     done."""
     if run.last_member is None:  # evaluated by the previous release while this one was rolled out
-        run.last_member = last_fired(db, run.id)
+        run.last_member = fired_members(db, run.id)[2] or 0
     upto = run.queued_until + span
     more = upto < run.last_member
     groups, cut_after = _cut(recipients(db, run.id, run.queued_until, upto), more)

@@ -203,7 +203,8 @@ def _wrong_unit(turn: Turn, name: str, keep: dict[str, Any], product: Product) -
 def _open_lines(turn: Turn, intent: Intent) -> tuple[list[OrderLine], list[OrderLine]]:
     """The member's active lines matching the slots: (in rounds still open, in rounds already closed)."""
     slots = intent.slots
-    lines = orders.member_lines(turn.db, turn.member.id, active_only=True, since=turn.now - HISTORY)
+    shown = orders.member_lines(turn.db, turn.member.id, since=turn.now - HISTORY)  # as "my orders" lists them
+    lines = [line for line in shown if line.status == "active"]
     wanted = {k: slots[k] for k in ROUND_SLOTS if slots.get(k)}
     lines = [line for line in lines if _fits(line.round, wanted)]
     if slots.get("line") is not None:
@@ -214,7 +215,6 @@ def _open_lines(turn: Turn, intent: Intent) -> tuple[list[OrderLine], list[Order
         lines = [line for line in lines if str(line.round_id) == str(slots["round"])] or lines
     listed = fmt.listed_number(intent.text) if slots.get("line") is None else None
     if listed:  # "ยกเลิกข้อ 2": numbered as in "my orders"
-        shown = orders.member_lines(turn.db, turn.member.id, since=turn.now - HISTORY)
         lines = [shown[listed - 1]] if listed <= len(shown) and shown[listed - 1].status == "active" else []
     open_ = [line for line in lines if line.round.joinable(turn.now)]
     return open_, [line for line in lines if not line.round.joinable(turn.now)]

@@ -214,11 +214,8 @@ def evaluate(db: Session, quote: PriceQuote, now: datetime | None = None) -> int
         )
         .execution_options(synchronize_session=False)
     )
-    run.fired, first, run.last_member = db.execute(
-        select(func.count(), func.min(PriceAlert.member_id), func.max(PriceAlert.member_id))
-        .where(PriceAlert.fired_run == run.id)
-    ).one()
-    if run.fired:
+    run.fired, first, run.last_member = fired_members(db, run.id)
+    if run.fired and first is not None:
         run.queued_until = first - 1
     else:
         db.delete(run)
@@ -243,9 +240,13 @@ def claim_runs(db: Session, now: datetime, stale_after: timedelta = STALE_CLAIM)
     return claimed
 
 
-def last_fired(db: Session, run_id: int) -> int:
-    """The last member a run fired (0 if none): for a run evaluated by a release older than last_member."""
-    return db.scalar(select(func.max(PriceAlert.member_id)).where(PriceAlert.fired_run == run_id)) or 0
+def fired_members(db: Session, run_id: int) -> tuple[int, int | None, int | None]:
+    """How many alerts a run fired, and the first and the last member they belong to."""
+    count, first, last = db.execute(
+        select(func.count(), func.min(PriceAlert.member_id), func.max(PriceAlert.member_id))
+        .where(PriceAlert.fired_run == run_id)
+    ).one()
+    return count, first, last
 
 
 def advance(db: Session, run_id: int, cursor: int, to: int, done: bool, now: datetime) -> bool:
