@@ -50,11 +50,10 @@ def import_prices(files: tuple[Path, ...], verbose: bool) -> None:
     for path in files:
         if not path.is_file():
             raise click.ClickException(f"{path}: no such file")
-    today = local_day(datetime.now(UTC))
     for path in files:
         try:
             with current_app.extensions["sessions"]() as db, db.begin():
-                report = raot.import_file(db, path, today)
+                report = raot.import_file(db, path)
         except raot.FormatError as exc:
             raise click.ClickException(f"{path.name}: {exc}") from None
         _print(report, verbose)

@@ -114,12 +114,10 @@ def fetch(client: MocClient, start: date, end: date) -> list[Fetched]:
 
 
 def store(db: Session, rows: list[Fetched], now: datetime | None = None) -> tuple[int, int]:
-    """Upsert as source 'moc' and evaluate the alerts of today's prices (a catch-up of earlier days is not
-    news); returns (stored, alerts fired)."""
-    now = now or datetime.now(UTC)
+    """Upsert as source 'moc' and evaluate their alerts (only today's price fires any); returns (stored,
+    alerts fired)."""
     quotes = [upsert(db, row.day, row.rubber_type, row.value, "moc") for row in rows]
-    fired = sum(alerts.evaluate(db, quote, now) for quote in quotes if quote.day == local_day(now))
-    return len(rows), fired
+    return len(rows), sum(alerts.evaluate(db, quote, now) for quote in quotes)
 
 
 def daily(app: Flask) -> int:

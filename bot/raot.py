@@ -4,7 +4,7 @@ The exports are messy in known ways: a title block of several records, a column 
 inside a quoted cell, dates in Thai words with Buddhist-era years and sometimes two spaces, and empty
 cells, "-" or "ปิดทำการ" where no price was published. Columns are found by their Thai names, not by
 position. Importing is idempotent: a price already stored is left alone; a corrected one is updated.
-A new or corrected price of today is the day's price being posted, so it fires the alerts it concerns.
+A new or corrected price is evaluated for alerts; only one of today fires any (models.alerts.evaluate).
 """
 
 from __future__ import annotations
@@ -156,9 +156,9 @@ def parse(raw: bytes, report: Report) -> list[Price]:
     return prices
 
 
-def import_file(db: Session, path: Path, today: date | None = None) -> Report:
+def import_file(db: Session, path: Path) -> Report:
     """Read one export and store its prices as source 'raot', evaluating the alerts of those that are new
-    or changed and dated `today` (in Thailand); the caller owns the transaction and sends what fired."""
+    or changed; the caller owns the transaction and sends what fired."""
     report = Report(file=path.name)
     prices = parse(path.read_bytes(), report)
     if not prices:
@@ -174,7 +174,7 @@ def import_file(db: Session, path: Path, today: date | None = None) -> Report:
             )
         )
     }
-    news: list[PriceQuote] = []
+    changed: list[PriceQuote] = []
     for price in prices:
         quote = stored.get((price.day, price.rubber_type))
         if quote is None:
@@ -187,8 +187,7 @@ def import_file(db: Session, path: Path, today: date | None = None) -> Report:
         else:
             report.unchanged += 1
             continue
-        if price.day == today:
-            news.append(quote)
+        changed.append(quote)
     db.flush()
-    report.fired = sum(alerts.evaluate(db, quote) for quote in news)
+    report.fired = sum(alerts.evaluate(db, quote) for quote in changed)
     return report

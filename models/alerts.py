@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
 from models.member import LANGUAGES, Member
-from models.prices import PriceQuote, federation, has_later
+from models.prices import PriceQuote, federation, local_day
 
 KINDS = ("above", "below", "daily")
 MAX_ACTIVE = 10
@@ -178,15 +178,19 @@ def evaluate(db: Session, quote: PriceQuote, now: datetime | None = None) -> int
     """Fire the alerts this price crosses and the daily digests it completes; returns how many fired.
 
     One UPDATE does it all: it moves every concerned alert to the side of its threshold the price is on
-    now, marks the day's digests done, and stamps the ones that fire with this run's id. Old prices (a
-    back-filled import) fire nothing: only the newest day of a type is news. Members who unfollowed are
-    left to the queueing step, which skips them, so that this stays one pass over the alerts.
+    now, marks the day's digests done, and stamps the ones that fire with this run's id. Only a price of
+    the day it is in Thailand is news: an import's earlier days and the Ministry's catch-up fire nothing,
+    whoever stores them. Members who unfollowed are left to the queueing step, which skips them, so that
+    this stays one pass over the alerts.
     """
+    now = now or utcnow()
+    if quote.day != local_day(now):
+        return 0
     audience = served(db, quote)
-    if audience is False or has_later(db, quote):
+    if audience is False:
         return 0
     price = quote.baht_per_kg
-    run = AlertRun(quote_id=quote.id, fired=0, created_at=now or utcnow())
+    run = AlertRun(quote_id=quote.id, fired=0, created_at=now)
     db.add(run)
     db.flush()
     new_side = case(

@@ -20,7 +20,6 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     case,
-    func,
     select,
     text,
 )
@@ -191,16 +190,6 @@ def history(db: Session, rubber_type: str, prefer: Preference, start: date, end:
     quotes = by_source[key]
     return Series(key[0], quotes[0].center, [(q.day, q.baht_per_kg) for q in quotes])
 
-
-def has_later(db: Session, quote: PriceQuote) -> bool:
-    return (
-        db.scalar(
-            select(func.count())
-            .select_from(PriceQuote)
-            .where(PriceQuote.rubber_type == quote.rubber_type, PriceQuote.day > quote.day)
-        )
-        or 0
-    ) > 0
 
 
 def upsert(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -10,12 +10,18 @@ import pytest
 from flask import Flask
 
 from bot.sandbox.line_api import LineWorld
+from models.base import BANGKOK
 from models.network import center_by_code
 from models.prices import upsert
 from tests.support import Chat, registered
 
 NOW = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok, Wednesday 25 November 2026
 TODAY = date(2026, 11, 25)
+
+
+def morning(day: date) -> datetime:
+    """08:30 in Bangkok on `day`: when that day's price is posted, and so news (models.alerts.evaluate)."""
+    return datetime.combine(day, time(8, 30), BANGKOK)
 
 
 @pytest.fixture

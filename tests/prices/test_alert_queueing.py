@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.member import Member
 from models.outbox import MULTICAST_LIMIT, Delivery
 from models.prices import PriceQuote, upsert
-from tests.prices.conftest import TODAY, put
+from tests.prices.conftest import NOW, TODAY, put
 from tests.support import registered
 
 MEMBERS = 30
@@ -42,7 +42,7 @@ def _fire(app: Flask) -> int:
     with app.extensions["sessions"]() as db, db.begin():
         quote = db.get(PriceQuote, quote_id)
         assert quote is not None
-        evaluate(db, quote)
+        evaluate(db, quote, NOW)
         return db.scalars(select(AlertRun.id)).one()
 
 
@@ -193,7 +193,7 @@ def _many_with_digests(app: Flask, twice: set[int]) -> tuple[int, Counter[str]]:
             create(db, member, "rss3", "daily", None, None)
             if n in twice:
                 create(db, member, "rss3", "above", Decimal(60), Decimal(50))
-        evaluate(db, upsert(db, TODAY, "rss3", Decimal("62.10"), "raot"))
+        evaluate(db, upsert(db, TODAY, "rss3", Decimal("62.10"), "raot"), NOW)
         run_id = db.scalars(select(AlertRun.id)).one()
     expected = Counter({f"Ubig{n:05d}": 1 for n in range(BIG)})
     expected.update(f"Ubig{n:05d}" for n in twice)

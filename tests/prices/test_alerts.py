@@ -15,7 +15,7 @@ from models.alerts import AlertLog, AlertRun, PriceAlert, evaluate
 from models.member import Member
 from models.outbox import Delivery
 from models.prices import PriceQuote
-from tests.prices.conftest import TODAY, coordinator_chat, flex_buttons, put
+from tests.prices.conftest import NOW, TODAY, coordinator_chat, flex_buttons, morning, put
 from tests.support import Chat, button_data, buttons, registered, texts
 
 
@@ -197,7 +197,7 @@ def test_each_member_is_alerted_on_the_price_they_act_on(
     put(seeded, TODAY, "latex", "60.00")                                    # RAOT, after the federation: nobody
     with seeded.extensions["sessions"]() as session, session.begin():
         raot = session.scalars(select(PriceQuote).where(PriceQuote.source == "raot")).one()
-        assert evaluate(session, raot) == 0
+        assert evaluate(session, raot, NOW) == 0
     price_alerts.deliver(seeded)
     sent = {tuple(to): text.split("\n")[0] for to, text in _multicasts(line_world)}
     assert sent == {
@@ -240,7 +240,7 @@ def test_a_lower_source_coming_in_first_neither_rearms_nor_spends_the_daily_pric
             with seeded.extensions["sessions"]() as session, session.begin():
                 quote = session.get(PriceQuote, quote_id)
                 assert quote is not None
-                evaluate(session, quote)
+                evaluate(session, quote, morning(day))
             price_alerts.deliver(seeded)  # as the scheduler does within seconds of each price
     sent = [(to, text.split("\n")[0]) for to, text in _multicasts(line_world)]
     crossings = [text for to, text in sent if to == ["Uwatch"]]
@@ -287,7 +287,7 @@ def _fire(app: Flask, day: date, source: str, price: str, center: str | None = N
     with app.extensions["sessions"]() as session, session.begin():
         quote = session.get(PriceQuote, quote_id)
         assert quote is not None
-        return evaluate(session, quote)
+        return evaluate(session, quote, morning(day))
 
 
 def test_a_lower_source_fires_only_for_members_no_better_source_posts_for(

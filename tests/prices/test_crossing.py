@@ -16,6 +16,7 @@ from bot.sandbox.line_api import LineWorld
 from models.alerts import create, evaluate, fires, side
 from models.member import Member
 from models.prices import upsert
+from tests.prices.conftest import morning
 
 prices = st.decimals(min_value=20, max_value=150, places=2)
 kinds = st.sampled_from(["above", "below"])
@@ -67,7 +68,7 @@ def test_the_sql_evaluation_agrees_with_the_rule(
         expected = [model(kind, threshold, opening, sequence) for kind, threshold in alerts]
         for step, price in enumerate(sequence):
             quote = upsert(db, START + timedelta(days=step), "latex", price, "raot")
-            assert evaluate(db, quote) == sum(fired[step] for fired in expected), (step, price)
+            assert evaluate(db, quote, morning(quote.day)) == sum(fired[step] for fired in expected), (step, price)
         db.expire_all()
         for alert, (kind, threshold) in zip(made, alerts, strict=True):
             assert alert.last_side == side(kind, sequence[-1], threshold)
@@ -82,7 +83,7 @@ def test_an_old_price_fires_nothing(app: Flask) -> None:
         create(db, member, "latex", "above", Decimal(60), Decimal(55))
         upsert(db, START + timedelta(days=1), "latex", Decimal(55), "raot")
         backfilled = upsert(db, START, "latex", Decimal(65), "raot")
-        assert evaluate(db, backfilled) == 0
+        assert evaluate(db, backfilled, morning(START + timedelta(days=1))) == 0
         db.rollback()
 
 
@@ -91,7 +92,7 @@ def test_a_thousand_members_go_out_in_multicasts_of_500(app: Flask, line_world: 
         db.execute(insert(Member), [{"line_user_id": f"U{n:05d}", "active": True} for n in range(1201)])
         for member in db.scalars(select(Member)):
             create(db, member, "rss3", "daily", None, None)
-        assert evaluate(db, upsert(db, START, "rss3", Decimal("62.10"), "raot")) == 1201
+        assert evaluate(db, upsert(db, START, "rss3", Decimal("62.10"), "raot"), morning(START)) == 1201
     assert price_alerts.deliver(app) == 3
     calls = line_world.sent("/v2/bot/message/multicast")
     assert sorted(len(c.json["to"]) for c in calls) == [201, 500, 500]
