@@ -39,12 +39,12 @@ class Dispatcher:
         sessions: sessionmaker[Session],
         line: Line,
         clock: Callable[[], datetime] | None = None,
-        public_base_url: str = "",
+        image_base_url: str = "",
     ):
         self.sessions = sessions
         self.line = line
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.public_base_url = public_base_url
+        self.image_base_url = image_base_url
 
     def handle(self, event: Event) -> None:
         """Handle one event in its own transaction, then send the replies once."""
@@ -131,7 +131,7 @@ class Dispatcher:
             locale=locale,
             pending=conversation.pending(db, member.id, now),
             translators=translator,
-            public_base_url=self.public_base_url,
+            image_base_url=self.image_base_url,
         )
 
     def text(self, turn: Turn, text: str) -> list[Message]:

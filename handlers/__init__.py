@@ -78,7 +78,7 @@ class Turn:
     locale: str
     pending: Conversation | None = None
     translators: Callable[[str], Callable[[str], str]] | None = None
-    public_base_url: str = ""  # where the bot serves images (charts) to LINE, from PUBLIC_BASE_URL
+    image_base_url: str = ""  # where LINE fetches the bot's images (charts): Settings.image_base_url
 
     def use_language(self, locale: str) -> None:
         """Store the member's language and answer the rest of this turn in it."""

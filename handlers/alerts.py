@@ -80,8 +80,8 @@ def create(turn: Turn, intent: Intent) -> list[Message]:
         threshold = checked(value)
     except PriceError as error:
         turn.expect("alert.create", {**slots, "threshold": None}, "threshold")
-        return reply(_("Please choose a price between 20 and 150 baht per kg, for example 60.")
-                     if error.reason == "implausible" else price_problem(_, error), _levels(_, kind, current))
+        out_of_range = _("Please choose a price between 20 and 150 baht per kg, for example 60.")
+        return reply(price_problem(_, error, out_of_range), _levels(_, kind, current))
     direction = slots.get("direction")
     if direction not in ("above", "below") and current is not None and current != threshold:
         direction = "above" if threshold > current else "below"

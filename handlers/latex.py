@@ -108,8 +108,8 @@ def calc(turn: Turn, intent: Intent) -> list[Message]:
         except PriceError as error:
             slots["price"] = None
             turn.expect("latex.calc", _stored(slots), "price")
-            return reply(_("The latex price must be between 20 and 150 baht per kg. Type it again, for example 58.50.")
-                         if error.reason == "implausible" else price_problem(_, error))
+            return reply(price_problem(_, error, _(
+                "The latex price must be between 20 and 150 baht per kg. Type it again, for example 58.50.")))
     else:
         quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
         if quote is None:

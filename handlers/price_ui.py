@@ -126,8 +126,11 @@ def number_reply(_: Translate, error: NumberError) -> str:
     return _("Please type the number without a comma, with a dot for the satang, for example 58.50.")
 
 
-def price_problem(_: Translate, error: PriceError) -> str:
-    """Why a price a coordinator typed cannot be posted, and what to type instead."""
+def price_problem(_: Translate, error: PriceError, out_of_range: str | None = None) -> str:
+    """Why a typed price cannot be taken, and what to type instead; `out_of_range` words an implausible one
+    for its use (an alert level, a price to work a payment out with), else it is a coordinator's post."""
+    if error.reason == "implausible" and out_of_range:
+        return out_of_range
     if error.reason == "implausible":
         return _(
             "{price} baht/kg is outside the usual 20–150 baht/kg, so I did not post it. "

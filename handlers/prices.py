@@ -116,8 +116,8 @@ def history(turn: Turn, intent: Intent) -> list[Message]:
     summary = _summary(_, name, days, [price for _day, price in series.points])
     source = source_line(_, series.source, series.center, coop.id if coop else None, turn.locale)
     messages: list[Message] = []
-    if turn.public_base_url:
-        url = turn.public_base_url + chart_path(kind, days, end, coop.code if coop else None, series, turn.locale)
+    if turn.image_base_url:
+        url = turn.image_base_url + chart_path(kind, days, end, coop.code if coop else None, series, turn.locale)
         messages.append(ImageMessage(originalContentUrl=url, previewImageUrl=url + "&size=preview"))
     messages.append(text(f"{summary}\n{source}", [*periods, *others]))
     return messages
