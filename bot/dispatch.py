@@ -23,6 +23,7 @@ from bot.i18n import translator
 from bot.line import Line, LineError
 from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
 from handlers import Intent, Turn, basic, register
+from handlers.orders import ROUND_SLOTS
 from handlers.ui import main_actions, reply, text
 from models import conversation
 from models.events import claim_event
@@ -30,7 +31,6 @@ from models.member import Member, member_by_line_id
 
 log = logging.getLogger(__name__)
 CANCELLING = frozenset({"order.cancel"})  # questions to which a typed "cancel" is the yes
-GOODS = frozenset({"product", "brand", "animal", "formula", "rubber_type"})  # what a round sells or buys
 
 
 class Dispatcher:
@@ -152,7 +152,7 @@ class Dispatcher:
             return self.route(turn, Intent(pending.intent, dict(pending.slots), text))  # "ไม่เข้าใจ": ask again
         if pending.awaiting == "name" and parsed.name not in ("unknown", "help", pending.intent):
             return self.route(turn, parsed, keep_pending=True)  # "ราคายาง" is a question, not a name
-        if parsed.name == pending.intent and "round" in pending.slots and GOODS & parsed.slots.keys():
+        if parsed.name == pending.intent and "round" in pending.slots and parsed.slots.keys() & set(ROUND_SLOTS):
             turn.finish()  # goods named anew: a new request, not an answer; keep no quantity from the old one
             return self.route(turn, parsed)
         if (
