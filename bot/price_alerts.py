@@ -117,7 +117,7 @@ def queue_chunk(db: Session, run: AlertRun, span: int) -> tuple[list[dict[str, A
     """Queue the recipients among the next `span` member ids of a run and move its cursor, in the caller's
     transaction; returns the new deliveries (as plain values), how many recipients, and whether the run is
     done."""
-    if run.last_member is None:  # evaluated by the previous release while this one was rolled out
+    if run.last_member is None:  # evaluated before migration 0104, or by the previous release during a rollout
         run.last_member = fired_members(db, run.id)[2] or 0
     upto = run.queued_until + span
     more = upto < run.last_member

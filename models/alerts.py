@@ -85,7 +85,8 @@ class AlertRun(Base):
     # that stores each chunk's deliveries, so a crash resumes after the last chunk, with no loss or repeat.
     # Evaluation sets it just before the first member the run fired.
     queued_until: Mapped[int] = mapped_column(default=0, server_default="0")
-    # The last member the run fired: queueing is done once the cursor reaches it.
+    # The last member the run fired: queueing is done once the cursor reaches it. None for a run evaluated
+    # before the column existed; queueing works it out from the run's alerts.
     last_member: Mapped[int | None]
     # When the worker queueing the run last showed life: a claim older than STALE_CLAIM is taken over.
     claimed_at: Mapped[datetime | None]

@@ -19,9 +19,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('alert_runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_member', sa.Integer(), nullable=True))
-    # Runs still being queued go on to the last member they fired.
-    op.execute("UPDATE alert_runs SET last_member = (SELECT max(member_id) FROM price_alerts"
-               " WHERE price_alerts.fired_run = alert_runs.id) WHERE status <> 'queued'")
+    # Runs left without it (evaluated before this, or by the previous release during a rollout) get it from
+    # their alerts when they are next queued (bot.price_alerts.queue_chunk).
 
 
 def downgrade() -> None:
