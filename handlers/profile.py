@@ -10,7 +10,7 @@ from handlers.ui import Button, main_actions, reply, text
 from models import alerts, orders
 from models.conversation import Conversation
 from models.member import LANGUAGES
-from models.orders import OrderLine, member_lines
+from models.orders import OrderLine, OrderRefused, member_lines
 
 INTENT = "register"
 # Asked on follow: not free text, so a newcomer's first real question ("ราคายาง") still reaches its handler.
@@ -85,11 +85,16 @@ def delete(turn: Turn, pick: str | None) -> list[Message]:
         turn.member.forget()
         for alert in alerts.active_alerts(turn.db, turn.member.id):  # a deleted member is pushed nothing
             alerts.cancel(turn.db, alert, turn.now)
+        cancelled = 0
         for line in open_orders:  # nobody could see, change or collect an order without a name
-            orders.cancel(turn.db, line.id, turn.now, turn.member)
+            try:
+                orders.cancel(turn.db, line.id, turn.now, turn.member)
+                cancelled += 1
+            except OrderRefused:  # its round closed a moment ago: the closing notice has gone out already
+                pass
         done = _("Your personal details are deleted. To use group orders again, register any time.")
-        if open_orders:
-            done += "\n" + _("Your orders in open rounds are cancelled ({n}).").format(n=len(open_orders))
+        if cancelled:
+            done += "\n" + _("Your orders in open rounds are cancelled ({n}).").format(n=cancelled)
         return reply(done, [(_("Register"), Intent(INTENT)), *main_actions(_)])
     if pick == "no":
         turn.finish()
