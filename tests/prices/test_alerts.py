@@ -236,11 +236,7 @@ def test_a_lower_source_coming_in_first_neither_rearms_nor_spends_the_daily_pric
         chat.press(Intent("alert.create", {"rubber_type": "latex", **slots}).to_postback())
     for day in (TODAY - timedelta(days=2), TODAY - timedelta(days=1), TODAY):
         for source, center, price in (("raot", None, "59.50"), ("center", "DIST-05", "61.00")):
-            quote_id = put(seeded, day, "latex", price, source, center)
-            with seeded.extensions["sessions"]() as session, session.begin():
-                quote = session.get(PriceQuote, quote_id)
-                assert quote is not None
-                evaluate(session, quote, morning(day))
+            _fire(seeded, day, source, price, center)
             price_alerts.deliver(seeded)  # as the scheduler does within seconds of each price
     sent = [(to, text.split("\n")[0]) for to, text in _multicasts(line_world)]
     crossings = [text for to, text in sent if to == ["Uwatch"]]
@@ -283,6 +279,7 @@ def test_a_price_corrected_before_the_alerts_go_sends_no_false_crossing(
 
 
 def _fire(app: Flask, day: date, source: str, price: str, center: str | None = None) -> int:
+    """A latex price of `day` stored and evaluated that morning, as its source would; how many alerts fired."""
     quote_id = put(app, day, "latex", price, source, center)
     with app.extensions["sessions"]() as session, session.begin():
         quote = session.get(PriceQuote, quote_id)
