@@ -15,9 +15,11 @@ from models import (
     products,
     rounds,
     savings,
+    web_sessions,
 )
 from models.base import Base
 
 __all__ = ["Base", "announcements", "channel", "conversation", "events", "member", "network", "outbox"]
 __all__ += ["closing", "orders", "products", "rounds", "savings"]
 __all__ += ["alerts", "prices"]
+__all__ += ["web_sessions"]
