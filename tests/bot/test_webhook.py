@@ -17,7 +17,9 @@ from models.events import ProcessedEvent
 from models.member import Member
 from tests.support import Chat, post_events, sign, text_event, texts
 
-FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "line" / "webhook-events.json"
+# LINE's own fixture from line-bot-sdk-python, copied unchanged (see tests/data/line/SOURCE.md); ours is
+# tests/data/line/webhook-events.json, replayed by tests/bot/test_fixture_events.py.
+FIXTURE = Path(__file__).resolve().parents[1] / "data" / "line" / "line-sdk-webhook.json"
 
 
 def _rows(db: Session) -> tuple[int, int]:

@@ -15,7 +15,8 @@ from tests.nlu.test_contract import INTENTS, NUMBERS, VALUES
 ROWS = corpus()
 TRAIN = [row for row in ROWS if not held_out(row.text)]
 TEST = [row for row in ROWS if held_out(row.text)]
-DEV = Path(__file__).resolve().parents[3] / "shared" / "nlu" / "dev.jsonl"
+# The shared development set, copied in; in a folder of its own so that corpus() never reads it.
+DEV = Path(__file__).resolve().parents[1] / "data" / "nlu" / "dev" / "dev.jsonl"
 
 
 def test_the_corpus_covers_every_intent_and_slot_value() -> None:
@@ -30,9 +31,9 @@ def test_the_corpus_covers_every_intent_and_slot_value() -> None:
     assert 0.15 < len(TEST) / len(ROWS) < 0.25
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="no shared development set here")
 def test_the_corpus_copies_nothing_from_the_development_set() -> None:
     dev = {row.text for row in load(DEV)}
+    assert len(dev) >= 60, "the development set is here, whole"
     assert not dev & {row.text for row in ROWS}
 
 

@@ -1,4 +1,4 @@
-"""The RAOT importer on every real export in ../shared/data/raot/, as published, and `coopbot prices import`."""
+"""The RAOT importer on every real export in tests/data/raot/, as published, and `coopbot prices import`."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from models.member import Member
 from models.prices import PriceQuote, local_day
 from tests.support import registered
 
-RAOT = Path(__file__).resolve().parents[3] / "shared" / "data" / "raot"
+RAOT = Path(__file__).resolve().parents[1] / "data" / "raot"
 # file: (date rows read, prices imported, cells without a price)
 EXPECTED = {
     "rubber_2560.csv": (69, 138, 138),
