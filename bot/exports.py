@@ -1,5 +1,8 @@
 """Supplier exports of a round's orders: CSV (one row per member line) and XLSX (the same rows, plus a
-sheet of totals per pickup point in whole packs, which is what the supplier loads on the lorry)."""
+sheet of totals per pickup point in whole packs, which is what the supplier loads on the lorry).
+
+The cooperative opens both in a spreadsheet, and members type their own names: a text cell that a spreadsheet
+would take for a formula (`=HYPERLINK(…)`) is neutralised in both formats, and still reads as typed."""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ HEADER = ("round", "product_code", "product", "center", "pickup_point", "pickup_
           "membership_no", "ordered", "final", "unit", "unit_price", "amount", "round_status")
 POINT_HEADER = ("round", "product", "pickup_point", "members", "quantity", "unit", "packs", "pack_unit", "amount")
 READY = ("closed", "ordered")
+# OWASP's CSV-injection rule: text starting with one of these is a formula (or starts one) to a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rounds_to_export(db: Session, round_id: int | None) -> list[Round]:
@@ -64,10 +69,17 @@ def by_point(db: Session, rounds: Iterable[Round]) -> list[tuple[Any, ...]]:
     return table
 
 
+def formula_like(value: object) -> bool:
+    """Whether a spreadsheet would run this cell as a formula, when it opens the file or when the cell is
+    edited. Only text is: numbers (quantities, prices, a negative amount) stay numbers."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def write_csv(table: Sequence[Sequence[Any]], stream: IO[str]) -> None:
+    """CSV has no types: a formula-like text gets OWASP's leading single quote, which marks it as text."""
     writer = csv.writer(stream)
-    writer.writerow(HEADER)
-    writer.writerows(table)
+    for row in (HEADER, *table):
+        writer.writerow(["'" + value if formula_like(value) else value for value in row])
 
 
 def write_xlsx(table: Sequence[Sequence[Any]], points: Sequence[Sequence[Any]], stream: IO[bytes]) -> None:
@@ -76,10 +88,22 @@ def write_xlsx(table: Sequence[Sequence[Any]], points: Sequence[Sequence[Any]], 
     assert sheet is not None
     sheet.title = "Orders"
     for row in (HEADER, *table):
-        sheet.append(list(row))
+        _append(sheet, row)
     totals = book.create_sheet("By pickup point")
     for row in (POINT_HEADER, *points):
-        totals.append(list(row))
+        _append(totals, row)
     for ws in (sheet, totals):
         ws.freeze_panes = "A2"
     book.save(stream)
+
+
+def _append(sheet: Any, row: Sequence[Any]) -> None:
+    """A row whose text stays text, exactly as typed: openpyxl would store a str starting with "=" as a formula
+    (and "#N/A" as an error), so every text cell is typed a string; a formula-like one also gets Excel's quote
+    prefix, so that editing the cell in Excel does not turn it into a formula either."""
+    sheet.append(list(row))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if formula_like(cell.value):
+                cell.quotePrefix = True
