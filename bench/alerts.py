@@ -150,7 +150,7 @@ def main() -> None:
 
         started, wall = time.perf_counter(), time.time()
         with sessions() as db:
-            report = price_alerts.deliver_runs(db, app.extensions["line"], workers=args.workers)
+            report = price_alerts.deliver_runs(db, app.extensions["outbox"], workers=args.workers)
         delivery = time.perf_counter() - started
         queued, sent, queueing = report.queued, report.sent, report.queueing
         engine.dispose()

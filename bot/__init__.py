@@ -19,6 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from bot import admin, charts, db, fonts, webhook
     from bot.channel import Channel
+    from bot.delivery import Outbox
     from bot.dispatch import Dispatcher
     from bot.line import Line
     from bot.settings import Settings
@@ -35,7 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         logging.getLogger(__name__).warning(
             "PUBLIC_BASE_URL %s is not https: LINE fetches no images from it, so charts go as text only",
             settings.public_base_url)
-    app.extensions.update(channel=channel, line=line, dispatcher=dispatcher)
+    app.extensions.update(channel=channel, line=line, dispatcher=dispatcher, outbox=Outbox(db.sessions(app), line))
     webhook.init_app(app)
     charts.init_app(app)
     admin.init_app(app)

@@ -148,9 +148,7 @@ def close_round(round_id: str) -> None:
         round_jobs.queue_notices(db)
         click.echo(f"round {round_id}: {result.outcome}, {result.quantity.normalize():f} {result.round.product.unit}"
                    f" in {result.packs} {result.round.product.pack_unit}(s) for {result.members} members")
-    with current_app.extensions["sessions"]() as db:
-        current_app.extensions["line"].deliver_pending(db)
-        db.commit()
+    current_app.extensions["outbox"].drain()
 
 
 @rounds_cli.command("mark")

@@ -1,8 +1,8 @@
-"""The LINE seam: the only module that talks to the Messaging API through the SDK's client.
+"""The LINE seam: the only module that talks to the Messaging API through the SDK's client. Transport only:
+it moves one call's bytes, throttled to LINE's rate limit, and turns the SDK's errors into `LineError`.
 
-Replies are free and go out at once. Pushes and multicasts cost quota: they are queued in the outbox
-with a retry key (see models.outbox), then delivered here in batches of 500, throttled to LINE's rate
-limit, retried with the same key on 5xx and time-outs, and a 409 counts as delivered.
+Replies are free and go out at once. Pushes and multicasts cost quota: bot.delivery decides when and how
+often they are sent (the outbox, retries, holds and the month's quota).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,16 +28,12 @@ from linebot.v3.messaging import (
     SetWebhookEndpointRequest,
     TestWebhookEndpointRequest,
 )
-from sqlalchemy.orm import Session
 from urllib3.exceptions import HTTPError as Urllib3Error
-
-from models.base import utcnow
-from models.outbox import Delivery, unsent
 
 log = logging.getLogger(__name__)
 
 REPLY_LIMIT = 5
-PUSH_CONNECTIONS = 32  # kept open for concurrent pushes (deliver_pending with workers)
+PUSH_CONNECTIONS = 32  # kept open for concurrent pushes (bot.delivery's senders)
 TIMEOUT = (3.05, 10)
 
 
@@ -108,15 +103,11 @@ class Line:
         data_base_url: str,
         token: Callable[[], str],
         calls_per_second: float = 200,
-        retries: int = 3,
-        backoff: float = 0.5,
     ) -> None:
         self._base_url = base_url
         self._data_base_url = data_base_url
         self._token = token
         self.limiter = RateLimiter(calls_per_second)
-        self.retries = retries
-        self.backoff = backoff
         self._push_lock = threading.Lock()
         self._push_api: tuple[str, MessagingApi] | None = None
 
@@ -173,88 +164,17 @@ class Line:
         used = self._call(lambda api: api.get_message_quota_consumption(_request_timeout=TIMEOUT))
         return max(0, int(quota.value or 0) - int(used.total_usage))
 
-    def _send(self, delivery: Delivery) -> None:
-        key = delivery.retry_key
+    def send(self, recipients: Sequence[str], messages: list[dict[str, Any]], retry_key: str) -> None:
+        """One push (one recipient) or multicast of messages given as LINE's JSON, with its retry key."""
         api = self._pusher()
         self.limiter.wait()
-        if len(delivery.recipients) == 1:
-            messages = [Message.from_dict(m) for m in delivery.messages]
-            push = PushMessageRequest(to=delivery.recipients[0], messages=messages)
-            self._call(lambda api: api.push_message(push, x_line_retry_key=key, _request_timeout=TIMEOUT), api)
+        if len(recipients) == 1:
+            push = PushMessageRequest(to=recipients[0], messages=[Message.from_dict(m) for m in messages])
+            self._call(lambda api: api.push_message(push, x_line_retry_key=retry_key, _request_timeout=TIMEOUT), api)
         else:
-            multicast = _StoredMulticast.construct(to=list(delivery.recipients), messages=list(delivery.messages))
-            self._call(lambda api: api.multicast(multicast, x_line_retry_key=key, _request_timeout=TIMEOUT), api)
-
-    def deliver(self, delivery: Delivery) -> None:
-        """Send one stored delivery, retrying with its own key; updates the row, the caller commits."""
-        while True:
-            delivery.attempts += 1
-            try:
-                self._send(delivery)
-            except LineError as exc:
-                if exc.status == 409:
-                    break
-                if exc.retryable and delivery.attempts <= self.retries:
-                    time.sleep(self.backoff * 2 ** (delivery.attempts - 1))
-                    continue
-                delivery.error = str(exc)
-                if exc.retryable:
-                    return
-                delivery.status = "failed"
-                log.warning("delivery %s failed: %s", delivery.id, exc)
-                return
-            break
-        delivery.status, delivery.sent_at, delivery.error = "sent", utcnow(), None
-
-    def deliver_pending(self, db: Session, workers: int = 1) -> int:
-        """Send every stored delivery still pending, within the month's quota; returns how many went.
-
-        One call at a time cannot reach LINE's 200 calls a second (each waits for its answer), so a large
-        send (a price alert to many members) passes `workers` > 1 to keep a few calls in flight.
-        """
-        pending = unsent(db)
-        if not pending:
-            return 0
-        allowed = self.within_quota(pending, self.remaining_quota())
-        if workers == 1:
-            for delivery in allowed:
-                self.deliver(delivery)
-                db.commit()
-            return sum(1 for delivery in allowed if delivery.status == "sent")
-        return self._deliver_concurrently(db, allowed, workers)
-
-    @staticmethod
-    def within_quota(pending: list[Delivery], left: int | None) -> list[Delivery]:
-        """The deliveries the month's quota still allows, reserved in order; the rest stay pending, marked."""
-        allowed: list[Delivery] = []
-        for delivery in pending:
-            if left is not None and len(delivery.recipients) > left:
-                delivery.error = "monthly message quota reached"
-                log.warning("delivery %s held: monthly message quota reached", delivery.id)
-                continue
-            allowed.append(delivery)
-            if left is not None:
-                left -= len(delivery.recipients)
-        return allowed
-
-    def _deliver_concurrently(self, db: Session, allowed: list[Delivery], workers: int) -> int:
-        """The calls go out from copies, after the transaction that read the rows has ended, so that no
-        database lock is held while waiting on LINE; the results are written back and committed afterwards.
-        A crash in between only means a resend with the same retry keys, which LINE answers 409 and we
-        count as delivered."""
-        copies = [
-            Delivery(id=d.id, retry_key=d.retry_key, recipients=d.recipients, messages=d.messages,
-                     attempts=d.attempts, status=d.status, error=d.error, sent_at=d.sent_at)
-            for d in allowed
-        ]
-        db.commit()
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(self.deliver, copies))
-        for delivery, copy in zip(allowed, copies, strict=True):
-            delivery.attempts, delivery.status = copy.attempts, copy.status
-            delivery.error, delivery.sent_at = copy.error, copy.sent_at
-        db.commit()
-        return sum(1 for copy in copies if copy.status == "sent")
+            multicast = _StoredMulticast.construct(to=list(recipients), messages=list(messages))
+            self._call(
+                lambda api: api.multicast(multicast, x_line_retry_key=retry_key, _request_timeout=TIMEOUT), api)
 
     def set_webhook(self, url: str) -> None:
         request = SetWebhookEndpointRequest(endpoint=url)

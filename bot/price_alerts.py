@@ -21,11 +21,10 @@ from operator import itemgetter
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot.delivery import Outbox
 from bot.i18n import translator
-from bot.line import Line
 from handlers.alerts import notification
 from models.alerts import AlertLog, AlertRun, advance, claim_runs, fired_members, recipients
 from models.base import utcnow
@@ -57,10 +56,10 @@ class Sender:
     """Sends deliveries on a pool of threads as they are handed over, within the month's quota. The calls go
     out from detached copies, so no database lock is held while waiting on LINE; `finish` writes the
     results back in one transaction. A crash before that only means a resend with the same retry keys,
-    which LINE answers 409 and Line.deliver counts as delivered."""
+    which LINE answers 409 and the outbox counts as delivered."""
 
-    def __init__(self, line: Line, workers: int, report: Report) -> None:
-        self.line, self.report = line, report
+    def __init__(self, outbox: Outbox, workers: int, report: Report) -> None:
+        self.outbox, self.report = outbox, report
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="alerts")
         self.left: int | None = 0
         self.quota_known = False
@@ -68,9 +67,9 @@ class Sender:
 
     def submit(self, deliveries: Sequence[dict[str, Any]]) -> None:
         if not self.quota_known:
-            self.left, self.quota_known = self.line.remaining_quota(), True
+            self.left, self.quota_known = self.outbox.quota(), True
         copies = [Delivery(**values) for values in deliveries]
-        allowed = self.line.within_quota(copies, self.left)  # marks the held copies' error
+        allowed = self.outbox.within_quota(copies, self.left)  # marks the held copies' error and next attempt
         if self.left is not None:
             self.left -= sum(len(copy.recipients) for copy in allowed)
         sending = {id(copy) for copy in allowed}
@@ -79,15 +78,12 @@ class Sender:
         self.report.held += [copy.id for copy in held]
         self.report.copies += allowed
         for copy in allowed:
-            self.pool.submit(self.line.deliver, copy)
+            self.pool.submit(self.outbox.send, copy)
 
     def finish(self, db: Session) -> None:
         self.pool.shutdown(wait=True)
-        results = [{"id": c.id, "attempts": c.attempts, "status": c.status, "error": c.error, "sent_at": c.sent_at}
-                   for c in [*self.report.copies, *self.held]]
-        if results:
-            with db.begin():
-                db.execute(update(Delivery), results)
+        with db.begin():
+            self.outbox.write_back(db, [*self.report.copies, *self.held])
         self.report.sent += sum(1 for c in self.report.copies if c.status == "sent")
 
 
@@ -130,8 +126,9 @@ def queue_chunk(db: Session, run: AlertRun, span: int) -> tuple[list[dict[str, A
         for delivery in queue(db, user_ids, messages, PURPOSE):
             db.add(AlertLog(run_id=run.id, event=kind, locale=locale, recipients=len(delivery.recipients),
                             delivery_id=delivery.id))
-            values.append({"id": delivery.id, "retry_key": delivery.retry_key, "recipients": delivery.recipients,
-                           "messages": delivery.messages, "attempts": 0, "status": "pending"})
+            values.append({"id": delivery.id, "retry_key": delivery.retry_key, "purpose": PURPOSE,
+                           "recipients": delivery.recipients, "messages": delivery.messages, "attempts": 0,
+                           "status": "pending"})
             queued += len(delivery.recipients)
     cursor, to = run.queued_until, upto if cut_after is None else cut_after  # a cut window's rest is read again
     done = not more
@@ -142,7 +139,7 @@ def queue_chunk(db: Session, run: AlertRun, span: int) -> tuple[list[dict[str, A
     return values, queued, done
 
 
-def deliver_runs(db: Session, line: Line, workers: int = WORKERS, chunks: tuple[int, int] = (FIRST_CHUNK, CHUNK),
+def deliver_runs(db: Session, outbox: Outbox, workers: int = WORKERS, chunks: tuple[int, int] = (FIRST_CHUNK, CHUNK),
                  ) -> Report:
     """Claim the runs waiting to be queued (and runs a stopped worker left) and queue them chunk by chunk,
     sending each chunk's deliveries while the next one is queued."""
@@ -151,7 +148,7 @@ def deliver_runs(db: Session, line: Line, workers: int = WORKERS, chunks: tuple[
         run_ids = claim_runs(db, utcnow())
     if not run_ids:
         return report
-    sender = Sender(line, workers, report)
+    sender = Sender(outbox, workers, report)
     try:
         for run_id in run_ids:
             span, done = chunks[0], False
@@ -178,11 +175,13 @@ def deliver_runs(db: Session, line: Line, workers: int = WORKERS, chunks: tuple[
 def deliver(app: Flask, workers: int = WORKERS) -> int:
     """The scheduler job (and what the CLI runs after a post): send what is left pending from earlier ticks
     (held by the quota, or queued by a worker that stopped), then queue and send the fired alerts."""
-    line: Line = app.extensions["line"]
-    with app.extensions["sessions"]() as db:
-        sent = line.deliver_pending(db, workers=workers)
-        db.commit()
-        report = deliver_runs(db, line, workers)
+    outbox: Outbox = app.extensions["outbox"]
+    with outbox.sending() as mine:
+        if not mine:  # another sender is at the outbox; the runs wait for the next tick
+            return 0
+        sent = outbox.send_due(workers)
+        with app.extensions["sessions"]() as db:
+            report = deliver_runs(db, outbox, workers)
     if report.queued:
         log.info("price alerts: %d recipients queued, %d deliveries sent", report.queued, report.sent)
     return sent + report.sent

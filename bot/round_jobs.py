@@ -169,7 +169,5 @@ def tick(app: Flask, now: datetime | None = None) -> None:
     with app.extensions["sessions"]() as db, db.begin():
         queue_notices(db)
         queue_reminders(db, now)
-    with app.extensions["sessions"]() as db:
-        app.extensions["line"].deliver_pending(db)
-        db.commit()
+    app.extensions["outbox"].drain()
 

@@ -32,10 +32,8 @@ class Job:
 
 
 def deliver_outbox(app: Flask) -> None:
-    """Send pushes that are stored but not yet delivered (after a crash or a LINE outage)."""
-    with app.extensions["sessions"]() as db:
-        app.extensions["line"].deliver_pending(db)
-        db.commit()
+    """Send pushes that are due: held ones whose time has come, and any a job left (after a crash)."""
+    app.extensions["outbox"].drain()
 
 
 def forget_unanswered_questions(app: Flask) -> None:
@@ -44,7 +42,7 @@ def forget_unanswered_questions(app: Flask) -> None:
 
 
 JOBS: list[Job] = [
-    Job("deliver-outbox", deliver_outbox, "interval", {"seconds": 30}),
+    Job("deliver-outbox", deliver_outbox, "interval", {"seconds": 15}),
     Job("forget-unanswered-questions", forget_unanswered_questions, "interval", {"minutes": 10}),
     Job("send-announcements", send_due, "interval", {"seconds": 30}),
     Job("rounds", round_jobs.tick, "interval", {"seconds": 60}),

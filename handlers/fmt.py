@@ -65,3 +65,8 @@ def moment(value: datetime, locale: str) -> str:
     """A date and a 24-hour time, '3 พ.ย. 2565 17:00 น.'; the caller passes local time."""
     clock = value.strftime("%H:%M")
     return f"{day(value, locale)} {clock}" + ("" if locale == "en" else " น.")
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from linebot.v3.messaging import Message
 
 from handlers import Intent, Turn, fmt
+from handlers.price_ui import Translate
 from handlers.ui import main_actions, reply
-from models.announcements import Announcement, audience, recent_for
+from models.announcements import Announcement, audience, authored_by, recent_for
 from models.base import BANGKOK
 from models.network import Center, network_center
+from models.outbox import last_quota, next_month
 
 BODY_LIMIT = 2000
 MORNING_HOUR = 7
@@ -26,7 +28,43 @@ def news(turn: Turn, intent: Intent) -> list[Message]:
     for item in items:
         when = fmt.day(item.send_at.astimezone(BANGKOK), turn.locale)
         lines.append(f"• {when} · {item.center.name(turn.locale)}\n{item.body}")
+    own = authored_by(turn.db, turn.member) if turn.member.role in ("coordinator", "admin") else []
+    if own:
+        lines.append(_("Your announcements:"))
+        lines += [progress(_, turn.locale, item, turn.now) for item in own]
     return reply("\n\n".join(lines), main_actions(_))
+
+
+def progress(_: Translate, locale: str, announcement: Announcement, now: datetime) -> str:
+    """How an announcement went, as its author reads it: delivered, waiting and why, refused."""
+    when = fmt.day(announcement.send_at.astimezone(BANGKOK), locale)
+    lines = [_("• {when}: {body}").format(when=when, body=fmt.shortened(announcement.body, 40))]
+    if announcement.status in ("draft", "scheduled", "cancelled"):
+        lines.append({"draft": _("not sent"), "cancelled": _("not sent"),
+                      "scheduled": _("to be sent {when}").format(
+                          when=fmt.moment(announcement.send_at.astimezone(BANGKOK), locale))}[announcement.status])
+        return "\n".join(lines)
+    lines.append(_("Delivered to {n} of {total} members").format(
+        n=fmt.number(announcement.delivered), total=fmt.number(announcement.recipients)))
+    if announcement.held:
+        until = announcement.held_until.astimezone(BANGKOK) if announcement.held_until else None
+        if announcement.held_reason and "monthly" in announcement.held_reason:
+            why = _("this month's LINE messages are used up; it goes on {when}, or sooner if more messages are "
+                    "bought").format(when=fmt.day(next_month(now), locale))
+        elif until:
+            why = _("LINE asked us to wait; trying again at {when}").format(when=fmt.moment(until, locale))
+        else:
+            why = _("being sent now")
+        lines.append(_("Waiting: {n} members ({why})").format(n=fmt.number(announcement.held), why=why))
+    if announcement.failed:
+        lines.append(_("LINE refused {n} members (they may have left LINE)").format(
+            n=fmt.number(announcement.failed)))
+    return "\n".join(lines)
+
+
+def report(_: Translate, locale: str, announcement: Announcement, now: datetime) -> list[Message]:
+    """The push that tells an announcement's author how it went, once nothing is left waiting."""
+    return reply(_("Your announcement has gone out.") + "\n" + progress(_, locale, announcement, now))
 
 
 def contact(turn: Turn, intent: Intent) -> list[Message]:
@@ -68,7 +106,8 @@ def broadcast(turn: Turn, intent: Intent) -> list[Message]:
     count = len(audience(turn.db, center, turn.member.id))
     question = _("Send this to {n} members of {center}?\n\n{body}").format(
         n=fmt.number(count), center=center.name(turn.locale), body=body)
-    return reply(question, [
+    warning = quota_warning(turn, count)
+    return reply(question + (f"\n\n{warning}" if warning else ""), [
         (_("Send now"), Intent("broadcast", {"draft": draft.id, "when": "now"})),
         (_("Tomorrow 07:00"), Intent("broadcast", {"draft": draft.id, "when": "morning"})),
         (_("Don't send"), Intent("broadcast", {"draft": draft.id, "when": "never"})),
@@ -92,4 +131,19 @@ def _decide(turn: Turn, intent: Intent, center: Center, draft_id: str) -> list[M
         draft.status = "scheduled"
         return reply(_("Scheduled for {when}.").format(when=fmt.moment(draft.send_at.astimezone(BANGKOK), turn.locale)))
     draft.send_at, draft.status = turn.now, "scheduled"
-    return reply(_("Sending now to the members of {center}.").format(center=center.name(turn.locale)))
+    count = len(audience(turn.db, center, turn.member.id))
+    sending = _("Sending now to {n} members of {center}. I will tell you when it has gone out.").format(
+        n=fmt.number(count), center=center.name(turn.locale))
+    warning = quota_warning(turn, count)
+    return reply(sending + (f"\n{warning}" if warning else ""))
+
+
+def quota_warning(turn: Turn, count: int) -> str:
+    """Said before and when sending, if LINE's messages left this month (as last read) do not cover all."""
+    left = last_quota(turn.db)
+    if left is None or count <= left:
+        return ""
+    return turn._("LINE has {left} messages left this month: {rest} members will get it on {when}, when "
+                  "the month's messages start again.").format(
+        left=fmt.number(left), rest=fmt.number(count - left),
+        when=fmt.day(next_month(turn.now), turn.locale))

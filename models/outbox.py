@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import ForeignKey, String, Text, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, JSONType, utcnow
+from models.base import BANGKOK, Base, JSONType, utcnow
 
 MULTICAST_LIMIT = 500
+LEASE = timedelta(minutes=5)  # a sender that stopped without releasing the outbox is taken over after this
 
 
 class Delivery(Base):
@@ -24,14 +26,31 @@ class Delivery(Base):
     purpose: Mapped[str] = mapped_column(String(32))
     recipients: Mapped[list[str]] = mapped_column(JSONType)
     messages: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    # pending -> sent | failed (LINE refused it for good) | split (a refused multicast, queued again per member)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime | None]  # held (LINE's rate or monthly limit, an outage) until then
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id", ondelete="SET NULL"),
+                                                         index=True)
 
 
-def queue(db: Session, user_ids: Sequence[str], messages: list[dict[str, Any]], purpose: str) -> list[Delivery]:
+class Sender(Base):
+    """Who drains the outbox now (one sender at a time), and the month's quota as LINE last told it."""
+
+    __tablename__ = "outbox_sender"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None]
+    quota_left: Mapped[int | None]
+    quota_read_at: Mapped[datetime | None]
+
+
+def queue(db: Session, user_ids: Sequence[str], messages: list[dict[str, Any]], purpose: str,
+          announcement_id: int | None = None) -> list[Delivery]:
     """Store one delivery per batch of at most 500 recipients, each with a fresh retry key."""
     unique_ids = list(dict.fromkeys(user_ids))
     deliveries = [
@@ -40,6 +59,7 @@ def queue(db: Session, user_ids: Sequence[str], messages: list[dict[str, Any]], 
             purpose=purpose,
             recipients=unique_ids[start : start + MULTICAST_LIMIT],
             messages=messages,
+            announcement_id=announcement_id,
         )
         for start in range(0, len(unique_ids), MULTICAST_LIMIT)
     ]
@@ -48,5 +68,62 @@ def queue(db: Session, user_ids: Sequence[str], messages: list[dict[str, Any]], 
     return deliveries
 
 
-def unsent(db: Session, limit: int = 1000) -> list[Delivery]:
-    return list(db.scalars(select(Delivery).where(Delivery.status == "pending").order_by(Delivery.id).limit(limit)))
+def unsent(db: Session, now: datetime | None = None, limit: int = 1000) -> list[Delivery]:
+    """Pending deliveries due by `now` (all pending ones without it), oldest first."""
+    query = select(Delivery).where(Delivery.status == "pending")
+    if now is not None:
+        query = query.where(or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+    return list(db.scalars(query.order_by(Delivery.id).limit(limit)))
+
+
+SENDER = "outbox"
+
+
+def next_month(now: datetime) -> datetime:
+    """When LINE's monthly message quota starts again: the first of next month, Thai time."""
+    local = now.astimezone(BANGKOK)
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    return local.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def take_lease(db: Session, holder: str, now: datetime) -> bool:
+    """Become (or stay) the outbox's one sender until now + LEASE; False while another holds it. An atomic
+    UPDATE … WHERE, so that two processes never both hold it; the caller commits."""
+    free = or_(Sender.holder.is_(None), Sender.holder == holder, Sender.lease_until < now)
+    taken = db.execute(  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
+        update(Sender).where(Sender.name == SENDER, free).values(holder=holder, lease_until=now + LEASE)
+    ).rowcount
+    if taken:
+        return True
+    if db.get(Sender, SENDER) is not None:
+        return False
+    try:
+        with db.begin_nested():
+            db.add(Sender(name=SENDER, holder=holder, lease_until=now + LEASE))
+    except IntegrityError:  # another sender made the row first: it holds the lease
+        return False
+    return True
+
+
+def release_lease(db: Session, holder: str) -> None:
+    db.execute(update(Sender).where(Sender.name == SENDER, Sender.holder == holder).values(holder=None))
+
+
+def record_quota(db: Session, left: int | None, now: datetime) -> None:
+    sender = db.get(Sender, SENDER)
+    if sender is None:
+        sender = Sender(name=SENDER)
+        db.add(sender)
+    sender.quota_left, sender.quota_read_at = left, now
+
+
+def quota_read_before(db: Session, moment: datetime) -> bool:
+    """Whether the quota was last read before `moment` (or never)."""
+    sender = db.get(Sender, SENDER)
+    return sender is None or sender.quota_read_at is None or sender.quota_read_at < moment
+
+
+def last_quota(db: Session) -> int | None:
+    """Messages left this month as LINE last told the sender; None when unlimited or not yet read."""
+    sender = db.get(Sender, SENDER)
+    return sender.quota_left if sender is not None else None

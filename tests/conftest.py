@@ -105,7 +105,7 @@ def config(database_url: str, line_api_url: str) -> dict[str, str]:
 def app(config: dict[str, str], line_world: LineWorld) -> Iterator[Flask]:
     app = create_app(config)
     app.config["TESTING"] = True
-    app.extensions["line"].backoff = 0.01
+    app.extensions["outbox"].backoff = 0.01
     _empty(app.extensions["engine"])
     line_world.clear()
     yield app

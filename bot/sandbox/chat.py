@@ -134,11 +134,9 @@ def _deliver(event: dict[str, Any], shown: str | None) -> Response:
 
 def _deliver_pushes() -> None:
     """Pushes a handler queued go out now rather than at the next scheduler tick, so the phones show them.
-    Safe beside the scheduler: each delivery carries its own retry key and a repeat answers 409."""
+    Safe beside the scheduler: the outbox has one sender at a time, and each delivery its own retry key."""
     try:
-        with current_app.extensions["sessions"]() as db:
-            current_app.extensions["line"].deliver_pending(db)
-            db.commit()
+        current_app.extensions["outbox"].drain()
     except Exception:
         log.exception("sandbox: delivering queued pushes failed")
 

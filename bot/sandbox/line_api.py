@@ -58,7 +58,9 @@ class LineWorld:
     profiles: dict[str, dict[str, str]] = field(default_factory=dict)
     quota: int | None = None
     usage: int = 0
-    faults: list[int] = field(default_factory=list)
+    # Answers to the next calls that send or change something (not reads such as the quota), in order; 0 is none.
+    faults: list[int | tuple[int, str]] = field(default_factory=list)
+    refused_users: set[str] = field(default_factory=set)  # ids LINE refuses (another channel's, say)
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_rich_menu: str | None = None
     channel_secret: str = ""
@@ -87,6 +89,7 @@ class LineWorld:
             self.faults.clear()
             self.usage = 0
             self.quota = None
+            self.refused_users.clear()
 
 
 def error(status: int, message: str, details: list[dict[str, str]] | None = None) -> Response:
@@ -140,11 +143,12 @@ def blueprint(world: LineWorld) -> Blueprint:
         g.line_recorded = recorded
         with world.lock:
             world.requests.append(recorded)
-            fault = world.faults.pop(0) if world.faults else None
+            fault = world.faults.pop(0) if world.faults and request.method != "GET" else None
         if request.headers.get("Authorization") != f"Bearer {world.token}":
             return error(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")  # noqa: E501
         if fault:
-            return error(fault, "Injected fault")
+            status, message = fault if isinstance(fault, tuple) else (fault, "Injected fault")
+            return error(status, message)
         return None
 
     @bp.after_request
@@ -165,9 +169,16 @@ def blueprint(world: LineWorld) -> Blueprint:
         key = request.headers.get("X-Line-Retry-Key")
         if key is not None and not _valid_retry_key(key):
             return error(400, "The retry key must be a UUID", [{"message": "Invalid UUID", "property": "X-Line-Retry-Key"}])  # noqa: E501
+        to = [body["to"]] if isinstance(body["to"], str) else body["to"]
+        refused = [i for i, user in enumerate(to) if user in world.refused_users]
+        if refused:
+            prop = "to" if isinstance(body["to"], str) else f"to[{refused[0]}]"
+            return error(400, "The request body has 1 error(s)", [{"message": "Invalid user id", "property": prop}])
         with world.lock:
             if key and key in world.retry_keys:
                 return error(409, "The retry key is already accepted")
+            if world.quota is not None and world.usage + recipients(body["to"]) > world.quota:
+                return error(429, "You have reached your monthly limit.")
             if key:
                 world.retry_keys.add(key)
             world.usage += recipients(body["to"])

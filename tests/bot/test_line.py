@@ -1,12 +1,18 @@
-"""The LINE seam against the local LINE API over real HTTP: batching, retry keys, 409, retries, quota."""
+"""The LINE seam and the outbox's sender against the local LINE API over real HTTP: batching, retry keys, 409,
+retries, holds on 429, final refusals per member, the quota, and one sender at a time."""
 
 from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.delivery import MONTHLY, RATE, REFUSED, Outbox
 from bot.line import Line, LineError
 from bot.sandbox.line_api import LineWorld
 from models.outbox import Delivery, queue
@@ -14,9 +20,26 @@ from models.outbox import Delivery, queue
 HELLO = [{"type": "text", "text": "ราคายางวันนี้ 58.00 บาท"}]
 
 
-def _line(app: Flask) -> Line:
-    line: Line = app.extensions["line"]
-    return line
+def _outbox(app: Flask) -> Outbox:
+    outbox: Outbox = app.extensions["outbox"]
+    return outbox
+
+
+def _received(world: LineWorld) -> Counter[str]:
+    """Recipients LINE accepted a message for, each counted as often as it was accepted."""
+    counted: Counter[str] = Counter()
+    for call in world.requests:
+        if call.accepted and call.path.endswith(("/message/push", "/message/multicast")):
+            to = call.json["to"]
+            counted.update([to] if isinstance(to, str) else to)
+    return counted
+
+
+def _later(app: Flask, minutes: float) -> Outbox:
+    """The same outbox, its clock moved on: what is held until then is due."""
+    outbox = _outbox(app)
+    outbox.clock = lambda: datetime.now(UTC) + timedelta(minutes=minutes)
+    return outbox
 
 
 def test_multicast_goes_in_batches_of_500_each_with_its_own_retry_key(
@@ -24,7 +47,7 @@ def test_multicast_goes_in_batches_of_500_each_with_its_own_retry_key(
 ) -> None:
     queue(db, [f"U{i:032d}" for i in range(1200)], HELLO, "test")
     db.commit()
-    assert _line(app).deliver_pending(db) == 3
+    assert _outbox(app).drain() == 3
     calls = line_world.sent("/v2/bot/message/multicast")
     assert [len(c.json["to"]) for c in calls] == [500, 500, 200]
     keys = [c.headers["x-line-retry-key"] for c in calls]
@@ -37,7 +60,7 @@ def test_multicast_goes_in_batches_of_500_each_with_its_own_retry_key(
 def test_one_recipient_is_a_push(app: Flask, db: Session, line_world: LineWorld) -> None:
     queue(db, ["Uone"], HELLO, "test")
     db.commit()
-    _line(app).deliver_pending(db)
+    _outbox(app).drain()
     (call,) = line_world.sent("/v2/bot/message/push")
     assert call.json["to"] == "Uone" and call.headers["x-line-retry-key"]
 
@@ -46,7 +69,7 @@ def test_a_5xx_is_retried_with_the_same_key(app: Flask, db: Session, line_world:
     (delivery,) = queue(db, ["Ua", "Ub"], HELLO, "test")
     db.commit()
     line_world.faults.extend([500, 503])
-    _line(app).deliver(delivery)
+    _outbox(app).send(delivery)
     assert delivery.status == "sent"
     calls = line_world.sent("/v2/bot/message/multicast")
     assert len(calls) == 3
@@ -60,18 +83,34 @@ def test_a_repeat_after_a_crash_answers_409_and_counts_as_sent(
     (delivery,) = queue(db, ["Ua", "Ub"], HELLO, "test")
     db.commit()
     line_world.retry_keys.add(delivery.retry_key)  # LINE took it, then we crashed before recording it
-    assert _line(app).deliver_pending(db) == 1
+    assert _outbox(app).drain() == 1
+    db.expire_all()  # the sender wrote in its own transactions
     assert db.get(Delivery, delivery.id).status == "sent"  # type: ignore[union-attr]
     assert line_world.usage == 0, "LINE counted the message once, not twice"
 
 
 def test_a_4xx_is_not_retried(app: Flask, db: Session, line_world: LineWorld) -> None:
-    (delivery,) = queue(db, ["Ua", "Ub"], HELLO, "test")
+    (delivery,) = queue(db, ["Ua"], HELLO, "test")
     db.commit()
     line_world.faults.append(400)
-    _line(app).deliver(delivery)
+    _outbox(app).send(delivery)
     assert delivery.status == "failed" and "400" in (delivery.error or "")
-    assert len(line_world.sent("/v2/bot/message/multicast")) == 1
+    assert len(line_world.sent("/v2/bot/message/push")) == 1
+
+
+def test_a_refused_multicast_fails_only_the_members_line_refuses(
+    app: Flask, db: Session, line_world: LineWorld
+) -> None:
+    line_world.refused_users.add("Ugone")
+    queue(db, ["Ua", "Ugone", "Ub"], HELLO, "test")
+    db.commit()
+    _outbox(app).drain()
+    assert _received(line_world) == Counter({"Ua": 1, "Ub": 1})
+    rows = db.scalars(select(Delivery).order_by(Delivery.id)).all()
+    assert rows[0].status == "split"
+    assert {tuple(d.recipients): d.status for d in rows[1:]} == {("Ua",): "sent", ("Ugone",): "failed",
+                                                                 ("Ub",): "sent"}
+    assert len(line_world.sent("/v2/bot/message/multicast")) == 1, "the 4xx itself is not retried"
 
 
 def test_deliveries_over_the_monthly_quota_are_held(app: Flask, db: Session, line_world: LineWorld) -> None:
@@ -79,19 +118,70 @@ def test_deliveries_over_the_monthly_quota_are_held(app: Flask, db: Session, lin
     queue(db, ["Ua", "Ub"], HELLO, "first")
     queue(db, ["Uc", "Ud"], HELLO, "second")
     db.commit()
-    assert _line(app).deliver_pending(db) == 1
+    assert _outbox(app).drain() == 1
     held = db.scalars(select(Delivery).where(Delivery.status == "pending")).one()
     assert held.purpose == "second" and "quota" in (held.error or "")
     assert line_world.usage == 2
+    line_world.quota = 10
+    assert _outbox(app).drain() == 1, "more messages bought: the held delivery goes at the next drain"
+    assert _received(line_world) == Counter({"Ua": 1, "Ub": 1, "Uc": 1, "Ud": 1})
+
+
+def test_a_429_for_the_rate_limit_holds_and_retries_later_with_the_same_key(
+    app: Flask, db: Session, line_world: LineWorld
+) -> None:
+    (delivery,) = queue(db, ["Ua", "Ub"], HELLO, "test")
+    db.commit()
+    line_world.faults.append((429, "The API rate limit has been exceeded. Try again later."))
+    assert _outbox(app).drain() == 0
+    db.expire_all()
+    held = db.get(Delivery, delivery.id)
+    assert held is not None and held.status == "pending" and held.error == RATE
+    assert held.next_attempt_at is not None and held.next_attempt_at > datetime.now(UTC)
+    assert _outbox(app).drain() == 0, "not before its time"
+    assert len(line_world.sent("/v2/bot/message/multicast")) == 1
+
+    assert _later(app, 5).drain() == 1
+    calls = line_world.sent("/v2/bot/message/multicast")
+    assert len(calls) == 2 and len({c.headers["x-line-retry-key"] for c in calls}) == 1
+    assert _received(line_world) == Counter({"Ua": 1, "Ub": 1})
+
+
+def test_linees_monthly_limit_holds_the_delivery_and_loses_nothing(
+    app: Flask, db: Session, line_world: LineWorld
+) -> None:
+    """LINE's own 429 'monthly limit' (the quota reading said there was room): held, not failed."""
+    line_world.faults.append((429, "You have reached your monthly limit."))
+    (delivery,) = queue(db, ["Ua", "Ub"], HELLO, "test")
+    db.commit()
+    _outbox(app).drain()
+    db.expire_all()
+    held = db.get(Delivery, delivery.id)
+    assert held is not None and held.status == "pending" and held.error == MONTHLY
+    assert _later(app, 61).drain() == 1
+    assert _received(line_world) == Counter({"Ua": 1, "Ub": 1})
+
+
+def test_a_refused_token_holds_instead_of_failing(app: Flask, db: Session, line_world: LineWorld) -> None:
+    line_world.faults.append(401)
+    (delivery,) = queue(db, ["Ua"], HELLO, "test")
+    db.commit()
+    _outbox(app).drain()
+    db.expire_all()
+    held = db.get(Delivery, delivery.id)
+    assert held is not None and held.status == "pending" and held.error == REFUSED
+    assert _later(app, 11).drain() == 1
 
 
 def test_unreachable_line_keeps_the_delivery_pending(app: Flask, db: Session) -> None:
-    line = Line("http://127.0.0.1:9", "http://127.0.0.1:9", lambda: "t", retries=1, backoff=0)
+    line = Line("http://127.0.0.1:9", "http://127.0.0.1:9", lambda: "t")
+    outbox = Outbox(app.extensions["sessions"], line, retries=1, backoff=0)
     queue(db, ["Ua", "Ub"], HELLO, "test")
     db.commit()
     delivery = db.scalars(select(Delivery)).one()
-    line.deliver(delivery)
+    outbox.send(delivery)
     assert delivery.status == "pending" and delivery.attempts == 2
+    assert delivery.next_attempt_at is not None
 
 
 def test_sdk_errors_become_the_projects_own(app: Flask) -> None:
@@ -99,3 +189,29 @@ def test_sdk_errors_become_the_projects_own(app: Flask) -> None:
     with pytest.raises(LineError) as raised:
         line.remaining_quota()
     assert raised.value.status == 401 and not raised.value.retryable
+
+
+def test_one_sender_at_a_time_across_processes_and_threads(app: Flask, db: Session, line_world: LineWorld) -> None:
+    """Four senders (two 'processes', each with two threads) drain one outbox at once, LINE failing now and
+    then: every member gets each message once, and no call is a repeat LINE had to refuse with 409."""
+    for batch in range(20):
+        queue(db, [f"U{batch:02d}{i:030d}" for i in range(3)], HELLO, "test")
+    db.commit()
+    line_world.faults.extend([500, 0, 503, 0, 0, 500] * 3)
+    senders = [Outbox(app.extensions["sessions"], app.extensions["line"], backoff=0.001) for _ in range(2)]
+    start = threading.Barrier(4)
+
+    def drain(outbox: Outbox) -> None:
+        start.wait()
+        while outbox.drain():
+            pass
+
+    threads = [threading.Thread(target=drain, args=(sender,)) for sender in senders for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    while _outbox(app).drain():
+        pass
+    assert _received(line_world) == Counter({f"U{b:02d}{i:030d}": 1 for b in range(20) for i in range(3)})
+    assert [c for c in line_world.requests if c.status == 409] == []

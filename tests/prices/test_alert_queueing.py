@@ -55,7 +55,7 @@ def test_a_run_is_queued_in_chunks_and_each_member_alerted_once(seeded: Flask, l
     users = _members_with_digests(seeded)
     run_id = _fire(seeded)
     with seeded.extensions["sessions"]() as db:
-        report = price_alerts.deliver_runs(db, seeded.extensions["line"], workers=2, chunks=SMALL)
+        report = price_alerts.deliver_runs(db, seeded.extensions["outbox"], workers=2, chunks=SMALL)
         run = db.get(AlertRun, run_id)
         assert run is not None and run.status == "queued"
     assert (report.queued, report.sent) == (MEMBERS, 3)
@@ -84,7 +84,7 @@ def test_a_worker_that_dies_between_chunks_is_resumed_without_loss_or_repeat(
     db.execute(update(AlertRun).values(claimed_at=utcnow() - timedelta(minutes=5)))
     db.commit()
     with sessions() as worker:
-        price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
+        price_alerts.deliver_runs(worker, seeded.extensions["outbox"], workers=2, chunks=SMALL)
     assert _received(line_world) == Counter(users)  # everyone, once
     run = db.get(AlertRun, run_id, populate_existing=True)
     assert run is not None and run.status == "queued"
@@ -109,7 +109,7 @@ def test_the_quota_holds_across_chunks(seeded: Flask, line_world: LineWorld, db:
     _fire(seeded)
     line_world.quota, line_world.usage = 1000, 1000 - left
     with seeded.extensions["sessions"]() as worker:
-        report = price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
+        report = price_alerts.deliver_runs(worker, seeded.extensions["outbox"], workers=2, chunks=SMALL)
     assert report.queued == MEMBERS and report.held
     first = _received(line_world)
     assert 0 < sum(first.values()) <= left and max(first.values()) == 1
@@ -142,7 +142,7 @@ def test_windows_start_at_the_first_fired_member_and_step_over_members_without_a
     assert first > 20 and run is not None and run.queued_until == first - 1 and run.last_member == late
     db.rollback()
     with seeded.extensions["sessions"]() as worker:
-        report = price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
+        report = price_alerts.deliver_runs(worker, seeded.extensions["outbox"], workers=2, chunks=SMALL)
     assert report.queued == MEMBERS + 1
     assert _received(line_world) == Counter([*users, "Ulate"])
 
@@ -175,7 +175,7 @@ def test_a_run_from_the_release_before_last_member_is_queued_to_its_end(
     db.execute(update(AlertRun).values(last_member=None, queued_until=0))
     db.commit()
     with seeded.extensions["sessions"]() as worker:
-        report = price_alerts.deliver_runs(worker, seeded.extensions["line"], workers=2, chunks=SMALL)
+        report = price_alerts.deliver_runs(worker, seeded.extensions["outbox"], workers=2, chunks=SMALL)
     assert report.queued == MEMBERS and _received(line_world) == Counter(users)
     run = db.get(AlertRun, run_id, populate_existing=True)
     assert run is not None and run.status == "queued"
@@ -205,7 +205,7 @@ def test_cut_windows_are_read_again_from_the_cut_without_loss_or_repeat(
 ) -> None:
     _run_id, expected = _many_with_digests(app, {999, 1000, 1001, 1002})  # around the 1,000th digest
     with app.extensions["sessions"]() as worker:
-        price_alerts.deliver_runs(worker, app.extensions["line"], workers=2, chunks=(1_100, 1_100))
+        price_alerts.deliver_runs(worker, app.extensions["outbox"], workers=2, chunks=(1_100, 1_100))
     assert _received(line_world) == expected
     # The first window (1,100 members) was cut after two whole batches of the digest, at member 1,000:
     # read whole, it would have left a batch of 100 digests and one of 4 alerts.
@@ -230,5 +230,5 @@ def test_a_worker_dying_after_a_cut_window_is_taken_over_without_loss_or_repeat(
         session.execute(update(AlertRun).values(claimed_at=utcnow() - timedelta(minutes=5)))
     price_alerts.deliver(app)
     with sessions() as worker:
-        price_alerts.deliver_runs(worker, app.extensions["line"], workers=2, chunks=(1_100, 1_100))
+        price_alerts.deliver_runs(worker, app.extensions["outbox"], workers=2, chunks=(1_100, 1_100))
     assert _received(line_world) == expected

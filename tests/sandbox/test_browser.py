@@ -64,7 +64,7 @@ def test_a_newcomer_chats_in_thai_taps_buttons_and_sees_pushes(browser: Any, san
     card = {"type": "flex", "altText": "ราคายางวันนี้", "contents": {"type": "carousel", "contents": [bubble] * 2}}
     queue(db, [user], [card], "test")
     db.commit()
-    sandbox.app.extensions["line"].deliver_pending(db)
+    sandbox.app.extensions["outbox"].drain()
     page.locator(".fx-carousel .fx-bubble").first.wait_for(timeout=5000)
     assert page.locator(".fx-carousel .fx-bubble").count() == 2
     assert "58.00 บาท/กก." in page.locator(".fx-carousel").inner_text()

@@ -75,7 +75,7 @@ def test_each_phone_shows_its_own_replies_pushes_and_multicasts(sandbox: Sandbox
     queue(db, [somsri], [card], "test")
     queue(db, [somsri, somchai], [{"type": "text", "text": "ประชุมสหกรณ์พรุ่งนี้"}], "test")
     db.commit()
-    sandbox.app.extensions["line"].deliver_pending(db)
+    sandbox.app.extensions["outbox"].drain()
     mine = sandbox.get(f"/sandbox/api/timeline?user={somsri}")["entries"]
     theirs = sandbox.get(f"/sandbox/api/timeline?user={somchai}")["entries"]
     assert [e["via"] for e in mine] == ["reply", "push", "multicast"]
@@ -87,7 +87,7 @@ def test_a_message_line_refuses_shows_on_the_phone_with_lines_reason(sandbox: Sa
     user = join(sandbox)["user"]
     queue(db, [user], [{"type": "text", "text": "ก" * 5001}], "test")
     db.commit()
-    sandbox.app.extensions["line"].deliver_pending(db)
+    sandbox.app.extensions["outbox"].drain()
     refused = sandbox.get(f"/sandbox/api/timeline?user={user}")["entries"][-1]
     assert refused["status"] == 400 and refused["via"] == "push"
     assert refused["error"]["details"][0]["property"] == "messages[0].text"
