@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.nlu.tokens import Token
+from bot.nlu.tokens import TOO_LONG, Token
 
 SLOT_NAMES = ("product", "brand", "animal", "rubber_type", "direction")
 
@@ -33,7 +33,8 @@ class Reading:
     announcement: bool = False
     """starts with ประกาศ and goes on: a coordinator's notice, not a question about notices"""
     unread: bool = False
-    """a number no slot holds: 58,50 (a decimal comma, or 5,850?) or -5; the handler answers about it"""
+    """a number no slot holds: 58,50 (a decimal comma, or 5,850?), -5, or more than nine digits; the handler
+    answers about it"""
 
     def cue(self, *names: str) -> bool:
         return any(name in self.cues for name in names)
@@ -60,7 +61,7 @@ def read(tokens: list[Token]) -> Reading:
     content = [t for t in tokens if t.kind not in ("mark", "filler")]
     reading.announcement = len(content) >= ANNOUNCEMENT_WORDS and content[0].text in ("ประกาศ", "announce")
     shares = _shares(tokens) if any(t.has("#split") for t in tokens) else set()
-    reading.unread = any(t.kind == "mark" and _UNREAD.fullmatch(t.text) for t in tokens)
+    reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
     for i, token in enumerate(content):
         if token.kind == "formula":
             reading.formula = reading.formula or token.text

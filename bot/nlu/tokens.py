@@ -28,6 +28,13 @@ _PIECES = re.compile(
     r"|(?P<other>[^\s\w])"
 )
 _LAUGH = re.compile(r"5{3,}\+*")
+MAX_DIGITS = 9
+"""a run of more digits is no quantity, price or weight (0812345678 is a phone number; thousands of digits are
+beyond what int() will even read): it is left as a mark for the handler to ask again"""
+_DIGIT_RUN = re.compile(r"\d+")
+LARGEST = 10**MAX_DIGITS - 1
+TOO_LONG = "#too_long"
+"""the tag of such a mark, digits or number words"""
 _DIGITS = {"ศูนย์": 0, "หนึ่ง": 1, "นึง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6,
            "เจ็ด": 7, "แปด": 8, "เก้า": 9}
 _POWERS = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
@@ -76,7 +83,14 @@ def thai_number(text: str) -> int:
             total, digit = (total + (digit or 0) or 1) * 1_000_000, None
         else:
             total, digit = total + (1 if digit is None else digit) * _POWERS[piece], None
+        if total > LARGEST:
+            return total  # it only grows, and no quantity is this large: ล้านล้านล้าน… need not be multiplied out
     return total + (digit or 0)
+
+
+def too_long(number: str) -> bool:
+    """More digits than any quantity has, before or after the point (commas apart): 1,234,567,890 and 0812345678."""
+    return any(len(run) > MAX_DIGITS for run in _DIGIT_RUN.findall(number.replace(",", "")))
 
 
 def _number(text: str) -> int | float:
@@ -99,6 +113,8 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
         _words(words, lexicon, tokens)
         if kind == "formula":
             tokens.append(Token("formula", re.sub(r"\s+", "", piece)))
+        elif kind == "num" and too_long(piece):
+            tokens.append(Token("mark", piece, (TOO_LONG,)))
         elif kind == "num" and (_LAUGH.fullmatch(piece) or piece.startswith("-")):
             tokens.append(Token("mark", piece))  # 555 is laughter; -5 no number a slot may hold
         elif kind == "num":
@@ -120,7 +136,9 @@ def _words(words: list[str], lexicon: Lexicon, tokens: list[Token]) -> None:
             while j < len(words) and _NUMBER_TOKEN.fullmatch(words[j]):
                 j += 1
             spoken = "".join(words[i:j])
-            tokens.append(Token("num", spoken, value=thai_number(spoken)))
+            value = thai_number(spoken)
+            too_large = value > LARGEST  # ล้านล้านล้าน…: no quantity either
+            tokens.append(Token("mark", spoken, (TOO_LONG,)) if too_large else Token("num", spoken, value=value))
             i = j
             continue
         size, word = _domain_word(words, i, lexicon)
