@@ -1,14 +1,18 @@
-"""One event's way through the house: record it, find the member, understand, route, reply once."""
+"""One event's way through the house: read it, record it, find the member, understand, route, reply once."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from linebot.v3.messaging import Message
+from linebot.v3.models.events import UnknownEvent
 from linebot.v3.webhooks import (
     Event,
+    EventMode,
     FollowEvent,
     JoinEvent,
     MessageEvent,
@@ -31,6 +35,42 @@ from models.member import Member, member_by_line_id
 
 log = logging.getLogger(__name__)
 CANCELLING = frozenset({"order.cancel"})  # questions to which a typed "cancel" is the yes
+EVENT_ID_LENGTH = 64  # models.events.ProcessedEvent.webhook_event_id; LINE's own ids have 26 characters
+# A lone UTF-16 surrogate (JSON's "\ud800") has no UTF-8 form, so neither the database nor a reply can carry
+# it; PostgreSQL refuses a NUL in text and in JSON. Both become U+FFFD where the event is read.
+_UNENCODABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+def clean(value: Any) -> Any:
+    """Every string in a parsed webhook event (or any JSON value) with unencodable characters replaced."""
+    if isinstance(value, str):
+        return _UNENCODABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {clean(key): clean(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    return value
+
+
+def parse(raw: Any) -> Event | None:
+    """One event of a webhook body as the SDK's model, its strings cleaned; None when it is malformed: logged by
+    its type and id only (never its text) and skipped, so that the rest of its body goes on."""
+    kind = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
+    event_id = raw.get("webhookEventId") if isinstance(raw, dict) else None
+    try:
+        if isinstance(raw, dict) and not Event.get_discriminator_value(raw):
+            # a type newer than the SDK: recorded all the same (as the SDK's own parser does), and left alone
+            log.info("webhook: event of a type the SDK does not know: type %.40r, id %.70r", kind, event_id)
+            event = UnknownEvent.new_from_json_dict(clean(raw))
+        else:
+            event = Event.from_dict(clean(raw))
+    except Exception:  # pydantic's ValidationError, a nested type the SDK does not know, any other bad shape
+        event = None  # not logged: the SDK's messages quote the whole event, text and all
+    identified = isinstance(event_id, str) and 0 < len(event_id) <= EVENT_ID_LENGTH
+    if event is None or not identified:
+        log.warning("webhook: malformed event skipped: type %.40r, id %.70r", kind, event_id)
+        return None
+    return event
 
 
 class Dispatcher:
@@ -51,21 +91,24 @@ class Dispatcher:
         event_id = getattr(event, "webhook_event_id", None)
         event_type = getattr(event, "type", None) or type(event).__name__
         reply_token = getattr(event, "reply_token", None)
+        standby = getattr(event, "mode", None) == EventMode.STANDBY
         replies: list[Message] = []
         try:
             with self.sessions() as db, db.begin():
                 if event_id and not claim_event(db, event_id, str(event_type)[:32]):
                     log.info("event %s already handled", event_id)
                     return
-                replies = self._event(db, event)
+                replies = self._standby(db, event) if standby else self._event(db, event)
         except Exception:
             log.exception("event %s (%s) failed", event_id, event_type)
-            replies = self._apology(event)
+            replies = [] if standby else self._apology(event)
         if replies and reply_token:
             try:
                 self.line.reply(reply_token, replies)
             except LineError as exc:
                 log.warning("reply for event %s not sent: %s", event_id, exc)
+            except Exception:  # whatever the SDK makes of a reply, the webhook still answers LINE 200
+                log.exception("reply for event %s (%s) failed", event_id, event_type)
 
     def _apology(self, event: Event) -> list[Message]:
         """In the member's language when it can still be read (the failed transaction was rolled back)."""
@@ -89,10 +132,7 @@ class Dispatcher:
         if source_type != "user" or not user_id:
             return []
         if isinstance(event, UnfollowEvent):
-            member = member_by_line_id(db, user_id)
-            if member is not None:
-                member.active = False
-            return []
+            return self._unfollow(db, user_id)
         turn = self._turn(db, user_id)
         if isinstance(event, FollowEvent):
             return register.welcome(turn)
@@ -105,6 +145,20 @@ class Dispatcher:
             return basic.unsupported(turn, Intent("unknown"))
         return []
 
+    def _standby(self, db: Session, event: Event) -> list[Message]:
+        """Another channel is answering this chat (LINE's standby mode): say nothing and start nothing. Only
+        an unfollow is taken note of, since the member has blocked the whole account."""
+        user_id = getattr(event.source, "user_id", None) if event.source else None
+        if isinstance(event, UnfollowEvent) and user_id:
+            return self._unfollow(db, user_id)
+        return []
+
+    def _unfollow(self, db: Session, user_id: str) -> list[Message]:
+        member = member_by_line_id(db, user_id)
+        if member is not None:
+            member.active = False
+        return []
+
     def _guest_turn(self, db: Session) -> Turn:
         now = self.clock()
         return Turn(db=db, member=Member(line_user_id=""), now=now, _=translator("th"), locale="th")
@@ -115,8 +169,8 @@ class Dispatcher:
             profile = self.line.profile(user_id)
             member = Member(
                 line_user_id=user_id,
-                display_name=profile.display_name if profile else None,
-                profile_language=profile.language if profile else None,
+                display_name=clean(profile.display_name) if profile else None,
+                profile_language=clean(profile.language) if profile else None,
             )
             db.add(member)
             db.flush()

@@ -59,7 +59,9 @@ def read(field: str, text: str) -> str | None:
     value = plain(text)
     if field == "name":
         name = " ".join(_NAME_PREFIX.sub("", value).split())
-        ok = 2 <= len(name) <= 100 and any(c.isalpha() for c in name) and not any(c.isdigit() for c in name)
+        # U+FFFD stands where the member's phone sent a character that could not be read (bot.dispatch.clean)
+        ok = (2 <= len(name) <= 100 and any(c.isalpha() for c in name) and not any(c.isdigit() for c in name)
+              and "\ufffd" not in name)
         return name if ok else None
     if field == "district":
         return _DISTRICT_KEYS.get(_district_key(value))

@@ -2,33 +2,59 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
+from urllib.parse import quote_plus
 
 from linebot.v3.messaging import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
 
 from handlers import Intent
 
+log = logging.getLogger(__name__)
+
+# LINE's limits (bot/sandbox/rules.py enforces them in the local LINE API); over any, LINE refuses the reply
 QUICK_REPLY_LIMIT = 13
 LABEL_LIMIT = 20
+DISPLAY_TEXT_LIMIT = 300
 TEXT_LIMIT = 5000
+EMPTY = "…"  # LINE refuses an empty text or label
 
 Button = tuple[str, Intent]
 
 
 def button(label: str, intent: Intent) -> QuickReplyItem:
-    """A quick-reply button that sends `intent` as a postback and shows `label` as the member's words."""
-    label = label[:LABEL_LIMIT]
-    return QuickReplyItem(
-        action=PostbackAction(label=label, data=intent.to_postback(), displayText=label)
-    )
+    """A quick-reply button that sends `intent` as a postback and shows `label` as the member's words, always
+    within LINE's limits (a label of 1 to 20 characters, data and display text of at most 300)."""
+    label = label[:LABEL_LIMIT] if label.strip() else EMPTY
+    data = postback(intent)
+    return QuickReplyItem(action=PostbackAction(label=label, data=data, displayText=label[:DISPLAY_TEXT_LIMIT]))
+
+
+def postback(intent: Intent) -> str:
+    """The intent as postback data within LINE's 300 characters. A slot too long to travel (a long text the
+    member typed, encoded) is left out, the longest first, so that pressing the button asks for it again;
+    LINE would refuse the whole reply, not just the button."""
+    slots = dict(intent.slots)
+    while True:
+        try:
+            return Intent(intent.name, slots).to_postback()
+        except ValueError:
+            if not slots:
+                log.warning("button for %.40r sends help: its name alone is over LINE's limit", intent.name)
+                return Intent("help").to_postback()
+            longest = max(slots, key=lambda key: len(quote_plus(str(slots[key]))))
+            log.warning("button for %s: slot %s left out, over LINE's postback limit", intent.name, longest)
+            del slots[longest]
 
 
 def text(body: str, buttons: Sequence[Button] = ()) -> TextMessage:
-    """A text message (cut to LINE's 5,000 UTF-16 units) with up to 13 quick-reply buttons."""
-    if len(body.encode("utf-16-le")) // 2 > TEXT_LIMIT:
-        body = body.encode("utf-16-le")[: (TEXT_LIMIT - 1) * 2].decode("utf-16-le", "ignore") + "…"
-    quick = QuickReply(items=[button(label, intent) for label, intent in buttons[:QUICK_REPLY_LIMIT]])
-    return TextMessage(text=body, quickReply=quick if buttons else None)
+    """A text message (cut to LINE's 5,000 UTF-16 units, never empty) with up to 13 quick-reply buttons."""
+    units = body.encode("utf-16-le", "surrogatepass")
+    if len(units) // 2 > TEXT_LIMIT:
+        body = units[: (TEXT_LIMIT - 1) * 2].decode("utf-16-le", "ignore") + "…"
+    items = [button(label, intent) for label, intent in buttons[:QUICK_REPLY_LIMIT]]
+    quick = QuickReply(items=items) if items else None
+    return TextMessage(text=body or EMPTY, quickReply=quick)
 
 
 def main_actions(_: Callable[[str], str]) -> list[Button]:
