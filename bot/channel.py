@@ -1,4 +1,7 @@
-"""The LINE channel's secret and access token: an environment variable wins, else what an admin stored."""
+"""The LINE channel's secret and access token: an environment variable wins, else what an admin stored.
+
+What an admin stored is encrypted with SECRET_KEY; the key is asked for only when something is stored or
+read back, so commands that never touch the stored values run without it."""
 
 from __future__ import annotations
 
@@ -20,8 +23,7 @@ class Channel:
     def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
         self.settings = settings
         self.sessions = sessions
-        key = hashlib.sha256(str(settings.secret_key).encode()).digest()
-        self._fernet = Fernet(base64.urlsafe_b64encode(key))
+        self._fernet: Fernet | None = None
         self._cache: dict[str, str] = {}
         self._loaded_at = -CACHE_SECONDS
 
@@ -45,12 +47,18 @@ class Channel:
 
     def store(self, db: Session, name: str, value: str) -> None:
         row = db.get(ChannelSetting, name) or ChannelSetting(name=name)
-        row.encrypted_value = self._fernet.encrypt(value.encode()).decode()
+        row.encrypted_value = self._cipher().encrypt(value.encode()).decode()
         db.add(row)
         self._loaded_at = -CACHE_SECONDS
 
+    def _cipher(self) -> Fernet:
+        if self._fernet is None:
+            key = self.settings.require_secret_key("it encrypts the channel secret and token the admin page stores")
+            self._fernet = Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()))
+        return self._fernet
+
     def _decrypt(self, value: str) -> str:
         try:
-            return self._fernet.decrypt(value.encode()).decode()
+            return self._cipher().decrypt(value.encode()).decode()
         except InvalidToken:
             return ""

@@ -14,15 +14,25 @@ from bot import create_app
 from bot.cli_orders import orders_cli, rounds_cli
 from bot.cli_prices import prices_cli
 from bot.richmenu import richmenu_cli
-from bot.settings import ConfigError
+from bot.settings import ConfigError, secret_key_on_demand
 
 
 def _create_app() -> Flask:
     try:
-        return create_app()
+        with secret_key_on_demand():  # read-only commands run without SECRET_KEY; the others ask for it
+            return create_app()
     except ConfigError as exc:
         click.echo(f"coopbot: {exc}", err=True)
         sys.exit(2)
+
+
+class _Commands(FlaskGroup):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:  # e.g. SECRET_KEY asked for by a command that signs or encrypts
+            click.echo(f"coopbot: {exc}", err=True)
+            sys.exit(2)
 
 
 def fail(message: str) -> None:
@@ -30,7 +40,7 @@ def fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+@click.group(cls=_Commands, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def cli() -> None:
     """Phatthalung cooperative LINE bot."""
 
@@ -39,18 +49,33 @@ def cli() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Run the web app, and the scheduler in-process for the embedded (SQLite) default."""
-    from werkzeug.serving import run_simple
+    """Run the web app, and the scheduler in-process for the embedded (SQLite) default.
+
+    Where it can be reached (PUBLIC_BASE_URL, else the address it bound) is noted in instance/served_url
+    for `coopbot admin link`."""
+    from werkzeug.serving import make_server
 
     from bot import scheduler
+    from bot.admin import record_served_url
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = app.config["SETTINGS"]
+    settings.require_secret_key()  # the web app signs its session cookies with it
+    server = make_server(host, port, app, threaded=True)
+    url = settings.public_base_url if settings.public_base_url_set else _http_url(host, server.server_port)
+    record_served_url(settings, url)
     if settings.scheduler or settings.database_url.startswith("sqlite"):
         scheduler.start_background(app)
     if settings.sandbox:
-        click.echo(f"Sandbox chat: http://{host}:{port}/sandbox")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+        click.echo(f"Sandbox chat: {_http_url(host, server.server_port)}/sandbox")
+    server.log_startup()
+    server.serve_forever()
+
+
+def _http_url(host: str, port: int) -> str:
+    """A URL a browser on this machine can open for the address the server bound."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 @cli.command("clock")
@@ -58,6 +83,7 @@ def clock() -> None:
     """Run the scheduler alone (production: exactly one such process)."""
     from bot import scheduler
 
+    current_app.extensions["channel"].token()  # a token stored from the admin page needs SECRET_KEY: say so now
     scheduler.run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
@@ -149,16 +175,20 @@ cli.add_command(admin_group)
 @admin_group.command("link")
 @click.argument("line_user_id")
 def admin_link(line_user_id: str) -> None:
-    """Print a sign-in link to the admin page for an admin (valid 15 minutes)."""
-    from bot.admin import login_link
+    """Print a single-use sign-in link to the admin page for an admin (valid 15 minutes).
+
+    The link starts with PUBLIC_BASE_URL when it is set, else with the address `coopbot serve` last served
+    on (it notes it in instance/served_url), else http://127.0.0.1:8000."""
+    from bot.admin import console_base_url, login_link
     from models.member import member_by_line_id
 
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     with current_app.extensions["sessions"]() as db:
         member = member_by_line_id(db, line_user_id)
         if member is None or member.role != "admin":
             fail(f"{line_user_id} is not an admin (make one with 'coopbot members role {line_user_id} admin')")
             return
-        click.echo(login_link(current_app._get_current_object(), member))  # type: ignore[attr-defined]
+    click.echo(login_link(app, member, console_base_url(app.config["SETTINGS"])))
 
 cli.add_command(richmenu_cli)
 cli.add_command(rounds_cli)

@@ -1,13 +1,20 @@
 """Typed settings, read once from the environment (or a dict in tests), failing fast.
 
-Secrets are wrapped in `Secret` so that they never show up in logs, reprs or tracebacks.
+Secrets are wrapped in `Secret` so that they never show up in logs, reprs or tracebacks. SECRET_KEY is not
+demanded here: only what signs or encrypts needs it (the web app's sessions, the channel secret stored
+from the admin page), and those parts ask with `Settings.require_secret_key`, so that read-only commands
+run without it. There is no default key: the sandbox makes a random one, kept in `instance/secret_key`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+import secrets
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +27,9 @@ LINE_DATA_API = "https://api-data.line.me"
 INSTANCE = Path("instance")
 SANDBOX_SECRET = "sandbox-channel-secret"
 SANDBOX_TOKEN = "sandbox-access-token"
+KEY_FILE = "secret_key"
+# Names that never resolve on the public internet (RFC 2606, RFC 6761): https on them is still a test.
+RESERVED_SUFFIXES = (".test", ".localhost", ".invalid", ".example")
 
 
 class ConfigError(Exception):
@@ -62,6 +72,62 @@ def _flag(name: str, value: str) -> bool:
     raise ConfigError(f"{name} must be true or false, got {value!r}")
 
 
+def public_deployment(public_base_url: str) -> bool:
+    """An https address on a name the internet can reach: the sandbox must never run there."""
+    parts = urlsplit(public_base_url)
+    host = parts.hostname or ""
+    if parts.scheme != "https" or host == "localhost" or host.endswith(RESERVED_SUFFIXES):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+SANDBOX_REFUSED = "COOPBOT_SANDBOX=1 is for a local machine, not a public https address ({url}): unset COOPBOT_SANDBOX"
+
+
+def _sandbox_key(instance: Path) -> str:
+    """The sandbox's own random key, made once and kept (mode 0600) so that restarts keep sessions."""
+    path = instance / KEY_FILE
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        draft = instance / f".{KEY_FILE}.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)  # atomic: of two processes starting at once, one key wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise ConfigError(f"{path} holds no usable key: delete it and start again")
+    return key
+
+
+_key_on_demand: ContextVar[bool] = ContextVar("secret_key_on_demand", default=False)
+
+
+@contextmanager
+def secret_key_on_demand() -> Iterator[None]:
+    """While the command line builds its app, a missing SECRET_KEY is no error yet: the commands that sign or
+    encrypt ask for it themselves (`Settings.require_secret_key`), and read-only ones run without it."""
+    token = _key_on_demand.set(True)
+    try:
+        yield
+    finally:
+        _key_on_demand.reset(token)
+
+
+def key_on_demand() -> bool:
+    return _key_on_demand.get()
+
+
 def _database_url(value: str) -> str:
     if value.startswith("postgres://"):  # the form many hosts hand out
         value = "postgresql://" + value[len("postgres://") :]
@@ -79,12 +145,14 @@ def _database_url(value: str) -> str:
 @dataclass(frozen=True)
 class Settings:
     database_url: str
-    secret_key: Secret
+    secret_key: Secret = field(default_factory=lambda: Secret(""))  # empty when not set: see require_secret_key
     line_channel_secret: Secret | None = None
     line_channel_access_token: Secret | None = None
     line_api_base_url: str = LINE_API
     line_data_api_base_url: str = LINE_DATA_API
     public_base_url: str = "http://127.0.0.1:8000"
+    public_base_url_set: bool = False  # PUBLIC_BASE_URL was given, not the default
+    instance: Path = INSTANCE  # where the default database, the sandbox's key and `serve`'s address live
     sandbox: bool = False
     scheduler: bool = False
     moc_prices_enabled: bool = False
@@ -95,6 +163,12 @@ class Settings:
         """Where LINE can fetch the bot's images (charts): PUBLIC_BASE_URL when it is https, as LINE requires,
         or in the sandbox, whose chat page shows them; otherwise none, and charts go as their text only."""
         return self.public_base_url if self.sandbox or self.public_base_url.startswith("https://") else ""
+
+    def require_secret_key(self, purpose: str = "set it to a long random string") -> str:
+        """The key, for what signs or encrypts; one clear line naming what needs it when it is not set."""
+        if not self.secret_key:
+            raise ConfigError(f"SECRET_KEY is not set: {purpose}")
+        return str(self.secret_key)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "database_url")
@@ -110,13 +184,12 @@ class Settings:
             return default if value is None else str(value).strip()
 
         sandbox = _flag("COOPBOT_SANDBOX", get("COOPBOT_SANDBOX", "0"))
-        secret_key = get("SECRET_KEY")
-        if not secret_key:
-            if not sandbox:
-                raise ConfigError("SECRET_KEY is not set: set it to a long random string")
-            secret_key = "sandbox-only-secret-key"
-        default_db = f"sqlite:///{(INSTANCE / 'coopbot.sqlite3').resolve()}"
+        instance = INSTANCE.resolve()
+        default_db = f"sqlite:///{instance / 'coopbot.sqlite3'}"
         public = _url("PUBLIC_BASE_URL", get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
+        if sandbox and public_deployment(public):
+            raise ConfigError(SANDBOX_REFUSED.format(url=public))
+        secret_key = get("SECRET_KEY") or (_sandbox_key(instance) if sandbox else "")
         # The sandbox answers as LINE does from inside the app, so it needs no LINE account.
         api_default = f"{public}/sandbox/line" if sandbox else LINE_API
         api = _url("LINE_API_BASE_URL", get("LINE_API_BASE_URL", api_default))
@@ -131,6 +204,8 @@ class Settings:
             line_api_base_url=api,
             line_data_api_base_url=_url("LINE_DATA_API_BASE_URL", get("LINE_DATA_API_BASE_URL", data_api_default)),
             public_base_url=public,
+            public_base_url_set=bool(get("PUBLIC_BASE_URL")),
+            instance=instance,
             sandbox=sandbox,
             scheduler=_flag("COOPBOT_SCHEDULER", get("COOPBOT_SCHEDULER", "0")),
             moc_prices_enabled=_flag("MOC_PRICES_ENABLED", get("MOC_PRICES_ENABLED", "0")),

@@ -1,85 +1,27 @@
 """The admin web page: the LINE channel (secret, access token, webhook URL), the centers and who runs them.
 
-Admins sign in with a one-time link (`coopbot admin link LINE_USER_ID`, valid 15 minutes), so the page
-keeps no passwords. Every form carries a CSRF token; secrets are stored encrypted and never shown back.
+Admins sign in with a single-use link (`coopbot admin link LINE_USER_ID`, valid 15 minutes; see
+bot.admin.auth), so the page keeps no passwords. Every form carries a CSRF token; secrets are stored
+encrypted and never shown back.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from bot.admin.auth import admin_required, bp, console_base_url, init_auth, login_link, record_served_url
+from bot.admin.auth import db as _db
 from bot.channel import SECRET, TOKEN
 from bot.i18n import translator
 from bot.line import LineError
 from models.member import ROLES, Member, member_by_line_id, normalize_mobile
 from models.network import Center
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
-LINK_SECONDS = 15 * 60
-
-
-def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="admin-login")
-
-
-def login_link(app: Flask, member: Member) -> str:
-    with app.app_context():
-        token = _signer().dumps({"member": member.id})
-    return f"{app.config['SETTINGS'].public_base_url}/admin/login/{token}"
-
-
-def _db() -> Session:
-    if "db" not in g:
-        g.db = current_app.extensions["sessions"]()
-    return g.db
-
-
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        member = _db().get(Member, session.get("member_id") or 0)
-        if member is None or member.role != "admin":
-            session.clear()
-            return render_template("admin/signed_out.html"), 401
-        g.admin = member
-        g._ = translator(member.locale)
-        if request.method == "POST" and request.form.get("csrf") != session.get("csrf"):
-            abort(400)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-@bp.get("/login/<token>")
-def login(token: str) -> Any:
-    try:
-        data = _signer().loads(token, max_age=LINK_SECONDS)
-    except SignatureExpired:
-        return render_template("admin/signed_out.html", expired=True), 401
-    except BadSignature:
-        abort(404)
-    member = _db().get(Member, data.get("member", 0))
-    if member is None or member.role != "admin":
-        abort(403)
-    session.clear()
-    session.update(member_id=member.id, csrf=secrets.token_urlsafe(24))
-    return redirect(url_for("admin.index"))
-
-
-@bp.post("/logout")
-@admin_required
-def logout() -> Response:
-    session.clear()
-    return redirect(url_for("admin.index"))
+__all__ = ["bp", "console_base_url", "init_app", "login_link", "record_served_url"]
 
 
 @bp.get("/")
@@ -182,15 +124,9 @@ def save_role() -> Response:
 
 
 def init_app(app: Flask) -> None:
+    init_auth(app)
     app.register_blueprint(bp)
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
 
     @app.context_processor
     def gettext_for_templates() -> dict[str, Any]:
         return {"_": g.get("_") or translator("th")}
-
-    @app.teardown_appcontext
-    def close_db(_exc: BaseException | None) -> None:
-        db = g.pop("db", None)
-        if db is not None:
-            db.close()

@@ -9,12 +9,15 @@ from flask import Flask
 from bot.sandbox import chat
 from bot.sandbox.line_api import LineWorld, blueprint
 from bot.sandbox.phone import Phone
+from bot.settings import SANDBOX_REFUSED, ConfigError, public_deployment
 
 log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
+    if public_deployment(settings.public_base_url):  # Settings.load refuses it too; this holds for any app
+        raise ConfigError(SANDBOX_REFUSED.format(url=settings.public_base_url))
     world = LineWorld(token=str(settings.line_channel_access_token), channel_secret=str(settings.line_channel_secret))
     app.extensions["line_world"] = world
     app.extensions["sandbox_phone"] = Phone()

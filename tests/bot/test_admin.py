@@ -1,4 +1,5 @@
-"""The admin page: one-time sign-in links, CSRF, encrypted channel secrets, roles and centers."""
+"""The admin page: sign-in links, CSRF, encrypted channel secrets, roles and centers (sign-in in depth:
+test_admin_signin.py)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,22 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import create_app
-from bot.admin import login_link
 from models.channel import ChannelSetting
 from models.member import Member
 from models.network import Center
+from tests.bot.admin_signin import link_for, sign_in
 from tests.support import post_events, registered, sign, text_event
 
 
 def _signed_in(app: Flask, user_id: str = "Uadmin") -> FlaskClient:
     registered(app, user_id, role="admin")
-    with app.extensions["sessions"]() as db:
-        member = db.scalars(select(Member).where(Member.line_user_id == user_id)).one()
-        link = login_link(app, member)
     client = app.test_client()
-    response = client.get(link.replace(app.config["SETTINGS"].public_base_url, ""))
-    assert response.status_code == 302
+    response = sign_in(client, link_for(app, user_id))
+    assert response.status_code == 303 and response.location == "/admin/"
     return client
 
 
@@ -43,16 +40,11 @@ def test_the_page_needs_a_sign_in(seeded: Flask) -> None:
     assert "coopbot admin link" in response.get_data(as_text=True)
 
 
-def test_a_link_for_a_non_admin_or_forged_or_expired_does_not_sign_in(seeded: Flask) -> None:
+def test_a_link_for_a_non_admin_or_a_forged_one_does_not_sign_in(seeded: Flask) -> None:
     registered(seeded, "Umember")
-    with seeded.app_context():
-        signer = URLSafeTimedSerializer(seeded.config["SECRET_KEY"], salt="admin-login")
-        with seeded.extensions["sessions"]() as db:
-            member_id = db.scalars(select(Member.id).where(Member.line_user_id == "Umember")).one()
-        token = signer.dumps({"member": member_id})
     client = seeded.test_client()
-    assert client.get(f"/admin/login/{token}").status_code == 403
-    assert client.get("/admin/login/forged.token.value").status_code == 404
+    assert sign_in(client, link_for(seeded, "Umember")).status_code == 403
+    assert sign_in(client, "https://bot.test/admin/login#forged-token-value").status_code == 404
     assert client.get("/admin/").status_code == 401
 
 

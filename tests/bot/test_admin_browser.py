@@ -1,4 +1,5 @@
-"""The admin page in a real headless Chromium: sign in with a link, save a phone, set and test the webhook."""
+"""The admin page in a real headless Chromium: sign in with a link (its page's button POSTs the code from
+after '#'), save a phone, set and test the webhook, sign out."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import create_app, seed
-from bot.admin import login_link
 from bot.sandbox.line_api import LineWorld
-from models.member import Member
 from models.network import Center
+from tests.bot.admin_signin import link_for
 from tests.support import CHANNEL_SECRET, registered, serve
 
 pytestmark = pytest.mark.browser
@@ -35,10 +35,15 @@ def test_an_admin_configures_the_network_and_the_webhook(
     registered(served, "Uadmin", role="admin")
     line_world.channel_secret = CHANNEL_SECRET
     with serve(served, port) as url:
-        with served.extensions["sessions"]() as session:
-            link = login_link(served, session.scalars(select(Member).where(Member.line_user_id == "Uadmin")).one())
+        link = link_for(served, "Uadmin")
         page = browser.new_page()
+        refused: list[str] = []  # the Content-Security-Policy blocking something the pages need
+        page.on("console", lambda message: refused.append(message.text) if "Security Policy" in message.text else None)
         page.goto(link)
+        assert page.url == f"{url}/admin/login"  # the script took the code out of the address bar
+        assert page.locator("#token").is_hidden()
+        page.click("button:has-text('เข้าสู่ระบบ')")
+        page.wait_for_url(f"{url}/admin/")
         assert page.locator("h1").inner_text() == "ผู้ดูแลระบบบอทสหกรณ์"
 
         row = page.locator("#centers tr", has_text="ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด")
@@ -49,7 +54,14 @@ def test_an_admin_configures_the_network_and_the_webhook(
         page.click("text=ตั้งค่าที่ LINE และทดสอบ")
         assert f"ตั้ง Webhook เป็น {url}/callback แล้ว การทดสอบจาก LINE สำเร็จ" in page.locator(".flash").inner_text()
         page.screenshot(path="/tmp/coopbot-admin.png", full_page=True)
+
+        page.click("text=ออกจากระบบ")
+        assert "coopbot admin link" in page.locator("main").inner_text()
+        page.goto(link)  # the same link again: spent
+        page.click("button:has-text('เข้าสู่ระบบ')")
+        assert "ลิงก์เข้าสู่ระบบนี้ถูกใช้ไปแล้ว" in page.locator("main").inner_text()
         page.close()
+    assert refused == []
     served.extensions["engine"].dispose()
     assert line_world.webhook_endpoint == f"{url}/callback"
     center = db.scalars(select(Center).where(Center.code == "PROV-RUBBER")).one()
