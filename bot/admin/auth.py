@@ -45,7 +45,8 @@ def db() -> Session:
 
 
 def login_link(app: Flask, member: Member, base_url: str | None = None) -> str:
-    """A new single-use sign-in link for the member, valid 15 minutes."""
+    """A new single-use sign-in link for the member, valid 15 minutes. It writes in a transaction of its own:
+    call it with no other write transaction open (on SQLite that one would hold the lock)."""
     with app.extensions["sessions"]() as session_, session_.begin():
         token = issue_link(session_, member.id, utcnow())
     return f"{base_url or app.config['SETTINGS'].public_base_url}/admin/login#{token}"
