@@ -1,8 +1,8 @@
 """POST /callback: verify LINE's signature over the raw bytes, then read and hand on each event by itself.
 
-A body that is not signed is refused (400) and one that is not a JSON object with an `events` list is malformed
-(400); within a signed body every event stands alone, so one LINE (or a forger holding the secret) got wrong is
-logged and skipped while the others in its batch are handled, and nothing in a signed body yields a 5xx.
+A body whose signature does not match is refused (400), and so is one that is not a JSON object with an `events`
+list (400). Within a signed body every event stands alone: a malformed one is logged and skipped while the others
+in its batch are handled, and nothing in a signed body yields a 5xx.
 """
 
 from __future__ import annotations
