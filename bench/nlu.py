@@ -180,7 +180,7 @@ def speed(texts: list[str], repeat: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "nlu" / "dev.jsonl")
+    parser.add_argument("--dev", type=Path, default=ROOT / "tests" / "data" / "nlu" / "dev" / "dev.jsonl")
     parser.add_argument("--repeat", type=int, default=20, help="timed passes over all messages")
     args = parser.parse_args()
     rows = corpus()

@@ -14,13 +14,12 @@ from bot import create_app
 from bot.cli_orders import orders_cli, rounds_cli
 from bot.cli_prices import prices_cli
 from bot.richmenu import richmenu_cli
-from bot.settings import ConfigError, secret_key_on_demand
+from bot.settings import ConfigError
 
 
 def _create_app() -> Flask:
     try:
-        with secret_key_on_demand():  # read-only commands run without SECRET_KEY; the others ask for it
-            return create_app()
+        return create_app(serving=False)  # read-only commands run without SECRET_KEY; the others ask for it
     except ConfigError as exc:
         click.echo(f"coopbot: {exc}", err=True)
         sys.exit(2)

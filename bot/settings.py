@@ -11,9 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -108,24 +106,6 @@ def _sandbox_key(instance: Path) -> str:
     if len(key) < 32:
         raise ConfigError(f"{path} holds no usable key: delete it and start again")
     return key
-
-
-_key_on_demand: ContextVar[bool] = ContextVar("secret_key_on_demand", default=False)
-
-
-@contextmanager
-def secret_key_on_demand() -> Iterator[None]:
-    """While the command line builds its app, a missing SECRET_KEY is no error yet: the commands that sign or
-    encrypt ask for it themselves (`Settings.require_secret_key`), and read-only ones run without it."""
-    token = _key_on_demand.set(True)
-    try:
-        yield
-    finally:
-        _key_on_demand.reset(token)
-
-
-def key_on_demand() -> bool:
-    return _key_on_demand.get()
 
 
 def _database_url(value: str) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from bot.i18n import translator
-from bot.settings import Settings, key_on_demand
+from bot.settings import Settings
 from models.base import utcnow
 from models.member import Member
 from models.web_sessions import close_session, consume_link, find_session, issue_link, open_session
@@ -155,9 +155,6 @@ def _page_headers(response: Response) -> Response:
 
 def init_auth(app: Flask) -> None:
     settings: Settings = app.config["SETTINGS"]
-    if not key_on_demand():
-        # The web app signs its cookies with the key: without one it does not start (commands ask for it).
-        settings.require_secret_key()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"))
     app.after_request(_page_headers)

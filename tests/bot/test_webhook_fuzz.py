@@ -40,10 +40,8 @@ PHRASES = (
     "ติดต่อสหกรณ์", "จ่ายเงินยังไง", "รับของที่ไหน", "ของมาถึงยัง", "คุยกับเจ้าหน้าที่", "ออมเงิน", "ข้อมูลของฉัน",
     "แก้ชื่อ", "แก้ไขเบอร์", "ภาษาไทย", "ภาษาอังกฤษ", "ล้าน", "ร้อย", "ห้าสิบ", "ครับ", "นะ", "-5", "58,50",
 )
-# Questions the bot asks and then reads the next message against. The alert threshold and the price to post are
-# left out: their handler (handlers/price_ui.typed_number) reads digits itself and still fails past 28 of them;
-# tests/bot/test_webhook_isolation.py marks that as a known failure until it is fixed there.
-OPENERS = (None, "สั่งอาหารหมูซีพี", "สั่งปุ๋ย 15-15-15 5 กระสอบ", "เพิ่มอีก", "แก้เป็น", "คำนวณน้ำยาง",
+# Questions the bot asks and then reads the next message against.
+OPENERS = (None, "แจ้งเตือนราคาน้ำยาง", "สั่งอาหารหมูซีพี", "สั่งปุ๋ย 15-15-15 5 กระสอบ", "เพิ่มอีก", "แก้เป็น", "คำนวณน้ำยาง",
            "น้ำยาง 30 กิโล", "ลงทะเบียน", "แก้ชื่อ", "แก้ไขเบอร์", "ข้อมูลของฉัน", "เปลี่ยนภาษา", "ดูราคาย้อนหลัง",
            "ขายน้ำยาง", "ยกเลิกคำสั่งซื้อ", "ยกเลิกการแจ้งเตือน", "ลบข้อมูล")
 

@@ -233,8 +233,6 @@ def test_a_long_number_answering_a_question_gets_a_plain_answer(
     assert line_world.rejected() == []
 
 
-@pytest.mark.xfail(strict=True, reason="handlers/price_ui.typed_number reads any length of digits and "
-                   "models.prices.checked's quantize raises InvalidOperation past 28 digits (not this change's files)")
 @pytest.mark.parametrize("question", ["แจ้งเตือนราคาน้ำยาง"], ids=["alert-threshold"])
 def test_a_long_number_answering_a_price_question_gets_a_plain_answer(
     member: Chat, line_world: LineWorld, question: str
