@@ -10,6 +10,7 @@ with a random or broken event. One app and one member per test run; each example
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from typing import Any
 
@@ -28,7 +29,7 @@ from models.network import district_cooperative
 from tests.bot.test_webhook_isolation import APOLOGIES, answers, post
 from tests.support import Chat
 
-EXAMPLES = 300
+EXAMPLES = int(os.environ.get("COOPBOT_FUZZ_EXAMPLES", "300"))  # more for a measurement run
 HUGE = "__HUGE__"  # stands for an integer of 5,000 digits, which json.dumps cannot write
 
 ANY_CHARACTER = st.characters(codec=None, exclude_categories=())  # surrogates (Cs) and all
