@@ -35,8 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select, text
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from bot import create_app, migrate, price_alerts, seed
+from bot import create_app, migrate, seed
 from bot.i18n import translator
+from bot.jobs import price_alerts
 from bot.sandbox.line_api import LineWorld, create_line_api
 from handlers import fmt
 from models.alerts import PriceAlert, evaluate

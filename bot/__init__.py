@@ -20,12 +20,14 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     # Imported here, not at the top, so that `import bot.nlu` (coopbot parse) does not load the web stack.
     from flask import Flask
 
-    from bot import admin, charts, db, fonts, webhook
-    from bot.channel import Channel
+    from bot import db
     from bot.delivery import Outbox
     from bot.dispatch import Dispatcher
     from bot.line import Line
+    from bot.line.channel import Channel
+    from bot.render import charts, fonts
     from bot.settings import Settings
+    from bot.web import admin, webhook
 
     settings = Settings.load(config)
     if serving:

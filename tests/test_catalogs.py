@@ -15,7 +15,7 @@ def _source_messages() -> set[str]:
     found: set[str] = set()
     for package in ("bot", "handlers", "models"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python"), ("admin/templates/**.html", "jinja2")]
+            ROOT / package, method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")]
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found

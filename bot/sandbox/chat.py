@@ -168,7 +168,7 @@ def _deploy_rich_menu_once() -> None:
             return
         found.menu_tried = True
     try:
-        from bot import richmenu
+        from bot.render import richmenu
 
         richmenu.deploy(current_app.extensions["line"])
     except Exception:

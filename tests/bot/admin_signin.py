@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bot.admin import login_link
+from bot.web.admin import login_link
 from models.member import Member
 
 

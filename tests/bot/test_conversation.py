@@ -60,7 +60,7 @@ def test_pressing_another_button_leaves_the_question(seeded: Flask, line_world: 
 
 def test_unanswered_questions_are_purged_by_the_scheduler(seeded: Flask, line_world: LineWorld,
                                                           db: Session) -> None:
-    from bot.scheduler import forget_unanswered_questions
+    from bot.jobs.scheduler import forget_unanswered_questions
 
     _coordinator(seeded, line_world)
     forget_unanswered_questions(seeded)

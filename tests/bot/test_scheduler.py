@@ -7,7 +7,7 @@ import logging
 import pytest
 from flask import Flask
 
-from bot import scheduler
+from bot.jobs import scheduler
 
 
 def test_every_job_is_scheduled_once_by_its_id(app: Flask) -> None:

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from bot import seed_orders
 from bot.sandbox.line_api import LineWorld
 from bot.sandbox.phone import event, postback_event, text_event
+from bot.seed import orders as seed_orders
 from models.base import utcnow
 from models.conversation import Conversation
 from models.member import Member

@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot.broadcasts import send_due
 from bot.delivery import Outbox
+from bot.jobs.announcements import send_due
 from bot.sandbox.line_api import LineWorld
 from handlers import Intent
 from models.announcements import Announcement

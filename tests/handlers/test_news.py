@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.broadcasts import send_due
+from bot.jobs.announcements import send_due
 from bot.sandbox.line_api import LineWorld
 from handlers import Intent
 from models.announcements import Announcement

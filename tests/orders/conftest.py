@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import seed_orders
 from bot.sandbox.line_api import LineWorld
+from bot.seed import orders as seed_orders
 from handlers import Intent
 from models.base import utcnow
 from models.member import Member

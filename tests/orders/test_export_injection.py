@@ -15,8 +15,8 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from bot import exports
 from bot.cli import cli
+from bot.render import exports
 from bot.sandbox.line_api import LineWorld
 from tests.orders.conftest import join, register, round_of
 from tests.support import Chat, button_data, texts

@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import round_jobs
 from bot.cli import cli
+from bot.jobs import rounds as round_jobs
 from bot.sandbox.line_api import LineWorld
 from models.base import utcnow
 from models.rounds import Round

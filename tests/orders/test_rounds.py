@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from bot import round_jobs
+from bot.jobs import rounds as round_jobs
 from bot.sandbox.line_api import LineWorld
 from handlers import Intent
 from models.base import utcnow

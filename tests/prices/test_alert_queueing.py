@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from bot import price_alerts
+from bot.jobs import price_alerts
 from bot.sandbox.line_api import LineWorld
 from models.alerts import AlertLog, AlertRun, advance, claim_runs, create, evaluate
 from models.base import utcnow

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import price_alerts
+from bot.jobs import price_alerts
 from bot.sandbox.line_api import LineWorld
 from handlers import Intent
 from models.alerts import AlertLog, AlertRun, PriceAlert, evaluate

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select
 
-from bot import price_alerts
+from bot.jobs import price_alerts
 from bot.sandbox.line_api import LineWorld
 from models.alerts import create, evaluate, fires, side
 from models.member import Member

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from bot import moc
 from bot.cli import cli
+from bot.importers import moc
 from models.alerts import create
 from models.member import Member
 from models.prices import PriceQuote

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.cli import cli
-from bot.raot import THAI_MONTHS, Report, import_file, parse, thai_date
+from bot.importers.raot import THAI_MONTHS, Report, import_file, parse, thai_date
 from bot.sandbox.line_api import LineWorld
 from models.alerts import create
 from models.member import Member

@@ -20,7 +20,7 @@ def upgrade() -> None:
     with op.batch_alter_table('alert_runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_member', sa.Integer(), nullable=True))
     # Runs left without it (evaluated before this, or by the previous release during a rollout) get it from
-    # their alerts when they are next queued (bot.price_alerts.queue_chunk).
+    # their alerts when they are next queued (bot.jobs.price_alerts.queue_chunk).
 
 
 def downgrade() -> None:

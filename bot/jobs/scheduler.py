@@ -15,8 +15,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from bot import moc, price_alerts, round_jobs
-from bot.broadcasts import send_due
+from bot.importers import moc
+from bot.jobs import price_alerts
+from bot.jobs import rounds as round_jobs
+from bot.jobs.announcements import send_due
 from models.base import BANGKOK
 from models.conversation import purge_expired
 

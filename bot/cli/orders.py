@@ -15,7 +15,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import exports, round_jobs
+from bot.jobs import rounds as round_jobs
+from bot.render import exports
 from models.base import BANGKOK, utcnow
 from models.closing import advance, close
 from models.member import Member, member_by_line_id, normalize_mobile

@@ -11,9 +11,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from bot import create_app
-from bot.cli_orders import orders_cli, rounds_cli
-from bot.cli_prices import prices_cli
-from bot.richmenu import richmenu_cli
+from bot.cli.orders import orders_cli, rounds_cli
+from bot.cli.prices import prices_cli
+from bot.render.richmenu import richmenu_cli
 from bot.settings import ConfigError
 
 
@@ -54,8 +54,8 @@ def serve(host: str, port: int) -> None:
     for `coopbot admin link`."""
     from werkzeug.serving import make_server
 
-    from bot import scheduler
-    from bot.admin import record_served_url
+    from bot.jobs import scheduler
+    from bot.web.admin import record_served_url
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = app.config["SETTINGS"]
@@ -80,7 +80,7 @@ def _http_url(host: str, port: int) -> str:
 @cli.command("clock")
 def clock() -> None:
     """Run the scheduler alone (production: exactly one such process)."""
-    from bot import scheduler
+    from bot.jobs import scheduler
 
     current_app.extensions["channel"].token()  # a token stored from the admin page needs SECRET_KEY: say so now
     scheduler.run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -178,7 +178,7 @@ def admin_link(line_user_id: str) -> None:
 
     The link starts with PUBLIC_BASE_URL when it is set, else with the address `coopbot serve` last served
     on (it notes it in instance/served_url), else http://127.0.0.1:8000."""
-    from bot.admin import console_base_url, login_link
+    from bot.web.admin import console_base_url, login_link
     from models.member import member_by_line_id
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]

@@ -11,7 +11,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot import moc, price_alerts, raot
+from bot.importers import moc, raot
+from bot.jobs import price_alerts
 from models import alerts
 from models.network import center_by_code
 from models.prices import (

@@ -1,7 +1,7 @@
 """The admin web page: the LINE channel (secret, access token, webhook URL), the centers and who runs them.
 
 Admins sign in with a single-use link (`coopbot admin link LINE_USER_ID`, valid 15 minutes; see
-bot.admin.auth), so the page keeps no passwords. Every form carries a CSRF token; secrets are stored
+bot.web.admin.auth), so the page keeps no passwords. Every form carries a CSRF token; secrets are stored
 encrypted and never shown back.
 """
 
@@ -13,11 +13,11 @@ from flask import Flask, abort, current_app, flash, g, redirect, render_template
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from bot.admin.auth import admin_required, bp, console_base_url, init_auth, login_link, record_served_url
-from bot.admin.auth import db as _db
-from bot.channel import SECRET, TOKEN
 from bot.i18n import translator
 from bot.line import LineError
+from bot.line.channel import SECRET, TOKEN
+from bot.web.admin.auth import admin_required, bp, console_base_url, init_auth, login_link, record_served_url
+from bot.web.admin.auth import db as _db
 from models.member import ROLES, Member, member_by_line_id, normalize_mobile
 from models.network import Center
 

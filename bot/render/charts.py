@@ -20,8 +20,8 @@ from matplotlib.dates import date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bot import fonts
 from bot.i18n import translator
+from bot.render import fonts
 from handlers import fmt
 from handlers.price_ui import source_line, type_name
 from handlers.prices import MAX_DAYS, MIN_DAYS

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handlers.fmt import arabic_digits
+from bot.nlu.normalize import arabic_digits
 from models import alerts
 from models.prices import PriceError, PriceQuote, checked
 

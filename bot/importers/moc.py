@@ -19,7 +19,7 @@ import urllib3
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from bot import price_alerts
+from bot.jobs import price_alerts
 from models import alerts
 from models.prices import PriceError, checked, local_day, upsert
 

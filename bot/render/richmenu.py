@@ -17,9 +17,9 @@ from flask.cli import AppGroup
 from linebot.v3.messaging import PostbackAction, RichMenuArea, RichMenuBounds, RichMenuRequest, RichMenuSize
 from PIL import Image, ImageDraw, ImageFont
 
-from bot import fonts
 from bot.i18n import translator
 from bot.line import Line, LineError
+from bot.render import fonts
 from handlers.ui import Button, main_actions
 
 WIDTH, HEIGHT = 2500, 1686

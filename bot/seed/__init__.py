@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import seed_orders, seed_prices
+from bot.seed import orders as seed_orders
+from bot.seed import prices as seed_prices
 from bot.settings import Settings
 from models.network import DISTRICTS, Center, Network, center_by_code
 
