@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import nlu
 from bot.i18n import translator
 from bot.line import Line, LineError
+from bot.nlu import Intent
 from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
-from handlers import Intent, Turn, basic, register
+from handlers import Turn, basic, register
 from handlers.orders import ROUND_SLOTS
 from handlers.ui import main_actions, reply, text
 from models import conversation
@@ -189,37 +190,42 @@ class Dispatcher:
         )
 
     def text(self, turn: Turn, text: str) -> list[Message]:
-        """Understand a typed message, continuing the member's open question when it answers it."""
-        parsed = nlu.parse(text)
+        """Understand a typed message, continuing the member's open question when it answers it. The handler
+        gets the message read once: the intent's slots and, beside them, the readings of what an answer holds
+        (a name, a district, a bare number, …: bot.nlu.replies); it never reads the text itself."""
+        parsed, said = nlu.understand(text)
+        read = said.slots()
         pending = turn.pending
         if pending is None and parsed.name in ("order.join", "sell.pledge"):
-            return self.several(turn, parsed, nlu.items(text))
+            return self.several(turn, parsed.with_slots(**read), nlu.items(text))
         if pending is None:
-            return self.route(turn, parsed)
-        answer = nlu.answer(text)
+            return self.route(turn, parsed.with_slots(**read))
+        answer = said.answer
         if answer == "cancel" and pending.intent in CANCELLING and pending.awaiting == "answer":
             answer = "yes"  # "ยกเลิก" to "cancel your order?" means yes
         elif answer == "cancel":
             turn.finish()
             return reply(turn._("OK, cancelled. What would you like to do?"), main_actions(turn._))
         if pending.intent == "register" and parsed.name == "help":
-            return self.route(turn, Intent(pending.intent, dict(pending.slots), text))  # "ไม่เข้าใจ": ask again
+            # "ไม่เข้าใจ": ask again
+            return self.route(turn, Intent(pending.intent, {**pending.slots, **read}, text))
         if pending.awaiting == "name" and parsed.name not in ("unknown", "help", pending.intent):
-            return self.route(turn, parsed, keep_pending=True)  # "ราคายาง" is a question, not a name
+            # "ราคายาง" is a question, not a name
+            return self.route(turn, parsed.with_slots(**read), keep_pending=True)
         if parsed.name == pending.intent and "round" in pending.slots and parsed.slots.keys() & set(ROUND_SLOTS):
             turn.finish()  # goods named anew: a new request, not an answer; keep no quantity from the old one
-            return self.route(turn, parsed)
+            return self.route(turn, parsed.with_slots(**read))
         if (
             pending.awaiting in conversation.FREE_TEXT
             or parsed.name in ("unknown", pending.intent)
             or pending.awaiting in parsed.slots
         ):
-            slots = {**pending.slots, **parsed.slots}
+            slots = {**pending.slots, **parsed.slots, **read}
             if answer:
                 slots["answer"] = answer
             return self.route(turn, Intent(pending.intent, slots, text))
         turn.finish()
-        return self.route(turn, parsed)
+        return self.route(turn, parsed.with_slots(**read))
 
     def several(self, turn: Turn, parsed: Intent, items: list[str]) -> list[Message]:
         """An order of several items is taken one at a time: the first now, and the member is told of the
@@ -227,11 +233,12 @@ class Dispatcher:
         if len(items) < 2:
             return self.route(turn, parsed)
         _ = turn._
-        first = self.route(turn, nlu.parse(items[0]))
+        first, said = nlu.understand(items[0])
+        replies = self.route(turn, first.with_slots(**said.slots()))
         after = nlu.parse(items[1])
         note = _("One item at a time, please: this is for the first. Then the rest: {rest}").format(
             rest=", ".join(items[1:]))
-        return [*first[:4], text(note, [(items[1], after)])]
+        return [*replies[:4], text(note, [(items[1], after)])]
 
     def route(self, turn: Turn, intent: Intent, keep_pending: bool = False) -> list[Message]:
         route = BY_INTENT.get(intent.name) or BY_INTENT["unknown"]

@@ -1,70 +1,24 @@
-"""Intent handlers: plain functions `handle(turn, intent) -> list[Message]` that return replies and never send."""
+"""Intent handlers: plain functions `handle(turn, intent) -> list[Message]` that return replies and never send.
+
+They receive the member's words already read: the intent and its slots from bot.nlu (with the readings of an
+answer merged in by the dispatcher), never text to read again. `Intent` is bot.nlu's, named here too."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode
+from typing import Any
 
-if TYPE_CHECKING:  # `coopbot parse` and bot.nlu need Intent alone; they should not pay for the SDK and ORM
-    from linebot.v3.messaging import Message
-    from sqlalchemy.orm import Session
+from linebot.v3.messaging import Message
+from sqlalchemy.orm import Session
 
-    from models.conversation import Conversation
-    from models.member import Member
+from bot.nlu import Intent
+from models import conversation
+from models.conversation import Conversation
+from models.member import Member
 
-NUMBER_SLOTS = frozenset({"quantity", "threshold", "price", "weight_kg", "drc", "days"})
-POSTBACK_LIMIT = 300
-
-
-@dataclass(frozen=True)
-class Intent:
-    """What the member wants: a contract intent name and its slots (see DESIGN.md)."""
-
-    name: str
-    slots: Mapping[str, Any] = field(default_factory=dict)
-    text: str = ""
-
-    def to_postback(self) -> str:
-        """Encode for a button's postback data (at most 300 characters, as LINE allows)."""
-        data = urlencode({"i": self.name, **{k: _encode(v) for k, v in self.slots.items()}})
-        if len(data) > POSTBACK_LIMIT:
-            raise ValueError(f"postback data for {self.name} is {len(data)} characters, over LINE's 300")
-        return data
-
-    @classmethod
-    def from_postback(cls, data: str) -> Intent | None:
-        pairs = dict(parse_qsl(data, keep_blank_values=False))
-        name = pairs.pop("i", None)
-        if not name:
-            return None
-        try:
-            slots = {k: _decode(k, v) for k, v in pairs.items()}
-        except ValueError:
-            return None
-        return cls(name, slots)
-
-    def with_slots(self, **slots: Any) -> Intent:
-        return Intent(self.name, {**self.slots, **slots}, self.text)
-
-
-def _encode(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _decode(name: str, value: str) -> Any:
-    if name in NUMBER_SLOTS:
-        number = float(value)
-        return int(number) if number.is_integer() else number
-    if value in ("true", "false"):
-        return value == "true"
-    return value
+__all__ = ["Handler", "Intent", "Turn"]
 
 
 @dataclass
@@ -89,15 +43,11 @@ class Turn:
 
     def expect(self, intent: str, slots: Mapping[str, Any], awaiting: str) -> None:
         """Wait for the member's next answer to fill `awaiting` (kept in the database for 30 minutes)."""
-        from models import conversation
-
         conversation.expect(self.db, self.member.id, intent, dict(slots), awaiting, self.now)
 
     def finish(self) -> None:
-        from models import conversation
-
         conversation.finish(self.db, self.member.id)
         self.pending = None
 
 
-Handler = Callable[[Turn, Intent], "list[Message]"]
+Handler = Callable[[Turn, Intent], list[Message]]

@@ -6,12 +6,13 @@ Alerts are pushes and cost the cooperative's message quota, so one fires once pe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn, fmt
+from bot.nlu import Intent
+from handlers import Turn, fmt
 from handlers.price_ui import (
     NumberError,
     Translate,
@@ -23,7 +24,6 @@ from handlers.price_ui import (
     source_line,
     type_buttons,
     type_name,
-    typed_number,
 )
 from handlers.ui import Button, reply
 from models import alerts
@@ -51,7 +51,7 @@ def create(turn: Turn, intent: Intent) -> list[Message]:
     if kind not in RUBBER_TYPES:
         turn.expect("alert.create", {k: v for k, v in slots.items() if k != "rubber_type"}, "rubber_type")
         question = _("Which rubber price should I watch for you?")
-        unpriced = other_rubber(_, intent.text)
+        unpriced = other_rubber(_, intent.slots)
         return reply(f"{unpriced} {question}" if unpriced else question, type_buttons(_, "alert.create", slots))
     mine = alerts.active_alerts(turn.db, turn.member.id)
     if len(mine) >= MAX_ACTIVE:
@@ -138,14 +138,11 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
     mine = alerts.active_alerts(turn.db, turn.member.id)
     choice = intent.slots.get("alert")
     if choice is None and turn.pending is not None and turn.pending.intent == "alert.cancel":
-        try:
-            number = typed_number(intent.text)
-        except NumberError:
-            number = None
+        number = _typed(intent.slots.get("number"))
         ids = [int(i) for i in str(intent.slots.get("ids", "")).split(",") if i]
         if number is not None and number == int(number) and 1 <= number <= len(ids):
             choice = ids[int(number) - 1]
-    listed = fmt.listed_number(intent.text)
+    listed = intent.slots.get("listed")
     if choice is None and listed and 1 <= listed <= len(mine):
         choice = mine[listed - 1].id  # "ยกเลิกแจ้งเตือนข้อ 2": the number as in the list
     named = _named(mine, intent.slots)  # "ยกเลิกเตือนน้ำยาง": only the latex ones
@@ -182,6 +179,14 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
 
 
 _NAMING = ("rubber_type", "direction", "threshold", "daily")
+
+
+def _typed(number: Any) -> Decimal | None:
+    """The number a whole message was (slot `number`, exact decimal text), as a Decimal."""
+    try:
+        return None if number is None else Decimal(str(number))
+    except InvalidOperation:
+        return None
 
 
 def _named(mine: list[PriceAlert], slots: Mapping[str, Any]) -> list[PriceAlert]:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn
+from bot.nlu import Intent
+from handlers import Turn
 from handlers.ui import main_actions, reply
-
-_THANKS = re.compile(r"ขอบคุณ|ขอบใจ|thank|thx", re.I)
 
 
 def greeting(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
-    if _THANKS.search(intent.text or ""):
+    if intent.slots.get("thanks"):
         return reply(_("You're welcome! Is there anything else I can help with?"), main_actions(_))
     name = turn.member.name or turn.member.display_name
     hello = _("Hello {name}!").format(name=name) if name else _("Hello!")

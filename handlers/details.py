@@ -1,82 +1,40 @@
-"""A member's details: reading each answer the way farmers type it, asking for it, and showing it back."""
+"""A member's details: asking for each, taking the answer as bot.nlu read it, and showing them back."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from linebot.v3.messaging import Message
 from sqlalchemy.orm import Session
 
-from handlers import Intent, Turn, fmt
+from bot.nlu import Intent
+from handlers import Turn
 from handlers.ui import Button, reply
-from models.member import Member, normalize_mobile
+from models.member import Member
 from models.network import DISTRICTS, district_cooperative, district_name
 
 FIELDS = ("name", "district", "membership_no", "phone")
 ECHOED = 40  # characters of a wrong answer shown back to the member
 OPTIONAL = frozenset({"membership_no", "phone"})
 SKIP = "skip"
-_SKIP_WORDS = ("ข้าม", "ไม่ระบุ", "ไม่มี", "ไม่ทราบ", "จำไม่ได้", "skip", "none", "no", "-")
-_PARTICLES = re.compile(r"\s*(นะ)?(ครับ|คับ|ค่ะ|คะ|ค่า|จ้ะ|จ้า|ฮะ)+\s*$")
-_NAME_PREFIX = re.compile(r"^(ผม|ฉัน|ดิฉัน|หนู|เรา)?ชื่อ\s*")
-_MEMBERSHIP = re.compile(r"[A-Za-z0-9][A-Za-z0-9/.\-]{0,31}")
-_DISTRICT_PREFIX = re.compile(r"^(อำเภอ|อ\.|amphoe|amphur|amphur\.|district)")
 
 
-def plain(text: str) -> str:
-    """The answer without surrounding spaces, Thai digits or a polite particle at the end."""
-    return _PARTICLES.sub("", fmt.arabic_digits(text.strip())).strip()
+def read(field: str, slots: Mapping[str, Any]) -> str | None:
+    """The value to store for a typed answer, as bot.nlu read the message (slots `name`, `district`,
+    `membership_no`, `phone`), or None when it does not look like one."""
+    if field not in FIELDS:
+        raise ValueError(f"not a member detail: {field}")
+    value = slots.get(field)
+    return str(value) if value else None
 
 
-def _district_key(text: str) -> str:
-    key = re.sub(r"\s+", "", plain(text).lower())
-    key = _DISTRICT_PREFIX.sub("", key)
-    key = re.sub(r"district$", "", key)
-    return re.sub(r"[.\-_]", "", key)
+def picked(field: str, pick: str) -> str | None:
+    """The value a button carries: a district's Thai name (its buttons are the only ones that carry a value)."""
+    return pick if field == "district" and pick in DISTRICT_NAMES else None
 
 
-_DISTRICT_KEYS: dict[str, str] = {
-    **{_district_key(thai): thai for thai, _english in DISTRICTS},
-    **{_district_key(english): thai for thai, english in DISTRICTS},
-    # What people also write: the seat district without its province, and other romanisations.
-    "เมือง": "เมืองพัทลุง",
-    "mueang": "เมืองพัทลุง",
-    "muang": "เมืองพัทลุง",
-    "muangphatthalung": "เมืองพัทลุง",
-    "phatthalung": "เมืองพัทลุง",
-    "sinakharin": "ศรีนครินทร์",
-    "srinakarin": "ศรีนครินทร์",
-    "sibanphot": "ศรีบรรพต",
-    "khaochaison": "เขาชัยสน",
-    "bangkaew": "บางแก้ว",
-}
-
-
-def read(field: str, text: str) -> str | None:
-    """The value to store for a typed answer, or None when it does not look like one."""
-    value = plain(text)
-    if field == "name":
-        name = " ".join(_NAME_PREFIX.sub("", value).split())
-        # U+FFFD stands where the member's phone sent a character that could not be read (bot.dispatch.clean)
-        ok = (2 <= len(name) <= 100 and any(c.isalpha() for c in name) and not any(c.isdigit() for c in name)
-              and "\ufffd" not in name)
-        return name if ok else None
-    if field == "district":
-        return _DISTRICT_KEYS.get(_district_key(value))
-    if field == "membership_no":
-        number = re.sub(r"\s+", "", value)
-        return number if _MEMBERSHIP.fullmatch(number) and any(c.isdigit() for c in number) else None
-    if field == "phone":
-        return normalize_mobile(value)
-    raise ValueError(f"not a member detail: {field}")
-
-
-def is_skip(text: str, answer: str | None) -> bool:
-    """'ข้าม', 'ไม่มี', 'skip'… for an optional detail."""
-    value = plain(text).lower()
-    return value in _SKIP_WORDS or (answer == "no" and not any(c.isdigit() for c in value))
+DISTRICT_NAMES = frozenset(thai for thai, _english in DISTRICTS)
 
 
 def phone_text(phone: str) -> str:

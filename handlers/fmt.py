@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
 
+from bot.nlu.normalize import arabic_digits  # noqa: F401  bot/raot.py's import until its move to bot/importers lands
+
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BUDDHIST_ERA_OFFSET = 543
-_ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_LISTED = re.compile(r"(?:ข้อ|รายการที่|no\.?|number)\s*(\d{1,2})(?!\d)", re.I)
-_MINUS = re.compile(r"(?<![\w-])-\d[\d,]*(?:\.\d+)?")
-
-
-def arabic_digits(text: str) -> str:
-    """Thai digits as Arabic ones ("๓๐" -> "30"): members type either."""
-    return text.translate(_ARABIC_DIGITS)
-
-
-def listed_number(text: str) -> int | None:
-    """The item a member names by its number in a list we showed: "ยกเลิกข้อ 2", "no. 2"."""
-    found = _LISTED.search(arabic_digits(text or ""))
-    return int(found.group(1)) if found else None
-
-
-def minus_number(text: str) -> Decimal | None:
-    """A number typed with a minus ("-60"), which no slot holds: the handler refuses it; None if there is none.
-    A dash after a word or a digit (50-60, 081-234-5678) is no minus."""
-    found = _MINUS.search(arabic_digits(text or ""))
-    return Decimal(found.group().replace(",", "")) if found else None
 
 
 def number(value: float | Decimal, decimals: int = 0) -> str:

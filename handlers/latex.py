@@ -5,13 +5,13 @@ sold by their own weight and need no calculator."""
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn, fmt
+from bot.nlu import Intent
+from handlers import Turn, fmt
 from handlers.price_ui import (
     NumberError,
     Translate,
@@ -27,7 +27,7 @@ from models.prices import PriceError, checked, latest, local_day, preference
 CENT = Decimal("0.01")
 BY_DRY_WEIGHT = ("latex", "cuplump")
 MAX_KG = Decimal(10000)
-_SPLIT = re.compile(r"(?:แบ่ง|split)\D{0,30}?(\d{1,3})\s*(?:[/:]|\s)\s*(\d{1,3})", re.I)  # แบ่งกับลูกจ้าง 60/40
+SHARE_DIGITS = 3
 
 
 def _money(value: Decimal) -> Decimal:
@@ -47,10 +47,14 @@ def share(amount: Decimal, owner_pct: int) -> tuple[Decimal, Decimal]:
     return owner, amount - owner
 
 
-def _split(slots: dict[str, Any], text: str) -> tuple[int, int] | None:
-    value = str(slots.get("split") or "")
-    found = re.fullmatch(r"\s*(\d{1,3})\s*[/:]\s*(\d{1,3})\s*", value) or _SPLIT.search(fmt.arabic_digits(text))
-    return (int(found.group(1)), int(found.group(2))) if found else None
+def _split(slots: dict[str, Any]) -> tuple[int, int] | None:
+    """The owner's and the tapper's shares of slot `split`, "60/40": read from the message by bot.nlu
+    ("แบ่งกับลูกจ้าง 60/40"), or carried by a button or the open question."""
+    owner, slash, tapper = str(slots.get("split") or "").replace(":", "/").partition("/")
+    shares = (owner.strip(), tapper.strip())
+    if not slash or not all(s.isascii() and s.isdigit() and len(s) <= SHARE_DIGITS for s in shares):
+        return None
+    return int(shares[0]), int(shares[1])
 
 
 def _stored(slots: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +73,7 @@ def calc(turn: Turn, intent: Intent) -> list[Message]:
                        "Sheets are paid by their own weight: kg × the day's price."),
                      [(_("Latex payment"), Intent("latex.calc")), (_("Rubber prices"), Intent("price.today"))])
     awaiting = turn.pending.awaiting if turn.pending is not None and turn.pending.intent == "latex.calc" else None
-    split = _split(slots, intent.text)
+    split = _split(slots)
     if split is not None:
         slots["split"] = f"{split[0]}/{split[1]}"
     asked = Intent(intent.name, slots, intent.text)

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn, fmt
+from bot.nlu import Intent
+from handlers import Turn, fmt
 from handlers.price_ui import Translate
 from handlers.ui import main_actions, reply
 from models.announcements import Announcement, audience, authored_by, recent_for

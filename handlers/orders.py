@@ -6,7 +6,6 @@ to confirm. The confirm button carries a one-time token, so pressing it twice re
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -14,7 +13,8 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn, fmt
+from bot.nlu import Intent
+from handlers import Turn
 from handlers.orders_ui import (
     amount,
     baht,
@@ -37,8 +37,8 @@ CARRIED = ("quantity", "unit")
 QUANTITY_CHOICES = {"sack": (1, 2, 5, 10, 20), "kg": (10, 20, 30, 60, 90), "container": (1, 2, 3, 5),
                     "head": (1, 2, 5, 10), "bag": (1, 2, 5, 10, 20)}
 BRANDS = ("cp", "betagro", "laemthong")
-_TOKEN = re.compile(r"[0-9a-f]{8,32}")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+TOKEN_LENGTH = (8, 32)
+_HEX = frozenset("0123456789abcdef")
 HISTORY = timedelta(days=120)
 
 
@@ -92,7 +92,7 @@ def _confirm(turn: Turn, intent: Intent, direction: str) -> list[Message]:
         return reply(_("OK, this was not recorded."), more)
     round_ = round_by_id(turn.db, slots.get("round"))
     token = str(slots.get("token", ""))
-    if round_ is None or round_.direction != direction or not _TOKEN.fullmatch(token):
+    if round_ is None or round_.direction != direction or not _token_ok(token):
         return refusal(turn, OrderRefused("not_open"), None)
     quantity = to_order_units(round_.product, slots.get("quantity"), None)
     if quantity is None:
@@ -119,6 +119,12 @@ def _confirm(turn: Turn, intent: Intent, direction: str) -> list[Message]:
     body = "\n".join([done.format(what=what, total=baht(_, line.amount)),
                       tail.format(deadline=moment(round_.closes_at, turn.locale)), progress(_, outcome.round)])
     return reply(body, more)
+
+
+def _token_ok(token: str) -> bool:
+    """A card's one-time token as secrets.token_hex makes it: what a button carries back, not the member's words."""
+    low, high = TOKEN_LENGTH
+    return low <= len(token) <= high and set(token) <= _HEX
 
 
 def _find_round(turn: Turn, intent: Intent, direction: str) -> Round | list[Message]:
@@ -173,16 +179,15 @@ def _round_buttons(turn: Turn, name: str, rounds: list[Round], carried: dict[str
 
 
 def _quantity(turn: Turn, intent: Intent) -> Any:
-    """The quantity slot, or a number typed in answer to "how many?" that the NLU left as text; a number typed
-    with a minus comes back as it is, for the check to refuse."""
-    minus = fmt.minus_number(intent.text)
-    if minus is not None:
-        return minus
-    if intent.slots.get("quantity") is not None:
-        return intent.slots["quantity"]
+    """The quantity slot, or, in answer to "how many?", the first number of the message (slot `first_number`:
+    "เอา 5 อัน"); a number typed with a minus (slot `minus`) comes back as it is, for the check to refuse."""
+    slots = intent.slots
+    if slots.get("minus") is not None:
+        return Decimal(str(slots["minus"]))
+    if slots.get("quantity") is not None:
+        return slots["quantity"]
     if turn.pending is not None and turn.pending.awaiting == "quantity" and intent.text:
-        found = _NUMBER.search(fmt.arabic_digits(intent.text).replace(",", ""))
-        return found.group() if found else None
+        return slots.get("first_number")
     return None
 
 
@@ -213,7 +218,7 @@ def _open_lines(turn: Turn, intent: Intent) -> tuple[list[OrderLine], list[Order
         lines = chosen if chosen or not wanted else lines
     if slots.get("round") is not None:
         lines = [line for line in lines if str(line.round_id) == str(slots["round"])] or lines
-    listed = fmt.listed_number(intent.text) if slots.get("line") is None else None
+    listed = slots.get("listed") if slots.get("line") is None else None
     if listed:  # "ยกเลิกข้อ 2": numbered as in "my orders"
         lines = [shown[listed - 1]] if listed <= len(shown) and shown[listed - 1].status == "active" else []
     open_ = [line for line in lines if line.round.joinable(turn.now)]

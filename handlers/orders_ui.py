@@ -9,7 +9,8 @@ from typing import Any
 
 from linebot.v3.messaging import FlexContainer, FlexMessage, Message, QuickReply
 
-from handlers import Intent, Turn, fmt
+from bot.nlu import Intent
+from handlers import Turn, fmt
 from handlers.ui import QUICK_REPLY_LIMIT, Button, button, reply
 from models.base import BANGKOK
 from models.network import Center, district_cooperative

@@ -8,7 +8,7 @@ from typing import Any
 
 from linebot.v3.messaging import FlexContainer, FlexMessage, QuickReply
 
-from handlers import Intent
+from bot.nlu import Intent
 from handlers.ui import QUICK_REPLY_LIMIT, Button, button
 
 ALT_TEXT_LIMIT = 1500

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from handlers import Intent, fmt
+from bot.nlu import Intent
+from handlers import fmt
 from handlers.ui import Button
 from models.network import Center
 from models.prices import RUBBER_TYPES, PriceError, PriceQuote
@@ -26,25 +26,20 @@ TYPE_NAMES = {
     "rss3": N_("Smoked sheet (RSS3)"),
     "cuplump": N_("Cup lump"),
 }
-_UNITS = re.compile(r"\s*(บาท/กก\.?|บาท/กิโล|บาท|บ\.|กิโลกรัม|กิโล|กก\.?|โล|kg|baht|เปอร์เซ็นต์|เปอร์เซ็น|%)\s*$", re.I)
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-# Rubber products the network keeps no price of: named, so that the member hears we have none, rather
-# than getting another type's price or chart.
-_OTHER_RUBBER = re.compile(
-    r"ยาง\s?(?:เครป|เครฟ|แท่ง|คอมปาวด์|คอมพาวด์|ผสม|ลูกขุน)|\bstr\s?\d+|\bcrepe\b|\bblock rubber\b", re.I)
 
 
 def type_name(_: Translate, rubber_type: str) -> str:
     return _(TYPE_NAMES[rubber_type])
 
 
-def other_rubber(_: Translate, text: str) -> str | None:
-    """'We have no price for ยางเครป' when the member named a rubber product we do not price; else None."""
-    found = _OTHER_RUBBER.search(text or "")
-    if found is None:
+def other_rubber(_: Translate, slots: Mapping[str, Any]) -> str | None:
+    """'We have no price for ยางเครป' when the member named a rubber product we do not price (slot `unpriced`),
+    rather than giving them another type's price or chart; else None."""
+    what = slots.get("unpriced")
+    if not what:
         return None
     return _("I have no price for {what}, only for field latex, unsmoked sheet, smoked sheet (RSS3) and cup lump."
-             ).format(what=found.group())
+             ).format(what=what)
 
 
 def type_buttons(_: Translate, intent: str, slots: dict[str, Any] | None = None) -> list[Button]:
@@ -80,38 +75,22 @@ class NumberError(ValueError):
         self.reason = reason
 
 
-def typed_number(text: str) -> Decimal | None:
-    """A number the member typed as an answer: Thai digits and a unit word are fine, a comma is not.
-
-    "58,50" could be 58.50 or 5,850; a wrong guess would be posted to every member, so we ask again.
-    Returns None when the text is not a number at all.
-    """
-    cleaned = _UNITS.sub("", fmt.arabic_digits(text.strip())).strip()
-    if re.search(r"\d,\d", cleaned):
-        raise NumberError("comma")
-    if not _NUMBER.fullmatch(cleaned):
-        return None
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        return None
-
-
 def slot_number(intent: Intent, name: str, answering: bool) -> Decimal | None:
-    """A number slot from the parser, or, when the member is answering our question, from the bare text.
+    """A number slot from the parser, or, when the member is answering our question, the number their whole
+    message is (slot `number`, units allowed) or a number in words ("ห้าสิบห้า", as the parser read it).
 
     Raises NumberError for a number typed with a comma or a minus, whichever way it came.
     """
-    if intent.text and re.search(r"\d,\d", fmt.arabic_digits(intent.text)):
-        raise NumberError("comma")
-    if fmt.minus_number(intent.text) is not None:
+    slots = intent.slots
+    if slots.get("comma"):
+        raise NumberError("comma")  # "58,50" could be 58.50 or 5,850; a wrong guess would be posted to every member
+    if slots.get("minus") is not None:
         raise NumberError("negative")
-    value = intent.slots.get(name)
+    value = slots.get(name)
     if value is None and answering and intent.text:
-        typed = typed_number(intent.text)
-        if typed is not None:
-            return typed
-        value = intent.slots.get("quantity")  # a number in words ("ห้าสิบห้า"), as the parser read it
+        value = slots.get("number")
+        if value is None:
+            value = slots.get("quantity")
     if value is None:
         return None
     try:

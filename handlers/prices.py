@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 from linebot.v3.messaging import ImageMessage, Message
 
-from handlers import Intent, Turn, fmt
+from bot.nlu import Intent
+from handlers import Turn, fmt
 from handlers.price_cards import Row, confirm, prices
 from handlers.price_ui import (
     NumberError,
@@ -47,7 +48,7 @@ def today(turn: Turn, intent: Intent) -> list[Message]:
     wanted = intent.slots.get("rubber_type")
     if wanted is not None and wanted not in RUBBER_TYPES:
         return reply(_("Which rubber price would you like to see?"), type_buttons(_, "price.today"))
-    unpriced = None if wanted else other_rubber(_, intent.text)
+    unpriced = None if wanted else other_rubber(_, intent.slots)
     if unpriced:
         return reply(unpriced, type_buttons(_, "price.today"))
     day = local_day(turn.now)
@@ -93,7 +94,7 @@ def chart_path(rubber_type: str, days: int, end: date, coop_code: str | None, se
 
 def history(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
-    unpriced = None if intent.slots.get("rubber_type") else other_rubber(_, intent.text)
+    unpriced = None if intent.slots.get("rubber_type") else other_rubber(_, intent.slots)
     if unpriced:
         return reply(unpriced, type_buttons(_, "price.history", {"days": intent.slots.get("days") or DEFAULT_DAYS}))
     kind = intent.slots.get("rubber_type") or "latex"
@@ -156,7 +157,7 @@ def post(turn: Turn, intent: Intent) -> list[Message]:
         keep = {k: v for k, v in slots.items() if k == "price"}
         turn.expect("price.post", keep, "rubber_type")
         question = _("Which rubber price do you want to post?")
-        unpriced = other_rubber(_, intent.text)
+        unpriced = other_rubber(_, intent.slots)
         if unpriced:
             question = unpriced + " " + question
         elif kind is not None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn
+from bot.nlu import Intent
+from handlers import Turn
 from handlers.details import ask, of_member, summary
 from handlers.ui import Button, main_actions, reply, text
 from models import alerts, orders

@@ -9,43 +9,33 @@ who declines, or walks away, leaves nothing personal on their member row.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn, profile
-from handlers.details import FIELDS, OPTIONAL, SKIP, ask, is_skip, plain, problem, read, save, summary
+from bot.nlu import Intent
+from handlers import Turn, profile
+from handlers.details import FIELDS, OPTIONAL, SKIP, ask, picked, problem, read, save, summary
 from handlers.ui import main_actions, reply, text
 from models.conversation import Conversation
 
 INTENT = "register"
 
-# Typed phrases for the profile actions, most specific first; the NLU routes them here as 'register'.
-COMMANDS: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = (
-    (("ลบข้อมูล", "delete my data", "delete my details"), {"step": "delete"}),
-    (("แก้ไขเบอร์", "แก้เบอร์", "เปลี่ยนเบอร์", "edit mobile", "change mobile", "change phone"),
-     {"step": "edit", "field": "phone"}),
-    (("แก้ไขชื่อ", "แก้ชื่อ", "เปลี่ยนชื่อ", "edit name", "change name"), {"step": "edit", "field": "name"}),
-    (("แก้ไขอำเภอ", "เปลี่ยนอำเภอ", "ย้ายอำเภอ", "edit district", "change district"),
-     {"step": "edit", "field": "district"}),
-    (("แก้ไขเลขสมาชิก", "เปลี่ยนเลขสมาชิก", "edit membership"), {"step": "edit", "field": "membership_no"}),
-    (("ภาษาอังกฤษ", "english"), {"step": "language", "pick": "en"}),
-    (("ภาษาไทย", "thai"), {"step": "language", "pick": "th"}),
-    (("เปลี่ยนภาษา", "language"), {"step": "language"}),
-    (("ข้อมูลของฉัน", "ข้อมูลส่วนตัว", "แก้ไขข้อมูล", "ดูข้อมูล", "my details", "edit my details"), {"step": "show"}),
-    (("สมัคร", "ลงทะเบียน", "register", "sign up"), {}),
-)
 
-
-def command(typed: str, exact: bool) -> dict[str, str] | None:
-    """The profile action a typed phrase asks for; mid-question only the phrase alone counts."""
-    said = re.sub(r"\s+", " ", plain(typed).lower())
-    for phrases, action in COMMANDS:
-        if any(said == phrase or (not exact and phrase in said) for phrase in phrases):
-            return dict(action)
-    return None
+def command(action: str | None) -> dict[str, str] | None:
+    """A profile action as bot.nlu read it from a typed phrase (slot `command`: 'delete', 'edit:phone',
+    'language:en', 'show', 'register', …), as the slots its buttons carry."""
+    if not action:
+        return None
+    step, _, value = action.partition(":")
+    if step == "edit":
+        return {"step": "edit", "field": value}
+    if step == "language":
+        return {"step": "language", **({"pick": value} if value else {})}
+    if step == "register":
+        return {}
+    return {"step": step}
 
 
 def welcome(turn: Turn) -> list[Message]:
@@ -66,10 +56,11 @@ def welcome(turn: Turn) -> list[Message]:
 def handle(turn: Turn, intent: Intent) -> list[Message]:
     pending = turn.pending if turn.pending is not None and turn.pending.intent == INTENT else None
     if intent.text:
-        action = command(intent.text, exact=pending is not None)
+        # mid-question only the phrase alone counts: "แก้ชื่อ" edits, "ชื่อ สมชาย" answers
+        action = command(intent.slots.get("command" if pending is None else "command_alone"))
         if action is None and pending is not None:
             step = profile.open_question(pending)
-            return answer(turn, pending, step, typed=intent.text, yes_no=intent.slots.get("answer"))
+            return answer(turn, pending, step, typed=intent.text, said=intent.slots)
         return act(turn, pending, action or {})
     return act(turn, pending, dict(intent.slots))
 
@@ -101,23 +92,32 @@ def start(turn: Turn, pending: Conversation | None) -> list[Message]:
 
 
 def answer(
-    turn: Turn, pending: Conversation | None, step: str, typed: str = "", pick: str = "", yes_no: str | None = None
+    turn: Turn,
+    pending: Conversation | None,
+    step: str,
+    typed: str = "",
+    pick: str = "",
+    said: Mapping[str, Any] | None = None,
 ) -> list[Message]:
-    """One answer to a registration or edit question, typed or pressed; a bad one changes nothing."""
+    """One answer to a registration or edit question, pressed (`pick`) or typed (`said`: the slots bot.nlu read
+    from it; `typed` only to show a wrong one back); a bad one changes nothing."""
+    said = said or {}
     state = dict(pending.slots) if pending is not None else {}
     flow = state.get("flow") or ("edit" if turn.member.registered else "join")
     if step == "delete":
-        return profile.delete(turn, pick or yes_no or "again")
+        return profile.delete(turn, pick or said.get("answer") or "again")
     if step == "consent":
-        return consent(turn, state, pick or _consent_words(typed, yes_no))
+        return consent(turn, state, pick or said.get("consent") or "again")
     if step not in FIELDS:
         return start(turn, None)
-    if pick == SKIP or (not pick and step in OPTIONAL and is_skip(typed, yes_no)):
+    if pick == SKIP or (not pick and step in OPTIONAL and said.get("skip")):
         value: str | None = ""
     elif step == "name" and pick == "profile":
         value = turn.member.display_name
+    elif pick:
+        value = picked(step, pick)
     else:
-        value = read(step, pick or typed)
+        value = read(step, said)
     if value is None or (value == "" and step not in OPTIONAL):
         return [text(problem(turn, step, pick or typed)), *ask(turn, step)]
     if flow == "edit":
@@ -128,22 +128,6 @@ def answer(
     following = next((field for field in FIELDS if field not in state), "consent")
     turn.expect(INTENT, state, following)
     return consent_question(turn, state) if following == "consent" else ask(turn, following)
-
-
-# The NLU's yes/no (ไม่, ไม่ครับ, no, ตกลง…) plus the consent's own words. Only whole answers count: declining
-# throws away the four answers, so "ไม่แน่ใจ" (not sure) or "ไม่เข้าใจ" must ask again, not decline.
-_DECLINE = ("ไม่ยินยอม", "ไม่ยอม", "ไม่ตกลง", "ไม่ให้", "i do not consent", "i don't consent", "do not consent",
-            "don't consent", "i do not agree", "i don't agree")
-_ACCEPT = ("ยินยอม", "ยอม", "agree", "i agree", "consent", "i consent")
-
-
-def _consent_words(typed: str, yes_no: str | None) -> str:
-    said = re.sub(r"\s+", " ", plain(typed).lower())
-    if yes_no == "no" or said in _DECLINE:
-        return "no"
-    if yes_no == "yes" or said in _ACCEPT:
-        return "yes"
-    return "again"
 
 
 def consent_question(turn: Turn, state: Mapping[str, Any]) -> list[Message]:

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn
+from bot.nlu import Intent
+from handlers import Turn
 from handlers.orders_ui import moment, per_unit
 from handlers.rounds import own_round
 from handlers.ui import reply

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn, fmt
+from bot.nlu import Intent
+from handlers import Turn, fmt
 from handlers.orders_ui import amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
 from handlers.ui import Button, confirmation, main_actions, reply
 from models.allocation import whole_packs

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn
+from bot.nlu import Intent
+from handlers import Turn
 from handlers.orders_ui import baht
 from handlers.ui import main_actions, reply
 from models.base import BANGKOK

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent, Turn
+from bot.nlu import Intent
+from handlers import Turn
 from handlers.orders import join_round
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote_plus
 
 from linebot.v3.messaging import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
 
-from handlers import Intent
+from bot.nlu import Intent
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from pythainlp.corpus import thai_words
 from pythainlp.util import Trie
 
+from bot.nlu.replies import ReplyWords, reply_words
 from bot.nlu.tokens import NUMBER_WORDS
 
 PATH = Path(__file__).with_name("lexicon.json")
@@ -74,6 +75,8 @@ class Lexicon:
     near: dict[str, tuple[str, ...]]
     """a domain word with one letter deleted (two for long words) -> the domain words it comes from (SymSpell)"""
     longest: int
+    replies: ReplyWords
+    """the words replies to the bot's questions go by (names, districts, skip, consent, …), compiled"""
     _seen: dict[str, str | None] = field(default_factory=dict)
     """misspelt() answers so far, for the words members type again and again"""
 
@@ -172,4 +175,5 @@ def load(path: Path = PATH) -> Lexicon:
         dictionary=dictionary,
         near={variant: tuple(words) for variant, words in near.items()},
         longest=max(len(word) for word in tags),
+        replies=reply_words(data, tags),
     )

@@ -9,16 +9,11 @@ from typing import TYPE_CHECKING
 
 from pythainlp.tokenize.newmm import segment
 
+from bot.nlu.normalize import normalize
+
 if TYPE_CHECKING:
     from bot.nlu.lexicon import Lexicon
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789", "\u200b\u200c\u200d\ufeff")
-# sara am typed as nikhahit + sara aa, with a tone mark on either side of the nikhahit
-_SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
-# vowels and tone marks never double; consonants (ลล in แกลลอน) may, but never three times
-_REPEATED = re.compile(r"([\u0e30-\u0e4e])\1+|([\u0e01-\u0e2e])\2{2,}|([a-z])\3{2,}")
-# a full stop that is not a decimal point (กก. ซี.พี.)
-_STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _PIECES = re.compile(
     r"(?P<formula>\d{1,2}\s*-\s*\d{1,2}\s*-\s*\d{1,2})"
     r"|(?P<comma>\d+,\d{1,2}(?!\d))"  # 58,50: a decimal comma or a typo for 5,850? not a number we guess at
@@ -61,13 +56,6 @@ class Token:
             if tag.startswith(prefix):
                 return tag[len(prefix):]
         return None
-
-
-def normalize(text: str) -> str:
-    text = text.translate(_THAI_DIGITS).lower()
-    text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
-    text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
-    return _STRAY_DOT.sub(" ", text)
 
 
 def thai_number(text: str) -> int:

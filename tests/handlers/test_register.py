@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.sandbox.line_api import LineWorld
-from handlers.details import read
 from models.conversation import Conversation
 from models.member import Member
 from models.network import DISTRICTS, district_cooperative
@@ -125,44 +124,17 @@ def test_a_district_outside_phatthalung_or_a_number_for_a_name_gets_a_clear_repl
     assert "เลขสมาชิก" in texts(somchai.say("Khuan Khanun"))
 
 
-@pytest.mark.parametrize(
-    ("typed", "district"),
-    [
-        ("ควนขนุน", "ควนขนุน"),
-        (" ควน ขนุน ", "ควนขนุน"),
-        ("อ.ควนขนุน", "ควนขนุน"),
-        ("อำเภอ ควนขนุน ครับ", "ควนขนุน"),
-        ("Khuan Khanun", "ควนขนุน"),
-        ("khuan khanun district", "ควนขนุน"),
-        ("Amphoe Pa Bon", "ป่าบอน"),
-        ("เมือง", "เมืองพัทลุง"),
-        ("Mueang Phatthalung", "เมืองพัทลุง"),
-        ("ศรีนครินทร์", "ศรีนครินทร์"),
-        ("หาดใหญ่", None),
-        ("", None),
-    ],
-)
-def test_districts_are_read_as_people_type_them(typed: str, district: str | None) -> None:
-    assert read("district", typed) == district
-
-
-@pytest.mark.parametrize(
-    ("typed", "mobile"),
-    [
-        ("0812345678", "0812345678"),
-        ("081-234-5678", "0812345678"),
-        ("๐๘๑ ๒๓๔ ๕๖๗๘", "0812345678"),
-        ("+66 81 234 5678", "0812345678"),
-        ("0912345678 ครับ", "0912345678"),
-        ("เบอร์ 081-234-5678 ครับ", "0812345678"),
-        ("โทร 089 876 5432 นะคะ", "0898765432"),
-        ("081-234-5678 หรือ 089-876-5432", None),
-        ("074 123 456", None),
-        ("1234567890", None),
-    ],
-)
-def test_mobile_numbers_are_read_as_people_type_them(typed: str, mobile: str | None) -> None:
-    assert read("phone", typed) == mobile
+def test_a_district_in_a_sentence_and_an_unknown_number_are_taken(somchai: Chat, db: Session) -> None:
+    somchai.say("สมัคร")
+    assert "ท่านอยู่อำเภอไหน" in texts(somchai.say("ผม ชื่อ สมศรี มีสุข ครับ"))
+    assert "เลขสมาชิก" in texts(somchai.say("บ้านอยู่ควนขนุนครับ"))
+    assert PHONE_QUESTION in texts(somchai.say("ไม่รู้ครับ"))
+    consent = somchai.say("เบอร์ ๐๘๙ ๘๗๖ ๕๔๓๒ ค่ะ")
+    assert "อำเภอ: ควนขนุน" in texts(consent) and "เลขสมาชิก: ไม่ระบุ" in texts(consent)
+    assert "ลงทะเบียนเรียบร้อยแล้ว" in texts(somchai.say("ยินยอม"))
+    member = member_of(db, somchai)
+    assert (member.name, member.district, member.membership_no, member.phone) == (
+        "สมศรี มีสุข", "ควนขนุน", None, "0898765432")
 
 
 def test_declining_consent_keeps_nothing_personal(somchai: Chat, db: Session) -> None:

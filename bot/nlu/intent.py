@@ -1,0 +1,61 @@
+"""What the member wants, as the rest of the house receives it: an intent name and its slots (DESIGN.md), and
+how an intent travels in a button's postback data. Standard library only: importing it costs nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+NUMBER_SLOTS = frozenset({"quantity", "threshold", "price", "weight_kg", "drc", "days"})
+"""the contract's number slots: they travel as text in a postback and come back as numbers"""
+POSTBACK_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the member wants: a contract intent name and its slots (see DESIGN.md)."""
+
+    name: str
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+    def to_postback(self) -> str:
+        """Encode for a button's postback data (at most 300 characters, as LINE allows)."""
+        data = urlencode({"i": self.name, **{k: _encode(v) for k, v in self.slots.items()}})
+        if len(data) > POSTBACK_LIMIT:
+            raise ValueError(f"postback data for {self.name} is {len(data)} characters, over LINE's 300")
+        return data
+
+    @classmethod
+    def from_postback(cls, data: str) -> Intent | None:
+        pairs = dict(parse_qsl(data, keep_blank_values=False))
+        name = pairs.pop("i", None)
+        if not name:
+            return None
+        try:
+            slots = {k: _decode(k, v) for k, v in pairs.items()}
+        except ValueError:
+            return None
+        return cls(name, slots)
+
+    def with_slots(self, **slots: Any) -> Intent:
+        return Intent(self.name, {**self.slots, **slots}, self.text)
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _decode(name: str, value: str) -> Any:
+    if name in NUMBER_SLOTS:
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if value in ("true", "false"):
+        return value == "true"
+    return value

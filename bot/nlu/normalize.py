@@ -1,0 +1,27 @@
+"""The normaliser: what members type in one canonical form. The one place Thai digits become Arabic ones."""
+
+from __future__ import annotations
+
+import re
+
+# Thai digits as Arabic ones; zero-width spaces and joiners (pasted from other apps) dropped
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789", "\u200b\u200c\u200d\ufeff")
+# sara am typed as nikhahit + sara aa, with a tone mark on either side of the nikhahit
+_SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+# vowels and tone marks never double; consonants (ลล in แกลลอน) may, but never three times
+_REPEATED = re.compile(r"([\u0e30-\u0e4e])\1+|([\u0e01-\u0e2e])\2{2,}|([a-z])\3{2,}")
+# a full stop that is not a decimal point (กก. ซี.พี.)
+_STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+
+
+def arabic_digits(text: str) -> str:
+    """Thai digits as Arabic ones ("๓๐" -> "30"), nothing else changed: members, and RAOT's files, write either."""
+    return text.translate(_THAI_DIGITS)
+
+
+def normalize(text: str) -> str:
+    """For the tokenizer: Arabic digits, lower case, sara am as one letter, no repeated letters, no stray dots."""
+    text = arabic_digits(text).lower()
+    text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
+    text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
+    return _STRAY_DOT.sub(" ", text)

@@ -1,0 +1,58 @@
+"""The reader itself: the lexicon, loaded once, and what bot.nlu offers, on tokens read once per message."""
+
+from __future__ import annotations
+
+from bot.nlu import grammar
+from bot.nlu.intent import Intent
+from bot.nlu.lexicon import load
+from bot.nlu.replies import Readings, answer_of, read
+from bot.nlu.tokens import Token, tokenize
+
+LEXICON = load()
+
+
+def parse(text: str) -> Intent:
+    return _intent(text, tokenize(text, LEXICON))
+
+
+def understand(text: str) -> tuple[Intent, Readings]:
+    """The intent with its contract slots, and everything answer-like in the message, from one tokenization."""
+    tokens = tokenize(text, LEXICON)
+    return _intent(text, tokens), read(text, tokens, LEXICON)
+
+
+def readings(text: str) -> Readings:
+    return read(text, tokenize(text, LEXICON), LEXICON)
+
+
+def answer(text: str) -> str | None:
+    return answer_of(tokenize(text, LEXICON), LEXICON)
+
+
+def _intent(text: str, tokens: list[Token]) -> Intent:
+    if answer_of(tokens, LEXICON) in ("yes", "no"):
+        # ไม่เอา answers the bot's question; read as "cancel my order" it would drop the pending question
+        return Intent("unknown", {}, text)
+    reading = grammar.read(tokens)
+    name = grammar.intent_of(reading)
+    slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
+    return Intent(name, slots, text)
+
+
+def items(text: str) -> list[str]:
+    tokens = tokenize(text, LEXICON)
+    starts: list[int] = []
+    counted = False
+    for i, token in enumerate(tokens):
+        goods = token.kind == "formula" or token.slot("product") or token.slot("brand")
+        if goods and (not starts or counted):
+            starts.append(i)
+            counted = False
+        elif token.kind == "num" and starts:
+            counted = True
+    if len(starts) < 2:
+        return [text]
+    pieces = [tokens[start:end] for start, end in zip(starts, [*starts[1:], len(tokens)], strict=True)]
+    if not all(any(t.kind == "num" for t in piece) for piece in pieces[1:]):
+        return [text]
+    return [" ".join(t.text for t in part) for part in (tokens[: starts[1]], *pieces[1:])]
