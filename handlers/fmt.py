@@ -7,8 +7,6 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 
-from bot.nlu.normalize import arabic_digits  # noqa: F401  bot/raot.py's import until its move to bot/importers lands
-
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BUDDHIST_ERA_OFFSET = 543
