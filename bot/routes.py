@@ -1,10 +1,26 @@
-"""The one ordered table from intent name to handler, with who may use it."""
+"""Where bot/ meets handlers/: the one ordered table from intent name to handler, with who may use it, and
+the wording of the pushes the jobs send (handlers.pushes). Only this module and the dispatcher import
+handlers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import Handler, alerts, basic, latex, news, orders, prices, register, round_open, rounds, savings, selling
+from handlers import (
+    Handler,
+    alerts,
+    basic,
+    latex,
+    news,
+    orders,
+    prices,
+    pushes,
+    register,
+    round_open,
+    rounds,
+    savings,
+    selling,
+)
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 
@@ -44,3 +60,4 @@ ROUTES: tuple[Route, ...] = (
 )
 
 BY_INTENT = {route.intent: route for route in ROUTES}
+__all__ = ["ADMIN", "ANYONE", "BY_INTENT", "COORDINATOR", "MEMBER", "ROUTES", "Route", "pushes"]

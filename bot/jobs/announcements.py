@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
-from linebot.v3.messaging import TextMessage
 
 from bot.i18n import translator
-from handlers.news import report
+from bot.routes import pushes
 from models.announcements import audience, due, refresh_counts, unreported
 from models.base import utcnow
 from models.member import Member
@@ -24,9 +23,8 @@ def send_due(app: Flask, now: datetime | None = None) -> int:
         announcements = due(db, now)
         for announcement in announcements:
             members = audience(db, announcement.center, announcement.author_id)
-            text = f"📢 {announcement.center.name_th}\n{announcement.body}"
-            queue(db, [m.line_user_id for m in members], [TextMessage(text=text).to_dict()], "announcement",
-                  announcement.id)
+            messages = [m.to_dict() for m in pushes.announcement(announcement)]
+            queue(db, [m.line_user_id for m in members], messages, "announcement", announcement.id)
             announcement.status, announcement.recipients = "sending", len(members)
         refresh_counts(db, {a.id for a in announcements})
     app.extensions["outbox"].drain()
@@ -45,6 +43,6 @@ def report_sent(app: Flask, now: datetime) -> int:
             if author is None or not author.active:
                 continue
             _ = translator(author.locale)
-            messages = [m.to_dict() for m in report(_, author.locale, announcement, now)]
+            messages = [m.to_dict() for m in pushes.announcement_report(_, author.locale, announcement, now)]
             queue(db, [author.line_user_id], messages, "announcement-report")
     return len(finished)

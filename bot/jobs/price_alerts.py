@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.delivery import Outbox
 from bot.i18n import translator
-from handlers.alerts import notification
+from bot.routes import pushes
 from models.alerts import AlertLog, AlertRun, advance, claim_runs, fired_members, recipients
 from models.base import utcnow
 from models.outbox import MULTICAST_LIMIT, Delivery, queue
@@ -122,7 +122,7 @@ def queue_chunk(db: Session, run: AlertRun, span: int) -> tuple[list[dict[str, A
     values: list[dict[str, Any]] = []
     queued = 0
     for (kind, locale), user_ids in groups.items():
-        messages = [m.to_dict() for m in notification(translator(locale), locale, run.quote, before, kind)]
+        messages = [m.to_dict() for m in pushes.price_alert(translator(locale), locale, run.quote, before, kind)]
         for delivery in queue(db, user_ids, messages, PURPOSE):
             db.add(AlertLog(run_id=run.id, event=kind, locale=locale, recipients=len(delivery.recipients),
                             delivery_id=delivery.id))

@@ -1,0 +1,85 @@
+"""The wording of every push, beside the replies' wording: what the jobs tell members without being asked
+(rounds opened, closing soon, closed; price alerts; announcements and how they went). Pushes cost the
+cooperative's monthly quota, so each is one message, the same for every member who gets it where it can be,
+so that it goes out as a multicast. The jobs reach these through bot.routes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from linebot.v3.messaging import Message
+
+from handlers import Intent
+from handlers.alerts import notification as price_alert
+from handlers.news import report as announcement_report
+from handlers.orders_ui import amount, baht, moment, per_unit, pickup_text, unit_word
+from handlers.price_ui import Translate
+from handlers.ui import Button, reply
+from models.announcements import Announcement
+from models.orders import OrderLine
+from models.rounds import Round
+
+__all__ = ["announcement", "announcement_report", "price_alert", "round_closed", "round_reminder", "rounds_opened"]
+
+
+def announcement(announcement: Announcement) -> list[Message]:
+    """An announcement as members read it: which center says it, then the text as its author wrote it."""
+    return reply(f"📢 {announcement.center.name_th}\n{announcement.body}")
+
+
+def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:
+    """What closing (or extending, or cancelling) a round means for one member's order."""
+    round_, product = line.round, line.round.product
+    name = product.name(locale)
+    if round_.notice == "extended":
+        return reply(_("The round for {product} has not reached its minimum of {minimum} yet ({total} so far), so "
+                       "it is extended to {deadline}. Invite your neighbours!").format(
+            product=name, minimum=amount(_, round_.min_total or 0, product.unit),
+            total=amount(_, round_.total, product.unit), deadline=moment(round_.closes_at, locale)))
+    if round_.notice == "cancelled":
+        return reply(_("The round for {product} is cancelled: it did not reach its minimum of {minimum}. "
+                       "Nothing is charged.").format(product=name,
+                                                     minimum=amount(_, round_.min_total or 0, product.unit)))
+    final = line.final
+    pickup = pickup_text(_, locale, round_, line.pickup_center)
+    if final == 0:
+        return reply(_("The round for {product} has closed. Sorry: the last {pack} was not filled and yours was "
+                       "among the latest orders, so there is nothing for you this time and nothing to pay.").format(
+            product=name, pack=unit_word(_, product.pack_unit, 1)))
+    done = (_("The round for {product} has closed. You get {final} at {price}: {total}. Pick up at {pickup}.")
+            if round_.direction == "buy" else
+            _("The selling round for {product} has closed. Please bring {final} to {pickup}. Price: {price}, "
+              "about {total}."))
+    parts = [done.format(product=name, final=amount(_, final, product.unit), price=per_unit(_, line.unit_price,
+                         product.unit), total=baht(_, line.amount), pickup=pickup)]
+    if final < line.quantity:
+        parts.append(_("You ordered {ordered}; the last {pack} was not filled, and by the round's rule the latest "
+                       "orders take less.").format(ordered=amount(_, line.quantity, product.unit),
+                                                   pack=unit_word(_, product.pack_unit, 1)))
+    elif final > line.quantity:
+        parts.append(_("You said you could take more: {extra} extra completes the last {pack}.").format(
+            extra=amount(_, final - line.quantity, product.unit), pack=unit_word(_, product.pack_unit, 1)))
+    return reply("\n".join(parts))
+
+
+def rounds_opened(_: Translate, locale: str, rounds: Sequence[Round]) -> list[Message]:
+    """One message for every round that opened since the last run, with a button for each."""
+    items, buttons = [_("New rounds are open:")], list[Button]()
+    for round_ in rounds:
+        product, sell = round_.product, round_.direction == "sell"
+        name = product.name(locale)
+        items.append(_("• {product}: {price}, until {deadline}").format(
+            product=_("Selling together: {product}").format(product=name) if sell else name,
+            price=per_unit(_, round_.price, product.unit), deadline=moment(round_.closes_at, locale)))
+        verb = "sell.pledge" if sell else "order.join"
+        buttons.append((name, Intent(verb, {"round": round_.id})))
+    return reply("\n".join(items), [*buttons[:12], (_("Group orders"), Intent("rounds.list"))])
+
+
+def round_reminder(_: Translate, locale: str, lines: Sequence[OrderLine]) -> list[Message]:
+    """A member's orders in rounds closing within a day."""
+    items = [_("Reminder: closing within a day. To change an order, press \"My orders\".")]
+    items += [_("• {product}: your order {amount}, closes {deadline}").format(
+        product=line.round.product.name(locale), amount=amount(_, line.quantity, line.round.product.unit),
+        deadline=moment(line.round.closes_at, locale)) for line in lines]
+    return reply("\n".join(items), [(_("My orders"), Intent("order.list"))])
