@@ -1,7 +1,7 @@
 """Intent handlers: plain functions `handle(turn, intent) -> list[Message]` that return replies and never send.
 
 They receive the member's words already read: the intent and its slots from bot.nlu (with the readings of an
-answer merged in by the dispatcher), never text to read again. `Intent` is bot.nlu's, named here too."""
+answer merged in by the dispatcher), never text to read again. `Intent` is bot.nlu's: import it from there."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from models import conversation
 from models.conversation import Conversation
 from models.member import Member
 
-__all__ = ["Handler", "Intent", "Turn"]
+__all__ = ["Handler", "Turn"]
 
 
 @dataclass

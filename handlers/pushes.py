@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from linebot.v3.messaging import Message
 
-from handlers import Intent
+from bot.nlu import Intent
 from handlers.alerts import notification as price_alert
 from handlers.news import report as announcement_report
 from handlers.orders_ui import amount, baht, moment, per_unit, pickup_text, unit_word

@@ -9,8 +9,8 @@ from flask import Flask
 from PIL import Image
 
 from bot.cli import cli
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 
 LABELS = ["สั่งซื้อรวม", "ราคายาง", "แจ้งเตือนราคา", "ออเดอร์ของฉัน", "ข่าวสาร", "ช่วยเหลือ"]
 REFUSED = 'Error: LINE refused the rich menu: LINE API {status}: {{"message":"Injected fault"}}'

@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.i18n import translator
+from bot.nlu import Intent
 from bot.sandbox import rules
 from bot.sandbox.line_api import LineWorld
 from bot.sandbox.phone import event, postback_event, text_event
 from bot.seed import orders as seed_orders
-from handlers import Intent
 from handlers.ui import text
 from models.conversation import Conversation
 from models.events import ProcessedEvent

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.delivery import Outbox
 from bot.jobs.announcements import send_due
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 from models.announcements import Announcement
 from models.member import Member
 from models.network import district_cooperative

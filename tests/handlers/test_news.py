@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.jobs.announcements import send_due
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 from models.announcements import Announcement
 from tests.support import Chat, button_data, buttons, registered, texts
 

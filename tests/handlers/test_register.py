@@ -273,7 +273,7 @@ def test_typed_language_and_delete_words_reach_registration(somchai: Chat, db: S
 
 
 def test_deleting_personal_data_stops_price_alerts(somchai: Chat, db: Session) -> None:
-    from handlers import Intent
+    from bot.nlu import Intent
     from models.alerts import PriceAlert
 
     register(somchai)

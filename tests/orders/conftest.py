@@ -11,9 +11,9 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
 from bot.seed import orders as seed_orders
-from handlers import Intent
 from models.base import utcnow
 from models.member import Member
 from models.network import center_by_code, district_cooperative

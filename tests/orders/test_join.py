@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 from models.orders import OrderChange
 from tests.orders.conftest import age, join, lines, neighbour, past, round_of, total
 from tests.support import Chat, button_data, buttons, post_events, postback_event, texts

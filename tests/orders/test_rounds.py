@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from bot.jobs import rounds as round_jobs
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 from models.base import utcnow
 from tests.orders.conftest import join, lines, make_coordinator, neighbour, round_of
 from tests.support import Chat, button_data, buttons, texts

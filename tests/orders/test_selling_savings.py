@@ -6,8 +6,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from bot.cli import cli
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 from tests.orders.conftest import join, lines, make_coordinator, round_of
 from tests.support import Chat, button_data, buttons, texts
 

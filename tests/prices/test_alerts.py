@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.jobs import price_alerts
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 from models.alerts import AlertLog, AlertRun, PriceAlert, evaluate
 from models.member import Member
 from models.outbox import Delivery

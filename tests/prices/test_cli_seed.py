@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot import seed
 from bot.cli import cli
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
 from bot.seed.prices import demo_prices, trading_days
-from handlers import Intent
 from models.prices import PriceQuote, local_day
 from tests.prices.conftest import put
 from tests.support import Chat, registered, texts

@@ -11,9 +11,9 @@ from flask import Flask
 from PIL import Image
 
 from bot import create_app
+from bot.nlu import Intent
 from bot.render.charts import register_font
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 from tests.prices.conftest import NOW, TODAY, put
 from tests.support import Chat, buttons, registered, texts
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers import Intent
+from bot.nlu import Intent
 from handlers.latex import payment, share
 from tests.prices.conftest import TODAY, put
 from tests.support import Chat, button_data, buttons, texts

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
-from handlers import Intent
 from models.alerts import AlertRun
 from models.prices import PriceQuote
 from tests.prices.conftest import TODAY, coordinator_chat, flex_buttons, put

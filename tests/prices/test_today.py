@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 
-from handlers import Intent
+from bot.nlu import Intent
 from tests.prices.conftest import TODAY, put
 from tests.support import Chat, buttons, registered, texts
 
