@@ -57,6 +57,12 @@ def test_the_nlu_imports_nothing_of_the_house_but_itself(path: Path) -> None:
     assert not found, f"bot/nlu/{path.name} imports {found}: bot.nlu is a leaf that handlers and bot import"
 
 
+def test_intent_is_imported_from_bot_nlu() -> None:
+    sources = [p for folder in ("bot", "handlers", "models", "tests", "bench") for p in (ROOT / folder).rglob("*.py")]
+    wrong = sorted(str(p.relative_to(ROOT)) for p in sources if "handlers.Intent" in imported(p))
+    assert not wrong, f"{wrong}: Intent is bot.nlu's (from bot.nlu import Intent)"
+
+
 def test_thai_digits_are_converted_in_one_place() -> None:
     thai_digits = "๐๑๒๓๔๕๖๗๘๙"
     sources = [p for folder in ("bot", "handlers", "models") for p in (ROOT / folder).rglob("*.py")]
