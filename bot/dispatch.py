@@ -27,15 +27,23 @@ from bot.i18n import translator
 from bot.line import Line, LineError
 from bot.nlu import Intent
 from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
-from handlers import Turn, basic, register
-from handlers.orders import ROUND_SLOTS
-from handlers.ui import main_actions, reply, text
+from handlers import Turn, basic, fmt, register
+from handlers.forms import Form
+from handlers.ui import Button, main_actions, reply, text
 from models import conversation
 from models.events import claim_event
 from models.member import Member, member_by_line_id
 
 log = logging.getLogger(__name__)
-CANCELLING = frozenset({"order.cancel"})  # questions to which a typed "cancel" is the yes
+# Where free text is awaited, a message of a few words that reads as a request ("ปิดรอบ", "ตั้งราคาน้ำยาง 58")
+# may be a command typed in the wrong place: the member is asked (Dispatcher.which). A longer one is the text.
+COMMAND_WORDS = 3
+
+
+def form_of(intent: str) -> Form:
+    """The conversation an intent declares (handlers.forms), or a plain one."""
+    route = BY_INTENT.get(intent)
+    return route.form if route is not None and route.form is not None else Form(intent)
 EVENT_ID_LENGTH = 64  # models.events.ProcessedEvent.webhook_event_id; LINE's own ids have 26 characters
 # A lone UTF-16 surrogate (JSON's "\ud800") has no UTF-8 form, so neither the database nor a reply can carry
 # it; PostgreSQL refuses a NUL in text and in JSON. Both become U+FFFD where the event is read.
@@ -192,7 +200,12 @@ class Dispatcher:
     def text(self, turn: Turn, text: str) -> list[Message]:
         """Understand a typed message, continuing the member's open question when it answers it. The handler
         gets the message read once: the intent's slots and, beside them, the readings of what an answer holds
-        (a name, a district, a bare number, …: bot.nlu.replies); it never reads the text itself."""
+        (a name, a district, a bare number, …: bot.nlu.replies); it never reads the text itself.
+
+        What is the same for every conversation is decided here, once, from the form's declaration
+        (handlers.forms.Form): "ยกเลิก" leaves any form (or is its yes, where the question is "cancel this?");
+        another request in the middle of a form is answered and the form's question asked again; a command
+        typed where free text is awaited is confirmed before either is done."""
         parsed, said = nlu.understand(text)
         read = said.slots()
         pending = turn.pending
@@ -200,32 +213,60 @@ class Dispatcher:
             return self.several(turn, parsed.with_slots(**read), nlu.items(text))
         if pending is None:
             return self.route(turn, parsed.with_slots(**read))
+        form = form_of(pending.intent)
         answer = said.answer
-        if answer == "cancel" and pending.intent in CANCELLING and pending.awaiting == "answer":
+        if answer == "cancel" and pending.awaiting in form.cancel_is_yes:
             answer = "yes"  # "ยกเลิก" to "cancel your order?" means yes
         elif answer == "cancel":
             turn.finish()
             return reply(turn._("OK, cancelled. What would you like to do?"), main_actions(turn._))
-        if pending.intent == "register" and parsed.name == "help":
-            # "ไม่เข้าใจ": ask again
-            return self.route(turn, Intent(pending.intent, {**pending.slots, **read}, text))
-        if pending.awaiting == "name" and parsed.name not in ("unknown", "help", pending.intent):
-            # "ราคายาง" is a question, not a name
-            return self.route(turn, parsed.with_slots(**read), keep_pending=True)
-        if parsed.name == pending.intent and "round" in pending.slots and parsed.slots.keys() & set(ROUND_SLOTS):
-            turn.finish()  # goods named anew: a new request, not an answer; keep no quantity from the old one
+        if parsed.name == pending.intent and form.restarts is not None and form.restarts(pending.slots, parsed.slots):
+            turn.finish()  # named anew: a new request, not an answer; nothing is kept from the old one
             return self.route(turn, parsed.with_slots(**read))
-        if (
-            pending.awaiting in conversation.FREE_TEXT
-            or parsed.name in ("unknown", pending.intent)
-            or pending.awaiting in parsed.slots
-        ):
-            slots = {**pending.slots, **parsed.slots, **read}
-            if answer:
-                slots["answer"] = answer
+        slots = {**pending.slots, **parsed.slots, **read, **({"answer": answer} if answer else {})}
+        # It answers the open question when nothing else reads from it, when it is of the question's own intent,
+        # or when it holds what the question asks for (a name can be read from almost anything: not that).
+        answers = (parsed.name in ("unknown", pending.intent, *form.hears) or pending.awaiting in parsed.slots
+                   or bool(answer) or said.skip or (pending.awaiting in read and pending.awaiting != "name"))
+        chat = parsed.name in ("unknown", "greeting")
+        if pending.awaiting in form.confirms_commands and not chat and said.words <= COMMAND_WORDS:
+            return self.which(turn, Intent(pending.intent, slots, text), parsed.with_slots(**read))
+        if answers or pending.awaiting in form.free_text:
             return self.route(turn, Intent(pending.intent, slots, text))
-        turn.finish()
-        return self.route(turn, parsed.with_slots(**read))
+        if pending.awaiting in form.optional:
+            turn.finish()
+            return self.route(turn, parsed.with_slots(**read))
+        return self.digress(turn, parsed.with_slots(**read))
+
+    def digress(self, turn: Turn, asked: Intent) -> list[Message]:
+        """Another request in the middle of a form: answer it, then ask the form's question again, unless what
+        was asked started a conversation of its own or ended the form."""
+        pending = turn.pending
+        assert pending is not None
+        replies = self.route(turn, asked, keep_pending=True)
+        still = conversation.pending(turn.db, turn.member.id, turn.now)
+        if still is None or (still.intent, still.awaiting) != (pending.intent, pending.awaiting):
+            return replies
+        turn.pending = still
+        again = self.route(turn, Intent(still.intent, dict(still.slots)))
+        return [*replies[: 5 - min(len(again), 2)], *again[:2]][:5]
+
+    def which(self, turn: Turn, typed: Intent, command: Intent) -> list[Message]:
+        """A command typed where free text is awaited ("ปิดรอบ" as an announcement): ask which it is, and do
+        neither until the member says. The text waits in the open question."""
+        pending = turn.pending
+        assert pending is not None
+        _ = turn._
+        turn.expect(pending.intent, {**pending.slots, "typed": typed.text}, pending.awaiting)
+        question = _("Is \"{text}\" the text you are writing, or something for me to do?").format(
+            text=fmt.shortened(typed.text, 60))
+        buttons: list[Button] = [(_("It is the text"), Intent(pending.intent, {"use_typed": True}))]
+        try:
+            command.to_postback()
+            buttons.append((_("Do it"), command))
+        except ValueError:  # too long for a button: the member types it again
+            pass
+        return reply(question, buttons)
 
     def several(self, turn: Turn, parsed: Intent, items: list[str]) -> list[Message]:
         """An order of several items is taken one at a time: the first now, and the member is told of the

@@ -21,6 +21,7 @@ from handlers import (
     savings,
     selling,
 )
+from handlers.forms import Form
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 
@@ -30,21 +31,22 @@ class Route:
     intent: str
     handler: Handler
     who: str = ANYONE
+    form: Form | None = None  # the conversation it holds, when it asks before it acts (handlers.forms)
 
 
 ROUTES: tuple[Route, ...] = (
     Route("greeting", basic.greeting),
     Route("help", basic.help),
-    Route("register", register.handle),
+    Route("register", register.handle, form=register.FORM),
     Route("news", news.news),
     Route("contact", news.contact),
-    Route("broadcast", news.broadcast, COORDINATOR),
-    Route("order.join", orders.join, MEMBER),
+    Route("broadcast", news.broadcast, COORDINATOR, news.BROADCAST),
+    Route("order.join", orders.join, MEMBER, orders.JOIN),
     Route("order.change", orders.change, MEMBER),
-    Route("order.cancel", orders.cancel, MEMBER),
+    Route("order.cancel", orders.cancel, MEMBER, orders.CANCEL),
     Route("order.list", orders.list_orders, MEMBER),
     Route("rounds.list", rounds.list_rounds),
-    Route("sell.pledge", selling.pledge, MEMBER),
+    Route("sell.pledge", selling.pledge, MEMBER, orders.PLEDGE),
     Route("savings", savings.savings, MEMBER),
     Route("round.close", rounds.close_round, COORDINATOR),
     Route("round.summary", rounds.summary, COORDINATOR),

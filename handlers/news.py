@@ -8,6 +8,7 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
+from handlers.forms import Ask, Form, Problem, Slots
 from handlers.price_ui import Translate
 from handlers.ui import main_actions, reply
 from models.announcements import Announcement, audience, authored_by, recent_for
@@ -82,8 +83,29 @@ def contact(turn: Turn, intent: Intent) -> list[Message]:
     return reply("\n".join(lines), main_actions(_))
 
 
+def _ask_body(turn: Turn, slots: Slots) -> list[Message]:
+    center = turn.member.center
+    return reply(turn._("Type the announcement for the members of {center}. Type \"cancel\" to stop.").format(
+        center=center.name(turn.locale) if center else ""))
+
+
+def _read_body(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
+    """The text as typed: the whole message when it answers "type the announcement", else what follows the
+    command in "ประกาศ <text>"."""
+    body = str(slots.get("body") or (intent.text if answering else slots.get("announcement")) or "").strip()
+    if len(body) > BODY_LIMIT:
+        raise Problem(reply(turn._("That is too long ({n} characters). Please keep it under {limit} characters and "
+                                   "type it again.").format(n=fmt.number(len(body)), limit=fmt.number(BODY_LIMIT))))
+    return body or None
+
+
+BROADCAST = Form("broadcast", (Ask("body", _ask_body, _read_body),), free_text=frozenset({"body"}),
+                 confirms_commands=frozenset({"body"}))
+
+
 def broadcast(turn: Turn, intent: Intent) -> list[Message]:
-    """Coordinator: type the text, see who gets it, then send now or tomorrow morning."""
+    """Coordinator: type the text (or "ประกาศ <text>" in one line), see who gets it, then send now or tomorrow
+    morning."""
     _ = turn._
     center = turn.member.center
     if center is None:
@@ -91,15 +113,11 @@ def broadcast(turn: Turn, intent: Intent) -> list[Message]:
     draft_id = intent.slots.get("draft")
     if draft_id is not None:
         return _decide(turn, intent, center, str(draft_id))
-    body = intent.text.strip() if turn.pending is not None and turn.pending.intent == "broadcast" else ""
-    if not body:
-        turn.expect("broadcast", {}, awaiting="body")
-        return reply(_("Type the announcement for the members of {center}. Type \"cancel\" to stop.")
-                     .format(center=center.name(turn.locale)))
-    if len(body) > BODY_LIMIT:
-        turn.expect("broadcast", {}, awaiting="body")
-        return reply(_("That is too long ({n} characters). Please keep it under {limit} characters and type it again.")
-                     .format(n=fmt.number(len(body)), limit=fmt.number(BODY_LIMIT)))
+    return BROADCAST.run(turn, intent, lambda turn, slots: _draft(turn, center, slots["body"]))
+
+
+def _draft(turn: Turn, center: Center, body: str) -> list[Message]:
+    _ = turn._
     turn.finish()
     draft = Announcement(center_id=center.id, author_id=turn.member.id, body=body, send_at=turn.now, status="draft")
     turn.db.add(draft)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from collections.abc import Mapping
 from typing import Any
 
 from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn
+from handlers.forms import Form
 from handlers.orders_ui import (
     amount,
     baht,
@@ -33,6 +35,16 @@ from models.products import Product, to_order_units
 from models.rounds import Round, open_rounds, round_by_id
 
 ROUND_SLOTS = ("product", "brand", "animal", "formula", "rubber_type")
+
+
+def _goods_named_anew(pending: Mapping[str, Any], said: Mapping[str, Any]) -> bool:
+    """Goods named again over a request that has found its round: a new request, keeping no quantity."""
+    return "round" in pending and any(said.get(slot) for slot in ROUND_SLOTS)
+
+
+JOIN = Form("order.join", restarts=_goods_named_anew)
+PLEDGE = Form("sell.pledge", restarts=_goods_named_anew)
+CANCEL = Form("order.cancel", cancel_is_yes=frozenset({"answer"}))  # "ยกเลิก" to "cancel your order?" is yes
 CARRIED = ("quantity", "unit")
 QUANTITY_CHOICES = {"sack": (1, 2, 5, 10, 20), "kg": (10, 20, 30, 60, 90), "container": (1, 2, 3, 5),
                     "head": (1, 2, 5, 10), "bag": (1, 2, 5, 10, 20)}

@@ -16,11 +16,17 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, profile
+from handlers.forms import Form
 from handlers.details import FIELDS, OPTIONAL, SKIP, ask, picked, problem, read, save, summary
 from handlers.ui import main_actions, reply, text
 from models.conversation import Conversation
 
 INTENT = "register"
+# A phone or a membership number is whatever is typed (a wrong one is explained and asked again); "ไม่เข้าใจ"
+# (read as help) to a registration question means: ask it again; the welcome's offer to register is no question
+# to come back to when a newcomer asks something else first.
+FORM = Form(INTENT, free_text=frozenset({"phone", "membership_no"}), hears=frozenset({"help"}),
+            optional=frozenset({profile.WELCOME}))
 
 
 def command(action: str | None) -> dict[str, str] | None:

@@ -57,11 +57,16 @@ class Readings:
     """the profile action a phrase in the message asks for: 'delete', 'edit:phone', 'language:en', 'show', …"""
     command_alone: str | None = None
     """the same when the phrase is the whole message (mid-question only that counts)"""
+    words: int = 0
+    """how many words the message has, particles and punctuation apart: a command is a few, a notice many"""
+    announcement: str | None = None
+    """the text of an announcement typed in one line with its command ("ประกาศ ประชุมวันเสาร์" -> "ประชุมวันเสาร์"),
+    as typed"""
 
     def slots(self) -> dict[str, Any]:
         """The readings found, as slots beside the intent's. `answer` is left out: only an open question has
         one, and the dispatcher knows whether there is one."""
-        found = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "answer"}
+        found = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("answer", "words")}
         return {name: value for name, value in found.items() if value is not None and value is not False}
 
 
@@ -83,6 +88,7 @@ class ReplyWords:
     listed: re.Pattern[str]
     split: re.Pattern[str]
     units: re.Pattern[str]
+    announce: re.Pattern[str]
 
 
 def _either(words: Iterable[str]) -> str:
@@ -154,6 +160,9 @@ def reply_words(data: Mapping[str, Any], tags: Mapping[str, list[str]]) -> Reply
         listed=re.compile(rf"(?:{_either([*tagged('#item'), *data['listed']['words']])})\s*(\d{{1,2}})(?!\d)", re.I),
         split=re.compile(rf"(?:{_either(tagged('#split'))})\D{{0,30}}?(\d{{1,3}})\s*(?:[/:]|\s)\s*(\d{{1,3}})", re.I),
         units=re.compile(rf"\s*(?:{_either(data['number_units'])})\s*$", re.I),
+        announce=re.compile(
+            rf"^\s*(?:{_either(data['announce']['asking'])})?\s*(?:{_either(data['announce']['verbs'])})\s*"
+            rf"(?:(?:ให้|ถึง|to)\s*)?(?:(?:{_either(data['announce']['audience'])})\s*)?[:：\-–]?\s*", re.I),
     )
 
 
@@ -190,7 +199,15 @@ def read(text: str, tokens: list[Token], lexicon: Lexicon) -> Readings:
         unpriced=_found(words.other_rubber.search(digits)),
         command=next((action for action, phrases in words.profile if any(p in said for p in phrases)), None),
         command_alone=next((action for action, phrases in words.profile if said in phrases), None),
+        words=sum(1 for token in tokens if token.kind not in ("filler", "mark")),
+        announcement=_announcement(text, words),
     )
+
+
+def _announcement(text: str, words: ReplyWords) -> str | None:
+    lead = words.announce.match(text)
+    rest = text[lead.end():].strip() if lead else ""
+    return rest or None
 
 
 def answer_of(tokens: list[Token], lexicon: Lexicon) -> str | None:
