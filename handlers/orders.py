@@ -7,9 +7,9 @@ to confirm. The confirm button carries a one-time token, so pressing it twice re
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
-from collections.abc import Mapping
 from typing import Any
 
 from linebot.v3.messaging import Message

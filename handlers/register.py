@@ -16,8 +16,8 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, profile
-from handlers.forms import Form
 from handlers.details import FIELDS, OPTIONAL, SKIP, ask, picked, problem, read, save, summary
+from handlers.forms import Form
 from handlers.ui import main_actions, reply, text
 from models.conversation import Conversation
 
