@@ -13,6 +13,7 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
+from handlers.forms import Ask, Form, Problem, Slots, Stop
 from handlers.price_ui import (
     NumberError,
     Translate,
@@ -43,58 +44,102 @@ def _menu(_: Translate) -> list[Button]:
     return [(_("My alerts"), Intent("alert.list")), (_("Rubber prices"), Intent("price.today"))]
 
 
-def create(turn: Turn, intent: Intent) -> list[Message]:
+def _current(turn: Turn, kind: str) -> Decimal | None:
+    quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
+    return quote.baht_per_kg if quote else None
+
+
+def _ask_type(turn: Turn, slots: Slots) -> list[Message]:
     _ = turn._
-    slots = {k: v for k, v in intent.slots.items() if k in ("rubber_type", "direction", "threshold", "daily")}
-    awaiting = turn.pending.awaiting if turn.pending is not None and turn.pending.intent == "alert.create" else None
+    question = _("Which rubber price should I watch for you?")
+    unpriced = other_rubber(_, slots)
+    kept = {k: v for k, v in slots.items() if k in CREATE.kept}
+    return reply(f"{unpriced} {question}" if unpriced else question, type_buttons(_, "alert.create", kept))
+
+
+def _read_type(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
     kind = slots.get("rubber_type")
     if kind not in RUBBER_TYPES:
-        turn.expect("alert.create", {k: v for k, v in slots.items() if k != "rubber_type"}, "rubber_type")
-        question = _("Which rubber price should I watch for you?")
-        unpriced = other_rubber(_, intent.slots)
-        return reply(f"{unpriced} {question}" if unpriced else question, type_buttons(_, "alert.create", slots))
+        return None
+    if len(alerts.active_alerts(turn.db, turn.member.id)) >= MAX_ACTIVE:
+        _ = turn._
+        raise Stop(reply(_("You already have {n} alerts, the most I keep. Cancel one first.").format(n=MAX_ACTIVE),
+                         [(_("My alerts"), Intent("alert.list"))]))
+    return str(kind)
+
+
+def _ask_threshold(turn: Turn, slots: Slots) -> list[Message]:
+    kind = slots["rubber_type"]
+    return reply(turn._("At what price, in baht per kg? Type a number, for example 60."),
+                 _levels(turn._, kind, _current(turn, kind)))
+
+
+def _read_threshold(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> Decimal | None:
+    _ = turn._
+    try:
+        value = slot_number(intent, "threshold", answering)
+    except NumberError as error:
+        raise Problem(reply(number_reply(_, error))) from None
+    if value is None:
+        return None
+    try:
+        return checked(value)
+    except PriceError as error:
+        out_of_range = _("Please choose a price between 20 and 150 baht per kg, for example 60.")
+        kind = slots["rubber_type"]
+        raise Problem(reply(price_problem(_, error, out_of_range), _levels(_, kind, _current(turn, kind)))) from None
+
+
+def _ask_direction(turn: Turn, slots: Slots) -> list[Message]:
+    _ = turn._
+    kind, threshold = slots["rubber_type"], slots["threshold"]
+    return reply(_("Tell you when {type} goes above or below {price} baht/kg?").format(
+        type=type_name(_, kind), price=fmt.baht(threshold)), [
+        (_("Above {price}").format(price=fmt.baht(threshold)),
+         Intent("alert.create", {"rubber_type": kind, "threshold": str(threshold), "direction": "above"})),
+        (_("Below {price}").format(price=fmt.baht(threshold)),
+         Intent("alert.create", {"rubber_type": kind, "threshold": str(threshold), "direction": "below"})),
+    ])
+
+
+def _read_direction(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
+    """As said, or worked out from today's price: 65 when it is 60 now can only mean above."""
+    direction = slots.get("direction")
+    if direction in ("above", "below"):
+        return str(direction)
+    current, threshold = _current(turn, slots["rubber_type"]), slots["threshold"]
+    if current is not None and current != threshold:
+        return "above" if threshold > current else "below"
+    return None
+
+
+def _priced(slots: Slots) -> bool:
+    return not slots.get("daily")
+
+
+CREATE = Form("alert.create", (
+    Ask("rubber_type", _ask_type, _read_type),
+    Ask("threshold", _ask_threshold, _read_threshold, _priced),
+    Ask("direction", _ask_direction, _read_direction, _priced),
+), kept=frozenset({"rubber_type", "direction", "threshold", "daily"}))
+
+
+def create(turn: Turn, intent: Intent) -> list[Message]:
+    return CREATE.run(turn, intent, _create)
+
+
+def _create(turn: Turn, slots: Slots) -> list[Message]:
+    _ = turn._
+    turn.finish()
+    kind, name = slots["rubber_type"], type_name(_, slots["rubber_type"])
     mine = alerts.active_alerts(turn.db, turn.member.id)
-    if len(mine) >= MAX_ACTIVE:
-        turn.finish()
-        return reply(_("You already have {n} alerts, the most I keep. Cancel one first.").format(n=MAX_ACTIVE),
-                     [(_("My alerts"), Intent("alert.list"))])
-    quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
-    current = quote.baht_per_kg if quote else None
-    name = type_name(_, kind)
     if slots.get("daily"):
-        turn.finish()
         if any(a.kind == "daily" and a.rubber_type == kind for a in mine):
             return reply(_("You already get the {type} price every day.").format(type=name), _menu(_))
         alerts.create(turn.db, turn.member, kind, "daily", None, None)
         return reply(_("OK! I will send you the {type} price every day when it is posted.").format(type=name),
                      _menu(_))
-    try:
-        value = slot_number(intent, "threshold", awaiting == "threshold")
-    except NumberError as error:
-        turn.expect("alert.create", {**slots, "threshold": None}, "threshold")
-        return reply(number_reply(_, error))
-    if value is None:
-        turn.expect("alert.create", slots, "threshold")
-        return reply(_("At what price, in baht per kg? Type a number, for example 60."), _levels(_, kind, current))
-    try:
-        threshold = checked(value)
-    except PriceError as error:
-        turn.expect("alert.create", {**slots, "threshold": None}, "threshold")
-        out_of_range = _("Please choose a price between 20 and 150 baht per kg, for example 60.")
-        return reply(price_problem(_, error, out_of_range), _levels(_, kind, current))
-    direction = slots.get("direction")
-    if direction not in ("above", "below") and current is not None and current != threshold:
-        direction = "above" if threshold > current else "below"
-    if direction not in ("above", "below"):
-        turn.expect("alert.create", {**slots, "threshold": str(threshold)}, "direction")
-        return reply(_("Tell you when {type} goes above or below {price} baht/kg?").format(
-            type=name, price=fmt.baht(threshold)), [
-            (_("Above {price}").format(price=fmt.baht(threshold)),
-             Intent("alert.create", {"rubber_type": kind, "threshold": str(threshold), "direction": "above"})),
-            (_("Below {price}").format(price=fmt.baht(threshold)),
-             Intent("alert.create", {"rubber_type": kind, "threshold": str(threshold), "direction": "below"})),
-        ])
-    turn.finish()
+    direction, threshold, current = slots["direction"], slots["threshold"], _current(turn, kind)
     if any(a.rubber_type == kind and a.kind == direction and a.threshold == threshold for a in mine):
         return reply(_("You already have this alert."), _menu(_))
     alert = alerts.create(turn.db, turn.member, kind, direction, threshold, current)

@@ -33,6 +33,14 @@ class Problem(Exception):
         self.messages = messages
 
 
+class Stop(Exception):
+    """Nothing more to ask: the request cannot go on (too many alerts already); `messages` say so."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        super().__init__("stop")
+        self.messages = messages
+
+
 @dataclass(frozen=True)
 class Ask:
     """One slot of a form: how it is read (a value, None when missing, or Problem) and how it is asked for."""
@@ -84,6 +92,9 @@ class Form:
                 slots[ask.slot] = None
                 self.wait(turn, slots, ask.slot)
                 return problem.messages
+            except Stop as stop:
+                turn.finish()
+                return stop.messages
             slots[ask.slot] = value
             if value is None:
                 self.wait(turn, slots, ask.slot)

@@ -11,8 +11,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.base import Base
 
 LIFETIME = timedelta(minutes=30)
-# Answers typed as free text (a name, an announcement) go to the waiting question whatever they say.
-FREE_TEXT = frozenset({"name", "body", "membership_no", "phone", "text"})
 
 
 class Conversation(Base):
