@@ -62,6 +62,9 @@ class Form:
     confirms_commands: frozenset[str] = frozenset()  # of those, where a short command typed is asked about first
     hears: frozenset[str] = frozenset()  # other intents whose messages answer it ("ไม่เข้าใจ": ask again)
     optional: frozenset[str] = frozenset()  # awaited slots another request closes instead of interrupting
+    # a look at the whole message before any slot is read (a number typed with a comma): its Problem asks
+    # again what was asked (or the first slot), its Stop ends the request
+    check: Callable[[Turn, Intent, Slots], None] | None = None
     # whether a message of the form's own intent starts a new request instead of answering (goods named anew)
     restarts: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] | None = None
     cancel_is_yes: frozenset[str] = frozenset()  # awaited slots to which a typed "cancel" means yes
@@ -83,6 +86,16 @@ class Form:
             # "it is the text": what was typed where free text was awaited, kept while the member was asked
             slots = {**turn.pending.slots, **slots, answering: turn.pending.slots.get("typed")}
         slots.pop("typed", None)
+        try:
+            if self.check is not None:
+                self.check(turn, intent, slots)
+        except Problem as problem:
+            first = next((ask.slot for ask in self.asks if ask.needed(slots)), "answer")
+            self.wait(turn, slots, answering or first)
+            return problem.messages
+        except Stop as stop:
+            turn.finish()
+            return stop.messages
         for ask in self.asks:
             if not ask.needed(slots):
                 continue

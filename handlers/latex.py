@@ -5,6 +5,7 @@ sold by their own weight and need no calculator."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
+from handlers.forms import Ask, Form, Problem, Slots, Stop
 from handlers.price_ui import (
     NumberError,
     Translate,
@@ -63,67 +65,87 @@ def _stored(slots: dict[str, Any]) -> dict[str, Any]:
     return {k: str(v) for k, v in slots.items() if v is not None and k in kept}
 
 
-def calc(turn: Turn, intent: Intent) -> list[Message]:
+def _check(turn: Turn, intent: Intent, slots: Slots) -> None:
     _ = turn._
-    slots = dict(intent.slots)
-    kind = slots.get("rubber_type") or "latex"
-    if kind not in BY_DRY_WEIGHT:
-        turn.finish()
-        return reply(_("The calculator is for field latex and cup lump, which are paid by their dry rubber. "
-                       "Sheets are paid by their own weight: kg × the day's price."),
-                     [(_("Latex payment"), Intent("latex.calc")), (_("Rubber prices"), Intent("price.today"))])
-    awaiting = turn.pending.awaiting if turn.pending is not None and turn.pending.intent == "latex.calc" else None
-    split = _split(slots)
-    if split is not None:
-        slots["split"] = f"{split[0]}/{split[1]}"
-    asked = Intent(intent.name, slots, intent.text)
-    try:
-        weight = slot_number(asked, "weight_kg", awaiting == "weight_kg")
-        drc = slot_number(asked, "drc", awaiting == "drc")
-        named = slot_number(asked, "price", awaiting == "price")
-    except NumberError as error:
-        turn.expect("latex.calc", _stored(slots), awaiting or "weight_kg")
-        return reply(number_reply(_, error))
-    slots.update(weight_kg=weight, drc=drc, price=named)
-    if weight is None or weight <= 0 or weight > MAX_KG:
-        slots["weight_kg"] = None
-        turn.expect("latex.calc", _stored(slots), "weight_kg")
-        question = _("How many kg of latex (net weight)? Type a number, for example 30.5.")
-        if weight is not None:
-            question = _("The weight must be more than 0 and at most 10,000 kg.") + " " + question
-        return reply(question, _choices(_, slots, "weight_kg", (10, 20, 30, 50)))
-    if drc is None or not 1 <= drc <= 100:
-        slots["drc"] = None
-        turn.expect("latex.calc", _stored(slots), "drc")
-        question = _("What is the DRC (dry rubber content) in %? Field latex is usually 30–40.")
-        if drc is not None:
-            question = _("DRC must be between 1 and 100 percent.") + " " + question
-        return reply(question, _choices(_, slots, "drc", (30, 32, 34, 36, 38, 40)))
-    split_error = split is not None and (sum(split) != 100)
-    if split_error:
-        slots.pop("split", None)
-        turn.finish()
-        return reply(_("A split must add up to 100, for example \"แบ่ง 60/40\" (owner 60%, tapper 40%)."),
-                     _split_buttons(_, slots))
-    source = ""
+    if (slots.get("rubber_type") or "latex") not in BY_DRY_WEIGHT:
+        raise Stop(reply(_("The calculator is for field latex and cup lump, which are paid by their dry rubber. "
+                           "Sheets are paid by their own weight: kg × the day's price."),
+                         [(_("Latex payment"), Intent("latex.calc")), (_("Rubber prices"), Intent("price.today"))]))
+    if slots.get("comma") or slots.get("minus") is not None:
+        raise Problem(reply(number_reply(_, NumberError("comma" if slots.get("comma") else "negative"))))
+
+
+def _amount_of(name: str, valid: Callable[[Decimal], bool], wrong: Callable[[Translate], str],
+               question: Callable[[Translate], str], choices: tuple[int, ...]) -> Ask:
+    """A weight or a DRC: a number within its range, asked for with one-tap choices."""
+    def ask(turn: Turn, slots: Slots) -> list[Message]:
+        return reply(question(turn._), _choices(turn._, slots, name, choices))
+
+    def read(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> Decimal | None:
+        value = slot_number(intent, name, answering)
+        if value is not None and not valid(value):
+            raise Problem(reply(wrong(turn._) + " " + question(turn._), _choices(turn._, slots, name, choices)))
+        return value
+
+    return Ask(name, ask, read)
+
+
+def _ask_price(turn: Turn, slots: Slots) -> list[Message]:
+    _ = turn._
+    return reply(_("No {type} price is posted yet. What price per kg should I use? For example 58.50.").format(
+        type=type_name(_, slots.get("rubber_type") or "latex")))
+
+
+def _read_price(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> Decimal | None:
+    """The price the member named, or else today's posted one (its source noted for the answer)."""
+    _ = turn._
+    named = slot_number(intent, "price", answering)
     if named is not None:
         try:
-            price = checked(named)
+            return checked(named)
         except PriceError as error:
-            slots["price"] = None
-            turn.expect("latex.calc", _stored(slots), "price")
-            return reply(price_problem(_, error, _(
-                "The latex price must be between 20 and 150 baht per kg. Type it again, for example 58.50.")))
-    else:
-        quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
-        if quote is None:
-            turn.expect("latex.calc", _stored(slots), "price")
-            return reply(_("No {type} price is posted yet. What price per kg should I use? For example 58.50.").format(
-                type=type_name(_, kind)))
-        price = quote.baht_per_kg
-        source = source_line(_, quote.source, quote.center, turn.member.cooperative_id, turn.locale)
-        source += ", " + fmt.day(quote.day, turn.locale)
+            out_of_range = _("The latex price must be between 20 and 150 baht per kg. "
+                             "Type it again, for example 58.50.")
+            raise Problem(reply(price_problem(_, error, out_of_range))) from None
+    kind = slots.get("rubber_type") or "latex"
+    quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
+    if quote is None:
+        return None
+    slots["source"] = source_line(_, quote.source, quote.center, turn.member.cooperative_id, turn.locale) + \
+        ", " + fmt.day(quote.day, turn.locale)
+    return quote.baht_per_kg
+
+
+def _read_split(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
+    split = _split(slots)
+    if split is not None and sum(split) == 100:
+        return f"{split[0]}/{split[1]}"
+    slots.pop("split", None)
+    raise Stop(reply(turn._("A split must add up to 100, for example \"แบ่ง 60/40\" (owner 60%, tapper 40%)."),
+                     _split_buttons(turn._, slots)))
+
+
+CALC = Form("latex.calc", (
+    _amount_of("weight_kg", lambda kg: 0 < kg <= MAX_KG,
+               lambda _: _("The weight must be more than 0 and at most 10,000 kg."),
+               lambda _: _("How many kg of latex (net weight)? Type a number, for example 30.5."), (10, 20, 30, 50)),
+    _amount_of("drc", lambda pct: 1 <= pct <= 100,
+               lambda _: _("DRC must be between 1 and 100 percent."),
+               lambda _: _("What is the DRC (dry rubber content) in %? Field latex is usually 30–40."),
+               (30, 32, 34, 36, 38, 40)),
+    Ask("split", lambda turn, slots: [], _read_split, lambda slots: slots.get("split") is not None),
+    Ask("price", _ask_price, _read_price),
+), kept=frozenset({"weight_kg", "drc", "price", "split", "rubber_type"}), check=_check)
+
+
+def calc(turn: Turn, intent: Intent) -> list[Message]:
+    return CALC.run(turn, intent, _payment)
+
+
+def _payment(turn: Turn, slots: Slots) -> list[Message]:
+    _ = turn._
     turn.finish()
+    kind, weight, drc, price = slots.get("rubber_type") or "latex", slots["weight_kg"], slots["drc"], slots["price"]
     dry, amount = payment(weight, drc, price)
     lines = [
         (_("Latex {kg} kg × DRC {drc}% = {dry} kg dry rubber") if kind == "latex" else
@@ -132,12 +154,13 @@ def calc(turn: Turn, intent: Intent) -> list[Message]:
         _("{dry} kg × {price} baht = {amount} baht").format(dry=fmt.precise(dry), price=fmt.baht(price),
                                                            amount=fmt.baht(amount)),
     ]
+    split = _split(slots)
     if split is not None:
         owner, tapper = share(amount, split[0])
         lines.append(_("Split {owner_pct}/{tapper_pct}: owner {owner} baht, tapper {tapper} baht").format(
             owner_pct=split[0], tapper_pct=split[1], owner=fmt.baht(owner), tapper=fmt.baht(tapper)))
-    if source:
-        lines.append(_("Price: {source}").format(source=source))
+    if slots.get("source"):
+        lines.append(_("Price: {source}").format(source=slots["source"]))
     return reply("\n".join(lines), _split_buttons(_, {**slots, "price": price}))
 
 

@@ -11,6 +11,7 @@ from linebot.v3.messaging import ImageMessage, Message
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
+from handlers.forms import Ask, Form, Problem, Slots, Stop
 from handlers.price_cards import Row, confirm, prices
 from handlers.price_ui import (
     NumberError,
@@ -141,44 +142,69 @@ def _summary(_: Translate, name: str, days: int, values: list[Decimal]) -> str:
     )
 
 
+def _post_check(turn: Turn, intent: Intent, slots: Slots) -> None:
+    _ = turn._
+    if turn.member.center is None:
+        raise Stop(reply(_("Your account is not linked to a center yet. Ask an admin to set it.")))
+    if slots.get("answer") == "no":
+        raise Stop(reply(_("OK, the price was not posted."), main_actions(_)))
+
+
+def _ask_type(turn: Turn, slots: Slots) -> list[Message]:
+    _ = turn._
+    keep = {k: v for k, v in slots.items() if k == "price"}
+    question = _("Which rubber price do you want to post?")
+    unpriced = other_rubber(_, slots)
+    if unpriced:
+        question = unpriced + " " + question
+    elif slots.get("named_type") is not None:
+        question = _("I don't know that kind of rubber.") + " " + question
+    return reply(question, type_buttons(_, "price.post", keep))
+
+
+def _read_type(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
+    kind = slots.get("rubber_type")
+    if kind in RUBBER_TYPES:
+        return str(kind)
+    slots["named_type"] = kind
+    return None
+
+
+def _ask_price(turn: Turn, slots: Slots) -> list[Message]:
+    center = turn.member.center
+    assert center is not None
+    return reply(turn._("What is today's buying price of {type} at {center}, in baht per kg? Type a number like "
+                        "58.50.").format(type=type_name(turn._, slots["rubber_type"]), center=center.name(turn.locale)))
+
+
+def _read_price(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> Decimal | None:
+    try:
+        value = slot_number(intent, "price", answering)
+    except NumberError as error:
+        raise Problem(reply(number_reply(turn._, error))) from None
+    if value is None:
+        return None
+    try:
+        return checked(value)
+    except PriceError as error:
+        raise Problem(reply(price_problem(turn._, error))) from None
+
+
+POST = Form("price.post", (Ask("rubber_type", _ask_type, _read_type), Ask("price", _ask_price, _read_price)),
+            kept=frozenset({"rubber_type", "price", "on", "sure"}), check=_post_check)
+
+
 def post(turn: Turn, intent: Intent) -> list[Message]:
     """Coordinator: the day's buying price for their center, confirmed on a card before anyone sees it."""
+    return POST.run(turn, intent, _confirm_or_post)
+
+
+def _confirm_or_post(turn: Turn, slots: Slots) -> list[Message]:
     _ = turn._
     center = turn.member.center
-    if center is None:
-        return reply(_("Your account is not linked to a center yet. Ask an admin to set it."))
-    slots = dict(intent.slots)
-    if slots.get("answer") == "no":
-        turn.finish()
-        return reply(_("OK, the price was not posted."), main_actions(_))
-    kind = slots.get("rubber_type")
-    awaiting = turn.pending.awaiting if turn.pending is not None and turn.pending.intent == "price.post" else None
-    if kind not in RUBBER_TYPES:
-        keep = {k: v for k, v in slots.items() if k == "price"}
-        turn.expect("price.post", keep, "rubber_type")
-        question = _("Which rubber price do you want to post?")
-        unpriced = other_rubber(_, intent.slots)
-        if unpriced:
-            question = unpriced + " " + question
-        elif kind is not None:
-            question = _("I don't know that kind of rubber.") + " " + question
-        return reply(question, type_buttons(_, "price.post", keep))
+    assert center is not None
+    kind, price = slots["rubber_type"], slots["price"]
     name = type_name(_, kind)
-    ask = _("What is today's buying price of {type} at {center}, in baht per kg? Type a number like 58.50.").format(
-        type=name, center=center.name(turn.locale))
-    try:
-        value = slot_number(intent, "price", awaiting == "price")
-    except NumberError as error:
-        turn.expect("price.post", {"rubber_type": kind}, "price")
-        return reply(number_reply(_, error))
-    if value is None:
-        turn.expect("price.post", {"rubber_type": kind}, "price")
-        return reply(ask)
-    try:
-        price = checked(value)
-    except PriceError as error:
-        turn.expect("price.post", {"rubber_type": kind}, "price")
-        return reply(price_problem(_, error))
     day = local_day(turn.now)
     before = latest(turn.db, kind, preference(turn.db, center.id), day - timedelta(days=1))
     jump = before is not None and big_move(before.baht_per_kg, price)
@@ -204,7 +230,7 @@ def post(turn: Turn, intent: Intent) -> list[Message]:
             else _("That is lower than the last price ({before} baht/kg on {day}) by {pct}%. Are you sure?")
         ).format(pct=pct, before=fmt.baht(before.baht_per_kg), day=fmt.day(before.day, turn.locale))
     pending = {"rubber_type": kind, "price": str(price), "on": day.isoformat(), **({"sure": True} if jump else {})}
-    turn.expect("price.post", pending, "answer")
+    POST.wait(turn, pending, "answer")
     card = confirm(
         _("Post today's price?"),
         [f"{name} {fmt.baht(price)} " + _("baht/kg"), center.name(turn.locale), fmt.day(day, turn.locale)],
