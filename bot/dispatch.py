@@ -35,9 +35,9 @@ from models.events import claim_event
 from models.member import Member, member_by_line_id
 
 log = logging.getLogger(__name__)
-# Where free text is awaited, a message of a few words that reads as a request ("ปิดรอบ", "ตั้งราคาน้ำยาง 58")
-# may be a command typed in the wrong place: the member is asked (Dispatcher.which). A longer one is the text.
-COMMAND_WORDS = 3
+# Where free text is awaited, a message of a few words that reads as a request ("ปิดรอบ", "ตั้งราคาน้ำยาง 58",
+# "สวัสดีครับ") may be meant for the bot: the member is asked (Dispatcher.which). A longer one is the text.
+COMMAND_WORDS = 4
 
 
 def form_of(intent: str) -> Form:
@@ -228,8 +228,7 @@ class Dispatcher:
         # or when it holds what the question asks for (a name can be read from almost anything: not that).
         answers = (parsed.name in ("unknown", pending.intent, *form.hears) or pending.awaiting in parsed.slots
                    or bool(answer) or said.skip or (pending.awaiting in read and pending.awaiting != "name"))
-        chat = parsed.name in ("unknown", "greeting")
-        if pending.awaiting in form.confirms_commands and not chat and said.words <= COMMAND_WORDS:
+        if pending.awaiting in form.confirms_commands and parsed.name != "unknown" and said.words <= COMMAND_WORDS:
             return self.which(turn, Intent(pending.intent, slots, text), parsed.with_slots(**read))
         if answers or pending.awaiting in form.free_text:
             return self.route(turn, Intent(pending.intent, slots, text))

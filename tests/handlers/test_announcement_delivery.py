@@ -55,7 +55,7 @@ def test_an_announcement_over_the_quota_waits_and_its_author_is_told(
     outbox.drain()  # the clock's idle drain keeps the month's quota reading fresh
 
     coordinator.press(Intent("broadcast").to_postback())
-    preview = coordinator.say("รถอาหารสัตว์มาวันพฤหัสนี้ครับ")
+    preview = coordinator.say("รถอาหารสัตว์จากซีพีจะมาส่งที่สหกรณ์วันพฤหัสนี้ครับ")
     assert "ส่งถึงสมาชิก 1,100 คน" in texts(preview)
     assert "เดือนนี้เหลือข้อความ LINE 600 ข้อความ สมาชิกอีก 500 คน" in texts(preview)
     assert "สมาชิกอีก 500 คน" in texts(coordinator.press(button_data(preview, "ส่งเลย")))
