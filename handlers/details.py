@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.nlu import Intent
 from handlers import Turn
 from handlers.ui import Button, reply
-from models.member import Member
+from models.member import Member, move_to
 from models.network import DISTRICTS, district_cooperative, district_name
 
 FIELDS = ("name", "district", "membership_no", "phone")
@@ -103,10 +103,10 @@ def summary(turn: Turn, details: Mapping[str, Any]) -> str:
 
 def save(db: Session, member: Member, field: str, value: str) -> None:
     """Write one detail to the member; a district also sets their district cooperative."""
-    setattr(member, field, value or None)
     if field == "district":
-        cooperative = district_cooperative(db, value)
-        member.cooperative_id = cooperative.id if cooperative else None
+        move_to(db, member, value)
+    else:
+        setattr(member, field, value or None)
 
 
 def of_member(member: Member) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
-from models.network import Center
+from models.network import Center, district_cooperative
 
 ROLES = ("member", "coordinator", "admin")
 LANGUAGES = ("th", "en")
@@ -71,3 +71,10 @@ def normalize_mobile(text: str) -> str | None:
 
 def member_by_line_id(db: Session, line_user_id: str) -> Member | None:
     return db.scalar(select(Member).where(Member.line_user_id == line_user_id))
+
+
+def move_to(db: Session, member: Member, district: str | None) -> None:
+    """Set the member's district, and with it the district cooperative where they pick up goods."""
+    member.district = district or None
+    cooperative = district_cooperative(db, district) if district else None
+    member.cooperative_id = cooperative.id if cooperative else None

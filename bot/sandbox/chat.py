@@ -13,9 +13,8 @@ from sqlalchemy import select
 
 from bot.sandbox import phone
 from bot.sandbox.line_api import LineWorld
-from handlers import details
 from models.base import utcnow
-from models.member import LANGUAGES, ROLES, Member
+from models.member import LANGUAGES, ROLES, Member, move_to
 from models.network import DISTRICTS, Center
 
 log = logging.getLogger(__name__)
@@ -91,7 +90,7 @@ def create_member() -> Response:
             if district not in dict(DISTRICTS):
                 return _bad("unknown district")
             member.name, member.consent_at = name, utcnow()
-            details.save(db, member, "district", district)  # sets the district cooperative as registering does
+            move_to(db, member, district)  # and the district cooperative, as registering does
         db.add(member)
     _world().profiles[user_id] = {"displayName": name, "language": language}
     return _deliver(phone.follow_event(user_id), shown=None)
