@@ -25,9 +25,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     from bot.dispatch import Dispatcher
     from bot.line import Line
     from bot.line.channel import Channel
-    from bot.render import charts, fonts
+    from bot.render import fonts
     from bot.settings import Settings
-    from bot.web import admin, webhook
+    from bot.web import admin, charts, webhook
 
     settings = Settings.load(config)
     if serving:

@@ -1,6 +1,6 @@
-"""Where bot/ meets handlers/: the one ordered table from intent name to handler, with who may use it, and
-the wording of the pushes the jobs send (handlers.pushes). Only this module and the dispatcher import
-handlers."""
+"""Where bot/ meets handlers/: the one ordered table from intent name to handler, with who may use it and the
+conversation it holds; and the words bot/ shows without being asked (the pushes the jobs send, the rich
+menu's buttons, a price chart's title). Only this module and the dispatcher import handlers."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from handlers import (
     selling,
 )
 from handlers.forms import Form
+from handlers.price_chart import chart_words
+from handlers.ui import main_actions as menu_buttons
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
 
@@ -62,4 +64,5 @@ ROUTES: tuple[Route, ...] = (
 )
 
 BY_INTENT = {route.intent: route for route in ROUTES}
-__all__ = ["ADMIN", "ANYONE", "BY_INTENT", "COORDINATOR", "MEMBER", "ROUTES", "Route", "pushes"]
+__all__ = ["ADMIN", "ANYONE", "BY_INTENT", "COORDINATOR", "MEMBER", "ROUTES", "Route", "chart_words", "menu_buttons",
+           "pushes"]

@@ -28,6 +28,9 @@ from handlers.price_ui import (
 from handlers.ui import Button, main_actions, reply, text
 from models import alerts
 from models.prices import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    MIN_DAYS,
     RUBBER_TYPES,
     PriceError,
     Series,
@@ -40,8 +43,6 @@ from models.prices import (
     upsert,
 )
 from models.prices import history as price_history
-
-DEFAULT_DAYS, MIN_DAYS, MAX_DAYS = 30, 5, 365
 
 
 def today(turn: Turn, intent: Intent) -> list[Message]:

@@ -31,6 +31,7 @@ from models.base import BANGKOK, Base, utcnow
 from models.network import Center, network_center
 
 RUBBER_TYPES = ("latex", "uss", "rss3", "cuplump")
+DEFAULT_DAYS, MIN_DAYS, MAX_DAYS = 30, 5, 365  # the history a member may ask for, and a chart shows
 SOURCES = ("center", "raot", "moc")
 LOWEST, HIGHEST = Decimal(20), Decimal(150)
 BIG_MOVE = Decimal("0.15")

@@ -1,8 +1,8 @@
 """The six-button Thai rich menu under the chat: drawn here with Pillow and the packaged Sarabun font, then
 created, given its image and made the default through the LINE seam (`coopbot richmenu deploy`).
 
-The buttons are handlers.ui.main_actions with the Thai catalog, so the menu, the quick replies and their
-postbacks say the same thing from one place.
+The buttons are the quick replies' main actions (handlers.ui, through bot.routes) with the Thai catalog,
+so the menu, the quick replies and their postbacks say the same thing from one place.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.i18n import translator
 from bot.line import Line, LineError
+from bot.nlu import Intent
 from bot.render import fonts
-from handlers.ui import Button, main_actions
+from bot.routes import menu_buttons
 
 WIDTH, HEIGHT = 2500, 1686
 COLUMNS, ROWS = 3, 2
@@ -34,8 +35,8 @@ INK = "#FFFFFF"
 ACCENT = "#FFD54F"
 
 
-def buttons() -> list[Button]:
-    return main_actions(translator(LOCALE))
+def buttons() -> list[tuple[str, Intent]]:
+    return menu_buttons(translator(LOCALE))
 
 
 def _cell(index: int) -> tuple[int, int, int, int]:
