@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import nlu
 from bot.i18n import translator
-from bot.line import Line, LineError
+from bot.line import Line, LineError, Profile
 from bot.nlu import Intent
 from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
 from handlers import Turn, basic, fmt, register
@@ -82,6 +82,14 @@ def parse(raw: Any) -> Event | None:
     return event
 
 
+class _Newcomer(Exception):
+    """A user the bot has not met: their LINE profile is fetched before the event's transaction begins."""
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__(user_id)
+        self.user_id = user_id
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -102,12 +110,18 @@ class Dispatcher:
         reply_token = getattr(event, "reply_token", None)
         standby = getattr(event, "mode", None) == EventMode.STANDBY
         replies: list[Message] = []
+        profiles: dict[str, Profile | None] = {}
         try:
-            with self.sessions() as db, db.begin():
-                if event_id and not claim_event(db, event_id, str(event_type)[:32]):
-                    log.info("event %s already handled", event_id)
-                    return
-                replies = self._standby(db, event) if standby else self._event(db, event)
+            while True:
+                try:
+                    with self.sessions() as db, db.begin():
+                        if event_id and not claim_event(db, event_id, str(event_type)[:32]):
+                            log.info("event %s already handled", event_id)
+                            return
+                        replies = self._standby(db, event) if standby else self._event(db, event, profiles)
+                    break
+                except _Newcomer as newcomer:  # rolled back, claim and all: ask LINE who it is, then again
+                    profiles[newcomer.user_id] = self.line.profile(newcomer.user_id)
         except Exception:
             log.exception("event %s (%s) failed", event_id, event_type)
             replies = [] if standby else self._apology(event)
@@ -133,7 +147,7 @@ class Dispatcher:
         _ = translator(locale)
         return reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
 
-    def _event(self, db: Session, event: Event) -> list[Message]:
+    def _event(self, db: Session, event: Event, profiles: dict[str, Profile | None]) -> list[Message]:
         user_id = getattr(event.source, "user_id", None) if event.source else None
         source_type = getattr(event.source, "type", None)
         if isinstance(event, JoinEvent):
@@ -142,7 +156,9 @@ class Dispatcher:
             return []
         if isinstance(event, UnfollowEvent):
             return self._unfollow(db, user_id)
-        turn = self._turn(db, user_id)
+        if not isinstance(event, FollowEvent | PostbackEvent | MessageEvent):
+            return []  # a beacon, an unsend, a video watched: nothing to answer, nobody to sign up
+        turn = self._turn(db, user_id, profiles)
         if isinstance(event, FollowEvent):
             return register.welcome(turn)
         if isinstance(event, PostbackEvent):
@@ -172,10 +188,12 @@ class Dispatcher:
         now = self.clock()
         return Turn(db=db, member=Member(line_user_id=""), now=now, _=translator("th"), locale="th")
 
-    def _turn(self, db: Session, user_id: str) -> Turn:
+    def _turn(self, db: Session, user_id: str, profiles: dict[str, Profile | None]) -> Turn:
         member = member_by_line_id(db, user_id)
         if member is None:
-            profile = self.line.profile(user_id)
+            if user_id not in profiles:
+                raise _Newcomer(user_id)  # LINE is asked outside the transaction, never while it holds locks
+            profile = profiles[user_id]
             member = Member(
                 line_user_id=user_id,
                 display_name=clean(profile.display_name) if profile else None,

@@ -61,6 +61,7 @@ class LineWorld:
     # Answers to the next calls that send or change something (not reads such as the quota), in order; 0 is none.
     faults: list[int | tuple[int, str]] = field(default_factory=list)
     refused_users: set[str] = field(default_factory=set)  # ids LINE refuses (another channel's, say)
+    on_profile: Callable[[str], None] | None = None  # a test's look at the bot while LINE is asked for a profile
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_rich_menu: str | None = None
     channel_secret: str = ""
@@ -90,6 +91,7 @@ class LineWorld:
             self.usage = 0
             self.quota = None
             self.refused_users.clear()
+            self.on_profile = None
 
 
 def error(status: int, message: str, details: list[dict[str, str]] | None = None) -> Response:
@@ -206,6 +208,8 @@ def blueprint(world: LineWorld) -> Blueprint:
     @bp.get("/v2/bot/profile/<user_id>")
     def profile(user_id: str) -> Response:
         # LINE knows every friend's profile; one not set up by a test gets a plain Thai one.
+        if world.on_profile is not None:
+            world.on_profile(user_id)
         known = world.profiles.get(user_id, {"displayName": f"ผู้ใช้ {user_id[-4:]}", "language": "th"})
         return jsonify({"userId": user_id, **known})
 
