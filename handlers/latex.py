@@ -37,7 +37,7 @@ def _money(value: Decimal) -> Decimal:
 
 
 def payment(weight_kg: Decimal, drc: Decimal, price: Decimal) -> tuple[Decimal, Decimal]:
-    """Dry weight and amount as DOMAIN.md has it, net kg × DRC % / 100 × price, rounded to the satang only at
+    """Dry weight and amount as the cooperatives pay them, net kg × DRC % / 100 × price, rounded to the satang only at
     the end; the dry weight is shown with the decimals it has (fmt.precise), so the figures check out."""
     dry = weight_kg * drc / 100
     return dry, _money(dry * price)

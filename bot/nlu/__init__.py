@@ -1,4 +1,4 @@
-"""Thai understanding: `parse(text) -> Intent` with the contract's intent and slot names (DESIGN.md).
+"""Thai understanding: `parse(text) -> Intent` with the contract's intent and slot names (README, "Thai understanding").
 
 normalise (Thai digits, sara am, repeated letters) -> tokens (newmm over pythainlp's dictionary merged with
 the domain words of lexicon.json; number words; misspellings matched against the domain words) -> an intent

@@ -1,5 +1,6 @@
-"""What the member wants, as the rest of the house receives it: an intent name and its slots (DESIGN.md), and
-how an intent travels in a button's postback data. Standard library only: importing it costs nothing."""
+"""What the member wants, as the rest of the house receives it: an intent name and its slots (the contract:
+README, "Thai understanding"), and how an intent travels in a button's postback data. Standard library only:
+importing it costs nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ POSTBACK_LIMIT = 300
 
 @dataclass(frozen=True)
 class Intent:
-    """What the member wants: a contract intent name and its slots (see DESIGN.md)."""
+    """What the member wants: a contract intent name and its slots (README, "Thai understanding")."""
 
     name: str
     slots: Mapping[str, Any] = field(default_factory=dict)

@@ -1,4 +1,5 @@
-"""`coopbot seed`: the real Phatthalung network (DOMAIN.md), and with --demo, data to try things with.
+"""`coopbot seed`: the real Phatthalung network (its centers, districts and networks), and with --demo, data to
+try things with.
 
 Seeding is idempotent: rows are matched by code and updated, never duplicated.
 """

@@ -2,7 +2,7 @@
 
 The shape is real: RAOT's opening prices over 120 trading days of 2022 (raot_shape.json, taken from the
 published export), scaled to today's level and laid on the last 120 weekdays. On top, the rubber
-federation posts latex and cup lump a baht above RAOT (what selling together earns, DOMAIN.md) for the last
+federation posts latex and cup lump a baht above RAOT (what selling together earns) for the last
 four weeks, and one district cooperative posts latex for the last two. Re-running changes nothing.
 """
 
