@@ -57,6 +57,39 @@ def _pause(attempts: int) -> timedelta:
     return min(PAUSE * 2 ** min(max(attempts - 1, 0), 8), LONGEST_PAUSE)
 
 
+class Stream:
+    """Deliveries sent on a pool of threads as they are handed over, within the month's quota (read once, then
+    reserved delivery by delivery). The calls go out from detached copies, so no database lock is held while
+    waiting on LINE; `finish` writes the results back in the caller's transaction. A crash before that only
+    means a resend with the same retry keys, which LINE answers 409 and `Outbox.send` counts as delivered."""
+
+    def __init__(self, outbox: Outbox, workers: int) -> None:
+        self.outbox = outbox
+        self.pool = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="outbox")
+        self.left: int | None = 0
+        self.quota_known = False
+        self.sending: list[Delivery] = []
+        self.held: list[Delivery] = []  # kept pending, their error saying why
+
+    def submit(self, copies: Sequence[Delivery]) -> None:
+        if not self.quota_known:
+            self.left, self.quota_known = self.outbox.quota(), True
+        allowed = self.outbox.within_quota(copies, self.left)  # marks the held copies' error
+        if self.left is not None:
+            self.left -= sum(len(copy.recipients) for copy in allowed)
+        sending = {id(copy) for copy in allowed}
+        self.held += [copy for copy in copies if id(copy) not in sending]
+        self.sending += allowed
+        for copy in allowed:
+            self.pool.submit(self.outbox.send, copy)
+
+    def finish(self, db: Session) -> int:
+        """Wait for the calls, write every result back (in the caller's transaction); how many went."""
+        self.pool.shutdown(wait=True)
+        self.outbox.write_back(db, [*self.sending, *self.held])
+        return sum(1 for copy in self.sending if copy.status == "sent")
+
+
 @dataclass
 class Outbox:
     """The sender: `drain` sends what is due; `send` sends one detached delivery with its retries."""
@@ -169,17 +202,11 @@ class Outbox:
                 if stale:  # kept fresh for the screens that show it (a coordinator about to announce)
                     self.quota()
                 return sent
-            allowed = self.within_quota(due, self.quota())
-            if workers > 1 and len(allowed) > 1:
-                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox") as pool:
-                    list(pool.map(self.send, allowed))
-            else:
-                for delivery in allowed:
-                    self.send(delivery)
+            stream = Stream(self, workers)
+            stream.submit(due)
             with self.sessions() as db, db.begin():
-                self.write_back(db, due)
-            sent += sum(1 for d in allowed if d.status == "sent")
-            if len(allowed) < len(due):  # the rest wait for the month's quota
+                sent += stream.finish(db)
+            if stream.held:  # the rest wait for the month's quota
                 return sent
 
     def write_back(self, db: Session, copies: Sequence[Delivery]) -> None:

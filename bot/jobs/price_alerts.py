@@ -3,10 +3,11 @@
 Evaluation (models.alerts.evaluate) runs in the transaction that stores the price and only marks the alerts
 it fired; here they become outbox rows with retry keys (models.outbox.queue, with a log of each message).
 Queueing and sending overlap: a run's recipients are queued in chunks, windows of member ids in order, each
-committed with the run's cursor (AlertRun.queued_until), and each chunk's deliveries go to a pool of senders
-as soon as it commits, while the next chunk is read. A crash resumes from the cursor (no loss, no repeat):
-committed deliveries are sent by the next tick with their retry keys, and the run is taken over once its
-claim is stale. The month's quota is read once and reserved delivery by delivery across the chunks.
+committed with the run's cursor (AlertRun.queued_until), and each chunk's deliveries go to the outbox's stream
+of senders (bot.delivery.Stream) as soon as it commits, while the next chunk is read. A crash resumes from
+the cursor (no loss, no repeat): committed deliveries are sent by the next tick with their retry keys, and the
+run is taken over once its claim is stale. The month's quota is read once and reserved delivery by delivery
+across the chunks.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -23,7 +23,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from bot.delivery import Outbox
+from bot.delivery import Outbox, Stream
 from bot.i18n import translator
 from bot.routes import pushes
 from models.alerts import AlertLog, AlertRun, advance, claim_runs, fired_members, recipients
@@ -48,43 +48,7 @@ class Report:
     queued: int = 0  # recipients
     sent: int = 0  # deliveries
     queueing: float = 0.0  # seconds until the last chunk was committed
-    copies: list[Delivery] = field(default_factory=list)
-    held: list[int] = field(default_factory=list)
-
-
-class Sender:
-    """Sends deliveries on a pool of threads as they are handed over, within the month's quota. The calls go
-    out from detached copies, so no database lock is held while waiting on LINE; `finish` writes the
-    results back in one transaction. A crash before that only means a resend with the same retry keys,
-    which LINE answers 409 and the outbox counts as delivered."""
-
-    def __init__(self, outbox: Outbox, workers: int, report: Report) -> None:
-        self.outbox, self.report = outbox, report
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="alerts")
-        self.left: int | None = 0
-        self.quota_known = False
-        self.held: list[Delivery] = []  # kept pending, their error saying why
-
-    def submit(self, deliveries: Sequence[dict[str, Any]]) -> None:
-        if not self.quota_known:
-            self.left, self.quota_known = self.outbox.quota(), True
-        copies = [Delivery(**values) for values in deliveries]
-        allowed = self.outbox.within_quota(copies, self.left)  # marks the held copies' error and next attempt
-        if self.left is not None:
-            self.left -= sum(len(copy.recipients) for copy in allowed)
-        sending = {id(copy) for copy in allowed}
-        held = [copy for copy in copies if id(copy) not in sending]
-        self.held += held
-        self.report.held += [copy.id for copy in held]
-        self.report.copies += allowed
-        for copy in allowed:
-            self.pool.submit(self.outbox.send, copy)
-
-    def finish(self, db: Session) -> None:
-        self.pool.shutdown(wait=True)
-        with db.begin():
-            self.outbox.write_back(db, [*self.report.copies, *self.held])
-        self.report.sent += sum(1 for c in self.report.copies if c.status == "sent")
+    held: list[int] = field(default_factory=list)  # deliveries kept for the month's quota
 
 
 def _cut(rows: Sequence[tuple[int, str, str, str]], more: bool) -> tuple[dict[tuple[str, str], list[str]], int | None]:
@@ -148,7 +112,7 @@ def deliver_runs(db: Session, outbox: Outbox, workers: int = WORKERS, chunks: tu
         run_ids = claim_runs(db, utcnow())
     if not run_ids:
         return report
-    sender = Sender(outbox, workers, report)
+    stream = Stream(outbox, workers)
     try:
         for run_id in run_ids:
             span, done = chunks[0], False
@@ -164,11 +128,13 @@ def deliver_runs(db: Session, outbox: Outbox, workers: int = WORKERS, chunks: tu
                     break
                 report.queued += queued
                 db.expunge_all()  # the chunk's rows are committed; keep the session small
-                sender.submit(values)
+                stream.submit([Delivery(**row) for row in values])
                 span = chunks[1]
         report.queueing = time.perf_counter() - started
     finally:
-        sender.finish(db)
+        with db.begin():
+            report.sent += stream.finish(db)
+        report.held = [copy.id for copy in stream.held]
     return report
 
 
