@@ -260,9 +260,10 @@ class Dispatcher:
         was asked started a conversation of its own or ended the form."""
         pending = turn.pending
         assert pending is not None
+        form = (pending.intent, pending.awaiting)  # as it was: the row itself changes if the aside asks its own
         replies = self.route(turn, asked, keep_pending=True)
         still = conversation.pending(turn.db, turn.member.id, turn.now)
-        if still is None or (still.intent, still.awaiting) != (pending.intent, pending.awaiting):
+        if still is None or (still.intent, still.awaiting) != form:
             return replies
         turn.pending = still
         again = self.route(turn, Intent(still.intent, dict(still.slots)))

@@ -178,37 +178,60 @@ def list_alerts(turn: Turn, intent: Intent) -> list[Message]:
     return reply("\n".join(lines), [*buttons[:11], (_("Cancel all"), Intent("alert.cancel", {"alert": "all"}))])
 
 
-def cancel(turn: Turn, intent: Intent) -> list[Message]:
+_NAMING = ("rubber_type", "direction", "threshold", "daily")
+
+
+def _read_which(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> Any:
+    """The alert to cancel, or "all" of those named: a button's, the number typed in answer to "which one?" (as
+    that list showed them), the number in the list of alerts ("ยกเลิกแจ้งเตือนข้อ 2"), or the only one that fits
+    what was named ("ยกเลิกเตือนน้ำยาง")."""
     _ = turn._
     mine = alerts.active_alerts(turn.db, turn.member.id)
-    choice = intent.slots.get("alert")
-    if choice is None and turn.pending is not None and turn.pending.intent == "alert.cancel":
-        number = _typed(intent.slots.get("number"))
-        ids = [int(i) for i in str(intent.slots.get("ids", "")).split(",") if i]
-        if number is not None and number == int(number) and 1 <= number <= len(ids):
-            choice = ids[int(number) - 1]
-    listed = intent.slots.get("listed")
-    if choice is None and listed and 1 <= listed <= len(mine):
-        choice = mine[listed - 1].id  # "ยกเลิกแจ้งเตือนข้อ 2": the number as in the list
-    named = _named(mine, intent.slots)  # "ยกเลิกเตือนน้ำยาง": only the latex ones
-    if choice is None and len(named) == 1:
-        choice = named[0].id
-    if choice is None:
-        if not mine:
-            return reply(_("You have no price alerts to cancel."), _menu(_))
-        if not named:
-            lines = [_("You have no such alert. Your price alerts:")]
-            lines += [f"{n}. {describe(_, a)}" for n, a in enumerate(mine, 1)]
-            buttons = [(_("Cancel {n}").format(n=n), Intent("alert.cancel", {"alert": a.id}))
-                       for n, a in enumerate(mine, 1)]
-            return reply("\n".join(lines), buttons)
-        turn.expect("alert.cancel", {"ids": ",".join(str(a.id) for a in named)}, "alert")
-        lines = [_("Which alert should I cancel? Type its number:")]
-        lines += [f"{n}. {describe(_, a)}" for n, a in enumerate(named, 1)]
-        buttons = [(str(n), Intent("alert.cancel", {"alert": a.id})) for n, a in enumerate(named, 1)]
-        every = Intent("alert.cancel", {"alert": "all", **{k: v for k, v in intent.slots.items() if k in _NAMING}})
-        return reply("\n".join(lines), [*buttons[:11], (_("Cancel all"), every)])
+    shown = [int(i) for i in str(slots.get("ids") or "").split(",") if i]
+    named = _named(mine, slots)
+    slots.update(mine=mine, named=named, ids=",".join(str(a.id) for a in named))
+    if slots.get("alert") is not None:
+        return slots["alert"]
+    number = _typed(slots.get("number")) if answering else None
+    if number is not None and number == int(number) and 1 <= number <= len(shown):
+        return shown[int(number) - 1]
+    listed = slots.get("listed")
+    if listed and 1 <= listed <= len(mine):
+        return mine[listed - 1].id
+    if len(named) == 1:
+        return named[0].id
+    if not mine:
+        raise Stop(reply(_("You have no price alerts to cancel."), _menu(_)))
+    if not named:
+        lines = [_("You have no such alert. Your price alerts:")]
+        lines += [f"{n}. {describe(_, a)}" for n, a in enumerate(mine, 1)]
+        buttons = [(_("Cancel {n}").format(n=n), Intent("alert.cancel", {"alert": a.id}))
+                   for n, a in enumerate(mine, 1)]
+        raise Stop(reply("\n".join(lines), buttons))
+    return None
+
+
+def _ask_which(turn: Turn, slots: Slots) -> list[Message]:
+    _, named = turn._, slots["named"]
+    lines = [_("Which alert should I cancel? Type its number:")]
+    lines += [f"{n}. {describe(_, a)}" for n, a in enumerate(named, 1)]
+    buttons = [(str(n), Intent("alert.cancel", {"alert": a.id})) for n, a in enumerate(named, 1)]
+    every = Intent("alert.cancel", {"alert": "all", **{k: _text(v) for k, v in slots.items()
+                                                        if k in _NAMING and v is not None}})
+    return reply("\n".join(lines), [*buttons[:11], (_("Cancel all"), every)])
+
+
+CANCEL = Form("alert.cancel", (Ask("alert", _ask_which, _read_which),), kept=frozenset({"ids", *_NAMING}))
+
+
+def cancel(turn: Turn, intent: Intent) -> list[Message]:
+    return CANCEL.run(turn, intent, _cancel)
+
+
+def _cancel(turn: Turn, slots: Slots) -> list[Message]:
+    _ = turn._
     turn.finish()
+    choice, mine, named = slots["alert"], slots["mine"], slots["named"]
     if choice == "all":  # all of them, or all of those named ("ยกเลิกเตือนน้ำยางทั้งหมด")
         for alert in named:
             alerts.cancel(turn.db, alert, turn.now)
@@ -223,7 +246,9 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
     return reply(_("Cancelled: {what}.").format(what=describe(_, found)), _menu(_))
 
 
-_NAMING = ("rubber_type", "direction", "threshold", "daily")
+def _text(value: Any) -> Any:
+    """A slot as a button carries it: a Decimal as its exact string."""
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _typed(number: Any) -> Decimal | None:

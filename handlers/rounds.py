@@ -10,8 +10,9 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
+from handlers.forms import Ask, Confirm, Form, Slots, Stop
 from handlers.orders_ui import amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
-from handlers.ui import Button, confirmation, main_actions, reply
+from handlers.ui import Button, main_actions, reply
 from models.allocation import whole_packs
 from models.base import BANGKOK
 from models.closing import close
@@ -73,26 +74,42 @@ def own_round(turn: Turn, intent: Intent, verb: str, statuses: tuple[str, ...]) 
     return rounds[0]
 
 
-def close_round(turn: Turn, intent: Intent) -> list[Message]:
-    _ = turn._
-    found = own_round(turn, intent, "round.close", ("open",))
+def _read_round(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> int:
+    """The coordinator's open round to close: named, or the only one of their center; else a list to choose."""
+    found = own_round(turn, Intent(intent.name, slots), "round.close", ("open",))
     if not isinstance(found, Round):
-        return found
-    round_, product = found, found.product
-    if round_.status != "open":
-        return reply(_("This round is not open (it is {status}).").format(status=_status_word(turn, round_.status)))
-    answer = confirmation(intent)
+        raise Stop(found)
+    if found.status != "open":
+        raise Stop(reply(turn._("This round is not open (it is {status}).").format(
+            status=_status_word(turn, found.status))))
+    slots["found"] = found
+    return found.id
+
+
+def _ask_to_close(turn: Turn, slots: Slots) -> list[Message]:
+    _, round_ = turn._, slots["found"]
+    product = round_.product
+    ordered = amount(_, round_.total, product.unit)
+    return reply(_("Close the round for {product} now? {ordered} ordered; the deadline is {deadline}.").format(
+        product=product.name(turn.locale), ordered=ordered, deadline=moment(round_.closes_at, turn.locale)), [
+        (_("Yes, close it"), Intent("round.close", {"round": round_.id, "confirm": True})),
+        (_("No"), Intent("round.close", {"round": round_.id, "confirm": False})),
+    ])
+
+
+CLOSE = Form("round.close", (Ask("round", lambda turn, slots: [], _read_round),), kept=frozenset({"round"}),
+             confirm=Confirm(_ask_to_close))
+
+
+def close_round(turn: Turn, intent: Intent) -> list[Message]:
+    return CLOSE.run(turn, intent, _close)
+
+
+def _close(turn: Turn, slots: Slots) -> list[Message]:
+    _, round_ = turn._, slots["found"]
+    product = round_.product
     what = product.name(turn.locale)
-    if answer is None:
-        turn.expect("round.close", {"round": round_.id}, "answer")
-        ordered = amount(_, round_.total, product.unit)
-        return reply(_("Close the round for {product} now? {ordered} ordered; the deadline is {deadline}.").format(
-            product=what, ordered=ordered, deadline=moment(round_.closes_at, turn.locale)), [
-            (_("Yes, close it"), Intent("round.close", {"round": round_.id, "confirm": True})),
-            (_("No"), Intent("round.close", {"round": round_.id, "confirm": False})),
-        ])
-    turn.finish()
-    if answer is not True:
+    if not slots["confirm"]:
         return reply(_("OK, the round stays open."))
     result = close(turn.db, round_.id, turn.now, turn.member)
     if result is None or result.outcome == "not_open":

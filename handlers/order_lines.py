@@ -1,0 +1,171 @@
+"""A member's own orders: changing one (how many instead?), cancelling one (confirmed first), listing them.
+
+Both are forms (handlers.forms): which order, from what was named or pressed, then the new quantity or a yes to
+"cancel it?". Nothing can change once the round has closed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from linebot.v3.messaging import Message
+
+from bot.nlu import Intent
+from handlers import Turn
+from handlers.forms import Ask, Confirm, Form, Problem, Slots, Stop
+from handlers.orders import CARRIED, HISTORY, ROUND_SLOTS, fits, quantity_buttons, typed_quantity, wrong_unit
+from handlers.orders_ui import amount, baht, line_status, refusal, unit_word
+from handlers.ui import Button, reply
+from models import orders
+from models.orders import OrderLine, OrderRefused
+from models.products import to_order_units
+
+
+def _open_lines(turn: Turn, slots: Slots) -> tuple[list[OrderLine], list[OrderLine]]:
+    """The member's active lines matching the slots: (in rounds still open, in rounds already closed)."""
+    shown = orders.member_lines(turn.db, turn.member.id, since=turn.now - HISTORY)  # as "my orders" lists them
+    lines = [line for line in shown if line.status == "active"]
+    wanted = {k: slots[k] for k in ROUND_SLOTS if slots.get(k)}
+    lines = [line for line in lines if fits(line.round, wanted)]
+    if slots.get("line") is not None:
+        # A line pressed on a button; a product typed since then wins over a stale one.
+        chosen = [line for line in lines if str(line.id) == str(slots["line"])]
+        lines = chosen if chosen or not wanted else lines
+    if slots.get("round") is not None:
+        lines = [line for line in lines if str(line.round_id) == str(slots["round"])] or lines
+    listed = slots.get("listed") if slots.get("line") is None else None
+    if listed:  # "ยกเลิกข้อ 2": numbered as in "my orders"
+        lines = [shown[listed - 1]] if listed <= len(shown) and shown[listed - 1].status == "active" else []
+    open_ = [line for line in lines if line.round.joinable(turn.now)]
+    return open_, [line for line in lines if not line.round.joinable(turn.now)]
+
+
+def _reads_line(verb: str) -> Ask:
+    """Which order: the one named, pressed or numbered, if it can still change; else why not, or a list to choose
+    from."""
+    def read(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> int:
+        _ = turn._
+        open_, closed = _open_lines(turn, slots)
+        more: list[Button] = [(_("My orders"), Intent("order.list")), (_("Group orders"), Intent("rounds.list"))]
+        if not open_ and closed:
+            line = closed[0]
+            raise Stop(reply(_("The round for {product} has closed, so the order can no longer be changed. "
+                               "Please call {center} if something is wrong.").format(
+                product=line.round.product.name(turn.locale), center=line.round.center.name(turn.locale)), more))
+        if not open_:
+            raise Stop(reply(_("You have no orders that can still be changed."), more))
+        if len(open_) > 1:
+            carried = {k: slots[k] for k in CARRIED if slots.get(k) is not None}
+            raise Stop(reply(_("Which order?"), [(f"{line.round.product.name(turn.locale)}",
+                                                 Intent(verb, {**carried, "line": line.id})) for line in open_[:12]]))
+        slots["found"] = open_[0]
+        return open_[0].id
+
+    return Ask("line", lambda turn, slots: [], read)
+
+
+def _read_new_quantity(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> Decimal | None:
+    product = slots["found"].round.product
+    unit = slots.pop("unit", None)
+    quantity = typed_quantity(intent, slots, answering)
+    if quantity is None:
+        return None
+    wanted = to_order_units(product, quantity, unit)
+    if wanted is None:
+        raise Problem(wrong_unit(turn, product))
+    return wanted
+
+
+def _ask_new_quantity(turn: Turn, slots: Slots) -> list[Message]:
+    _, line = turn._, slots["found"]
+    product = line.round.product
+    return reply(_("You have {amount} of {product}. How many {units} would you like instead?").format(
+        amount=amount(_, line.quantity, product.unit), product=product.name(turn.locale),
+        units=unit_word(_, product.unit)), quantity_buttons(turn, "order.change", "line", line.id, product.unit))
+
+
+CHANGE = Form("order.change", (_reads_line("order.change"), Ask("quantity", _ask_new_quantity, _read_new_quantity)),
+              kept=frozenset({"line"}))
+
+
+def change(turn: Turn, intent: Intent) -> list[Message]:
+    return CHANGE.run(turn, intent, _change)
+
+
+def _change(turn: Turn, slots: Slots) -> list[Message]:
+    _ = turn._
+    line, wanted = slots["found"], slots["quantity"]
+    product = line.round.product
+    if wanted == 0:
+        turn.finish()
+        return reply(_("To drop the whole order, press \"Cancel order\"."),
+                     [(_("Cancel order"), Intent("order.cancel", {"line": line.id})),
+                      (_("My orders"), Intent("order.list"))])
+    if wanted == line.quantity:
+        turn.finish()
+        return reply(_("Your order is already {amount} of {product}; nothing was changed.").format(
+            amount=amount(_, line.quantity, product.unit), product=product.name(turn.locale)),
+            [(_("My orders"), Intent("order.list"))])
+    try:
+        outcome = orders.change(turn.db, line.id, wanted, turn.now)
+    except OrderRefused as exc:
+        CHANGE.wait(turn, slots, "quantity")
+        return refusal(turn, exc, product)
+    turn.finish()
+    return reply(_("Changed: {product} from {old} to {new}, {total}.").format(
+        product=product.name(turn.locale), old=amount(_, outcome.previous or 0, product.unit),
+        new=amount(_, line.quantity, product.unit), total=baht(_, line.amount)),
+        [(_("My orders"), Intent("order.list"))])
+
+
+def _what(turn: Turn, line: OrderLine) -> str:
+    product = line.round.product
+    return f"{product.name(turn.locale)} {amount(turn._, line.quantity, product.unit)}"
+
+
+def _ask_to_cancel(turn: Turn, slots: Slots) -> list[Message]:
+    _, line = turn._, slots["found"]
+    return reply(_("Cancel your order of {what}?").format(what=_what(turn, line)), [
+        (_("Yes, cancel it"), Intent("order.cancel", {"line": line.id, "confirm": True})),
+        (_("No, keep it"), Intent("order.cancel", {"line": line.id, "confirm": False})),
+    ])
+
+
+# "ยกเลิก" to "cancel your order?" is its yes
+CANCEL = Form("order.cancel", (_reads_line("order.cancel"),), kept=frozenset({"line"}),
+              cancel_is_yes=frozenset({"answer"}), confirm=Confirm(_ask_to_cancel))
+
+
+def cancel(turn: Turn, intent: Intent) -> list[Message]:
+    return CANCEL.run(turn, intent, _cancel)
+
+
+def _cancel(turn: Turn, slots: Slots) -> list[Message]:
+    _, line = turn._, slots["found"]
+    what = _what(turn, line)
+    if not slots["confirm"]:
+        return reply(_("OK, your order stays as it is: {what}.").format(what=what),
+                     [(_("My orders"), Intent("order.list"))])
+    try:
+        orders.cancel(turn.db, line.id, turn.now)
+    except OrderRefused as exc:
+        return refusal(turn, exc, line.round.product)
+    return reply(_("Your order of {what} is cancelled.").format(what=what),
+                 [(_("Group orders"), Intent("rounds.list")), (_("My orders"), Intent("order.list"))])
+
+
+def list_orders(turn: Turn, intent: Intent) -> list[Message]:
+    _, locale = turn._, turn.locale
+    lines = orders.member_lines(turn.db, turn.member.id, since=turn.now - HISTORY)
+    if not lines:
+        return reply(_("You have no orders yet. See what is open now:"), [(_("Group orders"), Intent("rounds.list"))])
+    items, buttons = [_("Your orders:")], list[Button]()
+    for n, line in enumerate(lines[:15], 1):
+        round_, product = line.round, line.round.product
+        what = f"{n}. {product.name(locale)} {amount(_, line.final, product.unit)}"
+        items.append(f"{what}, {baht(_, line.amount)}\n   {line_status(turn, line)}")
+        if line.status == "active" and round_.joinable(turn.now) and len(buttons) < 12:
+            buttons.append((_("Change {n}").format(n=n), Intent("order.change", {"line": line.id})))
+            buttons.append((_("Cancel {n}").format(n=n), Intent("order.cancel", {"line": line.id})))
+    buttons.append((_("Group orders"), Intent("rounds.list")))
+    return reply("\n".join(items), buttons)
