@@ -42,8 +42,10 @@ class Turn:
             self.locale = locale
 
     def expect(self, intent: str, slots: Mapping[str, Any], awaiting: str) -> None:
-        """Wait for the member's next answer to fill `awaiting` (kept in the database for 30 minutes)."""
+        """Wait for the member's next answer to fill `awaiting` (kept in the database for 30 minutes). Handlers
+        keep their questions through handlers.forms, the one module that calls this."""
         conversation.expect(self.db, self.member.id, intent, dict(slots), awaiting, self.now)
+        self.pending = conversation.pending(self.db, self.member.id, self.now)
 
     def finish(self) -> None:
         conversation.finish(self.db, self.member.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from linebot.v3.messaging import Message
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.nlu import Intent
 from handlers import Turn
-from handlers.ui import Button, reply
+from handlers.forms import Problem, Slots
+from handlers.ui import Button, reply, text
 from models.member import Member, move_to
 from models.network import DISTRICTS, district_cooperative, district_name
 
@@ -35,6 +36,32 @@ def picked(field: str, pick: str) -> str | None:
 
 
 DISTRICT_NAMES = frozenset(thai for thai, _english in DISTRICTS)
+
+
+def reads(field: str, earlier: Callable[[Turn], Mapping[str, Any]] | None = None,
+          ) -> Callable[[Turn, Intent, Slots, bool], str | None]:
+    """How a form reads one detail: a button's pick for it, or the typed answer when it is the question asked
+    (as bot.nlu read it); else what was answered before (`earlier`: registration keeps the answers in its open
+    question, where a typed message's readings cannot overwrite them). A bad answer is explained and asked
+    again; "" is a detail left blank."""
+    def read_it(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
+        pick = slots.get("pick") if slots.get("step") == field else None
+        if pick is None and not (answering and intent.text):
+            return earlier(turn).get(field) if earlier is not None else None
+        value: str | None
+        if pick == SKIP or (pick is None and field in OPTIONAL and slots.get("skip")):
+            value = ""
+        elif field == "name" and pick == "profile":
+            value = turn.member.display_name
+        elif pick is not None:
+            value = picked(field, str(pick))
+        else:
+            value = read(field, slots)
+        if value is None or (value == "" and field not in OPTIONAL):
+            raise Problem([text(problem(turn, field, str(pick or intent.text))), *ask(turn, field)])
+        return value
+
+    return read_it
 
 
 def phone_text(phone: str) -> str:

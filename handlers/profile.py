@@ -1,16 +1,23 @@
-"""A registered member's own details: see them, edit one, switch language, delete them."""
+"""A registered member's own details: see them, edit one, delete them (handlers.register switches the language).
+
+Editing a detail and deleting one's data are forms (handlers.forms) under the intent 'register', told apart from
+registering by their `flow`: EDIT asks for the one detail chosen, DELETE asks to be confirmed first.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
 
 from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn
-from handlers.details import ask, of_member, summary
+from handlers.details import FIELDS, ask, of_member, reads, save, summary
+from handlers.forms import Ask, Confirm, Form, Slots, Stop
 from handlers.ui import Button, main_actions, reply, text
 from models import alerts, orders
-from models.conversation import Conversation
-from models.member import LANGUAGES
 from models.orders import OrderLine, OrderRefused, member_lines
 
 INTENT = "register"
@@ -18,11 +25,6 @@ INTENT = "register"
 WELCOME = "welcome"
 # Each language's name is written in that language, so a member who cannot read the other one finds it.
 LANGUAGE_NAMES = {"th": "ภาษาไทย", "en": "English"}
-
-
-def open_question(pending: Conversation) -> str:
-    """The detail a registration under way is asking for; the welcome asks for the name."""
-    return "name" if pending.awaiting == WELCOME else pending.awaiting
 
 
 def language_button(turn: Turn) -> Button:
@@ -45,26 +47,29 @@ def show(turn: Turn, saved: bool = False) -> list[Message]:
     return reply(head + "\n" + summary(turn, of_member(turn.member)), buttons)
 
 
+def _editing(field: str) -> Ask:
+    return Ask(field, lambda turn, slots: ask(turn, field), reads(field),
+               needed=lambda slots: slots.get("field") == field)
+
+
+EDIT = Form(INTENT, tuple(_editing(field) for field in FIELDS), kept=frozenset({"field"}), flow="edit")
+
+
 def ask_edit(turn: Turn, field: str) -> list[Message]:
-    turn.expect(INTENT, {"flow": "edit"}, field)
-    return ask(turn, field)
+    return edit(turn, Intent(INTENT, {"field": field}))
 
 
-def language(turn: Turn, pending: Conversation | None, pick: str | None) -> list[Message]:
-    """Switch ไทย / English; this reply and all later ones come in the new language."""
-    locale = pick if pick in LANGUAGES else ("en" if turn.locale == "th" else "th")
-    turn.use_language(locale)
-    _ = turn._
-    if locale == "en":
-        done = _("OK, I will answer in English from now on.")
-    else:
-        done = _("OK, I will answer in Thai from now on.")
-    if pending is not None and pending.slots.get("flow") == "join":
-        # Ask the open registration question again, now in the language the member can read.
-        field = open_question(pending)
-        if field != "consent":
-            return [text(done), *ask(turn, field)]
-    return reply(done, main_actions(_))
+def edit(turn: Turn, intent: Intent) -> list[Message]:
+    """One detail changed: asked for, then saved at once (the member consented when they registered)."""
+    return EDIT.run(turn, intent, saved)
+
+
+def saved(turn: Turn, slots: Slots) -> list[Message]:
+    turn.finish()
+    field = slots.get("field")
+    if field in FIELDS:
+        save(turn.db, turn.member, str(field), slots[str(field)])
+    return show(turn, saved=True)
 
 
 def _has_personal_data(turn: Turn) -> bool:
@@ -77,35 +82,19 @@ def _open_orders(turn: Turn) -> list[OrderLine]:
             if line.round.joinable(turn.now)]
 
 
-def delete(turn: Turn, pick: str | None) -> list[Message]:
-    """Delete the member's personal data, only after they confirm; declining keeps everything."""
+def _delete_answer(slots: Mapping[str, Any]) -> bool | None:
+    """The answer to "delete?": a button's pick, or a typed yes or no."""
+    said = slots.get("pick") if slots.get("step") == "delete" else slots.get("answer")
+    return {"yes": True, "no": False}.get(str(said))
+
+
+def _nothing_kept(turn: Turn, intent: Intent, slots: Slots) -> None:
+    if _delete_answer(slots) is None and not _has_personal_data(turn):
+        raise Stop(reply(turn._("We keep no personal details of yours."), main_actions(turn._)))
+
+
+def _ask_to_delete(turn: Turn, slots: Slots, again: bool = False) -> list[Message]:
     _ = turn._
-    open_orders = _open_orders(turn)
-    if pick == "yes":
-        turn.finish()
-        turn.member.forget()
-        for alert in alerts.active_alerts(turn.db, turn.member.id):  # a deleted member is pushed nothing
-            alerts.cancel(turn.db, alert, turn.now)
-        cancelled = 0
-        for line in open_orders:  # nobody could see, change or collect an order without a name
-            try:
-                orders.cancel(turn.db, line.id, turn.now, turn.member)
-                cancelled += 1
-            except OrderRefused:  # its round closed a moment ago: the closing notice has gone out already
-                pass
-        done = _("Your personal details are deleted. To use group orders again, register any time.")
-        if cancelled:
-            done += "\n" + _("Your orders in open rounds are cancelled ({n}).").format(n=cancelled)
-        return reply(done, [(_("Register"), Intent(INTENT)), *main_actions(_)])
-    if pick == "no":
-        turn.finish()
-        if turn.member.registered:
-            return [text(_("OK, nothing was deleted.")), *show(turn)]
-        return reply(_("OK, nothing was deleted."), main_actions(_))
-    if not _has_personal_data(turn):
-        turn.finish()
-        return reply(_("We keep no personal details of yours."), main_actions(_))
-    turn.expect(INTENT, {"flow": "delete"}, "delete")
     buttons: list[Button] = [
         (_("Yes, delete"), Intent(INTENT, {"step": "delete", "pick": "yes"})),
         (_("No, keep them"), Intent(INTENT, {"step": "delete", "pick": "no"})),
@@ -114,8 +103,41 @@ def delete(turn: Turn, pick: str | None) -> list[Message]:
         "Delete your name, district, membership number and mobile number? "
         "Your past orders stay with your cooperative without your name. You can register again later."
     )
+    open_orders = _open_orders(turn)
     if open_orders:
         question += "\n" + _("Your orders in rounds still open will be cancelled ({n}).").format(n=len(open_orders))
-    if pick == "again":
+    if again:
         question = _("Please press \"Yes, delete\" or \"No, keep them\".") + "\n" + question
     return reply(question, buttons)
+
+
+DELETE = Form(INTENT, check=_nothing_kept, flow="delete", confirm=Confirm(
+    _ask_to_delete, slot="delete", answer=_delete_answer, unclear=partial(_ask_to_delete, again=True)))
+
+
+def delete(turn: Turn, intent: Intent) -> list[Message]:
+    """Delete the member's personal data, only after they confirm; declining keeps everything."""
+    return DELETE.run(turn, intent, deleted)
+
+
+def deleted(turn: Turn, slots: Slots) -> list[Message]:
+    _ = turn._
+    if not slots["confirm"]:
+        if turn.member.registered:
+            return [text(_("OK, nothing was deleted.")), *show(turn)]
+        return reply(_("OK, nothing was deleted."), main_actions(_))
+    open_orders = _open_orders(turn)
+    turn.member.forget()
+    for alert in alerts.active_alerts(turn.db, turn.member.id):  # a deleted member is pushed nothing
+        alerts.cancel(turn.db, alert, turn.now)
+    cancelled = 0
+    for line in open_orders:  # nobody could see, change or collect an order without a name
+        try:
+            orders.cancel(turn.db, line.id, turn.now, turn.member)
+            cancelled += 1
+        except OrderRefused:  # its round closed a moment ago: the closing notice has gone out already
+            pass
+    done = _("Your personal details are deleted. To use group orders again, register any time.")
+    if cancelled:
+        done += "\n" + _("Your orders in open rounds are cancelled ({n}).").format(n=cancelled)
+    return reply(done, [(_("Register"), Intent(INTENT)), *main_actions(_)])

@@ -1,139 +1,34 @@
-"""Registration in chat: name, district, membership number, mobile number and consent.
+"""Registration in chat: name, district, membership number, mobile number and consent; and the member's profile
+actions (handlers.profile), all under the one intent 'register'.
 
-Every action is an Intent('register', slots) so buttons work whatever the NLU makes of typed words:
-{} starts (or shows the details of a registered member), {'step': <detail>, 'pick': <value>} answers a
-question with a button, {'step': 'edit'|'show'|'language'|'delete', ...} are the profile actions
-(handlers.profile). Answers collected before consent live only in the pending conversation, so a member
-who declines, or walks away, leaves nothing personal on their member row.
+Registering is a form (handlers.forms): the four details, then consent as its confirm step. Editing a detail and
+deleting one's data are forms too (profile.EDIT, profile.DELETE); the open question's `flow` says whose it is.
+Every action is an Intent('register', slots) so buttons work whatever the NLU makes of typed words: {} starts (or
+shows the details of a registered member), {'step': <detail>, 'pick': <value>} answers a question with a button,
+{'step': 'edit'|'show'|'language'|'delete', ...} are the profile actions. Answers collected before consent live
+only in the open question, so a member who declines, or walks away, leaves nothing personal on their member row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, profile
-from handlers.details import FIELDS, OPTIONAL, SKIP, ask, picked, problem, read, save, summary
-from handlers.forms import Form
+from handlers.details import FIELDS, ask, reads, save, summary
+from handlers.forms import Ask, Confirm, Form, Slots
+from handlers.profile import INTENT, WELCOME
 from handlers.ui import main_actions, reply, text
-from models.conversation import Conversation
-
-INTENT = "register"
-# A phone or a membership number is whatever is typed (a wrong one is explained and asked again); "ไม่เข้าใจ"
-# (read as help) to a registration question means: ask it again; the welcome's offer to register is no question
-# to come back to when a newcomer asks something else first.
-FORM = Form(INTENT, free_text=frozenset({"phone", "membership_no"}), hears=frozenset({"help"}),
-            optional=frozenset({profile.WELCOME}))
+from models.member import LANGUAGES
 
 
-def command(action: str | None) -> dict[str, str] | None:
-    """A profile action as bot.nlu read it from a typed phrase (slot `command`: 'delete', 'edit:phone',
-    'language:en', 'show', 'register', …), as the slots its buttons carry."""
-    if not action:
-        return None
-    step, _, value = action.partition(":")
-    if step == "edit":
-        return {"step": "edit", "field": value}
-    if step == "language":
-        return {"step": "language", **({"pick": value} if value else {})}
-    if step == "register":
-        return {}
-    return {"step": step}
-
-
-def welcome(turn: Turn) -> list[Message]:
-    """A new friend: greet them and ask the first registration question straight away."""
-    _ = turn._
-    if turn.member.registered:
-        return reply(_("Welcome back! How can I help you today?"), main_actions(_))
-    turn.expect(INTENT, {"flow": "join"}, profile.WELCOME)
-    hello = text(
-        _(
-            "Welcome to the Phatthalung cooperative network! I help members with group orders, rubber prices "
-            "and price alerts. Let's register first: it takes a minute."
-        )
-    )
-    return [hello, *ask(turn, "name", [profile.language_button(turn)])]
-
-
-def handle(turn: Turn, intent: Intent) -> list[Message]:
-    pending = turn.pending if turn.pending is not None and turn.pending.intent == INTENT else None
-    if intent.text:
-        # mid-question only the phrase alone counts: "แก้ชื่อ" edits, "ชื่อ สมชาย" answers
-        action = command(intent.slots.get("command" if pending is None else "command_alone"))
-        if action is None and pending is not None:
-            step = profile.open_question(pending)
-            return answer(turn, pending, step, typed=intent.text, said=intent.slots)
-        return act(turn, pending, action or {})
-    return act(turn, pending, dict(intent.slots))
-
-
-def act(turn: Turn, pending: Conversation | None, action: Mapping[str, Any]) -> list[Message]:
-    step = action.get("step")
-    pick = action.get("pick")
-    if step in (*FIELDS, "consent") and pick is not None:
-        return answer(turn, pending, str(step), pick=str(pick))
-    if step == "language":
-        return profile.language(turn, pending, str(pick) if pick else None)
-    if step == "delete":
-        return profile.delete(turn, str(pick) if pick else None)
-    if not turn.member.registered:
-        return start(turn, pending)
-    if step == "edit" and action.get("field") in FIELDS:
-        return profile.ask_edit(turn, str(action["field"]))
-    return profile.show(turn)
-
-
-def start(turn: Turn, pending: Conversation | None) -> list[Message]:
-    """Begin registering, or repeat the open question of a registration already under way."""
-    if pending is not None and pending.slots.get("flow") == "join":
-        step = profile.open_question(pending)
-        turn.expect(INTENT, pending.slots, step)
-        return consent_question(turn, pending.slots) if step == "consent" else ask(turn, step)
-    turn.expect(INTENT, {"flow": "join"}, "name")
-    return [text(turn._("Let's register: four short questions.")), *ask(turn, "name")]
-
-
-def answer(
-    turn: Turn,
-    pending: Conversation | None,
-    step: str,
-    typed: str = "",
-    pick: str = "",
-    said: Mapping[str, Any] | None = None,
-) -> list[Message]:
-    """One answer to a registration or edit question, pressed (`pick`) or typed (`said`: the slots bot.nlu read
-    from it; `typed` only to show a wrong one back); a bad one changes nothing."""
-    said = said or {}
-    state = dict(pending.slots) if pending is not None else {}
-    flow = state.get("flow") or ("edit" if turn.member.registered else "join")
-    if step == "delete":
-        return profile.delete(turn, pick or said.get("answer") or "again")
-    if step == "consent":
-        return consent(turn, state, pick or said.get("consent") or "again")
-    if step not in FIELDS:
-        return start(turn, None)
-    if pick == SKIP or (not pick and step in OPTIONAL and said.get("skip")):
-        value: str | None = ""
-    elif step == "name" and pick == "profile":
-        value = turn.member.display_name
-    elif pick:
-        value = picked(step, pick)
-    else:
-        value = read(step, said)
-    if value is None or (value == "" and step not in OPTIONAL):
-        return [text(problem(turn, step, pick or typed)), *ask(turn, step)]
-    if flow == "edit":
-        turn.finish()
-        save(turn.db, turn.member, step, value)
-        return profile.show(turn, saved=True)
-    state = {**state, "flow": "join", step: value}
-    following = next((field for field in FIELDS if field not in state), "consent")
-    turn.expect(INTENT, state, following)
-    return consent_question(turn, state) if following == "consent" else ask(turn, following)
+def _consents(slots: Mapping[str, Any]) -> bool | None:
+    """The answer to the consent question: a button's pick, or typed in its own words (slot `consent`)."""
+    said = slots.get("pick") if slots.get("step") == "consent" else slots.get("consent")
+    return {"yes": True, "no": False}.get(str(said))
 
 
 def consent_question(turn: Turn, state: Mapping[str, Any]) -> list[Message]:
@@ -156,16 +51,106 @@ def consent_question(turn: Turn, state: Mapping[str, Any]) -> list[Message]:
     ]
 
 
-def consent(turn: Turn, state: Mapping[str, Any], said: str) -> list[Message]:
+def _consent_again(turn: Turn, state: Slots) -> list[Message]:
+    return [text(turn._("Please press \"I consent\" or \"I do not consent\".")), consent_question(turn, state)[-1]]
+
+
+def _detail(field: str) -> Ask:
+    # the welcome's question is the name's
+    return Ask(field, lambda turn, slots: ask(turn, field), reads(field, lambda turn: FORM.open(turn)),
+               aliases=frozenset({WELCOME}) if field == "name" else frozenset())
+
+
+# A phone or a membership number is whatever is typed (a wrong one is explained and asked again); "ไม่เข้าใจ"
+# (read as help) to a registration question means: ask it again; the welcome's offer to register is no question
+# to come back to when a newcomer asks something else first. The dispatcher reads these from this form, the
+# route's, for editing a detail too.
+FORM = Form(INTENT, tuple(_detail(field) for field in FIELDS), kept=frozenset(FIELDS),
+            free_text=frozenset({"phone", "membership_no"}), hears=frozenset({"help"}), optional=frozenset({WELCOME}),
+            confirm=Confirm(consent_question, slot="consent", answer=_consents, unclear=_consent_again), flow="join")
+
+
+def command(action: str | None) -> dict[str, str] | None:
+    """A profile action as bot.nlu read it from a typed phrase (slot `command`: 'delete', 'edit:phone',
+    'language:en', 'show', 'register', …), as the slots its buttons carry."""
+    if not action:
+        return None
+    step, _, value = action.partition(":")
+    if step == "edit":
+        return {"step": "edit", "field": value}
+    if step == "language":
+        return {"step": "language", **({"pick": value} if value else {})}
+    if step == "register":
+        return {}
+    return {"step": step}
+
+
+def welcome(turn: Turn) -> list[Message]:
+    """A new friend: greet them and ask the first registration question straight away."""
+    _ = turn._
+    if turn.member.registered:
+        return reply(_("Welcome back! How can I help you today?"), main_actions(_))
+    FORM.wait(turn, {}, WELCOME)
+    hello = text(
+        _(
+            "Welcome to the Phatthalung cooperative network! I help members with group orders, rubber prices "
+            "and price alerts. Let's register first: it takes a minute."
+        )
+    )
+    return [hello, *ask(turn, "name", [profile.language_button(turn)])]
+
+
+def handle(turn: Turn, intent: Intent) -> list[Message]:
+    opened = next(((form, done) for form, done in FLOWS if form.awaiting(turn)), None)
+    if intent.text:
+        # mid-question only the phrase alone counts: "แก้ชื่อ" edits, "ชื่อ สมชาย" answers
+        action = command(intent.slots.get("command" if opened is None else "command_alone"))
+        if action is None and opened is not None:
+            return opened[0].run(turn, intent, opened[1])
+        return act(turn, action or {})
+    if opened is not None and not intent.slots.get("step"):
+        return opened[0].again(turn, opened[1])  # after a digression, or "register" pressed in the middle
+    return act(turn, dict(intent.slots))
+
+
+def act(turn: Turn, action: Mapping[str, Any]) -> list[Message]:
+    step = action.get("step")
+    pick = action.get("pick")
+    if step in (*FIELDS, "consent") and pick is not None:
+        return _picked(turn, Intent(INTENT, {"step": step, "pick": pick}))
+    if step == "language":
+        return language(turn, str(pick) if pick else None)
+    if step == "delete":
+        return profile.delete(turn, Intent(INTENT, {"step": "delete", **({"pick": pick} if pick else {})}))
+    if not turn.member.registered:
+        return start(turn)
+    if step == "edit" and action.get("field") in FIELDS:
+        return profile.ask_edit(turn, str(action["field"]))
+    return profile.show(turn)
+
+
+def _picked(turn: Turn, answer: Intent) -> list[Message]:
+    """A button's answer: to the registration under way (or a new one), else to the detail being edited."""
+    step = answer.slots["step"]
+    if step == "consent" or FORM.awaiting(turn) or not turn.member.registered:
+        return FORM.run(turn, answer, registered)
+    return profile.edit(turn, answer.with_slots(field=step))
+
+
+def start(turn: Turn) -> list[Message]:
+    """Begin registering, or repeat the open question of a registration already under way."""
+    if FORM.awaiting(turn) == WELCOME:
+        FORM.wait(turn, FORM.open(turn), "name")  # asked for now: the name is a question to come back to
+    if FORM.awaiting(turn):
+        return FORM.again(turn, registered)
+    return [text(turn._("Let's register: four short questions.")), *FORM.run(turn, Intent(INTENT), registered)]
+
+
+def registered(turn: Turn, state: Slots) -> list[Message]:
     """Only consent writes the details (and consent_at); declining keeps nothing personal."""
     _ = turn._
-    if not all(field in state for field in FIELDS):
-        return start(turn, None)
-    if said not in ("yes", "no"):
-        return [text(_("Please press \"I consent\" or \"I do not consent\".")), consent_question(turn, state)[-1]]
-    turn.finish()
     member = turn.member
-    if said == "no":
+    if not state["confirm"]:
         member.forget()
         return reply(
             _(
@@ -180,3 +165,22 @@ def consent(turn: Turn, state: Mapping[str, Any], said: str) -> list[Message]:
     done = _("Thank you, you are registered!") + "\n" + summary(turn, state)
     return reply(done, [(_("Edit my details"), Intent(INTENT, {"step": "show"})), *main_actions(_)])
 
+
+def language(turn: Turn, pick: str | None) -> list[Message]:
+    """Switch ไทย / English; this reply and all later ones come in the new language, and a registration under
+    way asks its question again in it."""
+    locale = pick if pick in LANGUAGES else ("en" if turn.locale == "th" else "th")
+    turn.use_language(locale)
+    _ = turn._
+    if locale == "en":
+        done = _("OK, I will answer in English from now on.")
+    else:
+        done = _("OK, I will answer in Thai from now on.")
+    if FORM.awaiting(turn) not in (None, "consent"):
+        return [text(done), *FORM.again(turn, registered)]
+    return reply(done, main_actions(_))
+
+
+# the forms under 'register', and what each does once answered
+FLOWS: tuple[tuple[Form, Callable[[Turn, Slots], list[Message]]], ...] = (
+    (FORM, registered), (profile.EDIT, profile.saved), (profile.DELETE, profile.deleted))

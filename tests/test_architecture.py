@@ -90,3 +90,37 @@ def test_parsing_loads_no_web_stack_and_nothing_of_the_house() -> None:
 def test_an_intent_alone_costs_no_lexicon() -> None:
     loaded = _loaded("from bot.nlu import Intent\nIntent('help').to_postback()")
     assert "pythainlp" not in loaded and "bot.nlu.lexicon" not in loaded
+
+
+FORMS = ROOT / "handlers" / "forms.py"
+TURN = ROOT / "handlers" / "__init__.py"  # where Turn itself is defined
+# what keeps a question open: Turn.expect writes it, Turn.pending reads it, models.conversation holds it
+OPEN_QUESTION = ("expect", "pending")
+
+
+def open_question_uses(source: str, name: str = "<source>") -> list[str]:
+    """Where a module keeps or reads the open question itself: `.expect(` or `.pending` on anything (turn.pending,
+    self.turn.expect), or an import of models.conversation."""
+    tree = ast.parse(source, name)
+    found = [f"line {node.lineno}: .{node.attr}" for node in ast.walk(tree)
+             if isinstance(node, ast.Attribute) and node.attr in OPEN_QUESTION]
+    found += [f"line {node.lineno}: imports models.conversation" for node in ast.walk(tree)
+              if (isinstance(node, ast.ImportFrom) and not node.level
+                  and (node.module == "models.conversation"
+                       or (node.module == "models" and any(a.name == "conversation" for a in node.names))))
+              or (isinstance(node, ast.Import) and any(a.name == "models.conversation" for a in node.names))]
+    return found
+
+
+def test_the_open_question_check_sees_what_it_looks_for() -> None:
+    assert open_question_uses("def f(turn):\n    return turn.pending.slots") == ["line 2: .pending"]
+    assert open_question_uses("def f(turn):\n    turn.expect('x', {}, 'y')") == ["line 2: .expect"]
+    assert open_question_uses("from models import conversation") == ["line 1: imports models.conversation"]
+    assert open_question_uses("def f(turn):\n    return FORM.awaiting(turn)") == []
+
+
+@pytest.mark.parametrize("path", [p for p in HANDLERS if p not in (FORMS, TURN)], ids=lambda p: p.name)
+def test_no_handler_keeps_its_own_open_question(path: Path) -> None:
+    found = open_question_uses(path.read_text(encoding="utf-8"), str(path))
+    assert not found, (f"{path.name} keeps its own question and answer ({', '.join(found)}): declare a Form "
+                       "(handlers.forms) and let Form.run, Form.wait and Form.open keep it")

@@ -81,3 +81,34 @@ def test_which_alert_asked_again_lists_the_ones_named(farmer: Chat, db: Session)
     assert "ยกเลิกแล้ว" in done and "ต่ำกว่า" in done, "the second of those listed: latex below 50"
     listed = texts(farmer.say("แจ้งเตือนของฉัน"))
     assert "การแจ้งเตือนราคาของท่าน" in listed and "ต่ำกว่า" not in listed and "ยางแผ่นดิบ" in listed
+
+
+def test_editing_a_detail_asks_again_after_a_digression(farmer: Chat, db: Session) -> None:
+    asked = farmer.say("แก้ไขเบอร์")
+    assert "เบอร์มือถือของท่านคืออะไรครับ" in texts(asked)
+    again = farmer.say(PRICE_QUESTION)
+    assert len(again) >= 2 and texts(again[-1:]) == texts(asked), "the phone question, not the details"
+    waiting = _waiting(db, farmer)
+    assert waiting is not None and waiting[:2] == ("register", "phone")
+    assert "มือถือ: 081-234-5678" in texts(farmer.say("081 234 5678"))
+
+
+def test_deleting_asks_again_after_a_digression_and_waits_for_a_yes(farmer: Chat, db: Session) -> None:
+    asked = farmer.say("ลบข้อมูลของฉัน")
+    again = farmer.say(PRICE_QUESTION)
+    assert texts(again[-1:]) == texts(asked)
+    waiting = _waiting(db, farmer)
+    assert waiting is not None and waiting[:2] == ("register", "delete")
+    assert "ลบข้อมูลส่วนตัวของท่านเรียบร้อยแล้ว" in texts(farmer.press(button_data(again[-1:], "ใช่ ลบเลย")))
+
+
+def test_the_welcome_asked_again_in_english_still_lets_a_newcomer_ask_something_else(
+    catalog: Flask, line_world: LineWorld, db: Session
+) -> None:
+    newcomer = Chat(catalog, line_world)
+    name = newcomer.press(button_data(newcomer.follow(), "English"))
+    assert "What is your full name?" in texts(name)
+    waiting = _waiting(db, newcomer)
+    assert waiting is not None and waiting[:2] == ("register", "welcome")
+    hello = texts(newcomer.say("สวัสดีครับ"))
+    assert "full name" not in hello and _waiting(db, newcomer) is None, "greeted, and not held to the welcome"
