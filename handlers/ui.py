@@ -73,14 +73,5 @@ def yes_no(_: Callable[[str], str], yes: Intent, no: Intent) -> list[Button]:
     return [(_("Yes"), yes), (_("No"), no)]
 
 
-def confirmation(intent: Intent) -> bool | None:
-    """The member's answer to a yes/no card: a pressed button (slot `confirm`) or a typed yes or no to the
-    pending question (slot `answer`); None when they have not answered yet."""
-    confirm = intent.slots.get("confirm")
-    if confirm is None and intent.slots.get("answer"):
-        confirm = intent.slots["answer"] == "yes"
-    return None if confirm is None else confirm is True  # only a real yes confirms, not any string
-
-
 def reply(body: str, buttons: Sequence[Button] = ()) -> list[Message]:
     return [text(body, buttons)]

@@ -1,5 +1,6 @@
 """The house's walls (DESIGN.md): understanding lives in one place. bot.nlu reads the member's words and is a
-leaf; handlers receive slots and never read text again, so none of them has a regular expression."""
+leaf; handlers receive slots and never read text again, so none of them has a regular expression. And
+conversations are declarations: handlers.forms keeps every open question, no handler its own."""
 
 from __future__ import annotations
 
