@@ -8,7 +8,7 @@ confirm step and waits for its yes or no, and hands the slots to the handler's l
 the same for every conversation is the dispatcher's, once: "ยกเลิก" cancels any form, a question asked in the
 middle of one is answered and the form's question asked again (the form called with its open question's slots
 and no new words: `Form.again`), and a command typed where free text is expected is confirmed before either is
-done. Only this module reads or writes the open question (`Turn.pending`, `Turn.expect`).
+done. Of the handlers, only this module reads or writes the open question (`Turn.pending`, `Turn.expect`).
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class Form:
             if not ask.needed(slots):
                 continue
             this = awaited is not None and (awaited == ask.slot or awaited in ask.aliases)
-            waits_as = awaited if this and awaited is not None else ask.slot
+            waits_as = awaited if this and awaited else ask.slot  # the welcome stays the welcome
             try:
                 value = (ask.read(turn, intent, slots, this and not again) if ask.read
                          else slots.get(ask.slot))
