@@ -17,19 +17,17 @@ from handlers.forms import Ask, Form, Problem, Slots, Stop
 from handlers.price_ui import (
     NumberError,
     Translate,
-    change,
     number_reply,
     other_rubber,
     price_problem,
     slot_number,
-    source_line,
     type_buttons,
     type_name,
 )
 from handlers.ui import Button, reply
 from models import alerts
 from models.alerts import MAX_ACTIVE, PriceAlert
-from models.prices import RUBBER_TYPES, PriceError, PriceQuote, checked, latest, local_day, preference
+from models.prices import RUBBER_TYPES, PriceError, checked, latest, local_day, preference
 
 
 def describe(_: Translate, alert: PriceAlert) -> str:
@@ -268,19 +266,3 @@ def _named(mine: list[PriceAlert], slots: Mapping[str, Any]) -> list[PriceAlert]
         if slots.get("rubber_type") in (None, a.rubber_type) and kind in (None, a.kind)
         and (threshold is None or a.threshold == Decimal(str(threshold)))
     ]
-
-
-def notification(_: Translate, locale: str, quote: PriceQuote, before: PriceQuote | None, event: str) -> list[Message]:
-    """The push for one fired event; the same for every recipient, so that it goes out as a multicast."""
-    name, price = type_name(_, quote.rubber_type), fmt.baht(quote.baht_per_kg)
-    if event == "daily":
-        head = _("📈 {type} today: {price} baht/kg").format(type=name, price=price)
-    elif event == "above":
-        head = _("🔔 {type} is {price} baht/kg, up to the price you set.").format(type=name, price=price)
-    else:
-        head = _("🔔 {type} is {price} baht/kg, down to the price you set.").format(type=name, price=price)
-    moved = change(_, quote, before)
-    if moved:
-        head += "\n" + _("{change} from the previous trading day").format(change=moved)
-    where = source_line(_, quote.source, quote.center, None, locale) + ", " + fmt.day(quote.day, locale)
-    return reply(f"{head}\n{where}", _menu(_))

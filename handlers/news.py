@@ -64,11 +64,6 @@ def progress(_: Translate, locale: str, announcement: Announcement, now: datetim
     return "\n".join(lines)
 
 
-def report(_: Translate, locale: str, announcement: Announcement, now: datetime) -> list[Message]:
-    """The push that tells an announcement's author how it went, once nothing is left waiting."""
-    return reply(_("Your announcement has gone out.") + "\n" + progress(_, locale, announcement, now))
-
-
 def contact(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
     centers: list[Center] = [c for c in (turn.member.cooperative, network_center(turn.db, "rubber"),

@@ -6,17 +6,19 @@ so that it goes out as a multicast. The jobs reach these through bot.routes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
-from handlers.alerts import notification as price_alert
-from handlers.news import report as announcement_report
+from handlers import fmt
+from handlers.news import progress
 from handlers.orders_ui import amount, baht, moment, per_unit, pickup_text, unit_word
-from handlers.price_ui import Translate
+from handlers.price_ui import Translate, change, source_line, type_name
 from handlers.ui import Button, reply
 from models.announcements import Announcement
 from models.orders import OrderLine
+from models.prices import PriceQuote
 from models.rounds import Round
 
 __all__ = ["announcement", "announcement_report", "price_alert", "round_closed", "round_reminder", "rounds_opened"]
@@ -25,6 +27,11 @@ __all__ = ["announcement", "announcement_report", "price_alert", "round_closed",
 def announcement(announcement: Announcement) -> list[Message]:
     """An announcement as members read it: which center says it, then the text as its author wrote it."""
     return reply(f"📢 {announcement.center.name_th}\n{announcement.body}")
+
+
+def announcement_report(_: Translate, locale: str, announcement: Announcement, now: datetime) -> list[Message]:
+    """What its author is told once nothing of an announcement is left waiting: how it went."""
+    return reply(_("Your announcement has gone out.") + "\n" + progress(_, locale, announcement, now))
 
 
 def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:
@@ -83,3 +90,20 @@ def round_reminder(_: Translate, locale: str, lines: Sequence[OrderLine]) -> lis
         product=line.round.product.name(locale), amount=amount(_, line.quantity, line.round.product.unit),
         deadline=moment(line.round.closes_at, locale)) for line in lines]
     return reply("\n".join(items), [(_("My orders"), Intent("order.list"))])
+
+
+def price_alert(_: Translate, locale: str, quote: PriceQuote, before: PriceQuote | None, event: str) -> list[Message]:
+    """The push for one fired event; the same for every recipient, so that it goes out as a multicast."""
+    name, price = type_name(_, quote.rubber_type), fmt.baht(quote.baht_per_kg)
+    if event == "daily":
+        head = _("📈 {type} today: {price} baht/kg").format(type=name, price=price)
+    elif event == "above":
+        head = _("🔔 {type} is {price} baht/kg, up to the price you set.").format(type=name, price=price)
+    else:
+        head = _("🔔 {type} is {price} baht/kg, down to the price you set.").format(type=name, price=price)
+    moved = change(_, quote, before)
+    if moved:
+        head += "\n" + _("{change} from the previous trading day").format(change=moved)
+    where = source_line(_, quote.source, quote.center, None, locale) + ", " + fmt.day(quote.day, locale)
+    return reply(f"{head}\n{where}", [(_("My alerts"), Intent("alert.list")),
+                                      (_("Rubber prices"), Intent("price.today"))])
