@@ -12,13 +12,12 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn
-from handlers.forms import Ask, Confirm, Form, Problem, Slots, Stop
-from handlers.orders import CARRIED, HISTORY, ROUND_SLOTS, fits, quantity_buttons, typed_quantity, wrong_unit
+from handlers.forms import Ask, Confirm, Form, Slots, Stop
+from handlers.orders import CARRIED, HISTORY, ROUND_SLOTS, fits, quantity_buttons, wanted_quantity
 from handlers.orders_ui import amount, baht, line_status, refusal, unit_word
 from handlers.ui import Button, reply
 from models import orders
 from models.orders import OrderLine, OrderRefused
-from models.products import to_order_units
 
 
 def _open_lines(turn: Turn, slots: Slots) -> tuple[list[OrderLine], list[OrderLine]]:
@@ -65,15 +64,7 @@ def _reads_line(verb: str) -> Ask:
 
 
 def _read_new_quantity(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> Decimal | None:
-    product = slots["found"].round.product
-    unit = slots.pop("unit", None)
-    quantity = typed_quantity(intent, slots, answering)
-    if quantity is None:
-        return None
-    wanted = to_order_units(product, quantity, unit)
-    if wanted is None:
-        raise Problem(wrong_unit(turn, product))
-    return wanted
+    return wanted_quantity(turn, intent, slots, answering, slots["found"].round.product)
 
 
 def _ask_new_quantity(turn: Turn, slots: Slots) -> list[Message]:

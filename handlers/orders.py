@@ -64,6 +64,19 @@ def typed_quantity(intent: Intent, slots: Slots, answering: bool) -> Any:
     return None
 
 
+def wanted_quantity(turn: Turn, intent: Intent, slots: Slots, answering: bool, product: Product) -> Decimal | None:
+    """How much of the product the member asks for, in its own unit (a unit typed with the number converts; a
+    unit the product is not sold in is asked about again); None when no number was given."""
+    unit = slots.pop("unit", None)  # a unit goes with its number; what is kept is in the product's own unit
+    quantity = typed_quantity(intent, slots, answering)
+    if quantity is None:
+        return None
+    wanted = to_order_units(product, quantity, unit)
+    if wanted is None:
+        raise Problem(wrong_unit(turn, product))
+    return wanted
+
+
 def quantity_buttons(turn: Turn, name: str, key: str, ident: int, unit: str) -> list[Button]:
     _ = turn._
     choices = QUANTITY_CHOICES.get(unit, (1, 2, 5, 10))
@@ -150,13 +163,9 @@ def _read_quantity(turn: Turn, intent: Intent, slots: Slots, answering: bool) ->
     what the member already has and what is left in the round."""
     round_: Round = slots["found"]
     product = round_.product
-    unit = slots.pop("unit", None)  # a unit goes with its number; what is kept is in the product's own unit
-    quantity = typed_quantity(intent, slots, answering)
-    if quantity is None:
-        return None
-    wanted = to_order_units(product, quantity, unit)
+    wanted = wanted_quantity(turn, intent, slots, answering, product)
     if wanted is None:
-        raise Problem(wrong_unit(turn, product))
+        return None
     line = line_for(turn.db, round_.id, turn.member.id)
     before = line.quantity if line is not None and line.status == "active" else Decimal(0)
     try:

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from tests.test_architecture import imported
 
 ROOT = Path(__file__).resolve().parents[1]
 BOT = ROOT / "bot"
@@ -14,16 +15,6 @@ LOOSE_AT_MOST = 12
 MEETS_HANDLERS = {BOT / "routes.py", BOT / "dispatch.py"}
 ROOMS = {"cli", "importers", "jobs", "line", "nlu", "render", "sandbox", "seed", "web"}  # and migrations (Alembic's)
 CODE = sorted(p for folder in ("bot", "handlers", "models") for p in (ROOT / folder).rglob("*.py"))
-
-
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-    return names
 
 
 def test_bot_has_a_few_loose_modules_and_its_rooms() -> None:
@@ -37,7 +28,7 @@ def test_bot_has_a_few_loose_modules_and_its_rooms() -> None:
 def test_only_the_routing_table_and_the_dispatcher_import_handlers(path: Path) -> None:
     if path in MEETS_HANDLERS:
         return
-    found = {name for name in _imports(path) if name == "handlers" or name.startswith("handlers.")}
+    found = {name for name in imported(path) if name == "handlers" or name.startswith("handlers.")}
     assert not found, f"bot/{path.relative_to(BOT)} imports {found}: reach handlers through bot.routes"
 
 

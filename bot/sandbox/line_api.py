@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,15 @@ class LineWorld:
         """Requests LINE refused: a test that expects none can show LINE's reasons."""
         with self.lock:
             return [r for r in self.requests if r.status and not r.accepted]
+
+    def received(self) -> Counter[str]:
+        """Recipients LINE accepted a push or multicast for, each counted as often as it was accepted."""
+        counted: Counter[str] = Counter()
+        for call in self.sent("/message/push") + self.sent("/message/multicast"):
+            if call.accepted:
+                to = call.json["to"]
+                counted.update([to] if isinstance(to, str) else to)
+        return counted
 
     def since(self, index: int) -> list[Recorded]:
         with self.lock:

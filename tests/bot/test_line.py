@@ -25,16 +25,6 @@ def _outbox(app: Flask) -> Outbox:
     return outbox
 
 
-def _received(world: LineWorld) -> Counter[str]:
-    """Recipients LINE accepted a message for, each counted as often as it was accepted."""
-    counted: Counter[str] = Counter()
-    for call in world.requests:
-        if call.accepted and call.path.endswith(("/message/push", "/message/multicast")):
-            to = call.json["to"]
-            counted.update([to] if isinstance(to, str) else to)
-    return counted
-
-
 def _later(app: Flask, minutes: float) -> Outbox:
     """The same outbox, its clock moved on: what is held until then is due."""
     outbox = _outbox(app)
@@ -105,7 +95,7 @@ def test_a_refused_multicast_fails_only_the_members_line_refuses(
     queue(db, ["Ua", "Ugone", "Ub"], HELLO, "test")
     db.commit()
     _outbox(app).drain()
-    assert _received(line_world) == Counter({"Ua": 1, "Ub": 1})
+    assert line_world.received() == Counter({"Ua": 1, "Ub": 1})
     rows = db.scalars(select(Delivery).order_by(Delivery.id)).all()
     assert rows[0].status == "split"
     assert {tuple(d.recipients): d.status for d in rows[1:]} == {("Ua",): "sent", ("Ugone",): "failed",
@@ -124,7 +114,7 @@ def test_deliveries_over_the_monthly_quota_are_held(app: Flask, db: Session, lin
     assert line_world.usage == 2
     line_world.quota = 10
     assert _outbox(app).drain() == 1, "more messages bought: the held delivery goes at the next drain"
-    assert _received(line_world) == Counter({"Ua": 1, "Ub": 1, "Uc": 1, "Ud": 1})
+    assert line_world.received() == Counter({"Ua": 1, "Ub": 1, "Uc": 1, "Ud": 1})
 
 
 def test_a_429_for_the_rate_limit_holds_and_retries_later_with_the_same_key(
@@ -144,7 +134,7 @@ def test_a_429_for_the_rate_limit_holds_and_retries_later_with_the_same_key(
     assert _later(app, 5).drain() == 1
     calls = line_world.sent("/v2/bot/message/multicast")
     assert len(calls) == 2 and len({c.headers["x-line-retry-key"] for c in calls}) == 1
-    assert _received(line_world) == Counter({"Ua": 1, "Ub": 1})
+    assert line_world.received() == Counter({"Ua": 1, "Ub": 1})
 
 
 def test_linees_monthly_limit_holds_the_delivery_and_loses_nothing(
@@ -159,7 +149,7 @@ def test_linees_monthly_limit_holds_the_delivery_and_loses_nothing(
     held = db.get(Delivery, delivery.id)
     assert held is not None and held.status == "pending" and held.error == MONTHLY
     assert _later(app, 61).drain() == 1
-    assert _received(line_world) == Counter({"Ua": 1, "Ub": 1})
+    assert line_world.received() == Counter({"Ua": 1, "Ub": 1})
 
 
 def test_a_refused_token_holds_instead_of_failing(app: Flask, db: Session, line_world: LineWorld) -> None:
@@ -213,5 +203,5 @@ def test_one_sender_at_a_time_across_processes_and_threads(app: Flask, db: Sessi
         thread.join(30)
     while _outbox(app).drain():
         pass
-    assert _received(line_world) == Counter({f"U{b:02d}{i:030d}": 1 for b in range(20) for i in range(3)})
+    assert line_world.received() == Counter({f"U{b:02d}{i:030d}": 1 for b in range(20) for i in range(3)})
     assert [c for c in line_world.requests if c.status == 409] == []

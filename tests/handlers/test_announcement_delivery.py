@@ -35,15 +35,6 @@ def _members(app: Flask) -> list[str]:
     return ids
 
 
-def _received(world: LineWorld) -> Counter[str]:
-    counted: Counter[str] = Counter()
-    for call in world.requests:
-        if call.accepted and call.path.endswith(("/message/push", "/message/multicast")):
-            to = call.json["to"]
-            counted.update([to] if isinstance(to, str) else to)
-    return counted
-
-
 def test_an_announcement_over_the_quota_waits_and_its_author_is_told(
     seeded: Flask, line_world: LineWorld, db: Session
 ) -> None:
@@ -65,7 +56,7 @@ def test_an_announcement_over_the_quota_waits_and_its_author_is_told(
     db.expire_all()
     announcement = db.scalars(select(Announcement)).one()
     assert announcement.status == "sending" and announcement.recipients == MEMBERS
-    sent_so_far = sum(_received(line_world).values())
+    sent_so_far = sum(line_world.received().values())
     assert announcement.delivered == sent_so_far and announcement.held == MEMBERS - sent_so_far
     assert announcement.failed == 0
 
@@ -73,12 +64,12 @@ def test_an_announcement_over_the_quota_waits_and_its_author_is_told(
     outbox.clock = lambda: datetime.now(UTC) + timedelta(minutes=5)
     outbox.drain()
     db.expire_all()
-    assert sum(_received(line_world).values()) == 600
+    assert sum(line_world.received().values()) == 600
     announcement = db.scalars(select(Announcement)).one()
     assert (announcement.delivered, announcement.held) == (600, 500)
     status = texts(coordinator.press(Intent("news").to_postback()))
     assert "ส่งถึงแล้ว 600 จาก 1,100 คน" in status and "รอส่ง 500 คน (ข้อความ LINE ของเดือนนี้หมดแล้ว" in status
-    assert _received(line_world)[coordinator.user_id] == 0, "not told it has gone out: it has not"
+    assert line_world.received()[coordinator.user_id] == 0, "not told it has gone out: it has not"
 
     line_world.quota = 5_000  # the cooperative buys more messages
     outbox.drain()
@@ -86,7 +77,7 @@ def test_an_announcement_over_the_quota_waits_and_its_author_is_told(
     db.expire_all()
     announcement = db.scalars(select(Announcement)).one()
     assert announcement.status == "sent" and (announcement.delivered, announcement.held) == (MEMBERS, 0)
-    assert _received(line_world) == Counter({**{user: 1 for user in members}, coordinator.user_id: 1})
+    assert line_world.received() == Counter({**{user: 1 for user in members}, coordinator.user_id: 1})
     (report,) = [c for c in line_world.sent("/v2/bot/message/push") if c.json["to"] == coordinator.user_id]
     assert "ส่งเรียบร้อยแล้ว" in report.json["messages"][0]["text"]
     assert "ส่งถึงแล้ว 1,100 จาก 1,100 คน" in report.json["messages"][0]["text"]
@@ -110,4 +101,4 @@ def test_members_line_refuses_are_counted_as_failed_not_the_others(
     db.expire_all()
     announcement = db.scalars(select(Announcement)).one()
     assert (announcement.status, announcement.delivered, announcement.failed) == ("sent", 2, 1)
-    assert _received(line_world) == Counter({"Uk1": 1, "Uk2": 1, coordinator.user_id: 1})
+    assert line_world.received() == Counter({"Uk1": 1, "Uk2": 1, coordinator.user_id: 1})
