@@ -21,6 +21,7 @@ from handlers import (
     rounds,
     savings,
     selling,
+    service,
 )
 from handlers.forms import Form
 from handlers.price_chart import chart_words
@@ -43,6 +44,10 @@ ROUTES: tuple[Route, ...] = (
     Route("register", register.handle, form=register.FORM),
     Route("news", news.news),
     Route("contact", news.contact),
+    Route("payment", service.payment, MEMBER),
+    Route("pickup", service.pickup, MEMBER),
+    Route("delivery.status", service.delivery_status, MEMBER),
+    Route("handoff", service.handoff),
     Route("broadcast", news.broadcast, COORDINATOR, news.BROADCAST),
     Route("order.join", orders.join, MEMBER, orders.JOIN),
     Route("order.change", order_lines.change, MEMBER, order_lines.CHANGE),

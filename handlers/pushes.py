@@ -17,6 +17,7 @@ from handlers.orders_ui import amount, baht, moment, per_unit, pickup_text, unit
 from handlers.price_ui import Translate, change, source_line, type_name
 from handlers.ui import Button, reply
 from models.announcements import Announcement
+from models.member import Member
 from models.orders import OrderLine
 from models.prices import PriceQuote
 from models.rounds import Round
@@ -32,6 +33,15 @@ def announcement(announcement: Announcement) -> list[Message]:
 def announcement_report(_: Translate, locale: str, announcement: Announcement, now: datetime) -> list[Message]:
     """What its author is told once nothing of an announcement is left waiting: how it went."""
     return reply(_("Your announcement has gone out.") + "\n" + progress(_, locale, announcement, now))
+
+
+def handoff_request(_: Translate, member: Member, said: str) -> list[Message]:
+    """To a cooperative's coordinators: a member asks for a person; what they said, and who they are."""
+    who = member.name or member.display_name or member.line_user_id[-6:]
+    details = ", ".join(part for part in (member.phone, member.district) if part)
+    return reply(_("{who} ({details}) asks to talk to a person: \"{said}\". Please answer them in LINE Official "
+                   "Account Manager's chat, or call them.").format(who=who, details=details or "-",
+                                                                  said=fmt.shortened(said, 200)))
 
 
 def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:

@@ -78,3 +78,10 @@ def move_to(db: Session, member: Member, district: str | None) -> None:
     member.district = district or None
     cooperative = district_cooperative(db, district) if district else None
     member.cooperative_id = cooperative.id if cooperative else None
+
+
+def coordinators_of(db: Session, center_id: int) -> list[Member]:
+    """The coordinators of a center who can be reached in LINE."""
+    return list(db.scalars(select(Member).where(
+        Member.center_id == center_id, Member.role == "coordinator", Member.active.is_(True),
+        Member.line_user_id.startswith("U")).order_by(Member.id)))

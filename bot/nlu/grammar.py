@@ -150,6 +150,10 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("alert.create", lambda r: r.cue("#alert") or (r.cue("#daily") and (r.rubber or r.cue("#price", "#send")))),
     ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what")),
     ("savings", lambda r: r.cue("#savings")),
+    ("handoff", lambda r: r.cue("#human") and not r.cue("#contact")),
+    ("payment", lambda r: r.cue("#pay") and not r.cue("#sell", "#calc")),
+    ("pickup", lambda r: r.cue("#pickup")),
+    ("delivery.status", lambda r: r.cue("#arrived") and not r.cue("#price")),
     ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods)),
     ("sell.pledge", lambda r: r.cue("#sell") and r.rubber and not r.cue("#cancel")),
