@@ -32,6 +32,8 @@ class Reading:
     """the unit in สักแกลลอน: one of it"""
     announcement: bool = False
     """starts with ประกาศ and goes on: a coordinator's notice, not a question about notices"""
+    size: int = 0
+    """content words, particles and punctuation apart"""
     unread: bool = False
     """a number no slot holds: 58,50 (a decimal comma, or 5,850?), -5, or more than nine digits; the handler
     answers about it"""
@@ -49,6 +51,7 @@ class Reading:
 
 
 ANNOUNCEMENT_WORDS = 4
+LONG_TEXT = 24  # content words: a member asks in a few; a text this long that is not a notice was forwarded
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#years": "years",
              "#baht": "baht", "#ton": "ton"}
 KG_PER_TON = 1000
@@ -60,6 +63,7 @@ def read(tokens: list[Token]) -> Reading:
     reading = Reading(tokens)
     content = [t for t in tokens if t.kind not in ("mark", "filler")]
     reading.announcement = len(content) >= ANNOUNCEMENT_WORDS and content[0].text in ("ประกาศ", "announce")
+    reading.size = len(content)
     shares = _shares(tokens) if any(t.has("#split") for t in tokens) else set()
     reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
     for i, token in enumerate(content):
@@ -142,6 +146,9 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
     ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert")) or (
         r.announcement and not r.cue("#what", "#see", "#today"))),
+    # chain letters, loan offers and links are not for the bot to act on, whatever goods they name; nor is a long
+    # text that names no request (a forwarded story about feed prices)
+    ("unknown", lambda r: r.cue("#spam") or (r.size > LONG_TEXT and not r.cue("#setprice", "#post", "#order"))),
     ("round.summary", lambda r: r.cue("#summary")),
     ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread))),
     ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
