@@ -275,7 +275,7 @@ class Dispatcher:
         pending = turn.pending
         assert pending is not None
         _ = turn._
-        turn.expect(pending.intent, {**pending.slots, "typed": typed.text}, pending.awaiting)
+        form_of(pending.intent).hold(turn, typed.text)
         question = _("Is \"{text}\" the text you are writing, or something for me to do?").format(
             text=fmt.shortened(typed.text, 60))
         buttons: list[Button] = [(_("It is the text"), Intent(pending.intent, {"use_typed": True}))]

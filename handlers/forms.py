@@ -134,6 +134,13 @@ class Form:
         kept = {k: _stored(v) for k, v in slots.items() if k in self.kept and v is not None}
         turn.expect(self.intent, {**kept, **({"flow": self.flow} if self.flow else {})}, slot)
 
+    def hold(self, turn: Turn, typed: str) -> None:
+        """Keep what was typed where free text was awaited, while the member says whether it is the text (the
+        dispatcher's `which`); the open question waits as it was."""
+        pending = turn.pending
+        assert pending is not None and pending.intent == self.intent
+        turn.expect(self.intent, {**pending.slots, "typed": typed}, pending.awaiting)
+
     def again(self, turn: Turn, done: Done) -> list[Message]:
         """This form's open question asked again, as it was (in another language, after a digression)."""
         return self.run(turn, Intent(self.intent, self.open(turn)), done)
