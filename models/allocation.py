@@ -14,11 +14,13 @@ Every quantity is a Decimal in the product's order unit; wants come in queue ord
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from typing import TypeVar
 
 ZERO = Decimal(0)
+Point = TypeVar("Point", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -57,3 +59,18 @@ def allocate(wants: Sequence[Want], pack_size: Decimal, rule: str = "fcfs") -> d
         if shortfall == 0:
             break
     return given
+
+
+def packs_by_point(quantities: Mapping[Point, Decimal], pack_size: Decimal) -> dict[Point, int]:
+    """The round's whole packs split between its pickup points: each point gets the packs its members fill, and
+    the packs left (shared by members of several points) go to the points with the largest part-filled pack,
+    so that the points add up to exactly what the round bought and the lorry carries all of it."""
+    if pack_size <= 0:
+        raise ValueError("pack size must be positive")
+    bought = whole_packs(sum(quantities.values(), ZERO), pack_size)
+    packs = {point: whole_packs(quantity, pack_size) for point, quantity in quantities.items()}
+    left = bought - sum(packs.values())
+    by_remainder = sorted(quantities, key=lambda point: quantities[point] - packs[point] * pack_size, reverse=True)
+    for point in by_remainder[:left]:
+        packs[point] += 1
+    return packs

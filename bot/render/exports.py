@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.allocation import whole_packs
+from models.allocation import packs_by_point
 from models.orders import round_lines
 from models.rounds import Round
 
@@ -62,9 +62,9 @@ def by_point(db: Session, rounds: Iterable[Round]) -> list[tuple[Any, ...]]:
             point[0] += 1
             point[1] += line.final
             point[2] += line.amount
+        packs = packs_by_point({name: point[1] for name, point in points.items()}, product.pack_size)
         for name, (members, quantity, amount) in points.items():
-            packs = whole_packs(quantity, product.pack_size)
-            table.append((round_.id, product.name_th, name, members, quantity, product.unit, packs,
+            table.append((round_.id, product.name_th, name, members, quantity, product.unit, packs[name],
                           product.pack_unit, amount))
     return table
 

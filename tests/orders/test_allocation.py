@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.allocation import Want, allocate
+from models.allocation import Want, allocate, packs_by_point, whole_packs
 
 PACK = st.sampled_from([Decimal(1), Decimal(20), Decimal(25), Decimal(30), Decimal("2.5")])
 QUANTITY = st.integers(min_value=1, max_value=120).map(Decimal)
@@ -64,3 +64,23 @@ def test_a_worked_example() -> None:
 def test_a_pack_must_have_a_size() -> None:
     with pytest.raises(ValueError):
         allocate([Want(1, Decimal(3))], Decimal(0))
+
+
+POINTS = st.dictionaries(st.sampled_from(["ควนขนุน", "กงหรา", "ป่าบอน", "ตะโหมด", "เมือง"]),
+                         st.integers(min_value=0, max_value=400).map(Decimal), min_size=1)
+
+
+@given(POINTS, st.sampled_from([Decimal(1), Decimal(20), Decimal(25), Decimal(30), Decimal(50)]))
+def test_the_points_packs_are_whole_and_add_up_to_what_the_round_bought(
+    quantities: dict[str, Decimal], pack_size: Decimal
+) -> None:
+    packs = packs_by_point(quantities, pack_size)
+    assert sum(packs.values()) == whole_packs(sum(quantities.values(), Decimal(0)), pack_size)
+    for point, quantity in quantities.items():
+        assert whole_packs(quantity, pack_size) <= packs[point] <= whole_packs(quantity, pack_size) + 1
+
+
+def test_three_containers_bought_are_three_loaded() -> None:
+    """The acid round of the finding: 25 + 25 kg at one cooperative, 20 and 20 at two others, in 30 kg containers."""
+    packs = packs_by_point({"ควนขนุน": Decimal(50), "กงหรา": Decimal(20), "ป่าบอน": Decimal(20)}, Decimal(30))
+    assert sum(packs.values()) == 3 and packs["ควนขนุน"] == 2

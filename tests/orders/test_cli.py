@@ -121,8 +121,10 @@ def test_close_and_export_csv_and_xlsx(catalog: Flask, line_world: LineWorld, fa
     orders = list(book["Orders"].iter_rows(values_only=True))
     assert orders[0][:3] == ("round", "product_code", "product") and len(orders) == 4
     points = {row[2]: row for row in book["By pickup point"].iter_rows(min_row=2, values_only=True)}
-    assert points["สหกรณ์การเกษตรกงหรา จำกัด"][3:8] == (2, 50, "kg", 1, "container")
+    # 90 kg bought as 3 containers: 50 kg at กงหรา (one full, one shared) and 40 at ควนขนุน load 2 + 1, as bought
+    assert points["สหกรณ์การเกษตรกงหรา จำกัด"][3:8] == (2, 50, "kg", 2, "container")
     assert points["สหกรณ์การเกษตรควนขนุน จำกัด"][4] == 40
+    assert sum(row[6] for row in points.values()) == 3, "the lorry carries what the round bought"
 
 
 def test_csv_goes_to_standard_output_and_bad_rounds_fail(catalog: Flask, farmer: Chat, db: Session) -> None:
