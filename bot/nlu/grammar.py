@@ -203,8 +203,8 @@ def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, 
     if reading.formula:
         slots["formula"] = reading.formula
         slots.setdefault("product", "fertilizer")
-    if intent == "alert.create" and reading.cue("#daily") and not reading.numbers:
-        slots["daily"] = True
+    if intent in ("alert.create", "alert.cancel") and reading.cue("#daily") and not reading.numbers:
+        slots["daily"] = True  # "เลิกส่งราคาทุกวัน" names the daily price, not any alert
     FILLERS.get(intent, _quantity)(reading, slots)
     _goods(slots)
     return {name: value for name, value in slots.items() if name in keep}
@@ -296,4 +296,5 @@ FILLERS: dict[str, Callable[[Reading, dict[str, Any]], None]] = {
     "price.history": _days,
     "price.post": _first("price"),
     "alert.create": _first("threshold"),
+    "alert.cancel": _first("threshold"),
 }
