@@ -13,7 +13,7 @@ from handlers.orders_ui import moment, per_unit
 from handlers.rounds import own_round
 from handlers.ui import reply
 from models.base import BANGKOK
-from models.rounds import CLOSING_TIME, Round, open_like, open_rounds
+from models.rounds import CLOSING_TIME, Round, open_like, still_open
 
 DAY_CHOICES = (3, 7, 14)
 
@@ -26,10 +26,10 @@ def open_round(turn: Turn, intent: Intent) -> list[Message]:
         return found
     like, product = found, found.product
     name = product.name(turn.locale)
-    already = [r for r in open_rounds(turn.db, turn.now, like.direction) if r.product_id == like.product_id]
-    if already:
+    already = still_open(turn.db, like.product_id, like.center_id, like.direction)
+    if already is not None:
         return reply(_("There is already an open round for {product}, until {deadline}.").format(
-            product=name, deadline=moment(already[0].closes_at, turn.locale)))
+            product=name, deadline=moment(already.closes_at, turn.locale)))
     days = slots.get("days")
     if not isinstance(days, int) or not 1 <= days <= 30:
         return reply(_("Open a new round for {product} at {price}, with the same terms as before? "

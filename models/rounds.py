@@ -138,6 +138,14 @@ def round_by_id(db: Session, round_id: Any) -> Round | None:
         return None
 
 
+def still_open(db: Session, product_id: int, center_id: int, direction: str) -> Round | None:
+    """The round of this product at this center that is still open (one at a time: members would otherwise see
+    two of the same and join either)."""
+    return db.scalar(select(Round).where(
+        Round.product_id == product_id, Round.center_id == center_id, Round.direction == direction,
+        Round.status == "open").order_by(Round.closes_at).limit(1))
+
+
 def lock_round(db: Session, round_id: int) -> Round | None:
     """The round's row, locked until the transaction ends (PostgreSQL; SQLite serialises writers at BEGIN)."""
     query = select(Round).where(Round.id == round_id).with_for_update().execution_options(populate_existing=True)

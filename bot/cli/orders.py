@@ -23,7 +23,16 @@ from models.member import Member, member_by_line_id, normalize_mobile
 from models.network import center_by_code, district_cooperative
 from models.orders import OrderRefused, join
 from models.products import product_by_code
-from models.rounds import BELOW_MINIMUM, CLOSING_TIME, DIRECTIONS, SHORTFALL_RULES, Round, RoundPickup, round_by_id
+from models.rounds import (
+    BELOW_MINIMUM,
+    CLOSING_TIME,
+    DIRECTIONS,
+    SHORTFALL_RULES,
+    Round,
+    RoundPickup,
+    round_by_id,
+    still_open,
+)
 
 rounds_cli = AppGroup("rounds", help="Order rounds: list, open, close, mark ordered or delivered.")
 orders_cli = AppGroup("orders", help="Members' orders: supplier exports, orders on a member's behalf.")
@@ -130,6 +139,13 @@ def open_round(product_code: str, price: str, closes: str, opens: str | None, mi
             if point is None:
                 raise click.BadParameter(f"no center {code!r} (see 'coopbot centers')", param_hint="--pickup")
             round_.pickups.append(RoundPickup(center=point, pickup_on=_day(day, "--pickup")))
+        with db.no_autoflush:  # the new round is not in the database yet
+            running = still_open(db, product.id, center.id, direction)
+        if running is not None:
+            raise click.ClickException(
+                f"round {running.id} of {product.code} at {center.code} is open until "
+                f"{running.closes_at.astimezone(BANGKOK):%Y-%m-%d %H:%M}: close it first ('coopbot rounds close "
+                f"{running.id}')")
         db.add(round_)
         db.flush()
         click.echo(f"opened round {round_.id}: {product.code} at {center.code}, closes "

@@ -39,6 +39,7 @@ def test_rounds_list_shows_the_open_rounds(catalog: Flask) -> None:
 
 
 def test_open_a_round_routes_feed_by_brand_and_takes_tiers(catalog: Flask, db: Session) -> None:
+    assert run(catalog, "rounds", "close", str(round_of(db, "feed-betagro-pig").id))[0] == 0  # one open at a time
     code, out = run(catalog, "rounds", "open", "feed-betagro-pig", "--price", "575", "--closes", "2099-01-31",
                     "--max", "120", "--min", "20", "--tier", "60:570", "--pickup-on", "2099-02-03",
                     "--pickup", "DIST-05=2099-02-05")
@@ -59,7 +60,8 @@ def test_open_refuses_bad_input_with_one_line(catalog: Flask) -> None:
         (("feed-cp-pig", "--price", "abc", "--closes", "2099-01-01"), "is not a number"),
         (("feed-cp-pig", "--price", "580", "--closes", "2001-01-01"), "must be in the future"),
         (("feed-cp-pig", "--price", "580", "--closes", "next week"), "is not a date"),
-        (("feed-cp-pig", "--price", "580", "--closes", "2099-01-01", "--pickup", "NOPE=2099-01-02"), "no center"),
+        (("piglet", "--price", "1650", "--closes", "2099-01-01", "--pickup", "NOPE=2099-01-02"), "no center"),
+        (("feed-cp-pig", "--price", "580", "--closes", "2099-01-01"), "is open until"),
     ]:
         code, out = run(catalog, "rounds", "open", *args)
         assert code != 0 and words in out, out
