@@ -13,11 +13,14 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
-from handlers import Turn
+from handlers import Turn, fmt
+from handlers.alerts import describe
 from handlers.details import FIELDS, ask, of_member, reads, save, summary
 from handlers.forms import Ask, Confirm, Form, Slots, Stop
+from handlers.orders_ui import amount, line_status
 from handlers.ui import Button, main_actions, reply, text
 from models import alerts, orders
+from models.base import BANGKOK
 from models.orders import OrderLine, OrderRefused, member_lines
 
 INTENT = "register"
@@ -45,6 +48,27 @@ def show(turn: Turn, saved: bool = False) -> list[Message]:
         (_("Delete my data"), Intent(INTENT, {"step": "delete"})),
     ]
     return reply(head + "\n" + summary(turn, of_member(turn.member)), buttons)
+
+
+def everything(turn: Turn) -> list[Message]:
+    """A copy of all the bot keeps about the member (their right of access): details, consent, orders and
+    pledges, price alerts."""
+    _, member = turn._, turn.member
+    lines = [_("Everything we keep about you:"), summary(turn, of_member(member))]
+    if member.consent_at is not None:
+        lines.append(_("Consent given: {day}").format(day=fmt.day(member.consent_at.astimezone(BANGKOK), turn.locale)))
+    lines.append(_("Language: {language}").format(language=_("Thai") if member.locale == "th" else _("English")))
+    kept = orders.member_lines(turn.db, member.id)
+    lines.append(_("Orders and pledges: {n}").format(n=fmt.number(len(kept))))
+    lines += [_("• {day} {product}: {amount} ({status})").format(
+        day=fmt.day(line.created_at.astimezone(BANGKOK), turn.locale), product=line.round.product.name(turn.locale),
+        amount=amount(_, line.quantity, line.round.product.unit),
+        status=line_status(turn, line)) for line in kept[:30]]
+    mine = alerts.active_alerts(turn.db, member.id)
+    lines.append(_("Price alerts: {n}").format(n=fmt.number(len(mine))))
+    lines += [f"• {describe(_, alert)}" for alert in mine]
+    return reply("\n".join(lines), [(_("Edit my details"), Intent(INTENT, {"step": "show"})),
+                                    (_("Delete my data"), Intent(INTENT, {"step": "delete"}))])
 
 
 def _editing(field: str) -> Ask:

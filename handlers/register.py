@@ -5,7 +5,7 @@ Registering is a form (handlers.forms): the four details, then consent as its co
 deleting one's data are forms too (profile.EDIT, profile.DELETE); the open question's `flow` says whose it is.
 Every action is an Intent('register', slots) so buttons work whatever the NLU makes of typed words: {} starts (or
 shows the details of a registered member), {'step': <detail>, 'pick': <value>} answers a question with a button,
-{'step': 'edit'|'show'|'language'|'delete', ...} are the profile actions. Answers collected before consent live
+{'step': 'edit'|'show'|'export'|'language'|'delete', ...} are the profile actions. Answers collected before consent live
 only in the open question, so a member who declines, or walks away, leaves nothing personal on their member row.
 """
 
@@ -126,6 +126,8 @@ def act(turn: Turn, action: Mapping[str, Any]) -> list[Message]:
         return start(turn)
     if step == "edit" and action.get("field") in FIELDS:
         return profile.ask_edit(turn, str(action["field"]))
+    if step == "export":
+        return profile.everything(turn)
     return profile.show(turn)
 
 
