@@ -183,7 +183,7 @@ def read(text: str, tokens: list[Token], lexicon: Lexicon) -> Readings:
     answer = answer_of(tokens, lexicon)
     return Readings(
         answer=answer,
-        skip=said in words.skip or (answer == "no" and not any(c.isdigit() for c in said)),
+        skip=_skip(said, answer, words),
         consent=_consent(answer, said, words),
         thanks=any(token.has("#thanks") for token in tokens),
         name=_name(value, words),
@@ -202,6 +202,15 @@ def read(text: str, tokens: list[Token], lexicon: Lexicon) -> Readings:
         words=sum(1 for token in tokens if token.kind not in ("filler", "mark")),
         announcement=_announcement(text, words),
     )
+
+
+def _skip(said: str, answer: str | None, words: ReplyWords) -> bool:
+    """Leave the detail blank: a skip word alone, or one that leads ("ไม่รู้เลขสมาชิก", "ไม่มีเบอร์ครับ"), or a plain
+    no; never a message with a number in it (that is an answer, right or wrong)."""
+    if any(c.isdigit() for c in said):
+        return False
+    return said in words.skip or answer == "no" or any(
+        said.startswith(word) for word in words.skip if len(word) > 3 and not word.isascii())
 
 
 def _announcement(text: str, words: ReplyWords) -> str | None:
