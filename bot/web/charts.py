@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 
 from bot.i18n import translator
-from bot.render.charts import Words, render
 from bot.routes import chart_words
 from models.network import center_by_code
 from models.prices import MAX_DAYS, MIN_DAYS, RUBBER_TYPES, history, preference
+
+if TYPE_CHECKING:
+    from bot.render.charts import Words
 
 FIRST_YEAR = 2000  # RAOT's exports start in 2560 BE (2017); a chart of earlier days has nothing to show
 bp = Blueprint("charts", __name__)
@@ -21,7 +24,9 @@ bp = Blueprint("charts", __name__)
 @lru_cache(maxsize=64)
 def _cached_png(words: Words, size: str, data: tuple[tuple[str, str], ...]) -> bytes:
     """Rendering takes a good part of a second; the same chart asked again (LINE's preview, then the image,
-    then the next member) is drawn once."""
+    then the next member) is drawn once. matplotlib is loaded on the first chart, not by every process."""
+    from bot.render.charts import render
+
     return render([(date.fromisoformat(d), Decimal(p)) for d, p in data], words, size)
 
 
