@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, and_, func, or_, select
 from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, JSONType, utcnow
 from models.member import Member
 from models.network import Center
 from models.outbox import Delivery
@@ -34,20 +34,25 @@ class Announcement(Base):
     held_reason: Mapped[str | None] = mapped_column(Text)
     held_until: Mapped[datetime | None]
     reported_at: Mapped[datetime | None]  # when its author was told how it went
+    districts: Mapped[list[str] | None] = mapped_column(JSONType)  # narrows the center's audience to these
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     center: Mapped[Center] = relationship()
 
 
-def audience(db: Session, center: Center, author_id: int | None = None) -> list[Member]:
+def audience(db: Session, center: Center, author_id: int | None = None,
+             districts: list[str] | None = None) -> list[Member]:
     """The members a center serves: everyone for a province-wide center (a federation or a feed brand's),
-    the members of its district for a district cooperative, its own members for a sub-district one.
-    Only registered members who still follow the account are counted, and not the author."""
+    the members of its district for a district cooperative, its own members for a sub-district one; of those,
+    the members of `districts` when given. Only registered members who still follow the account are counted,
+    and not the author."""
     query = select(Member).where(Member.active.is_(True), Member.consent_at.is_not(None), Member.id != (author_id or 0))
     if center.level == "district" and center.brand is None:
         query = query.where(or_(Member.district == center.district, Member.cooperative_id == center.id))
     elif center.level == "subdistrict" and center.brand is None:
         query = query.where(Member.cooperative_id == center.id)
+    if districts:
+        query = query.where(Member.district.in_(districts))
     return list(db.scalars(query.order_by(Member.id)))
 
 

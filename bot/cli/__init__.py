@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from bot import create_app
+from bot.cli.announcements import announce, announcements_cli
 from bot.cli.orders import orders_cli, rounds_cli
 from bot.cli.prices import prices_cli
 from bot.render.richmenu import richmenu_cli
@@ -190,6 +191,8 @@ def admin_link(line_user_id: str) -> None:
     click.echo(login_link(app, member, console_base_url(app.config["SETTINGS"])))
 
 cli.add_command(richmenu_cli)
+cli.add_command(announce)
+cli.add_command(announcements_cli)
 cli.add_command(rounds_cli)
 cli.add_command(orders_cli)
 cli.add_command(prices_cli)

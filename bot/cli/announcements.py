@@ -1,0 +1,107 @@
+"""`coopbot announce` and `coopbot announcements list | show | cancel`: a center's notices from the command line.
+
+An announcement is sent by the clock (bot.jobs.announcements) at its time, through the outbox; `show` tells
+what went out, what waits and why, and what LINE refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+
+from bot.cli.orders import _when
+from models.announcements import Announcement, audience
+from models.base import BANGKOK, utcnow
+from models.network import DISTRICTS, center_by_code
+from models.outbox import last_quota
+
+TEXT_LIMIT = 5000  # LINE's, for one text message
+announcements_cli = AppGroup("announcements", help="A center's announcements: list, show, cancel.")
+
+
+def _local(value: datetime) -> str:
+    return f"{value.astimezone(BANGKOK):%Y-%m-%d %H:%M}"
+
+
+@click.command("announce")
+@click.argument("text")
+@click.option("--center", "center_code", required=True, help="The center that announces (see 'coopbot centers').")
+@click.option("--district", "districts", multiple=True, help="Only the members of this district (repeatable).")
+@click.option("--at", "at", help="When to send, 'YYYY-MM-DD HH:MM' Thai time (default: now).")
+@with_appcontext
+def announce(text: str, center_code: str, districts: tuple[str, ...], at: str | None) -> None:
+    """A new announcement to the members a center serves: prints its id, then who gets it and what it costs."""
+    body = text.strip()
+    if not body:
+        raise click.ClickException("the announcement is empty")
+    if len(body) > TEXT_LIMIT:
+        raise click.ClickException(f"the announcement has {len(body):,} characters; LINE takes {TEXT_LIMIT:,}")
+    known = dict(DISTRICTS)
+    for district in districts:
+        if district not in known:
+            raise click.ClickException(f"no district {district!r} in Phatthalung ({', '.join(known)})")
+    send_at = _when(at, "--at") if at else utcnow()
+    if at and send_at <= utcnow():
+        raise click.ClickException(f"{at} has passed: give a time to come, or leave --at out to send now")
+    with current_app.extensions["sessions"]() as db, db.begin():
+        center = center_by_code(db, center_code)
+        if center is None:
+            raise click.ClickException(f"no center {center_code} (see 'coopbot centers')")
+        members = audience(db, center, None, list(districts) or None)
+        if not members:
+            raise click.ClickException(f"nobody would get it: {center.code} serves no registered member"
+                                       + (f" in {', '.join(districts)}" if districts else ""))
+        announcement = Announcement(center_id=center.id, body=body, send_at=send_at, status="scheduled",
+                                    districts=list(districts) or None)
+        db.add(announcement)
+        db.flush()
+        left = last_quota(db)
+        click.echo(announcement.id)
+    quota = "LINE's quota left this month: unknown" if left is None else f"LINE's quota left this month: {left:,}"
+    click.echo(f"{len(members):,} members, {len(members):,} messages at {_local(send_at)}; {quota}")
+
+
+@announcements_cli.command("list")
+def list_announcements() -> None:
+    """Every announcement, newest first, with its status and counts."""
+    with current_app.extensions["sessions"]() as db:
+        for item in db.scalars(select(Announcement).order_by(Announcement.send_at.desc(), Announcement.id.desc())):
+            click.echo(f"{item.id:>5}  {item.status:<9}  {_local(item.send_at)}  {item.center.code:<14}"
+                       f"  {item.delivered}/{item.recipients} sent  {item.body[:40]!r}")
+
+
+@announcements_cli.command("show")
+@click.argument("announcement_id", type=int)
+def show(announcement_id: int) -> None:
+    """Its status, delivered / held / failed counts, and why any wait."""
+    with current_app.extensions["sessions"]() as db:
+        item = db.get(Announcement, announcement_id)
+        if item is None:
+            raise click.ClickException(f"no announcement {announcement_id}")
+        click.echo(f"announcement {item.id}: {item.status}, {item.center.code}, at {_local(item.send_at)}")
+        if item.districts:
+            click.echo(f"districts: {', '.join(item.districts)}")
+        click.echo(f"recipients {item.recipients}, delivered {item.delivered}, held {item.held}, failed {item.failed}")
+        if item.held and item.held_reason:
+            until = f" until {_local(item.held_until)}" if item.held_until else ""
+            click.echo(f"held: {item.held_reason}{until}")
+        click.echo(item.body)
+
+
+@announcements_cli.command("cancel")
+@click.argument("announcement_id", type=int)
+def cancel(announcement_id: int) -> None:
+    """Cancel an announcement that has not gone out yet."""
+    with current_app.extensions["sessions"]() as db, db.begin():
+        item = db.get(Announcement, announcement_id, with_for_update=True)
+        if item is None:
+            raise click.ClickException(f"no announcement {announcement_id}")
+        if item.status not in ("draft", "scheduled"):
+            raise click.ClickException(f"announcement {announcement_id} is {item.status}: only one not sent yet "
+                                       "can be cancelled")
+        item.status = "cancelled"
+    click.echo(f"announcement {announcement_id} cancelled")
