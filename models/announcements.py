@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relat
 from models.base import Base, JSONType, utcnow
 from models.member import Member
 from models.network import Center
+from models.orders import OrderLine
 from models.outbox import Delivery
 
 # draft -> scheduled -> sending (queued; some deliveries pending or held) -> sent (none left pending), or cancelled
@@ -35,17 +36,18 @@ class Announcement(Base):
     held_until: Mapped[datetime | None]
     reported_at: Mapped[datetime | None]  # when its author was told how it went
     districts: Mapped[list[str] | None] = mapped_column(JSONType)  # narrows the center's audience to these
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))  # or its members
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     center: Mapped[Center] = relationship()
 
 
 def audience(db: Session, center: Center, author_id: int | None = None,
-             districts: list[str] | None = None) -> list[Member]:
+             districts: list[str] | None = None, round_id: int | None = None) -> list[Member]:
     """The members a center serves: everyone for a province-wide center (a federation or a feed brand's),
     the members of its district for a district cooperative, its own members for a sub-district one; of those,
-    the members of `districts` when given. Only registered members who still follow the account are counted,
-    and not the author."""
+    the members of `districts`, or with an order in round `round_id`, when given. Only registered members who
+    still follow the account are counted, and not the author."""
     query = select(Member).where(Member.active.is_(True), Member.consent_at.is_not(None), Member.id != (author_id or 0))
     if center.level == "district" and center.brand is None:
         query = query.where(or_(Member.district == center.district, Member.cooperative_id == center.id))
@@ -53,6 +55,9 @@ def audience(db: Session, center: Center, author_id: int | None = None,
         query = query.where(Member.cooperative_id == center.id)
     if districts:
         query = query.where(Member.district.in_(districts))
+    if round_id is not None:
+        ordered = select(OrderLine.member_id).where(OrderLine.round_id == round_id, OrderLine.status == "active")
+        query = query.where(Member.id.in_(ordered))
     return list(db.scalars(query.order_by(Member.id)))
 
 

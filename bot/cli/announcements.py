@@ -18,6 +18,7 @@ from models.announcements import Announcement, audience
 from models.base import BANGKOK, utcnow
 from models.network import DISTRICTS, center_by_code
 from models.outbox import last_quota
+from models.rounds import Round
 
 TEXT_LIMIT = 5000  # LINE's, for one text message
 announcements_cli = AppGroup("announcements", help="A center's announcements: list, show, cancel.")
@@ -31,9 +32,10 @@ def _local(value: datetime) -> str:
 @click.argument("text")
 @click.option("--center", "center_code", required=True, help="The center that announces (see 'coopbot centers').")
 @click.option("--district", "districts", multiple=True, help="Only the members of this district (repeatable).")
+@click.option("--round", "round_id", type=int, help="Only the members with an order in this round.")
 @click.option("--at", "at", help="When to send, 'YYYY-MM-DD HH:MM' Thai time (default: now).")
 @with_appcontext
-def announce(text: str, center_code: str, districts: tuple[str, ...], at: str | None) -> None:
+def announce(text: str, center_code: str, districts: tuple[str, ...], round_id: int | None, at: str | None) -> None:
     """A new announcement to the members a center serves: prints its id, then who gets it and what it costs."""
     body = text.strip()
     if not body:
@@ -51,12 +53,15 @@ def announce(text: str, center_code: str, districts: tuple[str, ...], at: str | 
         center = center_by_code(db, center_code)
         if center is None:
             raise click.ClickException(f"no center {center_code} (see 'coopbot centers')")
-        members = audience(db, center, None, list(districts) or None)
+        if round_id is not None and db.get(Round, round_id) is None:
+            raise click.ClickException(f"no round {round_id} (see 'coopbot rounds list')")
+        members = audience(db, center, None, list(districts) or None, round_id)
         if not members:
             raise click.ClickException(f"nobody would get it: {center.code} serves no registered member"
-                                       + (f" in {', '.join(districts)}" if districts else ""))
+                                       + (f" in {', '.join(districts)}" if districts else "")
+                                       + (f" with an order in round {round_id}" if round_id is not None else ""))
         announcement = Announcement(center_id=center.id, body=body, send_at=send_at, status="scheduled",
-                                    districts=list(districts) or None)
+                                    districts=list(districts) or None, round_id=round_id)
         db.add(announcement)
         db.flush()
         left = last_quota(db)

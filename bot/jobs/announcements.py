@@ -22,7 +22,8 @@ def send_due(app: Flask, now: datetime | None = None) -> int:
     with app.extensions["sessions"]() as db, db.begin():
         announcements = due(db, now)
         for announcement in announcements:
-            members = audience(db, announcement.center, announcement.author_id, announcement.districts)
+            members = audience(db, announcement.center, announcement.author_id, announcement.districts,
+                               announcement.round_id)
             messages = [m.to_dict() for m in pushes.announcement(announcement)]
             queue(db, [m.line_user_id for m in members], messages, "announcement", announcement.id)
             announcement.status, announcement.recipients = "sending", len(members)

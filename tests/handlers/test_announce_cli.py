@@ -85,3 +85,21 @@ def test_cancel_before_it_goes_and_not_after(members: Flask, line_world: LineWor
     send_due(members)
     code, out = run(members, "announcements", "cancel", sent)
     assert code != 0 and "is sent" in out
+
+
+def test_a_rounds_members_are_an_audience(members: Flask, line_world: LineWorld, db: Session) -> None:
+    from bot.seed import orders as seed_orders
+    from tests.orders.conftest import join, round_of
+    from tests.support import Chat, button_data
+
+    with members.extensions["sessions"]() as session, session.begin():
+        seed_orders.demo_rounds(session, members.config["SETTINGS"])
+    rice = round_of(db, "rice-sangyod-5kg")
+    buyer = Chat(members, line_world, user_id="Ukk2")
+    buyer.press(button_data(buyer.press(join(rice.id, 2)), "ยืนยัน"))
+    code, out = run(members, "announce", "ข้าวสารมาถึงแล้ว รับได้พรุ่งนี้", "--center", "PROV-AGRI", "--round", str(rice.id))
+    assert code == 0 and out.splitlines()[1].startswith("1 members"), out
+    send_due(members)
+    assert line_world.received() == Counter({"Ukk2": 1})
+    code, out = run(members, "announce", "x", "--center", "PROV-AGRI", "--round", "999")
+    assert code != 0 and "no round 999" in out
