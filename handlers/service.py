@@ -3,6 +3,8 @@ the goods have come; and asking for a person instead of the bot."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
@@ -35,52 +37,49 @@ def _none_yet(turn: Turn) -> list[Message]:
                  main_actions(_))
 
 
-def payment(turn: Turn, intent: Intent) -> list[Message]:
-    """You pay where you collect, once the round has closed and your amount is final."""
-    _ = turn._
+def _listed(turn: Turn, intent: Intent, head: str, each: Callable[[OrderLine], str]) -> list[Message]:
+    """A line for each of the member's live orders under `head`, or that they have none."""
     lines = _lines(turn, intent)
     if not lines:
         return _none_yet(turn)
-    said = [_("You pay at the pickup point when you collect, in cash or by transfer to the cooperative:")]
-    for line in lines:
+    return reply("\n".join([head, *(each(line) for line in lines)]), _ask_buttons(turn))
+
+
+def payment(turn: Turn, intent: Intent) -> list[Message]:
+    """You pay where you collect, once the round has closed and your amount is final."""
+    _ = turn._
+
+    def each(line: OrderLine) -> str:
+        product, total = line.round.product.name(turn.locale), baht(_, line.amount)
         place = pickup_text(_, turn.locale, line.round, line.pickup_center)
         if line.round.status == "open":
-            said.append(_("• {product}: about {total} (final when the round closes {deadline}); pay at {place}").format(
-                product=line.round.product.name(turn.locale), total=baht(_, line.amount),
-                deadline=moment(line.round.closes_at, turn.locale), place=place))
-        else:
-            said.append(_("• {product}: {total}; pay at {place}").format(
-                product=line.round.product.name(turn.locale), total=baht(_, line.amount), place=place))
-    return reply("\n".join(said), _ask_buttons(turn))
+            return _("• {product}: about {total} (final when the round closes {deadline}); pay at {place}").format(
+                product=product, total=total, deadline=moment(line.round.closes_at, turn.locale), place=place)
+        return _("• {product}: {total}; pay at {place}").format(product=product, total=total, place=place)
+
+    return _listed(turn, intent, _("You pay at the pickup point when you collect, in cash or by transfer to the "
+                                   "cooperative:"), each)
 
 
 def pickup(turn: Turn, intent: Intent) -> list[Message]:
     """Where and when each open order is collected."""
     _ = turn._
-    lines = _lines(turn, intent)
-    if not lines:
-        return _none_yet(turn)
-    said = [_("Where to collect your orders:")]
-    for line in lines:
+
+    def each(line: OrderLine) -> str:
         what = f"{line.round.product.name(turn.locale)} {amount(_, line.final, line.round.product.unit)}"
         if line.round.status == "open":
-            said.append(_("• {what}: the round is open until {deadline}; the pickup day is set when it closes").format(
-                what=what, deadline=moment(line.round.closes_at, turn.locale)))
-        else:
-            said.append(_("• {what}: {place}").format(
-                what=what, place=pickup_text(_, turn.locale, line.round, line.pickup_center)))
-    return reply("\n".join(said), _ask_buttons(turn))
+            return _("• {what}: the round is open until {deadline}; the pickup day is set when it closes").format(
+                what=what, deadline=moment(line.round.closes_at, turn.locale))
+        return _("• {what}: {place}").format(what=what, place=pickup_text(_, turn.locale, line.round,
+                                                                           line.pickup_center))
+
+    return _listed(turn, intent, _("Where to collect your orders:"), each)
 
 
 def delivery_status(turn: Turn, intent: Intent) -> list[Message]:
     """Whether the goods of each open order have come, as its round stands."""
-    _ = turn._
-    lines = _lines(turn, intent)
-    if not lines:
-        return _none_yet(turn)
-    said = [_("Your orders now:")]
-    said += [f"• {line.round.product.name(turn.locale)}: {line_status(turn, line)}" for line in lines]
-    return reply("\n".join(said), _ask_buttons(turn))
+    return _listed(turn, intent, turn._("Your orders now:"),
+                   lambda line: f"• {line.round.product.name(turn.locale)}: {line_status(turn, line)}")
 
 
 def handoff(turn: Turn, intent: Intent) -> list[Message]:
