@@ -35,5 +35,5 @@ def test_only_the_routing_table_and_the_dispatcher_import_handlers(path: Path) -
 @pytest.mark.parametrize("path", CODE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_code_points_inside_the_repository(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    for outside in ("../" + "shared", "DESIGN.md", "DOMAIN.md"):  # spelt so that a grep for it finds no test
+    for outside in ('../' + 'shared', "DESIGN.md", "DOMAIN.md"):  # spelt so that a grep for it finds no test
         assert outside not in text, f"{path.relative_to(ROOT)} points at {outside}, which a clone does not have"
