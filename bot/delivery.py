@@ -63,8 +63,8 @@ class Stream:
     waiting on LINE; `finish` writes the results back in the caller's transaction. A crash before that only
     means a resend with the same retry keys, which LINE answers 409 and `Outbox.send` counts as delivered."""
 
-    def __init__(self, outbox: Outbox, workers: int) -> None:
-        self.outbox = outbox
+    def __init__(self, outbox: Outbox, workers: int, record_quota: bool = True) -> None:
+        self.outbox, self.record_quota = outbox, record_quota
         self.pool = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="outbox")
         self.left: int | None = 0
         self.quota_known = False
@@ -73,7 +73,7 @@ class Stream:
 
     def submit(self, copies: Sequence[Delivery]) -> None:
         if not self.quota_known:
-            self.left, self.quota_known = self.outbox.quota(), True
+            self.left, self.quota_known = self.outbox.quota(self.record_quota), True
         allowed = self.outbox.within_quota(copies, self.left)  # marks the held copies' error
         if self.left is not None:
             self.left -= sum(len(copy.recipients) for copy in allowed)
@@ -154,16 +154,17 @@ class Outbox:
                 left -= len(delivery.recipients)
         return allowed
 
-    def quota(self) -> int | None:
-        """Messages left this month (None: no limit, or LINE could not say), remembered for the screens
-        that show it without calling LINE."""
+    def quota(self, record: bool = True) -> int | None:
+        """Messages left this month (None: no limit, or LINE could not say), remembered (`record`) for the
+        screens that show it without calling LINE."""
         try:
             left = self.line.remaining_quota()
         except LineError as exc:
             log.warning("quota not read: %s", exc)
             return None
-        with self.sessions() as db, db.begin():
-            record_quota(db, left, self.clock())
+        if record:
+            with self.sessions() as db, db.begin():
+                record_quota(db, left, self.clock())
         return left
 
     @contextmanager
