@@ -88,13 +88,15 @@ def checked(value: Decimal | float | int | str) -> Decimal:
         raise PriceError("not_a_number", Decimal(0)) from None
     if not price.is_finite() or price <= 0:
         raise PriceError("not_positive", price if price.is_finite() else Decimal(0))
-    if price > HIGHEST * 1000:  # a run of digits no price has (quantize fails past 28 of them)
-        raise PriceError("implausible", price)
-    if price != price.quantize(CENT):
+    try:
+        cents = price.quantize(CENT)
+    except InvalidOperation:  # more digits than any price has (past 28 of them)
+        raise PriceError("implausible", price) from None
+    if price != cents:
         raise PriceError("too_precise", price)
     if not LOWEST <= price <= HIGHEST:
         raise PriceError("implausible", price)
-    return price.quantize(CENT)
+    return cents
 
 
 def big_move(old: Decimal, new: Decimal) -> bool:
