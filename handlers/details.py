@@ -9,7 +9,7 @@ from linebot.v3.messaging import Message
 from sqlalchemy.orm import Session
 
 from bot.nlu import Intent
-from handlers import Turn
+from handlers import Turn, fmt
 from handlers.forms import Problem, Slots
 from handlers.ui import Button, reply, text
 from models.member import Member, move_to
@@ -96,7 +96,7 @@ def problem(turn: Turn, field: str, text: str) -> str:
     """What was wrong with a typed answer and what to type instead."""
     _ = turn._
     typed = text.strip()
-    shown = typed if len(typed) <= ECHOED else typed[: ECHOED - 1] + "…"
+    shown = fmt.shortened(typed, ECHOED)
     if field == "name":
         message = _("\"{text}\" does not look like a name. Please type your name in letters, e.g. Somchai Jaidee.")
     elif field == "district":

@@ -9,6 +9,7 @@ from typing import Any
 from linebot.v3.messaging import FlexContainer, FlexMessage, QuickReply
 
 from bot.nlu import Intent
+from handlers import fmt
 from handlers.ui import QUICK_REPLY_LIMIT, Button, button
 
 ALT_TEXT_LIMIT = 1500
@@ -63,7 +64,7 @@ def _row(row: Row) -> dict[str, Any]:
 
 def alt_text(lines: Sequence[str]) -> str:
     body = "\n".join(line for line in lines if line)
-    return body if len(body) <= ALT_TEXT_LIMIT else body[: ALT_TEXT_LIMIT - 1] + "…"
+    return fmt.shortened(body, ALT_TEXT_LIMIT)
 
 
 def _message(bubble: dict[str, Any], alt: str, buttons: Sequence[Button]) -> FlexMessage:
