@@ -48,7 +48,6 @@ FINAL = frozenset({400, 404, 410, 413, 415, 422})  # LINE documents these as "th
 MONTHLY = "monthly message quota reached"
 RATE = "LINE's rate limit"
 REFUSED = "LINE refused the channel's access token or permission"
-UNREACHABLE = "LINE did not answer"
 PAUSE, LONGEST_PAUSE = timedelta(seconds=30), timedelta(hours=1)
 QUOTA_FRESH = timedelta(minutes=15)  # how old a quota reading may be before an idle drain reads it again
 
@@ -135,9 +134,8 @@ class Outbox:
         elif exc.status in (401, 403):
             delivery.next_attempt_at, delivery.error = now + LONGEST_PAUSE / 6, REFUSED
             log.error("delivery %s held: %s", delivery.id, exc)
-        else:  # 5xx and time-outs after the retries, and any 4xx LINE does not call final
+        else:  # 5xx and time-outs after the retries, and any 4xx LINE does not call final: its error as it is
             delivery.next_attempt_at = now + _pause(delivery.attempts)
-            delivery.error = f"{UNREACHABLE}: {exc}"[:500] if exc.status == 0 else delivery.error
 
     @staticmethod
     def within_quota(deliveries: Sequence[Delivery], left: int | None) -> list[Delivery]:
@@ -192,10 +190,10 @@ class Outbox:
 
     def send_due(self, workers: int = 1) -> int:
         """Send every delivery that is due; the caller is the sender (`sending`)."""
-        sent = 0
+        sent, again = 0, False
         while True:
             with self.sessions() as db, db.begin():
-                if not take_lease(db, self.holder, self.clock()):  # renewed each pass; lost if we were too slow
+                if again and not take_lease(db, self.holder, self.clock()):  # renewed for each further pass
                     return sent
                 due = [_detached(d) for d in unsent(db, self.clock())]
                 stale = quota_read_before(db, self.clock() - QUOTA_FRESH)
@@ -209,6 +207,7 @@ class Outbox:
                 sent += stream.finish(db)
             if stream.held:  # the rest wait for the month's quota
                 return sent
+            again = True
 
     def write_back(self, db: Session, copies: Sequence[Delivery]) -> None:
         """Store what the calls did, queue one push per member of each refused multicast, and bring the

@@ -68,12 +68,11 @@ def queue(db: Session, user_ids: Sequence[str], messages: list[dict[str, Any]], 
     return deliveries
 
 
-def unsent(db: Session, now: datetime | None = None, limit: int = 1000) -> list[Delivery]:
-    """Pending deliveries due by `now` (all pending ones without it), oldest first."""
-    query = select(Delivery).where(Delivery.status == "pending")
-    if now is not None:
-        query = query.where(or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
-    return list(db.scalars(query.order_by(Delivery.id).limit(limit)))
+def unsent(db: Session, now: datetime, limit: int = 1000) -> list[Delivery]:
+    """Pending deliveries due by `now` (not held until later), oldest first."""
+    due = or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)
+    query = select(Delivery).where(Delivery.status == "pending", due).order_by(Delivery.id).limit(limit)
+    return list(db.scalars(query))
 
 
 SENDER = "outbox"
