@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from bot.cli.orders import _when
+from bot.cli.orders import local_time
 from models.announcements import Announcement, audience
 from models.base import BANGKOK, utcnow
 from models.network import DISTRICTS, center_by_code
@@ -46,7 +46,7 @@ def announce(text: str, center_code: str, districts: tuple[str, ...], round_id: 
     for district in districts:
         if district not in known:
             raise click.ClickException(f"no district {district!r} in Phatthalung ({', '.join(known)})")
-    send_at = _when(at, "--at") if at else utcnow()
+    send_at = local_time(at, "--at") if at else utcnow()
     if at and send_at <= utcnow():
         raise click.ClickException(f"{at} has passed: give a time to come, or leave --at out to send now")
     with current_app.extensions["sessions"]() as db, db.begin():

@@ -38,7 +38,7 @@ rounds_cli = AppGroup("rounds", help="Order rounds: list, open, close, mark orde
 orders_cli = AppGroup("orders", help="Members' orders: supplier exports, orders on a member's behalf.")
 
 
-def _when(value: str, option: str) -> datetime:
+def local_time(value: str, option: str) -> datetime:
     """'2026-12-03' (at 17:00) or '2026-12-03 12:00', local time."""
     try:
         parsed = datetime.fromisoformat(value.strip())
@@ -114,7 +114,7 @@ def open_round(product_code: str, price: str, closes: str, opens: str | None, mi
     """Open a round for a product (see 'coopbot rounds list' for ids)."""
     from models.products import coordinating_center
 
-    closes_at, opens_at = _when(closes, "--closes"), _when(opens, "--opens") if opens else utcnow()
+    closes_at, opens_at = local_time(closes, "--closes"), local_time(opens, "--opens") if opens else utcnow()
     if closes_at <= max(opens_at, utcnow()):
         raise click.BadParameter("the deadline must be in the future and after the opening", param_hint="--closes")
     parsed_tiers = []
