@@ -300,6 +300,8 @@ class Dispatcher:
         return [*replies[:4], text(note, [(items[1], after)])]
 
     def route(self, turn: Turn, intent: Intent, keep_pending: bool = False) -> list[Message]:
+        if intent.unsure:  # nothing is done on a reading this unsure: the member picks what was meant
+            return basic.which_meant(turn, intent)
         route = BY_INTENT.get(intent.name) or BY_INTENT["unknown"]
         if turn.pending is not None and turn.pending.intent != route.intent and not keep_pending:
             turn.finish()

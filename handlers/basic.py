@@ -6,7 +6,7 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn
-from handlers.ui import main_actions, reply
+from handlers.ui import MEANINGS, Button, main_actions, reply
 
 
 def greeting(turn: Turn, intent: Intent) -> list[Message]:
@@ -40,6 +40,16 @@ def unknown(turn: Turn, intent: Intent) -> list[Message]:
         _("Sorry, I did not understand that. Try \"rubber price\" or \"CP pig feed 5 sacks\", or press a button."),
         main_actions(_),
     )
+
+
+def which_meant(turn: Turn, intent: Intent) -> list[Message]:
+    """A message that would change something, read without enough confidence: nothing is done; the member
+    chooses between the two likeliest meanings, or neither (Rasa's two-stage fallback)."""
+    _ = turn._
+    choices = [meant for meant in (intent, intent.runner_up) if meant is not None and meant.name in MEANINGS]
+    buttons: list[Button] = [(_(MEANINGS[meant.name]), Intent(meant.name, meant.slots)) for meant in choices]
+    buttons.append((_("Something else"), Intent("help")))
+    return reply(_("Sorry, I am not sure what you mean. Which is it?"), buttons)
 
 
 def unsupported(turn: Turn, intent: Intent) -> list[Message]:

@@ -8,16 +8,11 @@ from typing import Any
 
 from bot.nlu import Intent
 from handlers import fmt
-from handlers.ui import Button
+from handlers.ui import N_, Button
 from models.network import Center
 from models.prices import RUBBER_TYPES, PriceError, PriceQuote
 
 Translate = Callable[[str], str]
-
-
-def N_(message: str) -> str:
-    """Mark a string for the catalog; it is translated where it is shown."""
-    return message
 
 
 TYPE_NAMES = {

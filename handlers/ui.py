@@ -22,6 +22,41 @@ EMPTY = "…"  # LINE refuses an empty text or label
 Button = tuple[str, Intent]
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalog; it is translated where it is shown."""
+    return message
+
+
+MEANINGS = {
+    "order.join": N_("Order goods"),
+    "order.change": N_("Change my order"),
+    "order.cancel": N_("Cancel my order"),
+    "order.list": N_("My orders"),
+    "rounds.list": N_("Group orders"),
+    "price.today": N_("Rubber prices"),
+    "price.history": N_("Price chart"),
+    "alert.create": N_("Set a price alert"),
+    "alert.list": N_("Price alerts"),
+    "alert.cancel": N_("Delete a price alert"),
+    "latex.calc": N_("Latex payment"),
+    "sell.pledge": N_("Sell rubber together"),
+    "savings": N_("My savings"),
+    "news": N_("News"),
+    "contact": N_("Contact the center"),
+    "payment": N_("How to pay"),
+    "pickup": N_("Where to collect"),
+    "delivery.status": N_("Have my goods come?"),
+    "handoff": N_("Talk to a person"),
+    "help": N_("Help"),
+    "register": N_("My details"),
+    "price.post": N_("Post today's price"),
+    "round.close": N_("Close a round"),
+    "round.summary": N_("Round summary"),
+    "broadcast": N_("Send an announcement"),
+}
+"""what each intent does, in a button's few words: the choices when the bot is not sure what was meant"""
+
+
 def button(label: str, intent: Intent) -> QuickReplyItem:
     """A quick-reply button that sends `intent` as a postback and shows `label` as the member's words, always
     within LINE's limits (a label of 1 to 20 characters, data and display text of at most 300)."""

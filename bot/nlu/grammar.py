@@ -34,6 +34,12 @@ class Reading:
     """starts with ประกาศ and goes on: a coordinator's notice, not a question about notices"""
     size: int = 0
     """content words, particles and punctuation apart"""
+    period: str | None = None
+    """a week, month or year named with no number, and not this one (เดือนที่แล้ว, not เดือนนี้)"""
+    changed: dict[str, str] = field(default_factory=dict)
+    """slot words after เป็น (จาก ซีพี เป็น เบทาโกร): what an order is changed to"""
+    changed_at: int | None = None
+    """how many numbers came before เป็น: those after it are what an order is changed to"""
     unread: bool = False
     """a number no slot holds: 58,50 (a decimal comma, or 5,850?), -5, or more than nine digits; the handler
     answers about it"""
@@ -66,19 +72,29 @@ def read(tokens: list[Token]) -> Reading:
     reading.size = len(content)
     shares = _shares(tokens) if any(t.has("#split") for t in tokens) else set()
     reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
+    for token, after in zip(tokens, [*tokens[1:], None], strict=False):
+        measure = next((_MEASURES[tag] for tag in token.tags if tag in _MEASURES), None)
+        if measure in ("weeks", "months", "years") and not (after and after.text == "นี้") and not reading.period:
+            reading.period = measure
     for i, token in enumerate(content):
         if token.kind == "formula":
             reading.formula = reading.formula or token.text
+            if reading.changed_at is not None:
+                reading.changed.setdefault("formula", token.text)
         elif token.kind == "num":
             reading.numbers.append((token.value or 0, "split" if id(token) in shares else _measure(content, i)))
         elif token.tags:
             _one(content, i, reading)
+            if token.has("#to") and reading.changed_at is None:
+                reading.changed_at = len(reading.numbers)
             for tag in token.tags:
                 if tag.startswith("#"):
                     reading.cues.add(tag)
                 else:
                     name, _, value = tag.partition(":")
                     reading.words.setdefault(name, value)
+                    if reading.changed_at is not None:
+                        reading.changed.setdefault(name, value)
         else:
             reading.others += 1
     return reading
@@ -88,8 +104,8 @@ def _one(content: list[Token], i: int, reading: Reading) -> None:
     unit = content[i].slot("unit")
     if unit is None or reading.one_of:
         return
-    if i > 0 and content[i - 1].text == "สัก":
-        reading.one_of = unit
+    if (i > 0 and content[i - 1].text == "สัก") or (i + 1 < len(content) and content[i + 1].has("#single")):
+        reading.one_of = unit  # สักแกลลอน, แกลลอนเดียว
 
 
 def _shares(tokens: list[Token]) -> set[int]:
@@ -111,6 +127,8 @@ def _measure(content: list[Token], i: int) -> str | None:
             if after.has(cue):
                 return measure
     before = content[i - 1] if i > 0 else None
+    if before is not None and before.has("#grade"):
+        return "grade"  # รมควันชั้น 3: the grade of the sheet, no amount
     if before is not None and before.has("#item"):
         return "item"  # แก้ข้อ 2 เป็น 3: the second order in the list, not two of anything
     if before is not None and before.has("#split"):
@@ -141,6 +159,13 @@ def _price_today(r: Reading) -> bool:
     return r.cue("#price") and r.others == 0 and "animal" not in r.words
 
 
+def _bare_price(r: Reading) -> bool:
+    """A rubber type and a price, nothing asked (ยางถ้วย 26.5 วันนี้): a coordinator's note of today's price."""
+    priced = [value for value, measure in r.numbers if measure in (None, "baht")]
+    return ("rubber_type" in r.words and len(priced) == 1 and len(r.numbers) == 1 and not r.goods and not r.cue(
+        "#howmuch", "#calc", "#alert", "#sell", "#history", "#percent", "#daily", "#cancel", "#what", "#when"))
+
+
 # (intent, when) in order; the first that holds wins
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
@@ -150,7 +175,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     # text that names no request (a forwarded story about feed prices)
     ("unknown", lambda r: r.cue("#spam") or (r.size > LONG_TEXT and not r.cue("#setprice", "#post", "#order"))),
     ("round.summary", lambda r: r.cue("#summary")),
-    ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread))),
+    ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread)) or _bare_price(r)),
     ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
         r.cue("#alert", "#daily") or (r.cue("#send") and (r.rubber or r.cue("#price"))))),
     ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),
@@ -205,6 +230,10 @@ def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, 
         slots.setdefault("product", "fertilizer")
     if intent in ("alert.create", "alert.cancel") and reading.cue("#daily") and not reading.numbers:
         slots["daily"] = True  # "เลิกส่งราคาทุกวัน" names the daily price, not any alert
+    if intent == "order.change":  # changed to what follows เป็น
+        slots.update({name: value for name, value in reading.changed.items() if name in (*SLOT_NAMES, "formula")})
+        if "unit" in reading.changed and not reading.numbers:
+            slots["unit"] = reading.changed["unit"]  # เป็นกระสอบแทนถุง
     FILLERS.get(intent, _quantity)(reading, slots)
     _goods(slots)
     return {name: value for name, value in slots.items() if name in keep}
@@ -227,6 +256,7 @@ def _answer_slots(reading: Reading) -> dict[str, Any]:
         slots["quantity"] = value
         if measure in UNITS:
             slots["unit"] = measure
+    _goods(slots)
     return slots
 
 
@@ -245,9 +275,13 @@ def _goods(slots: dict[str, Any]) -> None:
 
 
 def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
-    """The number with a unit, else a bare number; a unit after สัก with no number means one (สักแกลลอน)."""
-    counted = [(v * KG_PER_TON, "kg") if m == "ton" else (v, m) for v, m in reading.numbers if m in (*UNITS, "ton")]
-    bare = [(v, m) for v, m in reading.numbers if m is None]
+    """The number with a unit, else a bare number; a unit after สัก with no number means one (สักแกลลอน). An order
+    changed จาก 2 เป็น 5 is changed to the number after เป็น."""
+    numbers = reading.numbers
+    if reading.changed_at is not None and numbers[reading.changed_at :]:
+        numbers = numbers[reading.changed_at :]
+    counted = [(v * KG_PER_TON, "kg") if m == "ton" else (v, m) for v, m in numbers if m in (*UNITS, "ton")]
+    bare = [(v, m) for v, m in numbers if m is None]
     if counted or bare:
         value, measure = (counted or bare)[0]
         slots["quantity"] = value
@@ -257,29 +291,31 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
         slots["quantity"], slots["unit"] = 1, reading.one_of
 
 
+_CALC_MEASURES = {"kg": "weight_kg", "ton": "weight_kg", "percent": "drc", "baht": "price"}
+
+
 def _calc(reading: Reading, slots: dict[str, Any]) -> None:
+    """Each number by what it measures (50 กิโล, เปอร์ 33, ราคา 59), then the bare ones in the order weight, DRC,
+    price; a split's shares and counts of other things (3 วัน, 1 ถัง) are none of them."""
     if slots.get("rubber_type") == "latex":
         del slots["rubber_type"]  # the calculator's own: named only when it is another (cup lump)
     for value, measure in reading.numbers:
-        if measure == "split":
-            continue
-        if measure == "percent":
-            slots.setdefault("drc", value)
-        elif measure == "baht":
-            slots.setdefault("price", value)
-        elif "weight_kg" not in slots:
-            slots["weight_kg"] = value
-        elif "drc" not in slots:
-            slots["drc"] = value
-        else:
-            slots.setdefault("price", value)
+        name = _CALC_MEASURES.get(measure or "")
+        if name:
+            slots.setdefault(name, value * KG_PER_TON if measure == "ton" else value)
+    bare = (value for value, measure in reading.numbers if measure is None)
+    for name, value in zip((n for n in ("weight_kg", "drc", "price") if n not in slots), bare, strict=False):
+        slots[name] = value
 
 
 def _days(reading: Reading, slots: dict[str, Any]) -> None:
+    """The span asked: 2 สัปดาห์ is 14 days; a period named alone (เดือนที่แล้ว, ปีที่ผ่านมา) is one of it."""
     for value, measure in reading.numbers:
         if measure in _PERIOD_DAYS or measure is None:
             slots["days"] = value * _PERIOD_DAYS.get(measure or "days", 1)
             return
+    if reading.period:
+        slots["days"] = _PERIOD_DAYS[reading.period]
 
 
 def _first(name: str) -> Callable[[Reading, dict[str, Any]], None]:

@@ -5,13 +5,18 @@ importing it costs nothing."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 NUMBER_SLOTS = frozenset({"quantity", "threshold", "price", "weight_kg", "drc", "days"})
 """the contract's number slots: they travel as text in a postback and come back as numbers"""
 POSTBACK_LIMIT = 300
+ACTIONS = frozenset({"order.join", "order.change", "order.cancel", "sell.pledge", "alert.create", "alert.cancel",
+                     "price.post", "broadcast", "round.close"})
+"""the intents that change something: the bot starts one only on a confident reading"""
+SURE = 0.6
+"""the confidence below which a reading that would act is asked about instead (bench/nlu.py: calibration)"""
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,10 @@ class Intent:
     name: str
     slots: Mapping[str, Any] = field(default_factory=dict)
     text: str = ""
+    confidence: float = 1.0
+    """how likely the reader thinks this reading is (a button's postback is certain)"""
+    runner_up: Intent | None = None
+    """the next likeliest reading, with its own slots, for a reading not sure enough to act on"""
 
     def to_postback(self) -> str:
         """Encode for a button's postback data (at most 300 characters, as LINE allows)."""
@@ -41,8 +50,13 @@ class Intent:
             return None
         return cls(name, slots)
 
+    @property
+    def unsure(self) -> bool:
+        """A reading that would change something, not confident enough to act on: the bot asks which was meant."""
+        return self.name in ACTIONS and self.confidence < SURE
+
     def with_slots(self, **slots: Any) -> Intent:
-        return Intent(self.name, {**self.slots, **slots}, self.text)
+        return replace(self, slots={**self.slots, **slots})
 
 
 def _encode(value: Any) -> str:

@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import cache
+
 from bot.nlu import grammar
+from bot.nlu.classifier import Classifier, Example, features, kept, shipped
 from bot.nlu.intent import Intent
 from bot.nlu.lexicon import load
+from bot.nlu.normalize import normalize
 from bot.nlu.replies import Readings, answer_of, read
 from bot.nlu.tokens import Token, tokenize
 
 LEXICON = load()
 
 
-def parse(text: str) -> Intent:
-    return _intent(text, tokenize(text, LEXICON))
+def parse(text: str, model: Classifier | None = None) -> Intent:
+    return _intent(text, tokenize(text, LEXICON), model)
 
 
 def understand(text: str) -> tuple[Intent, Readings]:
     """The intent with its contract slots, and everything answer-like in the message, from one tokenization."""
     tokens = tokenize(text, LEXICON)
     return _intent(text, tokens), read(text, tokens, LEXICON)
+
+
+def train(rows: Iterable[Example]) -> Classifier:
+    """A model of these labelled messages: what `parse` uses, trained on the shipped corpus, unless given one."""
+    rows = list(rows)
+    documents = []
+    for row in rows:
+        tokens = tokenize(row.text, LEXICON)
+        documents.append(_document(row.text, tokens, grammar.read(tokens)))
+    return Classifier.fit(documents, [row.intent for row in rows])
+
+
+@cache
+def trained() -> Classifier:
+    """The reader of the shipped corpus, trained once per version of it (bot.nlu.classifier.kept)."""
+    return kept(lambda: train(shipped()))
+
+
+def _document(text: str, tokens: list[Token], reading: grammar.Reading) -> list[str]:
+    rule = grammar.intent_of(reading)
+    words = [t.text for t in tokens if t.kind == "word"]
+    tags = [part for t in tokens for tag in t.tags for part in {tag, tag.partition(":")[0]}]
+    return features(normalize(text), words, tags, rule)
 
 
 def readings(text: str) -> Readings:
@@ -29,14 +57,16 @@ def answer(text: str) -> str | None:
     return answer_of(tokenize(text, LEXICON), LEXICON)
 
 
-def _intent(text: str, tokens: list[Token]) -> Intent:
+def _intent(text: str, tokens: list[Token], model: Classifier | None = None) -> Intent:
     if answer_of(tokens, LEXICON) in ("yes", "no"):
         # ไม่เอา answers the bot's question; read as "cancel my order" it would drop the pending question
         return Intent("unknown", {}, text)
     reading = grammar.read(tokens)
-    name = grammar.intent_of(reading)
+    ranked = (model or trained()).rank(_document(text, tokens, reading))
+    (name, confidence), (second, chance) = ranked[0], ranked[1]
+    runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
-    return Intent(name, slots, text)
+    return Intent(name, slots, text, confidence, runner_up)
 
 
 def items(text: str) -> list[str]:

@@ -124,6 +124,10 @@ def _words(words: list[str], lexicon: Lexicon, tokens: list[Token]) -> None:
             while j < len(words) and _NUMBER_TOKEN.fullmatch(words[j]):
                 j += 1
             spoken = "".join(words[i:j])
+            if spoken == "ศูนย์":  # alone it is a centre (ศูนย์รับซื้อ), not a zero anybody orders
+                tokens.append(_token(spoken, lexicon))
+                i = j
+                continue
             value = thai_number(spoken)
             too_large = value > LARGEST  # ล้านล้านล้าน…: no quantity either
             tokens.append(Token("mark", spoken, (TOO_LONG,)) if too_large else Token("num", spoken, value=value))

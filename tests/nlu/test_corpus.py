@@ -1,29 +1,36 @@
-"""The labelled corpus: big and varied enough, and parsed right (all of the training split; most of the held-out
-split, which is kept for measuring and not tuned on)."""
+"""The labelled corpus the reader learns from: big and varied enough, read right when learned from (every message
+of the project's own files exactly, nearly all of the others' files), and read well when held out (a reader
+trained on four fifths, measured on the fifth it never saw)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from bot.nlu import parse
-from tests.nlu.corpus import Row, corpus, held_out, load
+from bot.nlu import parser
+from bot.nlu.intent import ACTIONS
+from tests.nlu.corpus import CORPUS, Row, corpus, held_out, load
 from tests.nlu.test_contract import INTENTS, NUMBERS, VALUES
 
 ROWS = corpus()
 TRAIN = [row for row in ROWS if not held_out(row.text)]
 TEST = [row for row in ROWS if held_out(row.text)]
+# written by the project beside the parser, as the record of its conventions; the w_*.jsonl files were written by
+# others from the contract alone (README there)
+OWN = [row for path in sorted(CORPUS.glob("[!w]*.jsonl")) for row in load(path)]
+OTHERS = [row for path in sorted(CORPUS.glob("w_*.jsonl")) for row in load(path)]
 # The shared development set, copied in; in a folder of its own so that corpus() never reads it.
 DEV = Path(__file__).resolve().parents[1] / "data" / "nlu" / "dev" / "dev.jsonl"
 
 
 def test_the_corpus_covers_every_intent_and_slot_value() -> None:
-    assert len(ROWS) >= 500
+    assert len(ROWS) >= 2500 and len(OTHERS) >= 1800
     assert len({row.text for row in ROWS}) == len(ROWS), "duplicate messages"
     intents = Counter(row.intent for row in ROWS)
-    assert set(intents) == INTENTS and min(intents.values()) >= 8, intents
+    assert set(intents) == INTENTS and min(intents.values()) >= 30, intents
     seen = {(name, value) for row in ROWS for name, value in row.slots.items()}
     for name, values in VALUES.items():
         assert {(name, value) for value in values} <= seen, name
@@ -37,14 +44,37 @@ def test_the_corpus_copies_nothing_from_the_development_set() -> None:
     assert not dev & {row.text for row in ROWS}
 
 
-@pytest.mark.parametrize("row", TRAIN, ids=[row.text for row in TRAIN])
-def test_training_split(row: Row) -> None:
-    intent = parse(row.text)
+@pytest.mark.parametrize("row", OWN, ids=[row.text for row in OWN])
+def test_the_projects_own_messages(row: Row) -> None:
+    intent = parser.parse(row.text)
     assert (intent.name, dict(intent.slots)) == (row.intent, row.slots)
 
 
+def test_the_messages_others_wrote() -> None:
+    results = [(row, parser.parse(row.text)) for row in OTHERS]
+    wrong = [(r.text, r.intent, r.slots, i.name, dict(i.slots)) for r, i in results
+             if (i.name, dict(i.slots)) != (r.intent, r.slots)]
+    assert sum(r.intent == i.name for r, i in results) / len(OTHERS) >= 0.99
+    assert len(wrong) / len(OTHERS) <= 0.05, wrong
+
+
+@cache
+def held_out_results() -> list[tuple[Row, parser.Intent]]:
+    model = parser.train(TRAIN)
+    return [(row, parser.parse(row.text, model)) for row in TEST]
+
+
 def test_held_out_split() -> None:
-    results = [(row, parse(row.text)) for row in TEST]
-    exact = sum((i.name, dict(i.slots)) == (r.intent, r.slots) for r, i in results)
-    assert exact / len(TEST) >= 0.95
-    assert not [r.text for r, i in results if r.intent == "unknown" and not r.slots and i.name != "unknown"]
+    results = held_out_results()
+    assert sum(r.intent == i.name for r, i in results) / len(TEST) >= 0.88
+    assert sum((r.intent, r.slots) == (i.name, dict(i.slots)) for r, i in results) / len(TEST) >= 0.84
+
+
+def test_held_out_nothing_is_done_unasked() -> None:
+    """An action the member did not ask for is at worst asked about, never done: below the confidence the bot
+    acts on, it offers the two likeliest readings."""
+    results = held_out_results()
+    done = [(r.text, r.intent, i.name, round(i.confidence, 2)) for r, i in results
+            if i.name in ACTIONS and i.name != r.intent and not i.unsure]
+    assert len(done) / len(TEST) < 0.01, done
+    assert sum(i.unsure for _, i in results) / len(TEST) < 0.08

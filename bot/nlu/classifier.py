@@ -1,0 +1,162 @@
+"""The learned half of the reader: a linear model over character n-grams, the tokenizer's words and tags, and the
+rules' own reading, trained at first use from the labelled corpus shipped in bot/nlu/corpus (never downloaded).
+
+The rules are exact where Thai is regular (numbers, units, brands, formulas) and give every message a first
+reading; the model, trained on thousands of messages written by other hands, learns how far to trust that reading
+and what the words around it mean. Its probabilities are those of a multinomial logistic regression: how sure the
+reading is, so that the bot acts only on a confident one and otherwise asks which of the two likeliest was meant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+CORPUS = Path(__file__).with_name("corpus")
+GRAMS = (1, 2, 3, 4)
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled message of the corpus (JSON lines: text, intent, slots)."""
+
+    text: str
+    intent: str
+    slots: dict[str, Any]
+
+
+def labelled(path: Path) -> list[Example]:
+    """The messages of one JSON-lines file."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            rows.append(Example(item["text"], item["intent"], item["slots"]))
+    return rows
+
+
+def examples() -> list[Example]:
+    """The whole corpus."""
+    return [row for path in sorted(CORPUS.glob("*.jsonl")) for row in labelled(path)]
+
+
+def held_out(text: str) -> bool:
+    """One message in five, chosen by a hash of its text, kept out of training whenever the model is measured:
+    the split never changes with file order or with lines added."""
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 5 == 0
+
+
+def features(normalized: str, words: Iterable[str], tags: Iterable[str], rule: str) -> list[str]:
+    """Character 1-4-grams of the normalised text (every number one digit, each word padded with spaces), the
+    tokenizer's words and tags, and the rules' reading."""
+    text = " " + _SPACES.sub(" ", _DIGITS.sub("9", normalized)).strip() + " "
+    grams = [text[i : i + n] for n in GRAMS for i in range(len(text) - n + 1) if text[i : i + n].strip()]
+    return [*grams, *(f"w:{word}" for word in words), *(f"t:{tag}" for tag in tags), f"rule:{rule}", f"rule:{rule}"]
+
+
+class Classifier:
+    """TF-IDF over `features`, then a multinomial logistic regression, fitted by scikit-learn; what scoring needs
+    (each feature's column, its IDF, the weights) is kept as plain arrays, so that a saved model loads without
+    scikit-learn and scores a message in a tenth of the time scikit-learn's per-call checks take."""
+
+    def __init__(self, columns: dict[str, int], idf: Any, weights: Any, bias: Any, intents: Sequence[str]) -> None:
+        self.columns, self.idf, self.weights, self.bias = columns, idf, weights, bias
+        self.intents = tuple(intents)
+
+    @classmethod
+    def fit(cls, documents: Sequence[list[str]], intents: Sequence[str]) -> Classifier:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+        model = LogisticRegression(C=20, solver="newton-cg", max_iter=300).fit(
+            vectorizer.fit_transform(documents), intents)
+        return cls(dict(vectorizer.vocabulary_), vectorizer.idf_, model.coef_.T.copy(), model.intercept_,
+                   [str(name) for name in model.classes_])
+
+    def save(self, path: Path) -> None:
+        import numpy as np
+
+        vocabulary = sorted(self.columns, key=self.columns.__getitem__)
+        with path.open("wb") as out:
+            np.savez(out, vocabulary=np.array(vocabulary), idf=self.idf, weights=self.weights, bias=self.bias,
+                     intents=np.array(self.intents))
+
+    @classmethod
+    def load(cls, path: Path) -> Classifier:
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as saved:
+            columns = {str(feature): i for i, feature in enumerate(saved["vocabulary"])}
+            return cls(columns, saved["idf"], saved["weights"], saved["bias"], [str(n) for n in saved["intents"]])
+
+    def rank(self, document: list[str]) -> list[tuple[str, float]]:
+        """The intents, likeliest first, with their probabilities."""
+        import numpy as np
+
+        counts: dict[int, int] = {}
+        for feature in document:
+            column = self.columns.get(feature)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        scores = self.bias.copy()
+        if counts:
+            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
+            values = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[columns]
+            values /= np.sqrt(values @ values)
+            scores = scores + values @ self.weights[columns]
+        scores = np.exp(scores - scores.max())
+        scores /= scores.sum()
+        order = np.argsort(-scores)
+        return [(self.intents[i], float(scores[i])) for i in order]
+
+
+def _identity(document: list[str]) -> list[str]:
+    return document
+
+
+@cache
+def shipped() -> tuple[Example, ...]:
+    return tuple(examples())
+
+
+def kept(build: Callable[[], Classifier]) -> Classifier:
+    """The model built from this corpus, word table and code: loaded from the user's cache folder when it was
+    built before (a second start needs neither the training nor scikit-learn), else built and kept there. A
+    cache that cannot be read or written is only slower."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coopbot"
+    path = folder / f"nlu-{fingerprint()}.npz"
+    try:
+        return Classifier.load(path)
+    except (OSError, ValueError, KeyError):
+        pass
+    model = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
+            model.save(Path(part.name))
+        os.replace(part.name, path)
+    except OSError as error:
+        log.info("the trained reader is not kept (%s): the next start trains it again", error)
+    return model
+
+
+def fingerprint() -> str:
+    """What a model trained here depends on: the corpus, the word table and the reader's own code."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*CORPUS.glob("*.jsonl"), here / "lexicon.json", *here.glob("*.py")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,44 @@
+"""A message that would change something, read without confidence, changes nothing: the member is asked which of
+the two likeliest meanings was meant (Rasa's two-stage fallback), through the real webhook."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot import nlu
+from models.conversation import Conversation
+from tests.support import Chat, button_data, buttons, registered, texts
+
+# short messages a member might type that could mean more than one thing; the reader is unsure of some of them
+AMBIGUOUS = ("หยุด", "เตือน", "ประกาศ", "เอายาง 50", "ปุ๋ยไม่เอาแล้วเตือนด้วย", "เลิก", "ไม่เอาแล้ว ยาง")
+
+
+def unsure_one() -> nlu.Intent:
+    readings = [nlu.parse(text) for text in AMBIGUOUS]
+    unsure = [reading for reading in readings if reading.unsure]
+    assert unsure, [(r.text, r.name, round(r.confidence, 2)) for r in readings]
+    return unsure[0]
+
+
+def test_an_unsure_action_is_asked_about_and_nothing_is_done(chat: Chat, db: Session) -> None:
+    registered(chat.app, chat.user_id, role="coordinator", center_code="DIST-05")
+    reading = unsure_one()
+    assert reading.runner_up is not None and reading.runner_up.name != reading.name
+    rows_before = db.scalar(select(func.count()).select_from(Conversation))
+    answer = chat.say(reading.text)
+    assert "ไม่แน่ใจว่าหมายถึงอะไร" in texts(answer)
+    labels = buttons(answer)
+    assert labels[-1] == "อย่างอื่น" and 2 <= len(labels) <= 3, labels
+    assert db.scalar(select(func.count()).select_from(Conversation)) == rows_before, "nothing was started"
+    chosen = nlu.Intent.from_postback(button_data(answer, labels[0]))
+    assert chosen is not None and chosen.name == reading.name and not chosen.unsure
+
+
+def test_the_member_picks_a_meaning_and_it_is_done(seeded: Flask, chat: Chat) -> None:
+    registered(chat.app, chat.user_id, role="coordinator", center_code="DIST-05")
+    reading = unsure_one()
+    answer = chat.say(reading.text)
+    picked = chat.press(button_data(answer, buttons(answer)[0]))
+    assert "ไม่แน่ใจว่าหมายถึงอะไร" not in texts(picked) and texts(picked)
