@@ -13,7 +13,7 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
-from handlers.forms import Ask, Form, Problem, Slots, Stop
+from handlers.forms import Ask, Confirm, Form, Problem, Slots, Stop
 from handlers.price_ui import (
     NumberError,
     Translate,
@@ -219,7 +219,25 @@ def _ask_which(turn: Turn, slots: Slots) -> list[Message]:
     return reply("\n".join(lines), [*buttons[:11], (_("Cancel all"), every)])
 
 
-CANCEL = Form("alert.cancel", (Ask("alert", _ask_which, _read_which),), kept=frozenset({"ids", *_NAMING}))
+def _ask_to_cancel(turn: Turn, slots: Slots) -> list[Message]:
+    """The alerts about to be cancelled, shown back for a yes or a no."""
+    _, choice = turn._, slots["alert"]
+    chosen = slots["named"] if choice == "all" else [a for a in slots["mine"] if str(a.id) == str(choice)]
+    if not chosen:
+        return reply(_("That alert is already cancelled."), _menu(_))
+    carried = {"alert": choice, **{k: _text(v) for k, v in slots.items() if k in _NAMING and v is not None}}
+    what = "\n".join(f"- {describe(_, a)}" for a in chosen)
+    return reply(_("Cancel this price alert?") + "\n" + what if len(chosen) == 1 else
+                 _("Cancel these {n} price alerts?").format(n=len(chosen)) + "\n" + what, [
+        (_("Yes, cancel"), Intent("alert.cancel", {**carried, "confirm": True})),
+        (_("No, keep them") if len(chosen) > 1 else _("No, keep it"),
+         Intent("alert.cancel", {**carried, "confirm": False})),
+    ])
+
+
+# "ยกเลิก" to "cancel this alert?" is its yes
+CANCEL = Form("alert.cancel", (Ask("alert", _ask_which, _read_which),), kept=frozenset({"ids", *_NAMING}),
+              cancel_is_yes=frozenset({"answer"}), confirm=Confirm(_ask_to_cancel))
 
 
 def cancel(turn: Turn, intent: Intent) -> list[Message]:
@@ -230,6 +248,8 @@ def _cancel(turn: Turn, slots: Slots) -> list[Message]:
     _ = turn._
     turn.finish()
     choice, mine, named = slots["alert"], slots["mine"], slots["named"]
+    if not slots["confirm"]:
+        return reply(_("OK, your price alerts stay as they are."), _menu(_))
     if choice == "all":  # all of them, or all of those named ("ยกเลิกเตือนน้ำยางทั้งหมด")
         for alert in named:
             alerts.cancel(turn.db, alert, turn.now)

@@ -175,7 +175,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     # text that names no request (a forwarded story about feed prices)
     ("unknown", lambda r: r.cue("#spam") or (r.size > LONG_TEXT and not r.cue("#setprice", "#post", "#order"))),
     ("round.summary", lambda r: r.cue("#summary")),
-    ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread)) or _bare_price(r)),
+    ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread)) or (
+        _bare_price(r))),
     ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
         r.cue("#alert", "#daily") or (r.cue("#send") and (r.rubber or r.cue("#price"))))),
     ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),
