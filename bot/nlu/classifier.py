@@ -24,6 +24,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 CORPUS = Path(__file__).with_name("corpus")
 GRAMS = (1, 2, 3, 4)
+REGULARIZATION = 20  # scikit-learn's C: higher fits the corpus closer
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACES = re.compile(r"\s+")
 
@@ -63,7 +64,7 @@ def features(normalized: str, words: Iterable[str], tags: Iterable[str], rule: s
     tokenizer's words and tags, and the rules' reading."""
     text = " " + _SPACES.sub(" ", _DIGITS.sub("9", normalized)).strip() + " "
     grams = [text[i : i + n] for n in GRAMS for i in range(len(text) - n + 1) if text[i : i + n].strip()]
-    return [*grams, *(f"w:{word}" for word in words), *(f"t:{tag}" for tag in tags), f"rule:{rule}", f"rule:{rule}"]
+    return [*grams, *(f"w:{word}" for word in words), *(f"t:{tag}" for tag in tags), f"rule:{rule}"]
 
 
 class Classifier:
@@ -71,20 +72,37 @@ class Classifier:
     (each feature's column, its IDF, the weights) is kept as plain arrays, so that a saved model loads without
     scikit-learn and scores a message in a tenth of the time scikit-learn's per-call checks take."""
 
-    def __init__(self, columns: dict[str, int], idf: Any, weights: Any, bias: Any, intents: Sequence[str]) -> None:
+    def __init__(self, columns: dict[str, int], idf: Any, weights: Any, bias: Any, intents: Sequence[str],
+                 temperature: float = 1.0) -> None:
         self.columns, self.idf, self.weights, self.bias = columns, idf, weights, bias
         self.intents = tuple(intents)
+        self.temperature = temperature
 
     @classmethod
     def fit(cls, documents: Sequence[list[str]], intents: Sequence[str]) -> Classifier:
+        """Fit the model, then its temperature: the scores of each message by a model that never saw it (three
+        folds), scaled so that a reading said to be 80 % likely is right four times in five."""
+        import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
         vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        model = LogisticRegression(C=20, solver="newton-cg", max_iter=300).fit(
-            vectorizer.fit_transform(documents), intents)
+        matrix = vectorizer.fit_transform(documents)
+        model = LogisticRegression(C=REGULARIZATION, solver="newton-cg", max_iter=300)
+        folds = StratifiedKFold(3, shuffle=True, random_state=0)
+        unseen = cross_val_predict(model, matrix, intents, cv=folds, method="decision_function")
+        model.fit(matrix, intents)
+        truth = np.searchsorted(model.classes_, intents)
+
+        def surprise(temperature: float) -> float:
+            scores = unseen / temperature
+            scores -= scores.max(axis=1, keepdims=True)
+            return float(-(scores[np.arange(len(truth)), truth] - np.log(np.exp(scores).sum(axis=1))).mean())
+
+        temperature = min(np.arange(0.2, 2.0, 0.02), key=surprise)
         return cls(dict(vectorizer.vocabulary_), vectorizer.idf_, model.coef_.T.copy(), model.intercept_,
-                   [str(name) for name in model.classes_])
+                   [str(name) for name in model.classes_], float(temperature))
 
     def save(self, path: Path) -> None:
         import numpy as np
@@ -92,7 +110,7 @@ class Classifier:
         vocabulary = sorted(self.columns, key=self.columns.__getitem__)
         with path.open("wb") as out:
             np.savez(out, vocabulary=np.array(vocabulary), idf=self.idf, weights=self.weights, bias=self.bias,
-                     intents=np.array(self.intents))
+                     intents=np.array(self.intents), temperature=np.array(self.temperature))
 
     @classmethod
     def load(cls, path: Path) -> Classifier:
@@ -100,7 +118,8 @@ class Classifier:
 
         with np.load(path, allow_pickle=False) as saved:
             columns = {str(feature): i for i, feature in enumerate(saved["vocabulary"])}
-            return cls(columns, saved["idf"], saved["weights"], saved["bias"], [str(n) for n in saved["intents"]])
+            return cls(columns, saved["idf"], saved["weights"], saved["bias"], [str(n) for n in saved["intents"]],
+                       float(saved["temperature"]))
 
     def rank(self, document: list[str]) -> list[tuple[str, float]]:
         """The intents, likeliest first, with their probabilities."""
@@ -117,7 +136,7 @@ class Classifier:
             values = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[columns]
             values /= np.sqrt(values @ values)
             scores = scores + values @ self.weights[columns]
-        scores = np.exp(scores - scores.max())
+        scores = np.exp((scores - scores.max()) / self.temperature)
         scores /= scores.sum()
         order = np.argsort(-scores)
         return [(self.intents[i], float(scores[i])) for i in order]
@@ -148,6 +167,9 @@ def kept(build: Callable[[], Classifier]) -> Classifier:
         with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
             model.save(Path(part.name))
         os.replace(part.name, path)
+        for old in folder.glob("nlu-*.npz"):  # models of earlier corpora or code
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError as error:
         log.info("the trained reader is not kept (%s): the next start trains it again", error)
     return model

@@ -15,7 +15,7 @@ POSTBACK_LIMIT = 300
 ACTIONS = frozenset({"order.join", "order.change", "order.cancel", "sell.pledge", "alert.create", "alert.cancel",
                      "price.post", "broadcast", "round.close"})
 """the intents that change something: the bot starts one only on a confident reading"""
-SURE = 0.6
+SURE = 0.7
 """the confidence below which a reading that would act is asked about instead (bench/nlu.py: calibration)"""
 
 
