@@ -31,14 +31,14 @@ from handlers.orders_ui import (
     unit_word,
 )
 from handlers.ui import Button, reply
-from models import orders
+from models import orders, prices
 from models.orders import OrderRefused, check_quantity, line_for
 from models.products import Product, to_order_units
 from models.rounds import Round, open_rounds, round_by_id
 
 ROUND_SLOTS = ("product", "brand", "animal", "formula", "rubber_type")
-CARRIED = ("quantity", "unit")
-CARD = ("round", "quantity", "token", "had")  # what a confirmation card carries back
+CARRIED = ("quantity", "unit", "drc")
+CARD = ("round", "quantity", "token", "had", "drc")  # what a confirmation card carries back (drc: the member's own)
 QUANTITY_CHOICES = {"sack": (1, 2, 5, 10, 20), "kg": (10, 20, 30, 60, 90), "container": (1, 2, 3, 5),
                     "head": (1, 2, 5, 10), "bag": (1, 2, 5, 10, 20)}
 BRANDS = ("cp", "betagro", "laemthong")
@@ -196,8 +196,33 @@ def _new_card(turn: Turn, slots: Slots) -> None:
 
 
 def _card(name: str, turn: Turn, slots: Slots) -> list[Message]:
-    card = {k: slots[k] for k in CARD}
-    return [confirmation_card(turn, name, slots["found"], Decimal(card["quantity"]), Decimal(card["had"]), card)]
+    card = {k: slots[k] for k in CARD if slots.get(k) is not None}
+    round_: Round = slots["found"]
+    drc = None
+    if round_.product.by_dry_rubber:  # the member's own DRC, else the center's estimate
+        own = _drc(slots)
+        drc = (own, True) if own is not None else (orders.estimated_drc(turn.db, round_.center_id, round_.product,
+                                                                         turn.now), False)
+    return [confirmation_card(turn, name, round_, Decimal(card["quantity"]), Decimal(card["had"]), card, drc)]
+
+
+def _drc(slots: Slots) -> Decimal | None:
+    """The DRC the member gave for latex or cup lump ("500 กิโล 34%"), when it is one (1 to 100 %)."""
+    try:
+        drc = Decimal(str(slots["drc"])) if slots.get("drc") is not None else None
+    except ArithmeticError:
+        return None
+    return drc if drc is not None and 0 < drc <= 100 else None
+
+
+def _local_price(turn: Turn, round_: Round) -> Decimal | None:
+    """What the member's rubber fetches alone today: their cooperative's buying price, else the market's (the
+    federation's own price is the selling round's, not the alternative to it)."""
+    if round_.product.rubber_type is None:
+        return None
+    quote = prices.latest(turn.db, round_.product.rubber_type, prices.Preference(turn.member.cooperative_id, None),
+                          prices.local_day(turn.now))
+    return quote.baht_per_kg if quote is not None else None
 
 
 def _round_form(name: str, direction: str) -> Form:
@@ -241,7 +266,8 @@ def _record(direction: str, turn: Turn, slots: Slots) -> list[Message]:
         had = slots.get("had")
         outcome = orders.join(turn.db, round_.id, turn.member, quantity, turn.now, token=token,
                               pickup_center_id=center.id if center else None, extra_ok=extra,
-                              had=None if had is None else Decimal(str(had)))
+                              had=None if had is None else Decimal(str(had)), drc=_drc(slots),
+                              reference=_local_price(turn, round_) if direction == "sell" else None)
     except OrderRefused as exc:
         return refusal(turn, exc, round_.product)
     line, product = outcome.line, round_.product

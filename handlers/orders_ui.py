@@ -160,8 +160,10 @@ def carousel(bubbles: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, before: Decimal,
-                      pending: dict[str, Any]) -> Message:
-    """The card to check before anything is written: product, quantity, price, total, deadline, pickup."""
+                      pending: dict[str, Any], drc: tuple[Decimal, bool] | None = None) -> Message:
+    """The card to check before anything is written: product, quantity, price, total, deadline, pickup. Latex and
+    cup lump are valued on their dry rubber: `drc` is the DRC % and whether the member gave it (else the center's
+    estimate); either way it is an estimate until the rubber is weighed."""
     _, product, locale = turn._, round_.product, turn.locale
     total = before + wanted
     price = round_.price_at(round_.total + wanted)
@@ -170,11 +172,18 @@ def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, bef
     if before:
         quantity_text = _("{new} (you already have {old}; together {total})").format(
             new=quantity_text, old=amount(_, before, product.unit), total=amount(_, total, product.unit))
+    dry = [] if drc is None else [(_("DRC"), (_("{drc}% as you said, until weighed") if drc[1] else
+                                              _("{drc}% (the center's average), until weighed")).format(
+        drc=fmt.quantity(drc[0])))]
+    value = total * price if drc is None else total * drc[0] / 100 * price
     pairs = [
         (_("Product"), product.name(locale)),
         (_("Quantity"), quantity_text),
-        (_("Price now") if sell else _("Unit price"), per_unit(_, price, product.unit)),
-        (_("Estimated value") if sell else _("Total"), baht(_, total * price)),
+        *dry,
+        (_("Price now") if sell else _("Unit price"),
+         per_unit(_, price, product.unit) if drc is None else _("{price} per kg of dry rubber").format(
+             price=baht(_, price))),
+        (_("Estimated value") if sell else _("Total"), baht(_, value)),
         (_("Closes"), moment(round_.closes_at, locale)),
         (_("Bring to") if sell else _("Pick up at"), pickup_text(_, locale, round_, pickup_center(turn))),
     ]

@@ -67,8 +67,13 @@ def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:
             if round_.direction == "buy" else
             _("The selling round for {product} has closed. Please bring {final} to {pickup}. Price: {price}, "
               "about {total}."))
-    parts = [done.format(product=name, final=amount(_, final, product.unit), price=per_unit(_, line.unit_price,
-                         product.unit), total=baht(_, line.amount), pickup=pickup)]
+    price = per_unit(_, line.unit_price, product.unit) if line.drc is None else _(
+        "{price} per kg of dry rubber at DRC {drc}% ({dry} kg dry)").format(
+        price=baht(_, line.unit_price), drc=fmt.quantity(line.drc), dry=fmt.precise(line.dry))
+    parts = [done.format(product=name, final=amount(_, final, product.unit), price=price,
+                         total=baht(_, line.amount), pickup=pickup)]
+    if line.drc is not None and not line.drc_measured:
+        parts.append(_("The DRC is an estimate: you are paid on the DRC measured when your rubber is weighed."))
     if final < line.quantity:
         parts.append(_("You ordered {ordered}; the last {pack} was not filled, and by the round's rule the latest "
                        "orders take less.").format(ordered=amount(_, line.quantity, product.unit),

@@ -9,17 +9,17 @@ button pressed twice (or delivered twice) records the order once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
 from models.member import Member
 from models.network import Center
-from models.products import Product
+from models.products import USUAL_DRC, Product
 from models.rounds import Round, lock_round
 
 ZERO = Decimal(0)
@@ -39,6 +39,10 @@ class OrderLine(Base):
     unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     retail_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     pickup_center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.id"))
+    # latex and cup lump are valued by their dry rubber: the DRC % the line is valued at, measured when weighed,
+    # else an estimate (the member's own figure, or the center's average)
+    drc: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    drc_measured: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(16), default="active")
     # The line's place in the first-come queue: set when confirmed, moved to the back when raised.
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -55,8 +59,13 @@ class OrderLine(Base):
         return self.quantity if self.allocated is None else self.allocated
 
     @property
+    def dry(self) -> Decimal:
+        """What the line is priced on: its weight, or for latex and cup lump the dry rubber in it."""
+        return self.final if self.drc is None else self.final * self.drc / 100
+
+    @property
     def amount(self) -> Decimal:
-        return (self.final * self.unit_price).quantize(Decimal("0.01"))
+        return (self.dry * self.unit_price).quantize(Decimal("0.01"))
 
 
 class OrderChange(Base):
@@ -115,9 +124,9 @@ def _room(round_: Round, old: Decimal, new: Decimal) -> None:
 
 def _record(db: Session, line: OrderLine, actor: Member | None, action: str, old: Decimal | None,
             now: datetime, token: str | None = None) -> None:
+    new = line.final if action == "weigh" else line.quantity if line.status == "active" else ZERO
     db.add(OrderChange(line_id=line.id, actor_id=actor.id if actor else line.member_id, at=now, action=action,
-                       from_quantity=old, to_quantity=line.quantity if line.status == "active" else ZERO,
-                       token=token))
+                       from_quantity=old, to_quantity=new, token=token))
 
 
 def line_for(db: Session, round_id: int, member_id: int, fresh: bool = False) -> OrderLine | None:
@@ -127,11 +136,13 @@ def line_for(db: Session, round_id: int, member_id: int, fresh: bool = False) ->
 
 def join(db: Session, round_id: int, member: Member, quantity: Decimal, now: datetime, *, token: str | None = None,
          pickup_center_id: int | None = None, actor: Member | None = None, extra_ok: Decimal = ZERO,
-         had: Decimal | None = None) -> Outcome:
+         had: Decimal | None = None, drc: Decimal | None = None, reference: Decimal | None = None) -> Outcome:
     """Add `quantity` to the member's line in the round (creating it), within the round's cap.
 
     `had` is what the member's card said they already had: if their line has changed since (another card
-    was confirmed, or the order cancelled), the card is out of date and nothing is added ("stale")."""
+    was confirmed, or the order cancelled), the card is out of date and nothing is added ("stale"). Latex and cup
+    lump are valued at `drc` (the member's figure) or the center's estimate until weighed; `reference` is the
+    price the member would have had alone (a selling round: the day's local buying price), for savings."""
     round_ = lock_round(db, round_id)
     if token and round_ is not None:
         done = db.scalar(select(OrderChange).where(OrderChange.token == token))
@@ -159,11 +170,48 @@ def join(db: Session, round_id: int, member: Member, quantity: Decimal, now: dat
     line.pickup_center_id = pickup_center_id or line.pickup_center_id
     round_.total += quantity
     line.unit_price = round_.price_at(round_.total)
-    line.retail_price = round_.product.retail_price
+    line.retail_price = reference if reference is not None else round_.product.retail_price
+    if round_.product.by_dry_rubber and not line.drc_measured:
+        line.drc = drc if drc is not None else line.drc or estimated_drc(db, round_.center_id, round_.product, now)
     db.flush()
     _record(db, line, actor, "join", old if old else None, now, token)
     db.flush()
     return Outcome(line, round_, previous=old if old else None)
+
+
+DRC_WINDOW = timedelta(days=90)
+
+
+def estimated_drc(db: Session, center_id: int, product: Product, now: datetime) -> Decimal:
+    """The DRC to value a pledge at before it is weighed: the average measured at this center for this kind of
+    rubber in the last 90 days, else the usual one (models.products.USUAL_DRC)."""
+    since = now - DRC_WINDOW
+    measured = db.scalar(
+        select(func.avg(OrderLine.drc)).join(OrderLine.round).join(Round.product)
+        .where(Round.center_id == center_id, Product.rubber_type == product.rubber_type,
+               OrderLine.drc_measured.is_(True), OrderLine.updated_at >= since))
+    return Decimal(str(measured)).quantize(Decimal("0.01")) if measured is not None else USUAL_DRC[
+        product.rubber_type or ""]
+
+
+def weigh(db: Session, line_id: int, kg: Decimal, drc: Decimal | None, now: datetime,
+          actor: Member | None = None) -> OrderLine:
+    """A pledge weighed at collection: its weight (what the member sold) and, for latex and cup lump, the DRC
+    measured; the line's amount follows. Only once the round has closed."""
+    line = db.get(OrderLine, line_id)
+    if line is None or line.status != "active":
+        raise OrderRefused("no_line")
+    round_ = line.round
+    if round_.direction != "sell" or round_.status in ("open", "cancelled"):
+        raise OrderRefused("not_open", round=round_)
+    if kg <= 0 or (round_.product.by_dry_rubber and (drc is None or not 0 < drc <= 100)):
+        raise OrderRefused("not_positive")
+    line.allocated, line.updated_at = kg, now
+    if round_.product.by_dry_rubber:
+        line.drc, line.drc_measured = drc, True
+    _record(db, line, actor, "weigh", line.quantity, now)
+    db.flush()
+    return line
 
 
 def change(db: Session, line_id: int, quantity: Decimal, now: datetime, actor: Member | None = None) -> Outcome:

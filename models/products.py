@@ -50,6 +50,16 @@ class Product(Base):
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_th
 
+    @property
+    def by_dry_rubber(self) -> bool:
+        """Field latex and cup lump are paid per kg of dry rubber: weight × DRC % (DOMAIN.md); sheets by weight."""
+        return self.rubber_type in USUAL_DRC
+
+
+USUAL_DRC = {"latex": Decimal(33), "cuplump": Decimal(55)}
+"""a DRC to estimate with before any is measured at a center: field latex is usually 30-40 % (DOMAIN.md), cup lump
+about half its weight"""
+
 
 def coordinating_center(db: Session, product: Product) -> Center | None:
     """Feed goes by brand to that brand's center, whatever the member's district; the rest by network."""

@@ -1,7 +1,8 @@
 """What members gained by buying (or selling) together, from delivered lines.
 
 Each line keeps the retail reference and the group price it was settled at. Buying, the gain is
-(retail - group) × quantity; selling, (group - reference) × quantity.
+(retail - group) × quantity; selling, (group - the day's local buying price) × quantity, in dry rubber for latex
+and cup lump (quantity × DRC %).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ def _gain() -> ColumnElement[Any]:
         (Round.direction == "sell", OrderLine.unit_price - OrderLine.retail_price),
         else_=OrderLine.retail_price - OrderLine.unit_price,
     )
-    return func.coalesce(func.sum(per_unit * OrderLine.allocated), 0)
+    dry = OrderLine.allocated * func.coalesce(OrderLine.drc, 100) / 100  # latex and cup lump: the dry rubber in it
+    return func.coalesce(func.sum(per_unit * dry), 0)
 
 
 def gained(db: Session, since: datetime, *, member_id: int | None = None, center_id: int | None = None) -> Decimal:

@@ -21,7 +21,7 @@ from models.base import BANGKOK, utcnow
 from models.closing import advance, close
 from models.member import Member, member_by_line_id, normalize_mobile
 from models.network import center_by_code, district_cooperative
-from models.orders import OrderRefused, join
+from models.orders import OrderRefused, join, line_for, weigh
 from models.products import product_by_code
 from models.rounds import (
     BELOW_MINIMUM,
@@ -236,3 +236,31 @@ def add(round_id: str, quantity: str, name: str, phone: str, district: str | Non
         except OrderRefused as exc:
             raise click.ClickException(f"refused: {exc.reason} {exc.facts or ''}".strip()) from None
         click.echo(f"{member.name}: {outcome.line.quantity.normalize():f} {round_.product.unit} in round {round_.id}")
+
+
+@orders_cli.command("weigh")
+@click.argument("round_id")
+@click.argument("phone")
+@click.option("--kg", required=True, help="The weight collected, in kg.")
+@click.option("--drc", help="The DRC measured, in % (field latex and cup lump).")
+def weigh_pledge(round_id: str, phone: str, kg: str, drc: str | None) -> None:
+    """Record a pledge weighed at collection: what the member sold, and for latex and cup lump the DRC measured,
+    which replaces the estimate; the amount follows (and the center's average DRC for the next estimates)."""
+    mobile = normalize_mobile(phone)
+    if mobile is None:
+        raise click.BadParameter(f"{phone!r} is not a Thai mobile number like 0812345678", param_hint="PHONE")
+    weight, measured = _decimal(kg, "--kg"), _decimal(drc, "--drc")
+    assert weight is not None
+    with current_app.extensions["sessions"]() as db, db.begin():
+        round_ = _round(db, round_id)
+        member = db.scalar(select(Member).where(Member.phone == mobile))
+        line = line_for(db, round_.id, member.id) if member is not None else None
+        if line is None:
+            raise click.ClickException(f"no pledge of {mobile} in round {round_.id}")
+        try:
+            weigh(db, line.id, weight, measured, utcnow())
+        except OrderRefused as exc:
+            raise click.ClickException(f"refused: {exc.reason} {exc.facts or ''}".strip()) from None
+        dry = "" if line.drc is None else (
+            f" at DRC {line.drc.normalize():f}% ({line.dry.quantize(Decimal('0.01'))} kg dry)")
+        click.echo(f"{member.name}: {line.final.normalize():f} kg{dry} = {line.amount} baht")

@@ -187,8 +187,10 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("payment", lambda r: r.cue("#pay") and not r.cue("#sell", "#calc")),
     ("pickup", lambda r: r.cue("#pickup")),
     ("delivery.status", lambda r: r.cue("#arrived") and not r.cue("#price")),
+    # "ขายน้ำยาง 500 กิโล 34%" pledges (with its DRC); "ขาย … 34% ได้กี่บาท" asks what it would pay
     ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
-        r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods)),
+        r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods and (
+            not r.cue("#sell") or r.cue("#howmuch", "#price")))),
     ("sell.pledge", lambda r: r.cue("#sell") and r.rubber and not r.cue("#cancel")),
     ("price.history", lambda r: (r.cue("#history") or any(m in _PERIOD_DAYS for _, m in r.numbers)) and (
         r.rubber or r.cue("#price"))),
@@ -328,7 +330,17 @@ def _first(name: str) -> Callable[[Reading, dict[str, Any]], None]:
     return fill
 
 
+def _pledge(reading: Reading, slots: dict[str, Any]) -> None:
+    """The kilos pledged, and a DRC when one is given (ขายน้ำยาง 500 กิโล 34%)."""
+    _quantity(reading, slots)
+    for value, measure in reading.numbers:
+        if measure == "percent":
+            slots["drc"] = value
+            return
+
+
 FILLERS: dict[str, Callable[[Reading, dict[str, Any]], None]] = {
+    "sell.pledge": _pledge,
     "latex.calc": _calc,
     "price.history": _days,
     "price.post": _first("price"),

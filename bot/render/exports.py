@@ -21,7 +21,7 @@ from models.orders import round_lines
 from models.rounds import Round
 
 HEADER = ("round", "product_code", "product", "center", "pickup_point", "pickup_date", "member", "phone",
-          "membership_no", "ordered", "final", "unit", "unit_price", "amount", "round_status")
+          "membership_no", "ordered", "final", "unit", "drc", "drc_measured", "unit_price", "amount", "round_status")
 POINT_HEADER = ("round", "product", "pickup_point", "members", "quantity", "unit", "packs", "pack_unit", "amount")
 READY = ("closed", "ordered")
 # OWASP's CSV-injection rule: text starting with one of these is a formula (or starts one) to a spreadsheet.
@@ -47,6 +47,7 @@ def rows(db: Session, rounds: Iterable[Round]) -> list[tuple[Any, ...]]:
                 round_.id, product.code, product.name_th, round_.center.code, point.name_th if point else "",
                 day.isoformat() if day else "", line.member.name or line.member.display_name or "",
                 line.member.phone or "", line.member.membership_no or "", line.quantity, line.final, product.unit,
+                "" if line.drc is None else line.drc, "" if line.drc is None else line.drc_measured,
                 line.unit_price, line.amount, round_.status,
             ))
     return table
