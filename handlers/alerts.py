@@ -189,6 +189,8 @@ def _read_which(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> An
     named = _named(mine, slots)
     slots.update(mine=mine, named=named, ids=",".join(str(a.id) for a in named))
     if slots.get("alert") is not None:
+        if slots["alert"] != "all" and not any(str(a.id) == str(slots["alert"]) for a in mine):
+            raise Stop(reply(_("That alert is already cancelled."), _menu(_)))  # a button of an older list
         return slots["alert"]
     number = _typed(slots.get("number")) if answering else None
     if number is not None and number == int(number) and 1 <= number <= len(shown):
@@ -223,8 +225,6 @@ def _ask_to_cancel(turn: Turn, slots: Slots) -> list[Message]:
     """The alerts about to be cancelled, shown back for a yes or a no."""
     _, choice = turn._, slots["alert"]
     chosen = slots["named"] if choice == "all" else [a for a in slots["mine"] if str(a.id) == str(choice)]
-    if not chosen:
-        return reply(_("That alert is already cancelled."), _menu(_))
     carried = {"alert": choice, **{k: _text(v) for k, v in slots.items() if k in _NAMING and v is not None}}
     what = "\n".join(f"- {describe(_, a)}" for a in chosen)
     return reply(_("Cancel this price alert?") + "\n" + what if len(chosen) == 1 else
@@ -236,7 +236,7 @@ def _ask_to_cancel(turn: Turn, slots: Slots) -> list[Message]:
 
 
 # "ยกเลิก" to "cancel this alert?" is its yes
-CANCEL = Form("alert.cancel", (Ask("alert", _ask_which, _read_which),), kept=frozenset({"ids", *_NAMING}),
+CANCEL = Form("alert.cancel", (Ask("alert", _ask_which, _read_which),), kept=frozenset({"alert", "ids", *_NAMING}),
               cancel_is_yes=frozenset({"answer"}), confirm=Confirm(_ask_to_cancel))
 
 

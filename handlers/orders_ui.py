@@ -198,8 +198,8 @@ def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, bef
                  ).format(packs=unit_word(_, product.pack_unit), size=amount(_, product.pack_size, product.unit))
         if round_.shortfall_rule == "round_up":
             note = _("Bought in whole {packs} of {size}. Press \"Confirm, can take more\" if you can take "
-                     "extra to fill the last one.").format(packs=unit_word(_, product.pack_unit),
-                                                           size=amount(_, product.pack_size, product.unit))
+                     "up to {size} more to fill the last one; never more than that.").format(
+                packs=unit_word(_, product.pack_unit), size=amount(_, product.pack_size, product.unit))
     alt = "\n".join([title, *(f"{label}: {value}" for label, value in pairs), note,
                      _("Press Confirm to send it, or Cancel.")])
     return flex(alt, bubble(title, pairs, actions, note), actions)

@@ -52,12 +52,12 @@ class Product(Base):
 
     @property
     def by_dry_rubber(self) -> bool:
-        """Field latex and cup lump are paid per kg of dry rubber: weight × DRC % (DOMAIN.md); sheets by weight."""
+        """Field latex and cup lump are paid per kg of dry rubber: weight × DRC %; sheets by weight."""
         return self.rubber_type in USUAL_DRC
 
 
 USUAL_DRC = {"latex": Decimal(33), "cuplump": Decimal(55)}
-"""a DRC to estimate with before any is measured at a center: field latex is usually 30-40 % (DOMAIN.md), cup lump
+"""a DRC to estimate with before any is measured at a center: field latex is usually 30-40 %, cup lump
 about half its weight"""
 
 

@@ -77,8 +77,10 @@ def test_which_alert_asked_again_lists_the_ones_named(farmer: Chat, db: Session)
     assert "ยางแผ่นดิบ" not in texts(asked) and "1." in texts(asked) and "2." in texts(asked)
     again = farmer.say(PRICE_QUESTION)
     assert texts(again[-1:]) == texts(asked)
-    done = texts(farmer.say("2"))
-    assert "ยกเลิกแล้ว" in done and "ต่ำกว่า" in done, "the second of those listed: latex below 50"
+    confirm = texts(farmer.say("2"))
+    assert "ใช่ไหม" in confirm and "ต่ำกว่า 50" in confirm, "the second of those listed: latex below 50"
+    done = texts(farmer.say("ใช่"))
+    assert "ยกเลิกแล้ว" in done and "ต่ำกว่า" in done
     listed = texts(farmer.say("แจ้งเตือนของฉัน"))
     assert "การแจ้งเตือนราคาของท่าน" in listed and "ต่ำกว่า" not in listed and "ยางแผ่นดิบ" in listed
 

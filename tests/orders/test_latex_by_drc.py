@@ -1,4 +1,4 @@
-"""Field latex sold together is valued on its dry rubber (kg × DRC % × price, DOMAIN.md): the member's own DRC or
+"""Field latex sold together is valued on its dry rubber (kg × DRC % × price): the member's own DRC or
 the center's average, said to be an estimate until the rubber is weighed; weighing replaces it; savings count the
 dry rubber's gain over the day's local buying price."""
 

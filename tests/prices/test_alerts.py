@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
@@ -38,6 +39,12 @@ def _multicasts(world: LineWorld) -> list[tuple[list[str], str]]:
                    r.json["messages"][0]["text"]) for r in sent)
 
 
+
+def confirmed(chat: Chat, asked: list[dict[str, Any]]) -> str:
+    """Cancelling is confirmed first: the question shows what goes, and "yes" does it."""
+    assert "ใช่ไหม" in texts(asked), texts(asked)
+    return texts(chat.press(button_data(asked, "ใช่ ยกเลิก")))
+
 def test_create_list_and_cancel_in_chat(seeded: Flask, line_world: LineWorld, db: Session, clock: datetime) -> None:
     put(seeded, TODAY, "latex", "56.00")
     chat = _member(seeded, line_world)
@@ -52,9 +59,9 @@ def test_create_list_and_cancel_in_chat(seeded: Flask, line_world: LineWorld, db
     assert "2. ยางแผ่นรมควัน ชั้น 3: ส่งราคาทุกวัน" in texts(listing)
     assert buttons(listing) == ["ยกเลิกข้อ 1", "ยกเลิกข้อ 2", "ยกเลิกทั้งหมด"]
 
-    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 60.00" in texts(chat.press(button_data(listing, "ยกเลิกข้อ 1")))
+    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 60.00" in confirmed(chat, chat.press(button_data(listing, "ยกเลิกข้อ 1")))
     assert "ถูกยกเลิกไปแล้ว" in texts(chat.press(button_data(listing, "ยกเลิกข้อ 1")))
-    assert "ยกเลิกแล้วครับ: ยางแผ่นรมควัน" in texts(chat.say("ยกเลิกแจ้งเตือน")), "the only one left goes"
+    assert "ยกเลิกแล้วครับ: ยางแผ่นรมควัน" in confirmed(chat, chat.say("ยกเลิกแจ้งเตือน")), "the only one left goes"
     assert "ยังไม่มีการแจ้งเตือนราคา" in texts(chat.say("การแจ้งเตือนของฉัน"))
     assert db.scalar(select(PriceAlert).where(PriceAlert.active.is_(True))) is None
 
@@ -66,7 +73,7 @@ def test_cancel_asks_which_one_and_takes_a_typed_number(seeded: Flask, line_worl
                    .to_postback())
     question = chat.say("ยกเลิกการแจ้งเตือนราคา")
     assert "ข้อไหน" in texts(question)
-    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 65.00" in texts(chat.say("2"))
+    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 65.00" in confirmed(chat, chat.say("2"))
     assert "สูงกว่า 60.00" in texts(chat.say("การแจ้งเตือนของฉัน"))
 
 
@@ -212,7 +219,7 @@ def test_cancel_by_its_number_in_the_list(seeded: Flask, line_world: LineWorld, 
     for threshold in (60, 65, 70):
         chat.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": threshold})
                    .to_postback())
-    assert "สูงกว่า 65.00" in texts(chat.say("ยกเลิกแจ้งเตือนข้อ ๒"))
+    assert "สูงกว่า 65.00" in confirmed(chat, chat.say("ยกเลิกแจ้งเตือนข้อ ๒"))
     left = texts(chat.say("การแจ้งเตือนของฉัน"))
     assert "สูงกว่า 60.00" in left and "สูงกว่า 70.00" in left and "65.00" not in left
 
@@ -254,13 +261,13 @@ def test_cancel_by_type_touches_only_that_types_alerts(
     assert "ไม่มีการแจ้งเตือนแบบนั้น" in none and "1. ยางแผ่นรมควัน ชั้น 3 สูงกว่า 70.00" in none
 
     chat.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 60}).to_postback())
-    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 60.00" in texts(chat.say("ยกเลิกเตือนน้ำยาง")), "the one latex alert"
+    assert "ยกเลิกแล้วครับ: น้ำยางสด สูงกว่า 60.00" in confirmed(chat, chat.say("ยกเลิกเตือนน้ำยาง")), "the one latex alert"
 
     for slots in ({"direction": "below", "threshold": 50}, {"daily": True}):
         chat.press(Intent("alert.create", {"rubber_type": "latex", **slots}).to_postback())
     which = chat.say("ยกเลิกเตือนน้ำยาง")
     assert "ข้อไหน" in texts(which) and "ยางแผ่นรมควัน" not in texts(which)
-    done = texts(chat.press(button_data(which, "ยกเลิกทั้งหมด")))
+    done = confirmed(chat, chat.press(button_data(which, "ยกเลิกทั้งหมด")))
     assert done.startswith("ยกเลิกแล้ว 2 รายการครับ:") and "ต่ำกว่า 50.00" in done and "ส่งราคาทุกวัน" in done
     left = db.scalars(select(PriceAlert.rubber_type).where(PriceAlert.active.is_(True))).all()
     assert left == ["rss3"]
