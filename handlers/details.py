@@ -13,7 +13,7 @@ from handlers import Turn, fmt
 from handlers.forms import Problem, Slots
 from handlers.ui import Button, reply, text
 from models.member import Member, move_to
-from models.network import DISTRICTS, district_cooperative, district_name
+from models.network import DISTRICTS, Center, center_by_code, cooperatives_in, district_cooperative, district_name
 
 FIELDS = ("name", "district", "membership_no", "phone")
 ECHOED = 40  # characters of a wrong answer shown back to the member
@@ -62,6 +62,50 @@ def reads(field: str, earlier: Callable[[Turn], Mapping[str, Any]] | None = None
         return value
 
     return read_it
+
+
+def reads_cooperative(earlier: Callable[[Turn], Mapping[str, Any]],
+                      ) -> Callable[[Turn, Intent, Slots, bool], str | None]:
+    """How a form reads the member's cooperative, asked only where the district has more than one (by button, or
+    the number of the button typed): its code; the district's only cooperative without a question; else what was
+    chosen before (`earlier`, as `reads`)."""
+    def read_it(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
+        options = cooperatives_in(turn.db, str(slots.get("district") or ""))
+        if len(options) <= 1:
+            return options[0].code if options else ""
+        codes = [center.code for center in options]
+        pick = slots.get("pick") if slots.get("step") == "cooperative" else None
+        if pick in codes:
+            return str(pick)
+        if answering and intent.text:
+            number = str(slots.get("number") or "")
+            chosen = int(number) if number.isdigit() else 0
+            if 1 <= chosen <= len(codes):
+                return codes[chosen - 1]
+            raise Problem(ask_cooperative(turn, slots, again=True))
+        kept = earlier(turn).get("cooperative")
+        return str(kept) if kept in codes else None
+
+    return read_it
+
+
+def ask_cooperative(turn: Turn, slots: Slots, again: bool = False) -> list[Message]:
+    _ = turn._
+    options = cooperatives_in(turn.db, str(slots.get("district") or ""))
+    lines = [_("Please press the button of your cooperative.") if again else
+             _("{district} has more than one cooperative. Which one are you a member of?").format(
+                 district=district_name(str(slots.get("district")), turn.locale))]
+    lines += [f"{n}. {center.name(turn.locale)}" for n, center in enumerate(options, 1)]
+    buttons = [(fmt.shortened(center.name(turn.locale), 20),
+                Intent("register", {"step": "cooperative", "pick": center.code})) for center in options]
+    return reply("\n".join(lines), buttons)
+
+
+def cooperative_of(db: Session, details: Mapping[str, Any]) -> Center | None:
+    """The cooperative the details name: the one chosen, else the district's own."""
+    chosen = center_by_code(db, str(details["cooperative"])) if details.get("cooperative") else None
+    district = details.get("district") or ""
+    return chosen or (district_cooperative(db, district) if district else None)
 
 
 def phone_text(phone: str) -> str:
@@ -116,7 +160,7 @@ def summary(turn: Turn, details: Mapping[str, Any]) -> str:
     _ = turn._
     blank = _("not given")
     district = details.get("district") or ""
-    cooperative = district_cooperative(turn.db, district) if district else None
+    cooperative = cooperative_of(turn.db, details)
     phone = details.get("phone") or ""
     lines = [
         _("Name: {name}").format(name=details.get("name") or blank),
@@ -137,4 +181,5 @@ def save(db: Session, member: Member, field: str, value: str) -> None:
 
 
 def of_member(member: Member) -> dict[str, Any]:
-    return {field: getattr(member, field) for field in FIELDS}
+    details = {field: getattr(member, field) for field in FIELDS}
+    return {**details, "cooperative": member.cooperative.code if member.cooperative else None}

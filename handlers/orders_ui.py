@@ -69,7 +69,8 @@ def pickup_text(_: Tr, locale: str, round_: Round, center: Center | None) -> str
 def progress(_: Tr, round_: Round) -> str:
     """Where the round stands: the pack being filled, what is left, and the next price tier."""
     product = round_.product
-    parts = [_("Ordered so far: {amount}").format(amount=amount(_, round_.total, product.unit))]
+    so_far = _("Ordered so far: {amount}") if round_.direction == "buy" else _("Pledged so far: {amount}")
+    parts = [so_far.format(amount=amount(_, round_.total, product.unit))]
     if product.pack_size > 1:
         pack, missing = round_.pack_progress()
         if missing > 0:
@@ -200,8 +201,8 @@ def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, bef
             note = _("Bought in whole {packs} of {size}. Press \"Confirm, can take more\" if you can take "
                      "up to {size} more to fill the last one; never more than that.").format(
                 packs=unit_word(_, product.pack_unit), size=amount(_, product.pack_size, product.unit))
-    alt = "\n".join([title, *(f"{label}: {value}" for label, value in pairs), note,
-                     _("Press Confirm to send it, or Cancel.")])
+    press = _("Press Confirm to pledge it, or Cancel.") if sell else _("Press Confirm to send it, or Cancel.")
+    alt = "\n".join([title, *(f"{label}: {value}" for label, value in pairs), note, press])
     return flex(alt, bubble(title, pairs, actions, note), actions)
 
 

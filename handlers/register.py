@@ -18,7 +18,7 @@ from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, profile
-from handlers.details import FIELDS, ask, reads, save, summary
+from handlers.details import FIELDS, ask, ask_cooperative, cooperative_of, reads, reads_cooperative, save, summary
 from handlers.forms import Ask, Confirm, Form, Slots
 from handlers.profile import INTENT, WELCOME
 from handlers.ui import main_actions, reply, text
@@ -65,7 +65,15 @@ def _detail(field: str) -> Ask:
 # (read as help) to a registration question means: ask it again; the welcome's offer to register is no question
 # to come back to when a newcomer asks something else first. The dispatcher reads these from this form, the
 # route's, for editing a detail too.
-FORM = Form(INTENT, tuple(_detail(field) for field in FIELDS), kept=frozenset(FIELDS),
+def _answered(turn: Turn) -> Mapping[str, Any]:
+    return FORM.open(turn)
+
+
+_ASKS = tuple(_detail(field) for field in FIELDS)
+# where the district has more than one cooperative, the member says which is theirs, right after the district
+FORM: Form = Form(INTENT, (*_ASKS[:2], Ask("cooperative", ask_cooperative, reads_cooperative(_answered)),
+                           *_ASKS[2:]),
+            kept=frozenset({*FIELDS, "cooperative"}),
             free_text=frozenset({"phone", "membership_no"}), hears=frozenset({"help"}), optional=frozenset({WELCOME}),
             confirm=Confirm(consent_question, slot="consent", answer=_consents, unclear=_consent_again), flow="join")
 
@@ -116,7 +124,7 @@ def handle(turn: Turn, intent: Intent) -> list[Message]:
 def act(turn: Turn, action: Mapping[str, Any]) -> list[Message]:
     step = action.get("step")
     pick = action.get("pick")
-    if step in (*FIELDS, "consent") and pick is not None:
+    if step in (*FIELDS, "cooperative", "consent") and pick is not None:
         return _picked(turn, Intent(INTENT, {"step": step, "pick": pick}))
     if step == "language":
         return language(turn, str(pick) if pick else None)
@@ -163,6 +171,7 @@ def registered(turn: Turn, state: Slots) -> list[Message]:
         )
     for field in FIELDS:
         save(turn.db, member, field, str(state[field]))
+    member.cooperative = cooperative_of(turn.db, state)
     member.consent_at = turn.now
     done = _("Thank you, you are registered!") + "\n" + summary(turn, state)
     return reply(done, [(_("Edit my details"), Intent(INTENT, {"step": "show"})), *main_actions(_)])

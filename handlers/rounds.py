@@ -90,7 +90,10 @@ def _ask_to_close(turn: Turn, slots: Slots) -> list[Message]:
     _, round_ = turn._, slots["found"]
     product = round_.product
     ordered = amount(_, round_.total, product.unit)
-    return reply(_("Close the round for {product} now? {ordered} ordered; the deadline is {deadline}.").format(
+    question = (_("Close the round for {product} now? {ordered} ordered; the deadline is {deadline}.")
+                if round_.direction == "buy" else
+                _("Close the selling round for {product} now? {ordered} pledged; the deadline is {deadline}."))
+    return reply(question.format(
         product=product.name(turn.locale), ordered=ordered, deadline=moment(round_.closes_at, turn.locale)), [
         (_("Yes, close it"), Intent("round.close", {"round": round_.id, "confirm": True})),
         (_("No"), Intent("round.close", {"round": round_.id, "confirm": False})),
@@ -139,7 +142,9 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     total = sum((line.final for line in lines), Decimal(0))
     head = [
         f"{product.name(locale)} · {_status_word(turn, round_.status)}",
-        _("Total: {quantity} = {packs} {pack_unit}, {amount}").format(
+        # "10 sacks = 10 sacks" says nothing: the packs only where they differ from what members order
+        (_("Total: {quantity} = {packs} {pack_unit}, {amount}") if product.pack_size != 1 or
+         product.pack_unit != product.unit else _("Total: {quantity}, {amount}")).format(
             quantity=amount(_, total, product.unit), packs=fmt.number(whole_packs(total, product.pack_size)),
             pack_unit=unit_word(_, product.pack_unit),
             amount=baht(_, sum((line.amount for line in lines), Decimal(0)))),

@@ -81,6 +81,14 @@ def district_cooperative(db: Session, district: str) -> Center | None:
     return db.scalar(select(Center).where(Center.level == "district", Center.district == district))
 
 
+def cooperatives_in(db: Session, district: str) -> list[Center]:
+    """The cooperatives a member of `district` may belong to: the district's own first, then its sub-district
+    ones (Khuan Khanun has Phanom Wang's)."""
+    return list(db.scalars(select(Center).where(Center.district == district, Center.level.in_(("district",
+                                                                                                  "subdistrict")))
+                           .order_by(Center.level, Center.id)))
+
+
 def feed_center(db: Session, brand: str) -> Center | None:
     """Feed orders go by brand to that brand's center, whatever the member's district."""
     return db.scalar(select(Center).where(Center.brand == brand))

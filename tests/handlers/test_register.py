@@ -38,7 +38,7 @@ def register(chat: Chat) -> None:
     """Press through registration with the buttons, as most members will."""
     asked = chat.say("สมัคร")
     asked = chat.press(button_data(asked, "ใช้ชื่อ สมชาย ใจดี"))
-    asked = chat.press(button_data(asked, "ควนขนุน"))
+    asked = chat.press(button_data(asked, "กงหรา"))
     asked = chat.say("1234")
     asked = chat.say("0812345678")
     assert "ลงทะเบียนเรียบร้อยแล้ว" in texts(chat.press(button_data(asked, "ยินยอม")))
@@ -54,7 +54,7 @@ def test_a_new_friend_registers_from_the_welcome_to_the_summary(somchai: Chat, d
     assert "ท่านอยู่อำเภอไหน" in texts(district)
     assert buttons(district) == [thai for thai, _english in DISTRICTS]
 
-    number = somchai.press(button_data(district, "ควนขนุน"))
+    number = somchai.press(button_data(district, "กงหรา"))
     assert "เลขสมาชิกสหกรณ์" in texts(number) and buttons(number) == ["ไม่ระบุ"]
     assert member_of(db, somchai).district is None, "nothing is kept before consent"
 
@@ -65,7 +65,7 @@ def test_a_new_friend_registers_from_the_welcome_to_the_summary(somchai: Chat, d
 
     check = somchai.say("๐๘๑-๒๓๔-๕๖๗๘")
     shown = texts(check)
-    for line in ("ชื่อ: สมชาย ใจดี", "อำเภอ: ควนขนุน", "สหกรณ์: สหกรณ์การเกษตรควนขนุน จำกัด", "เลขสมาชิก: 1234",
+    for line in ("ชื่อ: สมชาย ใจดี", "อำเภอ: กงหรา", "สหกรณ์: สหกรณ์การเกษตรกงหรา จำกัด", "เลขสมาชิก: 1234",
                  "มือถือ: 081-234-5678"):
         assert line in shown
     assert "ยินยอม" in shown and "\"ลบข้อมูล\"" in shown, "the consent says what is kept and how to delete it"
@@ -78,9 +78,9 @@ def test_a_new_friend_registers_from_the_welcome_to_the_summary(somchai: Chat, d
 
     member = member_of(db, somchai)
     assert (member.name, member.district, member.membership_no, member.phone) == (
-        "สมชาย ใจดี", "ควนขนุน", "1234", "0812345678"
+        "สมชาย ใจดี", "กงหรา", "1234", "0812345678"
     )
-    assert member.cooperative_id == district_cooperative(db, "ควนขนุน").id  # type: ignore[union-attr]
+    assert member.cooperative_id == district_cooperative(db, "กงหรา").id  # type: ignore[union-attr]
     assert member.consent_at is not None and member.registered
     assert waiting_for(db, member) is None
 
@@ -105,7 +105,7 @@ def test_optional_details_can_be_skipped_and_everything_typed(somchai: Chat, db:
 def test_a_wrong_mobile_number_is_explained_and_asked_again(somchai: Chat, db: Session, wrong: str) -> None:
     somchai.say("สมัคร")
     somchai.say("สมชาย ใจดี")
-    somchai.say("ควนขนุน")
+    somchai.say("กงหรา")
     somchai.say("ข้าม")
     answer = texts(somchai.say(wrong))
     assert "ไม่ใช่เบอร์มือถือ" in answer and "10 หลัก" in answer and PHONE_QUESTION in answer
@@ -121,20 +121,20 @@ def test_a_district_outside_phatthalung_or_a_number_for_a_name_gets_a_clear_repl
     answer = somchai.say("หาดใหญ่")
     assert "ไม่พบอำเภอ \"หาดใหญ่\"" in texts(answer) and len(buttons(answer)) == 11
     assert waiting_for(db, member_of(db, somchai)) == "district"
-    assert "เลขสมาชิก" in texts(somchai.say("Khuan Khanun"))
+    assert "เลขสมาชิก" in texts(somchai.say("Kong Ra"))
 
 
 def test_a_district_in_a_sentence_and_an_unknown_number_are_taken(somchai: Chat, db: Session) -> None:
     somchai.say("สมัคร")
     assert "ท่านอยู่อำเภอไหน" in texts(somchai.say("ผม ชื่อ สมศรี มีสุข ครับ"))
-    assert "เลขสมาชิก" in texts(somchai.say("บ้านอยู่ควนขนุนครับ"))
+    assert "เลขสมาชิก" in texts(somchai.say("บ้านอยู่กงหราครับ"))
     assert PHONE_QUESTION in texts(somchai.say("ไม่รู้ครับ"))
     consent = somchai.say("เบอร์ ๐๘๙ ๘๗๖ ๕๔๓๒ ค่ะ")
-    assert "อำเภอ: ควนขนุน" in texts(consent) and "เลขสมาชิก: ไม่ระบุ" in texts(consent)
+    assert "อำเภอ: กงหรา" in texts(consent) and "เลขสมาชิก: ไม่ระบุ" in texts(consent)
     assert "ลงทะเบียนเรียบร้อยแล้ว" in texts(somchai.say("ยินยอม"))
     member = member_of(db, somchai)
     assert (member.name, member.district, member.membership_no, member.phone) == (
-        "สมศรี มีสุข", "ควนขนุน", None, "0898765432")
+        "สมศรี มีสุข", "กงหรา", None, "0898765432")
 
 
 def test_declining_consent_keeps_nothing_personal(somchai: Chat, db: Session) -> None:
@@ -188,14 +188,14 @@ def test_switching_language_changes_every_later_reply(somchai: Chat, db: Session
     assert member_of(db, somchai).language == "en"
 
     details = somchai.say("ข้อมูลของฉัน")
-    assert "Your details:" in texts(details) and "District: Khuan Khanun" in texts(details)
+    assert "Your details:" in texts(details) and "District: Kong Ra" in texts(details)
     assert "Edit mobile" in buttons(details) and "ภาษาไทย" in buttons(details)
     assert "What is your mobile number?" in texts(somchai.press(button_data(details, "Edit mobile")))
     assert "not a Thai mobile number" in texts(somchai.say("1"))
 
     back = somchai.press(button_data(somchai.say("ข้อมูลของฉัน"), "ภาษาไทย"))
     assert texts(back) == "ต่อไปนี้ผมจะตอบเป็นภาษาไทยครับ"
-    assert "อำเภอ: ควนขนุน" in texts(somchai.say("ข้อมูลของฉัน"))
+    assert "อำเภอ: กงหรา" in texts(somchai.say("ข้อมูลของฉัน"))
     assert member_of(db, somchai).language == "th"
 
 
@@ -203,14 +203,14 @@ def test_a_newcomer_can_register_in_english(somchai: Chat, db: Session) -> None:
     name = somchai.press(button_data(somchai.follow(), "English"))
     assert "OK, I will answer in English" in texts(name) and "What is your full name?" in texts(name)
     district = somchai.say("Somchai Jaidee")
-    assert "Khuan Khanun" in buttons(district)
-    somchai.press(button_data(district, "Khuan Khanun"))
+    assert "Kong Ra" in buttons(district)
+    somchai.press(button_data(district, "Kong Ra"))
     somchai.say("skip")
     consent = somchai.say("skip")
-    assert "District: Khuan Khanun" in texts(consent) and "Do you consent?" in texts(consent)
+    assert "District: Kong Ra" in texts(consent) and "Do you consent?" in texts(consent)
     assert "you are registered" in texts(somchai.press(button_data(consent, "I consent")))
     member = member_of(db, somchai)
-    assert (member.name, member.district, member.language) == ("Somchai Jaidee", "ควนขนุน", "en")
+    assert (member.name, member.district, member.language) == ("Somchai Jaidee", "กงหรา", "en")
 
 
 def test_deleting_needs_a_confirmation_and_keeps_the_member_row(somchai: Chat, db: Session) -> None:

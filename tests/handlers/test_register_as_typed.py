@@ -12,7 +12,7 @@ from tests.support import Chat, texts
 def test_a_district_inside_a_sentence_and_not_knowing_the_member_number(somchai: Chat, db: Session) -> None:
     somchai.say("สมัคร")
     somchai.say("สมชาย ใจดี")
-    assert "เลขสมาชิก" in texts(somchai.say("อยู่ควนขนุนครับ"))
+    assert "เลขสมาชิก" in texts(somchai.say("อยู่กงหราครับ"))
     assert PHONE_QUESTION in texts(somchai.say("ไม่รู้เลขสมาชิกครับ"))
     member = member_of(db, somchai)
     assert waiting_for(db, member) == "phone"

@@ -50,7 +50,7 @@ def register_in_chat(chat: Chat, name: str) -> None:
     """Registration through the real webhook, the name typed by the member."""
     asked = chat.say("สมัคร")
     assert "ขอทราบชื่อและนามสกุล" in texts(asked)
-    asked = chat.press(button_data(chat.say(name), "ควนขนุน"))
+    asked = chat.press(button_data(chat.say(name), "กงหรา"))
     asked = chat.press(button_data(asked, "ไม่ระบุ"))  # no membership number
     assert "เบอร์มือถือ" in texts(asked)
     asked = chat.say("0812345601")
