@@ -215,6 +215,9 @@ def line_status(turn: Turn, line: OrderLine) -> str:
     if round_.status == "cancelled":
         return _("round cancelled (the minimum was not reached); nothing to pay")
     pickup = pickup_text(_, turn.locale, round_, line.pickup_center)
+    if round_.direction == "sell":  # the member brings rubber there; nothing is picked up
+        return (_("sold together at {pickup}") if round_.status == "delivered" else
+                _("round closed; bring your rubber to {pickup}")).format(pickup=pickup)
     if round_.status == "delivered":
         return _("delivered at {pickup}").format(pickup=pickup)
     if line.allocated is not None and line.allocated != line.quantity:

@@ -108,3 +108,22 @@ def test_admin_sets_a_centers_phone(seeded: Flask, db: Session, phone: str, save
     client.post(f"/admin/centers/{center.id}", data={"phone": phone, "address": "", "csrf": _csrf(client)})
     db.expire_all()
     assert db.get(Center, center.id).phone == saved  # type: ignore[union-attr]
+
+
+def test_an_admin_downloads_a_members_data(seeded: Flask) -> None:
+    """The right of access from the admin page: the member's details, orders and alerts as a JSON file."""
+    registered(seeded, "Ufarmer")
+    with seeded.extensions["sessions"]() as db, db.begin():
+        member = db.scalar(select(Member).where(Member.line_user_id == "Ufarmer"))
+        assert member is not None
+        member.phone = "0812345678"
+    client = _signed_in(seeded)
+    assert "สิทธิขอเข้าถึงข้อมูล" in client.get("/admin/").get_data(as_text=True)
+    response = client.get("/admin/members/data?who=081-234-5678")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    data = response.get_json(force=True)
+    assert data["member"]["line_user_id"] == "Ufarmer" and data["member"]["phone"] == "0812345678"
+    assert data["orders_and_pledges"] == [] and data["price_alerts"] == []
+    missing = client.get("/admin/members/data?who=0899999999")
+    assert missing.status_code == 302
+    assert seeded.test_client().get("/admin/members/data?who=Ufarmer").status_code == 401

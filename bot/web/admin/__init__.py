@@ -7,6 +7,7 @@ encrypted and never shown back.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from bot.line import LineError
 from bot.line.channel import SECRET, TOKEN
 from bot.web.admin.auth import admin_required, bp, console_base_url, init_auth, login_link, record_served_url
 from bot.web.admin.auth import db as _db
+from models.access import copy_of
 from models.member import ROLES, Member, member_by_line_id, normalize_mobile
 from models.network import Center
 
@@ -121,6 +123,25 @@ def save_role() -> Response:
         who = member.name or member.display_name or member.line_user_id
         flash(_("{who} is now {role}.").format(who=who, role=_names()[role]))
     return redirect(url_for("admin.index"))
+
+
+@bp.get("/members/data")
+@admin_required
+def member_data() -> Response:
+    """A member's right of access: all the bot keeps about them, as a JSON file, found by LINE user id or mobile."""
+    _ = g._
+    db = _db()
+    who = request.args.get("who", "").strip()
+    mobile = normalize_mobile(who) if who else None
+    member = member_by_line_id(db, who) if who else None
+    if member is None and mobile:
+        member = db.scalar(select(Member).where(Member.phone == mobile))
+    if member is None:
+        flash(_("No member has this LINE user id or mobile number."))
+        return redirect(url_for("admin.index"))
+    body = json.dumps(copy_of(db, member), ensure_ascii=False, indent=2, default=str)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=member-{member.id}.json"})
 
 
 def init_app(app: Flask) -> None:
