@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     from bot.line.channel import Channel
     from bot.render import fonts
     from bot.settings import Settings
-    from bot.web import admin, charts, webhook
+    from bot.web import admin, charts, media, webhook
 
     settings = Settings.load(config)
     if serving:
@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     app.extensions.update(channel=channel, line=line, dispatcher=dispatcher, outbox=Outbox(db.sessions(app), line))
     webhook.init_app(app)
     charts.init_app(app)
+    media.init_app(app)
     admin.init_app(app)
     fonts.init_app(app)
     if settings.sandbox:

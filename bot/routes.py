@@ -49,6 +49,7 @@ ROUTES: tuple[Route, ...] = (
     Route("delivery.status", service.delivery_status, MEMBER),
     Route("handoff", service.handoff),
     Route("broadcast", news.broadcast, COORDINATOR, news.BROADCAST),
+    Route("meeting.reply", news.meeting_reply, MEMBER),
     Route("order.join", orders.join, MEMBER, orders.JOIN),
     Route("order.change", order_lines.change, MEMBER, order_lines.CHANGE),
     Route("order.cancel", order_lines.cancel, MEMBER, order_lines.CANCEL),

@@ -11,7 +11,7 @@ from handlers import Turn, fmt
 from handlers.forms import Ask, Form, Problem, Slots
 from handlers.price_ui import Translate
 from handlers.ui import main_actions, reply
-from models.announcements import Announcement, audience, authored_by, recent_for
+from models.announcements import Announcement, answer, audience, authored_by, recent_for
 from models.base import BANGKOK
 from models.network import Center, network_center
 from models.outbox import last_quota, next_month
@@ -161,3 +161,18 @@ def quota_warning(turn: Turn, count: int) -> str:
                   "the month's messages start again.").format(
         left=fmt.number(left), rest=fmt.number(count - left),
         when=fmt.day(next_month(turn.now), turn.locale))
+
+
+def meeting_reply(turn: Turn, intent: Intent) -> list[Message]:
+    """ไป / ไม่ไป pressed under a meeting: kept once a member, a second press changes the answer."""
+    _ = turn._
+    meeting = turn.db.get(Announcement, intent.slots.get("announcement"))
+    if meeting is None or meeting.meeting_at is None or not isinstance(intent.slots.get("going"), bool):
+        return reply(_("That meeting is not known any more."), main_actions(_))
+    if meeting.meeting_at <= turn.now:
+        return reply(_("That meeting has already taken place."), main_actions(_))
+    going = bool(intent.slots["going"])
+    answer(turn.db, meeting.id, turn.member.id, going, turn.now)
+    said = _("Noted: you will come.") if going else _("Noted: you cannot come.")
+    return reply(said + " " + _("{moment}, at {place}. You can change your answer with the buttons.").format(
+        moment=fmt.moment(meeting.meeting_at.astimezone(BANGKOK), turn.locale), place=meeting.place))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from linebot.v3.messaging import Message
+from linebot.v3.messaging import ImageMessage, Message
 
 from bot.nlu import Intent
 from handlers import fmt
@@ -22,12 +22,35 @@ from models.orders import OrderLine
 from models.prices import PriceQuote
 from models.rounds import Round
 
-__all__ = ["announcement", "announcement_report", "price_alert", "round_closed", "round_reminder", "rounds_opened"]
+__all__ = ["announcement", "announcement_report", "meeting_reminder", "price_alert", "round_closed", "round_reminder",
+           "rounds_opened"]
 
 
-def announcement(announcement: Announcement) -> list[Message]:
-    """An announcement as members read it: which center says it, then the text as its author wrote it."""
-    return reply(f"📢 {announcement.center.name_th}\n{announcement.body}")
+def announcement(_: Translate, locale: str, announcement: Announcement, base_url: str) -> list[Message]:
+    """An announcement as members read it: its image if it has one, which center says it, then the text as its
+    author wrote it; a meeting's time and place, with a button to say ไป and one for ไม่ไป."""
+    images: list[Message] = []
+    if announcement.image_id is not None:
+        url = f"{base_url}/media/{announcement.image_id}"
+        images.append(ImageMessage(originalContentUrl=url, previewImageUrl=url))
+    body = f"📢 {announcement.center.name(locale)}\n{announcement.body}"
+    if announcement.meeting_at is None:
+        return [*images, *reply(body)]
+    when = _("Meeting: {moment}, at {place}. Will you come?").format(
+        moment=moment(announcement.meeting_at, locale), place=announcement.place)
+    answers: list[Button] = [(_("I will come"), Intent("meeting.reply", {"announcement": announcement.id,
+                                                                          "going": True})),
+                             (_("I cannot come"), Intent("meeting.reply", {"announcement": announcement.id,
+                                                                            "going": False}))]
+    return [*images, *reply(body + "\n\n" + when, answers)]
+
+
+def meeting_reminder(_: Translate, locale: str, announcement: Announcement) -> list[Message]:
+    """The day before, to those who said they will come."""
+    assert announcement.meeting_at is not None
+    return reply(_("Reminder: the meeting of {center} is {moment}, at {place}. See you there!").format(
+        center=announcement.center.name(locale), moment=moment(announcement.meeting_at, locale),
+        place=announcement.place))
 
 
 def announcement_report(_: Translate, locale: str, announcement: Announcement, now: datetime) -> list[Message]:

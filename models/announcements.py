@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, Text, and_, func, or_, select
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, and_, func, or_, select
 from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 
-from models.base import Base, JSONType, utcnow
+from models.base import BANGKOK, Base, JSONType, utcnow
 from models.member import Member
 from models.network import Center
 from models.orders import OrderLine
 from models.outbox import Delivery
+from models.products import Product
+from models.rounds import Round
 
-# draft -> scheduled -> sending (queued; some deliveries pending or held) -> sent (none left pending), or cancelled
-STATUSES = ("draft", "scheduled", "sending", "sent", "cancelled")
+INTERESTS = ("pig", "chicken", "duck", "fish", "cattle", "rubber", "rice")
+"""what members raise or grow: said by them (Member.interests) or shown by what they ordered"""
+NETWORK_INTERESTS = {"rubber": {"rubber"}, "rice_fertilizer": {"rice"},
+                     "feed": {"pig", "chicken", "duck", "fish", "cattle"}}
+"""the interests of a network's members; the community enterprises' network speaks to everyone"""
+NETWORKS = (*NETWORK_INTERESTS, "community")
+REMIND_BEFORE = timedelta(days=1)  # a meeting's reminder, to those going
+GRACE = timedelta(hours=1)  # an occurrence of a repeating notice missed for longer than this is skipped
+REPEATED = ("center_id", "author_id", "body", "districts", "round_id", "network", "interest", "every", "image_id")
+"""what the next occurrence of a repeating announcement keeps"""
+_IMPLIED = {"piglet": "pig", "rubber": "rubber", "acid": "rubber", "rice": "rice", "fertilizer": "rice"}
+
+# draft -> scheduled -> sending (queued; some deliveries pending or held) -> sent (none left pending), or cancelled;
+# an occurrence of a repeating one that the clock missed for longer than GRACE is "missed", never sent late
+STATUSES = ("draft", "scheduled", "sending", "sent", "cancelled", "missed")
 
 
 class Announcement(Base):
@@ -37,17 +52,50 @@ class Announcement(Base):
     reported_at: Mapped[datetime | None]  # when its author was told how it went
     districts: Mapped[list[str] | None] = mapped_column(JSONType)  # narrows the center's audience to these
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))  # or its members
+    network: Mapped[str | None] = mapped_column(String(32))  # or the members who deal in a network's goods
+    interest: Mapped[str | None] = mapped_column(String(16))  # or those who raise or grow this
+    every: Mapped[str | None] = mapped_column(String(64))  # a cron rule: after each occurrence, the next is due
+    meeting_at: Mapped[datetime | None]  # a meeting: its time, its place; members answer ไป / ไม่ไป
+    place: Mapped[str | None] = mapped_column(String(300))
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))  # shown first
+    reminded_at: Mapped[datetime | None]  # a meeting's reminder to those going, the day before
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     center: Mapped[Center] = relationship()
 
 
+class Media(Base):
+    """An image a coordinator attached, served at /media/<id> for LINE to fetch (kept in the database, so that
+    every web process behind a load balancer has it)."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MeetingReply(Base):
+    """A member's answer to a meeting: one a member, changed by pressing again, never counted twice."""
+
+    __tablename__ = "meeting_replies"
+
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    going: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 def audience(db: Session, center: Center, author_id: int | None = None,
-             districts: list[str] | None = None, round_id: int | None = None) -> list[Member]:
+             districts: list[str] | None = None, round_id: int | None = None, network: str | None = None,
+             interest: str | None = None) -> list[Member]:
     """The members a center serves: everyone for a province-wide center (a federation or a feed brand's),
     the members of its district for a district cooperative, its own members for a sub-district one; of those,
-    the members of `districts`, or with an order in round `round_id`, when given. Only registered members who
-    still follow the account are counted, and not the author."""
+    the members of `districts`, with an order in round `round_id`, of a `network` (whose interests are its
+    goods) or with an `interest`, when given. Only registered members who still follow the account are
+    counted, and not the author."""
     query = select(Member).where(Member.active.is_(True), Member.consent_at.is_not(None), Member.id != (author_id or 0))
     if center.level == "district" and center.brand is None:
         query = query.where(or_(Member.district == center.district, Member.cooperative_id == center.id))
@@ -58,7 +106,71 @@ def audience(db: Session, center: Center, author_id: int | None = None,
     if round_id is not None:
         ordered = select(OrderLine.member_id).where(OrderLine.round_id == round_id, OrderLine.status == "active")
         query = query.where(Member.id.in_(ordered))
-    return list(db.scalars(query.order_by(Member.id)))
+    members = list(db.scalars(query.order_by(Member.id)))
+    wanted = {interest} if interest else NETWORK_INTERESTS.get(network or "")
+    if not wanted:
+        return members
+    interests = interests_of(db, members)
+    return [member for member in members if interests[member.id] & wanted]
+
+
+def interests_of(db: Session, members: list[Member]) -> dict[int, set[str]]:
+    """What each member raises or grows: what they said, and what their orders show (pig feed: pigs; formic
+    acid or a pledge: rubber; rice or fertilizer: rice)."""
+    found = {member.id: set(member.interests or ()) for member in members}
+    ordered = db.execute(
+        select(OrderLine.member_id, Product.category, Product.animal).join(OrderLine.round).join(Round.product)
+        .where(OrderLine.member_id.in_(list(found))).distinct())
+    for member_id, category, animal in ordered:
+        implied = animal if category == "feed" else _IMPLIED.get(category)
+        if implied:
+            found[member_id].add(implied)
+    return found
+
+
+def next_time(rule: str, after: datetime) -> datetime | None:
+    """When a cron rule (Thai time, five fields) next fires after `after`; None for no rule or one that never
+    fires (the 30th of February)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        trigger = CronTrigger.from_crontab(rule, timezone=BANGKOK)
+    except ValueError:
+        return None
+    fires = trigger.get_next_fire_time(None, after.astimezone(BANGKOK) + timedelta(seconds=1))
+    return fires.astimezone(UTC) if fires is not None else None
+
+
+def answer(db: Session, announcement_id: int, member_id: int, going: bool, now: datetime) -> bool:
+    """A member's ไป / ไม่ไป to a meeting: recorded once, changed by a second press; whether it changed."""
+    found = db.get(MeetingReply, (announcement_id, member_id), with_for_update=True)
+    if found is None:
+        db.add(MeetingReply(announcement_id=announcement_id, member_id=member_id, going=going, at=now))
+        db.flush()
+        return True
+    changed = found.going != going
+    found.going, found.at = going, now
+    return changed
+
+
+def replies(db: Session, announcement_id: int) -> tuple[list[Member], list[Member]]:
+    """Who goes to a meeting and who does not, in the order they answered."""
+    going: list[Member] = []
+    not_going: list[Member] = []
+    for member, yes in db.execute(select(Member, MeetingReply.going)
+                                  .join(MeetingReply, MeetingReply.member_id == Member.id)
+                                  .where(MeetingReply.announcement_id == announcement_id).order_by(MeetingReply.at)):
+        (going if yes else not_going).append(member)
+    return going, not_going
+
+
+def meetings_to_remind(db: Session, now: datetime) -> list[Announcement]:
+    """Meetings within a day, sent, whose members going have not been reminded."""
+    return list(db.scalars(
+        select(Announcement).where(Announcement.meeting_at.is_not(None), Announcement.reminded_at.is_(None),
+                                   Announcement.status.in_(("sending", "sent")),
+                                   Announcement.meeting_at > now, Announcement.meeting_at <= now + REMIND_BEFORE)
+        .order_by(Announcement.id).with_for_update(skip_locked=True)))
 
 
 def recent_for(db: Session, member: Member, limit: int = 5) -> list[Announcement]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, JSONType, utcnow
 from models.network import Center, district_cooperative
 
 ROLES = ("member", "coordinator", "admin")
@@ -32,6 +32,7 @@ class Member(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     profile_language: Mapped[str | None] = mapped_column(String(16))
     consent_at: Mapped[datetime | None]
+    interests: Mapped[list[str] | None] = mapped_column(JSONType)  # what they raise or grow (INTERESTS)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

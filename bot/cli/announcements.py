@@ -6,7 +6,8 @@ what went out, what waits and why, and what LINE refused.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -14,13 +15,15 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from bot.cli.orders import local_time
-from models.announcements import Announcement, audience
+from models.announcements import INTERESTS, NETWORKS, Announcement, Media, audience, next_time, replies
 from models.base import BANGKOK, utcnow
 from models.network import DISTRICTS, center_by_code
 from models.outbox import last_quota
 from models.rounds import Round
 
 TEXT_LIMIT = 5000  # LINE's, for one text message
+IMAGE_LIMIT = 10 * 1024 * 1024  # LINE's, for an image message's original
+IMAGE_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}  # what LINE shows
 announcements_cli = AppGroup("announcements", help="A center's announcements: list, show, cancel.")
 
 
@@ -32,10 +35,19 @@ def _local(value: datetime) -> str:
 @click.argument("text")
 @click.option("--center", "center_code", required=True, help="The center that announces (see 'coopbot centers').")
 @click.option("--district", "districts", multiple=True, help="Only the members of this district (repeatable).")
+@click.option("--network", type=click.Choice(NETWORKS), help="Only the members who deal in this network's goods.")
+@click.option("--interest", type=click.Choice(INTERESTS), help="Only the members who raise or grow this.")
 @click.option("--round", "round_id", type=int, help="Only the members with an order in this round.")
 @click.option("--at", "at", help="When to send, 'YYYY-MM-DD HH:MM' Thai time (default: now).")
+@click.option("--every", help="Repeat by a cron rule in Thai time, e.g. '0 7 * * mon' (Mondays 07:00).")
+@click.option("--meeting", help="A meeting at 'YYYY-MM-DD HH:MM' Thai time: members answer ไป / ไม่ไป.")
+@click.option("--place", help="Where the meeting is (with --meeting).")
+@click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A JPEG or PNG shown before the text (at most 10 MB).")
 @with_appcontext
-def announce(text: str, center_code: str, districts: tuple[str, ...], round_id: int | None, at: str | None) -> None:
+def announce(text: str, center_code: str, districts: tuple[str, ...], network: str | None, interest: str | None,
+             round_id: int | None, at: str | None, every: str | None, meeting: str | None, place: str | None,
+             image: Path | None) -> None:
     """A new announcement to the members a center serves: prints its id, then who gets it and what it costs."""
     body = text.strip()
     if not body:
@@ -46,28 +58,62 @@ def announce(text: str, center_code: str, districts: tuple[str, ...], round_id: 
     for district in districts:
         if district not in known:
             raise click.ClickException(f"no district {district!r} in Phatthalung ({', '.join(known)})")
-    send_at = local_time(at, "--at") if at else utcnow()
-    if at and send_at <= utcnow():
+    now = utcnow()
+    send_at = local_time(at, "--at") if at else now
+    if at and send_at <= now:
         raise click.ClickException(f"{at} has passed: give a time to come, or leave --at out to send now")
+    if every:
+        first = next_time(every, send_at - timedelta(seconds=1) if at else now)
+        if first is None:
+            raise click.ClickException(f"--every {every!r} never fires: give a cron rule of five fields, minute "
+                                       "hour day month weekday, e.g. '0 7 * * mon' for Mondays 07:00")
+        send_at = first if not at else send_at
+    meeting_at = local_time(meeting, "--meeting") if meeting else None
+    if meeting_at is not None and meeting_at <= send_at:
+        raise click.ClickException(f"the meeting at {meeting} would be over before the announcement goes out")
+    if bool(meeting) != bool(place and place.strip()):
+        raise click.ClickException("a meeting needs both --meeting (its time) and --place")
+    picture = _image(image) if image else None
     with current_app.extensions["sessions"]() as db, db.begin():
         center = center_by_code(db, center_code)
         if center is None:
             raise click.ClickException(f"no center {center_code} (see 'coopbot centers')")
         if round_id is not None and db.get(Round, round_id) is None:
             raise click.ClickException(f"no round {round_id} (see 'coopbot rounds list')")
-        members = audience(db, center, None, list(districts) or None, round_id)
+        members = audience(db, center, None, list(districts) or None, round_id, network, interest)
         if not members:
             raise click.ClickException(f"nobody would get it: {center.code} serves no registered member"
                                        + (f" in {', '.join(districts)}" if districts else "")
+                                       + (f" of the {network} network" if network else "")
+                                       + (f" who raises or grows {interest}" if interest else "")
                                        + (f" with an order in round {round_id}" if round_id is not None else ""))
+        media = None
+        if picture is not None:
+            media = Media(content_type=picture[0], data=picture[1])
+            db.add(media)
+            db.flush()
         announcement = Announcement(center_id=center.id, body=body, send_at=send_at, status="scheduled",
-                                    districts=list(districts) or None, round_id=round_id)
+                                    districts=list(districts) or None, round_id=round_id, network=network,
+                                    interest=interest, every=every, meeting_at=meeting_at,
+                                    place=place.strip() if place else None, image_id=media.id if media else None)
         db.add(announcement)
         db.flush()
         left = last_quota(db)
         click.echo(announcement.id)
     quota = "LINE's quota left this month: unknown" if left is None else f"LINE's quota left this month: {left:,}"
-    click.echo(f"{len(members):,} members, {len(members):,} messages at {_local(send_at)}; {quota}")
+    cost = len(members) * (2 if picture else 1)
+    repeat = f", then again by '{every}'" if every else ""
+    click.echo(f"{len(members):,} members, {cost:,} messages at {_local(send_at)}{repeat}; {quota}")
+
+
+def _image(path: Path) -> tuple[str, bytes]:
+    data = path.read_bytes()
+    if len(data) > IMAGE_LIMIT:
+        raise click.ClickException(f"{path.name} has {len(data):,} bytes; LINE takes images up to {IMAGE_LIMIT:,}")
+    kind = next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise click.ClickException(f"{path.name} is not a JPEG or PNG image, the kinds LINE shows")
+    return kind, data
 
 
 @announcements_cli.command("list")
@@ -90,6 +136,17 @@ def show(announcement_id: int) -> None:
         click.echo(f"announcement {item.id}: {item.status}, {item.center.code}, at {_local(item.send_at)}")
         if item.districts:
             click.echo(f"districts: {', '.join(item.districts)}")
+        if item.network or item.interest:
+            click.echo(f"audience: {item.network or ''}{' ' if item.network and item.interest else ''}"
+                       f"{item.interest or ''}")
+        if item.every:
+            click.echo(f"repeats: {item.every}")
+        if item.meeting_at is not None:
+            going, not_going = replies(db, item.id)
+            click.echo(f"meeting {_local(item.meeting_at)} at {item.place}: {len(going)} going, "
+                       f"{len(not_going)} not going")
+            if going:
+                click.echo("going: " + ", ".join(m.name or m.display_name or m.line_user_id for m in going))
         click.echo(f"recipients {item.recipients}, delivered {item.delivered}, held {item.held}, failed {item.failed}")
         if item.held and item.held_reason:
             until = f" until {_local(item.held_until)}" if item.held_until else ""

@@ -6,32 +6,70 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from bot.i18n import translator
 from bot.routes import pushes
-from models.announcements import audience, due, refresh_counts, unreported
+from models.announcements import (
+    GRACE,
+    REPEATED,
+    Announcement,
+    audience,
+    due,
+    meetings_to_remind,
+    next_time,
+    refresh_counts,
+    replies,
+    unreported,
+)
 from models.base import utcnow
 from models.member import Member
 from models.outbox import queue
 
 
 def send_due(app: Flask, now: datetime | None = None) -> int:
-    """Queue every due announcement for the members its center serves, deliver, and report the ones that
-    have gone out to their authors; returns how many were queued."""
+    """Queue every due announcement for its audience, deliver, and report the ones that have gone out to their
+    authors; a repeating one gets its next occurrence (one missed for longer than the grace time is skipped,
+    not sent late); meetings within a day remind those going. Returns how many were queued."""
     now = now or utcnow()
+    base_url = app.config["SETTINGS"].public_base_url
+    _ = translator("th")  # one message for all, in the members' language
+    queued = 0
     with app.extensions["sessions"]() as db, db.begin():
         announcements = due(db, now)
         for announcement in announcements:
+            if announcement.every:
+                _schedule_next(db, announcement, now)
+            if announcement.every and now - announcement.send_at > GRACE:
+                announcement.status = "missed"
+                continue
             members = audience(db, announcement.center, announcement.author_id, announcement.districts,
-                               announcement.round_id)
-            messages = [m.to_dict() for m in pushes.announcement(announcement)]
+                               announcement.round_id, announcement.network, announcement.interest)
+            messages = [m.to_dict() for m in pushes.announcement(_, "th", announcement, base_url)]
             queue(db, [m.line_user_id for m in members], messages, "announcement", announcement.id)
             announcement.status, announcement.recipients = "sending", len(members)
+            queued += 1
         refresh_counts(db, {a.id for a in announcements})
+        for meeting in meetings_to_remind(db, now):
+            going, _not_going = replies(db, meeting.id)
+            messages = [m.to_dict() for m in pushes.meeting_reminder(_, "th", meeting)]
+            queue(db, [m.line_user_id for m in going if m.active], messages, "meeting-reminder")
+            meeting.reminded_at = now
     app.extensions["outbox"].drain()
     if report_sent(app, now):
         app.extensions["outbox"].drain()
-    return len(announcements)
+    return queued
+
+
+def _schedule_next(db: Session, announcement: Announcement, now: datetime) -> None:
+    """The next occurrence of a repeating announcement, as a row of its own (its counts are its own)."""
+    assert announcement.every is not None
+    after = max(announcement.send_at, now)
+    when = next_time(announcement.every, after)
+    if when is None:
+        return
+    copied = {column: getattr(announcement, column) for column in REPEATED}
+    db.add(Announcement(**copied, send_at=when, status="scheduled"))
 
 
 def report_sent(app: Flask, now: datetime) -> int:
