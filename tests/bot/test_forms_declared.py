@@ -56,7 +56,7 @@ def test_the_card_asked_again_after_a_digression_is_the_same_card(farmer: Chat, 
     assert texts(again[-1:]) == texts(card)
     assert _waiting(db, farmer) == before, "the same token and what the member had"
     assert button_data(again[-1:], "ยืนยัน") == button_data(card, "ยืนยัน")
-    assert "บันทึกการสั่งแล้ว" in texts(farmer.press(button_data(card, "ยืนยัน")))
+    assert "บันทึกรายการสั่งซื้อแล้ว" in texts(farmer.press(button_data(card, "ยืนยัน")))
     assert "บันทึกไว้แล้ว" in texts(farmer.press(button_data(again[-1:], "ยืนยัน")))
     assert [line.quantity for line in lines(db, cp.id)] == [5]
 

@@ -12,7 +12,7 @@ from bot.cli import cli
 from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
 
-LABELS = ["สั่งซื้อรวม", "ราคายาง", "แจ้งเตือนราคา", "ออเดอร์ของฉัน", "ข่าวสาร", "ช่วยเหลือ"]
+LABELS = ["สั่งซื้อรวม", "ราคายาง", "แจ้งเตือนราคา", "รายการสั่งซื้อ", "ข่าวสาร", "ช่วยเหลือ"]
 REFUSED = 'Error: LINE refused the rich menu: LINE API {status}: {{"message":"Injected fault"}}'
 INTENTS = ["rounds.list", "price.today", "alert.list", "order.list", "news", "help"]
 

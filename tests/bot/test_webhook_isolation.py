@@ -29,7 +29,7 @@ from models.member import Member
 from tests.support import Chat, registered, sign
 
 APOLOGY_MSGID = "Sorry, something went wrong on our side. Please try again in a moment."  # bot.dispatch._apology
-APOLOGY_TH = "ขออภัยครับ ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้งในอีกสักครู่"
+APOLOGY_TH = "ขออภัยครับ ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกสักครู่ครับ"
 APOLOGIES = (APOLOGY_TH, translator("en")(APOLOGY_MSGID))
 SECRET_WORDS = "ข้อความลับห้ามลงบันทึก"  # the text of malformed events: it must never reach the log
 HUGE = "1" * 5000  # past Python's 4,300-digit int-string limit

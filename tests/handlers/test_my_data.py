@@ -22,7 +22,7 @@ def test_a_member_gets_a_copy_of_their_data(seeded: Flask, line_world: LineWorld
     chat.press(Intent("alert.create", {"rubber_type": "latex", "daily": True}).to_postback())
 
     copy = texts(chat.say("ขอข้อมูลของฉัน"))
-    assert "ข้อมูลทั้งหมดที่เราเก็บไว้" in copy
+    assert "ข้อมูลทั้งหมดของท่านที่สหกรณ์เก็บไว้" in copy
     assert "สมชาย ใจดี" in copy and "KK-1234" in copy and "081" in copy
     assert "ให้ความยินยอมเมื่อ" in copy
     assert "อาหารหมูขุน ซีพี: 5 กระสอบ" in copy

@@ -27,7 +27,7 @@ def test_contact_names_the_members_cooperative(chat: Chat) -> None:
 
 def test_members_cannot_broadcast(chat: Chat, db: Session) -> None:
     registered(chat.app, chat.user_id)
-    assert "เฉพาะผู้ประสานงาน" in texts(chat.press(Intent("broadcast").to_postback()))
+    assert "เฉพาะเจ้าหน้าที่ผู้ประสานงาน" in texts(chat.press(Intent("broadcast").to_postback()))
     assert db.scalars(select(Announcement)).all() == []
 
 
@@ -43,10 +43,10 @@ def test_a_coordinator_announces_to_the_members_the_center_serves(
     assert "พิมพ์ข้อความประกาศ" in texts(coordinator.press(Intent("broadcast").to_postback()))
     preview = coordinator.say("ประชุมใหญ่สามัญประจำปี วันเสาร์นี้ 9 โมง ที่สหกรณ์")
     assert "ส่งถึงสมาชิก 2 คน" in texts(preview)
-    assert buttons(preview) == ["ส่งเลย", "พรุ่งนี้ 07:00", "ไม่ส่ง"]
+    assert buttons(preview) == ["ส่งเลย", "พรุ่งนี้ 07:00 น.", "ไม่ส่ง"]
 
     assert "กำลังส่ง" in texts(coordinator.press(button_data(preview, "ส่งเลย")))
-    assert "ดำเนินการไปแล้ว" in texts(coordinator.press(button_data(preview, "ส่งเลย")))
+    assert "เลือกไว้แล้ว" in texts(coordinator.press(button_data(preview, "ส่งเลย")))
     assert send_due(seeded) == 1
     assert send_due(seeded) == 0, "nothing is sent twice"
     (call,) = line_world.sent("/v2/bot/message/multicast")

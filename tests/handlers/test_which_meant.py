@@ -28,7 +28,7 @@ def test_an_unsure_action_is_asked_about_and_nothing_is_done(chat: Chat, db: Ses
     assert reading.runner_up is not None and reading.runner_up.name != reading.name
     rows_before = db.scalar(select(func.count()).select_from(Conversation))
     answer = chat.say(reading.text)
-    assert "ไม่แน่ใจว่าหมายถึงอะไร" in texts(answer)
+    assert "ไม่แน่ใจว่าท่านหมายถึงอะไร" in texts(answer)
     labels = buttons(answer)
     assert labels[-1] == "อย่างอื่น" and 2 <= len(labels) <= 3, labels
     assert db.scalar(select(func.count()).select_from(Conversation)) == rows_before, "nothing was started"
@@ -41,4 +41,4 @@ def test_the_member_picks_a_meaning_and_it_is_done(seeded: Flask, chat: Chat) ->
     reading = unsure_one()
     answer = chat.say(reading.text)
     picked = chat.press(button_data(answer, buttons(answer)[0]))
-    assert "ไม่แน่ใจว่าหมายถึงอะไร" not in texts(picked) and texts(picked)
+    assert "ไม่แน่ใจว่าท่านหมายถึงอะไร" not in texts(picked) and texts(picked)

@@ -52,8 +52,8 @@ def test_change_to_zero_or_a_fraction_changes_nothing(farmer: Chat, db: Session)
     cp = round_of(db, "feed-cp-pig")
     order(farmer, cp.id, 6)
     zero = farmer.say("แก้เป็น 0 กระสอบ")
-    assert "ยกเลิกรายการ" in buttons(zero)
-    assert "จำนวนเต็ม" in texts(farmer.say("แก้เป็น 1.5 กระสอบ"))
+    assert "ยกเลิกรายการนี้" in buttons(zero)
+    assert "เลขเต็ม" in texts(farmer.say("แก้เป็น 1.5 กระสอบ"))
     assert total(db, cp.id) == 6
 
 
@@ -61,12 +61,12 @@ def test_cancel_asks_first_then_cancels(farmer: Chat, db: Session) -> None:
     cp = round_of(db, "feed-cp-pig")
     order(farmer, cp.id, 7)
     asked = farmer.say("ยกเลิกที่สั่งไว้")
-    assert "ยกเลิก อาหารหมูขุน ซีพี 7 กระสอบ ใช่ไหม" in texts(asked)
+    assert "ยกเลิกรายการสั่งซื้อ อาหารหมูขุน ซีพี 7 กระสอบ ใช่ไหม" in texts(asked)
     assert total(db, cp.id) == 7
     assert "เหมือนเดิม" in texts(farmer.press(button_data(asked, "ไม่ เก็บไว้")))
     assert total(db, cp.id) == 7
     asked = farmer.say("ไม่เอาอาหารหมูแล้วครับ")
-    assert "ยกเลิก อาหารหมูขุน ซีพี 7 กระสอบ แล้ว" in texts(farmer.press(button_data(asked, "ใช่ ยกเลิก")))
+    assert "ยกเลิกรายการสั่งซื้อ อาหารหมูขุน ซีพี 7 กระสอบ แล้ว" in texts(farmer.press(button_data(asked, "ใช่ ยกเลิก")))
     assert total(db, cp.id) == 0 and [line.status for line in lines(db, cp.id)] == ["cancelled"]
     again = farmer.say("ยกเลิกที่สั่งไว้")
     assert "ไม่มีรายการที่ยังแก้ไขได้" in texts(again)
@@ -76,8 +76,8 @@ def test_after_the_round_closes_nothing_can_change(farmer: Chat, catalog: Flask,
     cp = round_of(db, "feed-cp-pig")
     order(farmer, cp.id, 8)
     age(catalog, cp.id, closes_at=past())
-    assert "ปิดแล้ว จึงแก้ไขรายการไม่ได้" in texts(farmer.say("แก้เป็น 5 กระสอบครับ"))
-    assert "ปิดแล้ว จึงแก้ไขรายการไม่ได้" in texts(farmer.say("ยกเลิกที่สั่งไว้"))
+    assert "ปิดแล้ว จึงแก้ไขไม่ได้" in texts(farmer.say("แก้เป็น 5 กระสอบครับ"))
+    assert "ปิดแล้ว จึงแก้ไขไม่ได้" in texts(farmer.say("ยกเลิกที่สั่งไว้"))
     assert total(db, cp.id) == 8
 
 
@@ -87,7 +87,7 @@ def test_a_stale_change_button_after_close_is_refused(farmer: Chat, catalog: Fla
     listed = farmer.say("ออเดอร์ของผม")
     age(catalog, cp.id, closes_at=past())
     asked = farmer.press(button_data(listed, "แก้ข้อ 1"))
-    assert "แก้ไขรายการไม่ได้" in texts(asked)
+    assert "แก้ไขไม่ได้แล้ว" in texts(asked)
     assert total(db, cp.id) == 8
 
 
@@ -108,7 +108,7 @@ def test_cancel_typed_in_answer_to_cancel_your_order_cancels_it(farmer: Chat, db
     cp = round_of(db, "feed-cp-pig")
     order(farmer, cp.id, 5)
     assert "ใช่ไหม" in texts(farmer.say("ยกเลิกอาหารหมู"))
-    assert "ยกเลิก อาหารหมูขุน ซีพี 5 กระสอบ แล้ว" in texts(farmer.say(typed))
+    assert "ยกเลิกรายการสั่งซื้อ อาหารหมูขุน ซีพี 5 กระสอบ แล้ว" in texts(farmer.say(typed))
     assert total(db, cp.id) == 0 and [line.status for line in lines(db, cp.id)] == ["cancelled"]
 
 
@@ -116,7 +116,7 @@ def test_deleting_ones_data_cancels_orders_in_open_rounds_and_says_so(farmer: Ch
     cp = round_of(db, "feed-cp-pig")
     order(farmer, cp.id, 5)
     asked = texts(farmer.say("ลบข้อมูลของฉัน"))
-    assert "ออเดอร์ในรอบที่ยังเปิดอยู่จะถูกยกเลิกด้วย (1 รายการ)" in asked and total(db, cp.id) == 5
+    assert "รายการสั่งซื้อในรอบที่ยังเปิดอยู่จะถูกยกเลิกด้วย (1 รายการ)" in asked and total(db, cp.id) == 5
     done = texts(farmer.say("ใช่"))
     assert "ถูกยกเลิกแล้ว (1 รายการ)" in done
     assert total(db, cp.id) == 0 and [line.status for line in lines(db, cp.id)] == ["cancelled"]

@@ -87,7 +87,7 @@ def test_fifty_members_confirming_at_once_through_the_webhook(catalog: Flask, li
     assert total(db, cp.id) == 400
     assert sum((line.quantity for line in lines(db, cp.id)), Decimal(0)) == 400
     replies = [texts(r.json["messages"]) for r in line_world.sent("/v2/bot/message/reply")[-50:]]
-    assert sum("บันทึกการสั่งแล้ว" in reply for reply in replies) == 40
+    assert sum("บันทึกรายการสั่งซื้อแล้ว" in reply for reply in replies) == 40
     assert sum("เต็มแล้ว" in reply for reply in replies) == 10
 
 

@@ -28,8 +28,8 @@ def test_typed_order_shows_a_card_and_only_confirm_writes(farmer: Chat, db: Sess
     assert lines(db, cp.id) == [] and total(db, cp.id) == 0
 
     done = farmer.press(button_data(card, "ยืนยัน"))
-    assert "บันทึกการสั่งแล้ว" in texts(done) and "5,820.00 บาท" in texts(done)
-    assert "อีก 90 กระสอบ ทุกคนได้ราคาถูกลงกระสอบละ 5 บาท" in texts(done)
+    assert "บันทึกรายการสั่งซื้อแล้ว" in texts(done) and "5,820.00 บาท" in texts(done)
+    assert "อีก 90 กระสอบ ทุกคนจะได้ราคาถูกลง 5 บาท/กระสอบ" in texts(done)
     [line] = lines(db, cp.id)
     assert line.quantity == 10 and line.unit_price == Decimal("582.00") and line.pickup_center is not None
     assert total(db, cp.id) == 10
@@ -95,7 +95,7 @@ def test_joining_again_adds_to_the_same_line(farmer: Chat, db: Session) -> None:
     cp = round_of(db, "feed-cp-pig")
     farmer.press(button_data(farmer.press(join(cp.id, 2)), "ยืนยัน"))
     card = farmer.press(join(cp.id, 3))
-    assert "มีอยู่แล้ว 2 กระสอบ รวมเป็น 5 กระสอบ" in texts(card)
+    assert "รวมกับของเดิม 2 กระสอบ เป็น 5 กระสอบ" in texts(card)
     farmer.press(button_data(card, "ยืนยัน"))
     assert [line.quantity for line in lines(db, cp.id)] == [5]
 
@@ -104,7 +104,7 @@ def test_joining_again_adds_to_the_same_line(farmer: Chat, db: Session) -> None:
     ("typed", "answer"),
     [
         ("สั่งอาหารหมูซีพี 0 กระสอบ", "ตั้งแต่ 1 ขึ้นไป"),
-        ("สั่งอาหารหมูซีพี 2.5 กระสอบ", "จำนวนเต็ม"),
+        ("สั่งอาหารหมูซีพี 2.5 กระสอบ", "เลขเต็ม"),
         ("สั่งอาหารหมูซีพี 100000 กระสอบ", "ไม่เกิน 200 กระสอบ"),
         ("สั่งอาหารหมูซีพี 3 ตัว", "สั่งเป็นกระสอบ"),
         ("สั่งอาหารหมูซีพี -3 กระสอบ", "ตั้งแต่ 1 ขึ้นไป"),
@@ -181,10 +181,10 @@ def test_more_of_what_was_already_ordered(farmer: Chat, db: Session) -> None:
     farmer.press(button_data(farmer.say("สั่งอาหารหมูซีพี 6 กระสอบ"), "ยืนยัน"))
     farmer.press(button_data(farmer.say("สั่งกรดมด 20 กิโล"), "ยืนยัน"))
     card = farmer.say("เพิ่มอีก 2 กระสอบ")
-    assert "มีอยู่แล้ว 6 กระสอบ รวมเป็น 8 กระสอบ" in texts(card)
+    assert "รวมกับของเดิม 6 กระสอบ เป็น 8 กระสอบ" in texts(card)
     farmer.say("ตกลงครับ")
     assert total(db, cp.id) == 8
-    assert "รวมเป็น 30 กก." in texts(farmer.say("เอาอีก 10 โล"))
+    assert "รวมกับของเดิม 20 กก. เป็น 30 กก." in texts(farmer.say("เอาอีก 10 โล"))
 
 
 def test_a_new_product_named_over_an_open_card_keeps_no_quantity_from_it(farmer: Chat, db: Session) -> None:
@@ -198,12 +198,12 @@ def test_an_older_card_confirmed_after_a_newer_one_adds_nothing(farmer: Chat, db
     cp = round_of(db, "feed-cp-pig")
     first = farmer.say("สั่งอาหารหมูซีพี 5 กระสอบ")
     second = farmer.say("อาหารหมูซีพี 5 กระสอบครับ")
-    assert "บันทึกการสั่งแล้ว" in texts(farmer.press(button_data(second, "ยืนยัน")))
+    assert "บันทึกรายการสั่งซื้อแล้ว" in texts(farmer.press(button_data(second, "ยืนยัน")))
     stale = texts(farmer.press(button_data(first, "ยืนยัน")))
-    assert "การ์ดนี้เก่าแล้ว" in stale and "5 กระสอบ" in stale
+    assert "ปุ่มนี้เป็นของข้อความเก่า" in stale and "5 กระสอบ" in stale
     assert [line.quantity for line in lines(db, cp.id)] == [5] and total(db, cp.id) == 5
 
-    assert "ยกเลิก อาหารหมูขุน ซีพี 5 กระสอบ แล้ว" in texts(farmer.press(button_data(
+    assert "ยกเลิกรายการสั่งซื้อ อาหารหมูขุน ซีพี 5 กระสอบ แล้ว" in texts(farmer.press(button_data(
         farmer.say("ยกเลิกอาหารหมู"), "ใช่ ยกเลิก")))
     used = texts(farmer.press(button_data(second, "ยืนยัน")))
     assert "ถูกยกเลิกไปแล้ว" in used and total(db, cp.id) == 0
@@ -213,7 +213,7 @@ def test_an_older_cards_cancel_leaves_the_open_card_answerable(farmer: Chat, db:
     old = farmer.say("สั่งปุ๋ย 15-15-15 2 กระสอบ")
     farmer.say("ข้าวสาร 3 ถุง")
     assert "ไม่ได้บันทึกรายการนี้" in texts(farmer.press(button_data(old, "ยกเลิก")))
-    assert "บันทึกการสั่งแล้ว" in texts(farmer.say("ใช่"))
+    assert "บันทึกรายการสั่งซื้อแล้ว" in texts(farmer.say("ใช่"))
     assert lines(db, round_of(db, "fert-15-15-15").id) == []
 
 
@@ -223,7 +223,7 @@ def test_several_items_in_one_message_are_taken_one_at_a_time(farmer: Chat, db: 
     card, note = answer
     assert card["type"] == "flex" and "2 กระสอบ" in texts([card])
     assert "ทีละรายการ" in note["text"] and "ข้าวสังข์หยด 3 ถุง" in note["text"], "the rice is not dropped"
-    assert "บันทึกการสั่งแล้ว" in texts(farmer.press(button_data([card], "ยืนยัน")))
+    assert "บันทึกรายการสั่งซื้อแล้ว" in texts(farmer.press(button_data([card], "ยืนยัน")))
     rice_card = farmer.press(button_data([note], "ข้าวสังข์หยด 3 ถุง"))
     assert "3 ถุง" in texts(rice_card)
     farmer.press(button_data(rice_card, "ยืนยัน"))

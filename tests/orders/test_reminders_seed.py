@@ -65,7 +65,7 @@ def test_a_day_before_closing_members_with_an_order_are_reminded(catalog: Flask,
     age(catalog, rice.id, closes_at=utcnow() + timedelta(hours=23))
     round_jobs.tick(catalog)
     assert "แจ้งเตือน: รอบต่อไปนี้จะปิดภายในหนึ่งวัน" in to(line_world, farmer.user_id)
-    assert "• ข้าวสังข์หยดพัทลุง 5 กก.: รายการของคุณ 2 ถุง ปิดรับ" in to(line_world, farmer.user_id)
+    assert "• ข้าวสังข์หยดพัทลุง 5 กก.: รายการของท่าน 2 ถุง ปิดรับ" in to(line_world, farmer.user_id)
     assert to(line_world, other.user_id) == ""
     round_jobs.tick(catalog)
     assert len(pushed(line_world)) == 1

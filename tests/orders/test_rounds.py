@@ -44,8 +44,8 @@ def test_anyone_sees_open_rounds_with_progress(catalog: Flask, line_world: LineW
     assert shown[0]["type"] == "flex" and shown[0]["contents"]["type"] == "carousel"
     assert len(shown[0]["contents"]["contents"]) == 8
     cards = str(shown[0]["contents"])
-    assert "ขาดอีก 10 กก. จะครบถังที่ 1" in cards
-    assert "อีก 90 กระสอบ ทุกคนได้ราคาถูกลงกระสอบละ 5 บาท" in cards
+    assert "ขาดอีก 10 กก. จะครบแกลลอนที่ 1" in cards
+    assert "อีก 90 กระสอบ ทุกคนจะได้ราคาถูกลง 5 บาท/กระสอบ" in cards
     assert "ขายรวม: ยางแผ่นดิบ" in texts(shown)
     assert "อาหารหมูขุน ซีพี" in buttons(shown)
 
@@ -58,7 +58,7 @@ def test_rounds_list_narrows_to_the_product_asked(farmer: Chat) -> None:
 def test_only_coordinators_close_and_only_their_own_center(catalog: Flask, line_world: LineWorld, farmer: Chat,
                                                           db: Session) -> None:
     acid = round_of(db, "acid-formic")
-    assert "เฉพาะผู้ประสานงาน" in texts(farmer.say("ปิดรอบสั่งกรด"))
+    assert "เฉพาะเจ้าหน้าที่ผู้ประสานงาน" in texts(farmer.say("ปิดรอบสั่งกรด"))
     cp_coordinator = coordinator(catalog, line_world, "DIST-06")
     refused = cp_coordinator.press(Intent("round.close", {"round": acid.id, "confirm": True}).to_postback())
     assert "เฉพาะผู้ประสานงานของศูนย์นั้น" in texts(refused)
@@ -77,12 +77,12 @@ def test_close_with_round_up_fills_the_last_container_and_tells_everyone(
     asked = boss.say("ปิดรอบสั่งกรด")
     assert "ยอดสั่ง 95 กก." in texts(asked)
     closed = boss.press(button_data(asked, "ใช่ ปิดรอบ"))
-    assert "4 ถัง (120 กก.) สมาชิก 3 คน" in texts(closed)
+    assert "4 แกลลอน (120 กก.) สมาชิก 3 คน" in texts(closed)
     assert [line.allocated for line in lines(db, acid.id)] == [40, 60, 20]
     round_jobs.tick(catalog)
-    assert "คุณได้ 40 กก. ราคา 47.00 บาท/กก. เป็นเงิน 1,880.00 บาท" in pushed_to(line_world, farmer.user_id)
-    assert "ได้เพิ่ม 25 กก. เพื่อให้ครบถังสุดท้าย" in pushed_to(line_world, willing.user_id)
-    assert "คุณได้ 20 กก." in pushed_to(line_world, last.user_id)
+    assert "ท่านได้ 40 กก. ราคา 47.00 บาท/กก. รวมเป็นเงิน 1,880.00 บาท" in pushed_to(line_world, farmer.user_id)
+    assert "ได้เพิ่ม 25 กก. เพื่อให้ครบแกลลอนสุดท้าย" in pushed_to(line_world, willing.user_id)
+    assert "ท่านได้ 20 กก." in pushed_to(line_world, last.user_id)
     round_jobs.tick(catalog)
     assert len(line_world.sent("/v2/bot/message/push")) == 3, "each member is told once"
 
@@ -98,7 +98,7 @@ def test_first_come_first_served_cuts_the_latest_order(catalog: Flask, line_worl
     assert [line.allocated for line in lines(db, acid.id)] == [40, 35, 15]
     round_jobs.tick(catalog)
     told = pushed_to(line_world, last.user_id)
-    assert "คุณได้ 15 กก." in told and "ผู้ที่สั่งทีหลังสุดจะได้ลดลง" in told
+    assert "ท่านได้ 15 กก." in told and "คนที่สั่งหลังสุดจะได้น้อยลง" in told
 
 
 def test_below_minimum_extends_once_then_cancels(catalog: Flask, line_world: LineWorld, farmer: Chat,
@@ -127,7 +127,7 @@ def test_rounds_close_themselves_at_the_deadline(catalog: Flask, line_world: Lin
     order(farmer, rice.id, 3)
     round_jobs.tick(catalog, now=rice.closes_at + timedelta(seconds=1))
     assert round_of(db, "rice-sangyod-5kg").status == "closed"
-    assert "คุณได้ 3 ถุง" in pushed_to(line_world, farmer.user_id)
+    assert "ท่านได้ 3 ถุง" in pushed_to(line_world, farmer.user_id)
     assert "ปิดรอบแล้ว รับของที่ สหกรณ์การเกษตรควนขนุน" in texts(farmer.say("ออเดอร์ของผม"))
 
 
@@ -139,7 +139,7 @@ def test_summary_per_pickup_point_and_member(catalog: Flask, line_world: LineWor
     asked = coordinator(catalog, line_world).say("สรุปยอดรอบนี้")
     assert set(buttons(asked)) == {"กรดฟอร์มิก (กรดมด)", "ยางแผ่นดิบ"}
     summary = coordinator_summary(catalog, line_world, acid.id)
-    assert "รวม: 90 กก. = 3 ถัง เป็นเงิน 4,230.00 บาท" in summary
+    assert "รวม: 90 กก. = 3 แกลลอน เป็นเงิน 4,230.00 บาท" in summary
     assert "• สหกรณ์การเกษตรควนขนุน จำกัด: 40 กก. สมาชิก 1 คน" in summary
     assert "• สหกรณ์การเกษตรกงหรา จำกัด: 50 กก. สมาชิก 1 คน" in summary
     assert "• สมชาย ใจดี: 40 กก., 1,880.00 บาท" in summary
@@ -176,4 +176,4 @@ def test_a_coordinator_opens_a_new_round_like_the_last_one(catalog: Flask, line_
     rubber_boss = coordinator(catalog, line_world, RUBBER)
     refused = rubber_boss.press(Intent("round.open", {"like": rice.id, "days": 7}).to_postback())
     assert "เฉพาะผู้ประสานงานของศูนย์นั้น" in texts(refused)
-    assert "บันทึกการสั่งแล้ว" in texts(farmer.press(button_data(farmer.press(join(fresh.id, 1)), "ยืนยัน")))
+    assert "บันทึกรายการสั่งซื้อแล้ว" in texts(farmer.press(button_data(farmer.press(join(fresh.id, 1)), "ยืนยัน")))

@@ -19,7 +19,7 @@ def test_a_pledge_card_speaks_of_selling_not_ordering(farmer: Chat, db: Session)
     card = texts(farmer.say("จะขายยางแผ่นดิบ 120 กิโล"))
     assert "เพื่อลงชื่อขาย" in card and "เพื่อสั่ง" not in card
     done = texts(farmer.press(button_data(farmer.say("จะขายยางแผ่นดิบ 120 กิโล"), "ยืนยัน")))
-    assert "ยอดลงชื่อขายตอนนี้ 120 กก." in done and "ยอดสั่ง" not in done
+    assert "ทั้งรอบลงชื่อขายแล้ว 120 กก." in done and "ยอดสั่ง" not in done
 
 
 def test_a_coordinator_closing_a_selling_round_is_asked_in_selling_words(
@@ -51,4 +51,4 @@ def test_a_product_name_ending_in_a_bracket_is_followed_by_a_space(
     assert catalog.test_cli_runner().invoke(cli, ["rounds", "close", str(acid.id)]).exit_code == 0
     round_jobs.tick(catalog)
     told = pushed_to(line_world, farmer.user_id)
-    assert "รอบกรดฟอร์มิก (กรดมด) ปิดแล้วครับ" in told and "(กรดมด)ปิด" not in told
+    assert "รอบสั่งซื้อกรดฟอร์มิก (กรดมด) ปิดแล้วครับ" in told and "(กรดมด)ปิด" not in told

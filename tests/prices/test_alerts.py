@@ -85,10 +85,10 @@ def test_missing_slots_are_asked(seeded: Flask, line_world: LineWorld, clock: da
     level = chat.press(button_data(which, "น้ำยางสด"))
     assert "ที่ราคากี่บาท" in texts(level)
     assert buttons(level) == ["สูงกว่า 58", "สูงกว่า 61", "ต่ำกว่า 54", "ต่ำกว่า 51"]
-    assert "ไม่ใส่จุลภาค" in texts(chat.say("60,5"))
+    assert "ไม่ใส่ลูกน้ำ" in texts(chat.say("60,5"))
     assert "ระหว่าง 20 ถึง 150" in texts(chat.say("500"))
     assert "ทศนิยมไม่เกิน 2 ตำแหน่ง" in texts(chat.say("60.555"))
-    assert "มากกว่าศูนย์" in texts(chat.say("0"))
+    assert "มากกว่า 0" in texts(chat.say("0"))
     assert "ต่ำกว่า 52.00" in texts(chat.say("52")), "below today's price means: tell me when it falls"
     listed = texts(chat.say("การแจ้งเตือนของฉัน"))
     assert "1. น้ำยางสด ต่ำกว่า 52.00" in listed and "\n2. " not in listed, "refusals wrote nothing"
@@ -114,9 +114,9 @@ def test_a_post_fires_each_alert_once_per_crossing(
     _post(coordinator, "latex", "58.50")
     assert price_alerts.deliver(seeded) == 2
     assert _multicasts(line_world) == [
-        (["Uabove"], "🔔 น้ำยางสด ขึ้นมาที่ 58.50 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ\n▲ 1.50 จากวันทำการก่อนหน้า\n"
+        (["Uabove"], "🔔 น้ำยางสด ขึ้นมาที่ 58.50 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ\nเทียบกับราคาครั้งก่อน ▲ 1.50\n"
                      "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด, 25 พ.ย. 2569"),
-        (["Udaily"], "📈 ราคาน้ำยางสดวันนี้ 58.50 บาท/กก.\n▲ 1.50 จากวันทำการก่อนหน้า\n"
+        (["Udaily"], "📊 ราคาน้ำยางสด วันนี้ 58.50 บาท/กก.\nเทียบกับราคาครั้งก่อน ▲ 1.50\n"
                      "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด, 25 พ.ย. 2569"),
     ]
     for request in line_world.sent("/v2/bot/message/push"):
@@ -184,7 +184,7 @@ def test_english_members_get_their_own_multicast(seeded: Flask, line_world: Line
     price_alerts.deliver(seeded)
     sent = dict((tuple(to), text) for to, text in _multicasts(line_world))
     assert sent[("Uen",)].startswith("📈 Field latex today: 58.00 baht/kg")
-    assert sent[("Uth",)].startswith("📈 ราคาน้ำยางสดวันนี้ 58.00")
+    assert sent[("Uth",)].startswith("📊 ราคาน้ำยางสด วันนี้ 58.00")
 
 
 def test_each_member_is_alerted_on_the_price_they_act_on(

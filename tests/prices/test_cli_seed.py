@@ -88,7 +88,7 @@ def test_the_demo_history_ends_today_and_is_idempotent(seeded: Flask, line_world
     member = Chat(seeded, line_world)
     registered(seeded, member.user_id, district="เมืองพัทลุง")
     shown = texts(member.press(Intent("price.today").to_postback()))
-    assert "น้ำยางสด: 58.50 บาท/กก." in shown and "ราคารับซื้อของสหกรณ์ของท่าน" in shown
+    assert "น้ำยางสด: 58.50 บาท/กก." in shown and "(สหกรณ์ของท่าน)" in shown
 
 
 def test_trading_days_skip_weekends() -> None:

@@ -58,7 +58,7 @@ def test_the_chart_follows_the_members_cooperative(seeded: Flask, line_world, cl
     image, summary = chat.press(Intent("price.history", {"rubber_type": "latex", "days": 7}).to_postback())
     assert "coop=DIST-05" in image["originalContentUrl"]
     assert "ต่ำสุด 60.00 สูงสุด 60.00" in summary["text"]
-    assert "ราคารับซื้อของสหกรณ์ของท่าน" in summary["text"]
+    assert "(สหกรณ์ของท่าน)" in summary["text"]
 
 
 def test_bad_chart_addresses_are_404(seeded: Flask) -> None:
@@ -75,7 +75,7 @@ def test_bad_chart_addresses_are_404(seeded: Flask) -> None:
 
 def test_too_little_data_and_odd_periods(chat: Chat, clock: datetime) -> None:
     put(chat.app, TODAY, "uss", "60.00")
-    assert "ยังมีราคายางแผ่นดิบใน 30 วันที่ผ่านมาไม่พอ" in texts(
+    assert "ราคายางแผ่นดิบ ใน 30 วันที่ผ่านมายังมีไม่พอ" in texts(
         chat.press(Intent("price.history", {"rubber_type": "uss"}).to_postback()))
     assert "ดูย้อนหลังได้ 5 ถึง 365 วัน" in texts(
         chat.press(Intent("price.history", {"rubber_type": "uss", "days": 1000}).to_postback()))

@@ -25,7 +25,7 @@ def test_todays_latex_price_is_used_and_named(chat: Chat, clock: datetime) -> No
     put(chat.app, TODAY, "latex", "58.00", "center", "PROV-RUBBER")
     answer = texts(chat.say("น้ำยาง 30 กิโล 34%"))
     assert "= 591.60 บาท" in answer
-    assert "ราคา: ราคารับซื้อของชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด, 25 พ.ย. 2569" in answer
+    assert "คิดจากราคารับซื้อของชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด, 25 พ.ย. 2569" in answer
 
 
 def test_an_owner_tapper_split(chat: Chat, clock: datetime) -> None:
@@ -66,8 +66,8 @@ def test_no_price_posted_asks_for_one(chat: Chat, clock: datetime) -> None:
         ({"weight_kg": -3, "drc": 34, "price": 58}, "น้ำหนักต้องมากกว่า 0"),
         ({"weight_kg": 30, "drc": 0, "price": 58}, "DRC ต้องอยู่ระหว่าง 1 ถึง 100"),
         ({"weight_kg": 30, "drc": 134, "price": 58}, "DRC ต้องอยู่ระหว่าง 1 ถึง 100"),
-        ({"weight_kg": 30, "drc": 34, "price": 0}, "มากกว่าศูนย์"),
-        ({"weight_kg": 30, "drc": 34, "price": -58}, "มากกว่าศูนย์"),
+        ({"weight_kg": 30, "drc": 34, "price": 0}, "มากกว่า 0"),
+        ({"weight_kg": 30, "drc": 34, "price": -58}, "มากกว่า 0"),
         ({"weight_kg": 30, "drc": 34, "price": 580}, "ระหว่าง 20 ถึง 150"),
         ({"weight_kg": 30, "drc": 34, "price": "58.555"}, "ทศนิยมไม่เกิน 2 ตำแหน่ง"),
         ({"weight_kg": 30, "drc": 34, "price": 58, "split": "60/30"}, "รวมกันได้ 100"),
@@ -81,7 +81,7 @@ def test_bad_numbers_get_a_clear_reply(chat: Chat, clock: datetime, slots: dict[
 
 def test_a_weight_with_a_comma_is_asked_again(chat: Chat, clock: datetime) -> None:
     chat.press(Intent("latex.calc").to_postback())
-    assert "ไม่ใส่จุลภาค" in texts(chat.say("1,250"))
+    assert "ไม่ใส่ลูกน้ำ" in texts(chat.say("1,250"))
     assert "DRC" in texts(chat.say("1250"))
 
 

@@ -16,7 +16,7 @@ from models.prices import PriceQuote
 from tests.prices.conftest import TODAY, coordinator_chat, put
 from tests.support import Chat, registered, texts
 
-ABOVE_ZERO = "กรุณาพิมพ์ตัวเลขที่มากกว่าศูนย์ ไม่ต้องใส่เครื่องหมายลบ"
+ABOVE_ZERO = "กรุณาพิมพ์ตัวเลขที่มากกว่า 0 ไม่ต้องใส่เครื่องหมายลบ"
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ def test_a_coordinator_posts_and_confirms(seeded: Flask, line_world: LineWorld, 
 
     member = Chat(seeded, line_world)
     registered(seeded, member.user_id, district="ควนขนุน")
-    assert "ราคารับซื้อของสหกรณ์ของท่าน" in texts(member.press(Intent("price.today").to_postback()))
+    assert "(สหกรณ์ของท่าน)" in texts(member.press(Intent("price.today").to_postback()))
 
 
 def test_cancel_writes_nothing(seeded: Flask, line_world: LineWorld, db: Session, clock: datetime) -> None:
@@ -72,7 +72,7 @@ def test_implausible_prices_are_refused(
 ) -> None:
     chat = coordinator_chat(seeded, line_world)
     answer = texts(chat.press(Intent("price.post", {"rubber_type": "latex", "price": price}).to_postback()))
-    assert "ราคาต้องมากกว่าศูนย์" in answer or "นอกช่วงปกติ 20–150" in answer
+    assert "ราคาต้องมากกว่า 0" in answer or "นอกช่วงปกติ 20–150" in answer
     assert _quotes(db) == []
 
 
@@ -80,9 +80,9 @@ def test_a_price_with_a_comma_is_asked_again(
     seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
 ) -> None:
     chat = coordinator_chat(seeded, line_world)
-    assert "ราคารับซื้อน้ำยางสดวันนี้" in texts(chat.press(Intent("price.post", {"rubber_type": "latex"}).to_postback()))
-    assert "ไม่ใส่จุลภาค" in texts(chat.say("58,50"))
-    assert "ไม่ใส่จุลภาค" in texts(chat.say("1,250"))
+    assert "ราคารับซื้อน้ำยางสด วันนี้" in texts(chat.press(Intent("price.post", {"rubber_type": "latex"}).to_postback()))
+    assert "ไม่ใส่ลูกน้ำ" in texts(chat.say("58,50"))
+    assert "ไม่ใส่ลูกน้ำ" in texts(chat.say("1,250"))
     card = chat.say("58.50 บาท")
     assert "58.50" in texts(card) and _quotes(db) == []
     chat.press(flex_buttons(card)["ยืนยัน"])
@@ -93,7 +93,7 @@ def test_a_post_typed_in_one_message_with_a_comma_is_asked_again(
     seeded: Flask, line_world: LineWorld, db: Session, clock: datetime
 ) -> None:
     chat = coordinator_chat(seeded, line_world)
-    assert "ไม่ใส่จุลภาค" in texts(chat.say("ประกาศราคาน้ำยาง 58,50 บาท"))
+    assert "ไม่ใส่ลูกน้ำ" in texts(chat.say("ประกาศราคาน้ำยาง 58,50 บาท"))
     assert "น้ำยางสด 58.50" in texts(chat.say("58.50")) and _quotes(db) == []
 
 
@@ -144,7 +144,7 @@ def test_a_card_from_yesterday_cannot_post_today(
 def test_members_cannot_post(chat: Chat, db: Session, clock: datetime) -> None:
     registered(chat.app, chat.user_id)
     answer = chat.press(Intent("price.post", {"rubber_type": "latex", "price": 58, "answer": "yes"}).to_postback())
-    assert "เฉพาะผู้ประสานงาน" in texts(answer)
+    assert "เฉพาะเจ้าหน้าที่ผู้ประสานงาน" in texts(answer)
     assert _quotes(db) == []
 
 

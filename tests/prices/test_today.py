@@ -61,7 +61,7 @@ def test_a_member_sees_their_own_cooperatives_buying_price_first(seeded: Flask, 
     registered(seeded, khuan_khanun.user_id, district="ควนขนุน")
     shown = texts(khuan_khanun.press(Intent("price.today", {"rubber_type": "latex"}).to_postback()))
     assert "58.50" in shown and "▲ 0.50" in shown
-    assert "ราคารับซื้อของสหกรณ์ของท่าน สหกรณ์การเกษตรควนขนุน จำกัด" in shown
+    assert "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด (สหกรณ์ของท่าน)" in shown
 
     tamot = Chat(seeded, line_world)
     registered(seeded, tamot.user_id, district="ตะโหมด")
@@ -104,4 +104,4 @@ def test_a_rubber_we_keep_no_price_of_is_named(chat: Chat, clock: datetime) -> N
 def test_a_type_not_posted_yet_is_named(chat: Chat, clock: datetime) -> None:
     put(chat.app, TODAY, "latex", "58.00")
     answer = chat.say("ราคายางแผ่นดิบ")
-    assert texts(answer).startswith("ยังไม่มีการประกาศราคายางแผ่นดิบครับ") and "น้ำยางสด" in buttons(answer)
+    assert texts(answer).startswith("ยังไม่มีการประกาศราคายางแผ่นดิบ ครับ") and "น้ำยางสด" in buttons(answer)
