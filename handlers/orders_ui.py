@@ -220,6 +220,11 @@ def line_status(turn: Turn, line: OrderLine) -> str:
                 _("round closed; bring your rubber to {pickup}")).format(pickup=pickup)
     if round_.status == "delivered":
         return _("delivered at {pickup}").format(pickup=pickup)
+    here = next((p for p in round_.pickups if p.center_id == line.pickup_center_id and p.arrived_at), None)
+    if here is not None:
+        return (_("arrived at {pickup}; collect by {day}").format(pickup=pickup, day=fmt.day(here.collect_until,
+                                                                                             turn.locale))
+                if here.collect_until else _("arrived at {pickup}; ready to collect").format(pickup=pickup))
     if line.allocated is not None and line.allocated != line.quantity:
         return _("round closed: you get {final} of the {ordered} you ordered; pick up at {pickup}").format(
             final=amount(_, line.allocated, round_.product.unit), ordered=fmt.quantity(line.quantity), pickup=pickup)

@@ -6,7 +6,7 @@ so that it goes out as a multicast. The jobs reach these through bot.routes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from linebot.v3.messaging import ImageMessage, Message
 
@@ -22,8 +22,8 @@ from models.orders import OrderLine
 from models.prices import PriceQuote
 from models.rounds import Round
 
-__all__ = ["announcement", "announcement_report", "meeting_reminder", "price_alert", "round_closed", "round_reminder",
-           "rounds_opened"]
+__all__ = ["announcement", "announcement_report", "goods_arrived", "meeting_reminder", "price_alert", "round_closed",
+           "round_reminder", "rounds_opened"]
 
 
 def announcement(_: Translate, locale: str, announcement: Announcement, base_url: str) -> list[Message]:
@@ -105,6 +105,17 @@ def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:
         parts.append(_("You said you could take more: {extra} extra completes the last {pack}.").format(
             extra=amount(_, final - line.quantity, product.unit), pack=unit_word(_, product.pack_unit, 1)))
     return reply("\n".join(parts))
+
+
+def goods_arrived(_: Translate, locale: str, line: OrderLine, until: date | None) -> list[Message]:
+    """A member's goods are at their pickup point: what, where, until when."""
+    product = line.round.product
+    said = _("Your {product} ({amount}) has arrived at {pickup}.").format(
+        product=product.name(locale), amount=amount(_, line.final, product.unit),
+        pickup=pickup_text(_, locale, line.round, line.pickup_center))
+    if until is not None:
+        said += " " + _("Please collect it by {day}.").format(day=fmt.day(until, locale))
+    return reply(said, [(_("My orders"), Intent("order.list"))])
 
 
 def rounds_opened(_: Translate, locale: str, rounds: Sequence[Round]) -> list[Message]:

@@ -9,7 +9,7 @@ button pressed twice (or delivered twice) records the order once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from models.base import Base, utcnow
 from models.member import Member
 from models.network import Center
 from models.products import USUAL_DRC, Product
-from models.rounds import Round, lock_round
+from models.rounds import Round, RoundPickup, lock_round
 
 ZERO = Decimal(0)
 
@@ -264,3 +264,20 @@ def round_lines(db: Session, round_id: int) -> list[OrderLine]:
     """A round's active lines in first-come order."""
     query = select(OrderLine).where(OrderLine.round_id == round_id, OrderLine.status == "active")
     return list(db.scalars(query.order_by(OrderLine.queued_at, OrderLine.id)))
+
+
+def arrived(db: Session, round_: Round, center_ids: list[int], now: datetime, until: date | None) -> list[int]:
+    """Mark the round's goods as arrived at these pickup points (its points with orders, when none are given);
+    returns the points newly marked (marking twice tells nobody twice)."""
+    points = center_ids or sorted({cid for cid in db.scalars(
+        select(OrderLine.pickup_center_id).where(OrderLine.round_id == round_.id, OrderLine.status == "active"))
+        if cid is not None})
+    marked = []
+    for center_id in points:
+        pickup = db.get(RoundPickup, (round_.id, center_id)) or RoundPickup(round_id=round_.id, center_id=center_id)
+        if pickup.arrived_at is None:
+            pickup.arrived_at, pickup.collect_until = now, until
+            db.add(pickup)
+            marked.append(center_id)
+    db.flush()
+    return marked

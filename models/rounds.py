@@ -108,6 +108,8 @@ class RoundPickup(Base):
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"), primary_key=True)
     pickup_on: Mapped[date | None] = mapped_column(Date)
     place: Mapped[str | None] = mapped_column(String(300))
+    arrived_at: Mapped[datetime | None]  # the goods are there: members are told to collect them
+    collect_until: Mapped[date | None] = mapped_column(Date)
 
     round: Mapped[Round] = relationship(back_populates="pickups")
     center: Mapped[Center] = relationship()

@@ -15,13 +15,16 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import translator
 from bot.jobs import rounds as round_jobs
 from bot.render import exports
+from bot.routes import pushes
 from models.base import BANGKOK, utcnow
 from models.closing import advance, close
 from models.member import Member, member_by_line_id, normalize_mobile
 from models.network import center_by_code, district_cooperative
-from models.orders import OrderRefused, join, line_for, weigh
+from models.orders import OrderRefused, arrived, join, line_for, round_lines, weigh
+from models.outbox import queue
 from models.products import product_by_code
 from models.rounds import (
     BELOW_MINIMUM,
@@ -166,6 +169,37 @@ def close_round(round_id: str) -> None:
         click.echo(f"round {round_id}: {result.outcome}, {result.quantity.normalize():f} {result.round.product.unit}"
                    f" in {result.packs} {result.round.product.pack_unit}(s) for {result.members} members")
     current_app.extensions["outbox"].drain()
+
+
+@rounds_cli.command("arrived")
+@click.argument("round_id")
+@click.option("--point", "points", multiple=True, help="A pickup point's center code (repeatable; default: every "
+              "point with orders).")
+@click.option("--until", help="The last day members may collect, YYYY-MM-DD.")
+def goods_arrived(round_id: str, points: tuple[str, ...], until: str | None) -> None:
+    """The goods have arrived at pickup points: their members are told where and until when to collect."""
+    last_day = _day(until, "--until") if until else None
+    with current_app.extensions["sessions"]() as db, db.begin():
+        round_ = _round(db, round_id)
+        if round_.direction != "buy" or round_.status not in ("closed", "ordered"):
+            raise click.ClickException(f"round {round_id} is a {round_.direction} round, {round_.status}: goods "
+                                       "arrive for a closed buying round")
+        centers = []
+        for code in points:
+            center = center_by_code(db, code)
+            if center is None:
+                raise click.ClickException(f"no center {code} (see 'coopbot centers')")
+            centers.append(center.id)
+        marked = set(arrived(db, round_, centers, utcnow(), last_day))
+        told = 0
+        for line in round_lines(db, round_.id):
+            if line.pickup_center_id in marked and line.final > 0 and line.member.active:
+                translate = translator(line.member.locale)
+                messages = [m.to_dict() for m in pushes.goods_arrived(translate, line.member.locale, line, last_day)]
+                queue(db, [line.member.line_user_id], messages, "goods-arrived")
+                told += 1
+    current_app.extensions["outbox"].drain()
+    click.echo(f"round {round_id}: arrived at {len(marked)} point(s), {told} member(s) told")
 
 
 @rounds_cli.command("mark")

@@ -52,3 +52,11 @@ def test_a_product_name_ending_in_a_bracket_is_followed_by_a_space(
     round_jobs.tick(catalog)
     told = pushed_to(line_world, farmer.user_id)
     assert "รอบสั่งซื้อกรดฟอร์มิก (กรดมด) ปิดแล้วครับ" in told and "(กรดมด)ปิด" not in told
+
+
+def test_a_sellers_list_says_where_to_bring_the_rubber(catalog: Flask, farmer: Chat, db: Session) -> None:
+    uss = round_of(db, "rubber-uss")
+    farmer.press(button_data(farmer.say("จะขายยางแผ่นดิบ 120 กิโล"), "ยืนยัน"))
+    assert catalog.test_cli_runner().invoke(cli, ["rounds", "close", str(uss.id)]).exit_code == 0
+    listed = texts(farmer.say("ออเดอร์ของผม"))
+    assert "นำยางไปส่งที่" in listed and "รับของที่" not in listed
