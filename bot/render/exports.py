@@ -22,7 +22,8 @@ from models.rounds import Round
 
 HEADER = ("round", "product_code", "product", "center", "pickup_point", "pickup_date", "member", "phone",
           "membership_no", "ordered", "final", "unit", "drc", "drc_measured", "unit_price", "amount", "round_status")
-POINT_HEADER = ("round", "product", "pickup_point", "members", "quantity", "unit", "packs", "pack_unit", "amount")
+POINT_HEADER = ("round", "product", "pickup_point", "members", "quantity", "unit", "packs", "pack_unit", "amount",
+                "packs_note")
 READY = ("closed", "ordered")
 # OWASP's CSV-injection rule: text starting with one of these is a formula (or starts one) to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -66,7 +67,8 @@ def by_point(db: Session, rounds: Iterable[Round]) -> list[tuple[Any, ...]]:
         packs = packs_by_point({name: point[1] for name, point in points.items()}, product.pack_size)
         for name, (members, quantity, amount) in points.items():
             table.append((round_.id, product.name_th, name, members, quantity, product.unit, packs[name],
-                          product.pack_unit, amount))
+                          product.pack_unit, amount, packs_note(quantity, packs[name], product.pack_size,
+                                                                product.unit, product.pack_unit)))
     return table
 
 
@@ -81,6 +83,19 @@ def write_csv(table: Sequence[Sequence[Any]], stream: IO[str]) -> None:
     writer = csv.writer(stream)
     for row in (HEADER, *table):
         writer.writerow(["'" + value if formula_like(value) else value for value in row])
+
+
+def packs_note(quantity: Decimal, packs: int, size: Decimal, unit: str, pack_unit: str) -> str:
+    """Why a point loads the packs it does: its own full packs, and a pack shared with other points loaded here
+    (the point with the largest part-filled pack takes it) or elsewhere."""
+    full = int(quantity // size)
+    rest = quantity - full * size
+    if size == 1 or not rest:
+        return f"{full} full {pack_unit}(s)"
+    if packs > full:
+        return (f"{full} full {pack_unit}(s) + 1 shared with other points, loaded here ({rest.normalize():f} {unit} "
+                "of it for this point)")
+    return f"{full} full {pack_unit}(s); {rest.normalize():f} {unit} travel in a {pack_unit} loaded at another point"
 
 
 def write_xlsx(table: Sequence[Sequence[Any]], points: Sequence[Sequence[Any]], stream: IO[bytes]) -> None:

@@ -127,6 +127,10 @@ def test_close_and_export_csv_and_xlsx(catalog: Flask, line_world: LineWorld, fa
     assert points["สหกรณ์การเกษตรกงหรา จำกัด"][3:8] == (2, 50, "kg", 2, "container")
     assert points["สหกรณ์การเกษตรควนขนุน จำกัด"][4] == 40
     assert sum(row[6] for row in points.values()) == 3, "the lorry carries what the round bought"
+    assert points["สหกรณ์การเกษตรกงหรา จำกัด"][9] == (
+        "1 full container(s) + 1 shared with other points, loaded here (20 kg of it for this point)")
+    assert points["สหกรณ์การเกษตรควนขนุน จำกัด"][9] == (
+        "1 full container(s); 10 kg travel in a container loaded at another point"), "the split is explained"
 
 
 def test_csv_goes_to_standard_output_and_bad_rounds_fail(catalog: Flask, farmer: Chat, db: Session) -> None:

@@ -60,3 +60,9 @@ def test_a_sellers_list_says_where_to_bring_the_rubber(catalog: Flask, farmer: C
     assert catalog.test_cli_runner().invoke(cli, ["rounds", "close", str(uss.id)]).exit_code == 0
     listed = texts(farmer.say("ออเดอร์ของผม"))
     assert "นำยางไปส่งที่" in listed and "รับของที่" not in listed
+
+
+def test_the_card_states_how_much_more_a_member_may_get(catalog: Flask, farmer: Chat, db: Session) -> None:
+    acid = round_of(db, "acid-formic")
+    card = texts(farmer.press(join(acid.id, 25)))
+    assert "ไม่เกิน 30 กก." in card, "'can take more' is capped at one container, and the card says so"
