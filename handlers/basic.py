@@ -14,7 +14,8 @@ def greeting(turn: Turn, intent: Intent) -> list[Message]:
     if intent.slots.get("thanks"):
         return reply(_("You're welcome! Is there anything else I can help with?"), main_actions(_))
     name = turn.member.name or turn.member.display_name
-    hello = _("Hello {name}!").format(name=name) if name else _("Hello!")
+    # Thais greet by the first name (คุณสมชาย), never first name and surname
+    hello = _("Hello {name}!").format(name=name.split()[0]) if name and name.split() else _("Hello!")
     return reply(hello + " " + _("How can I help you today?"), main_actions(_))
 
 

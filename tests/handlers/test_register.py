@@ -306,3 +306,13 @@ def test_a_question_typed_for_a_name_is_answered_and_the_name_still_asked(somcha
     assert member_of(db, somchai).name is None and waiting_for(db, member_of(db, somchai)) == "name"
     assert "อำเภอ" in texts(somchai.say("สมชาย ใจดี"))
     assert waiting_for(db, member_of(db, somchai)) == "district"
+
+
+def test_a_registered_member_is_greeted_by_the_first_name(chat: Chat, db: Session) -> None:
+    registered(chat.app, chat.user_id)
+    member = db.scalar(select(Member).where(Member.line_user_id == chat.user_id))
+    assert member is not None
+    member.name = "สมชาย ใจดี"
+    db.commit()
+    hello = texts(chat.say("สวัสดีครับ"))
+    assert "คุณสมชาย" in hello and "ใจดี" not in hello, hello
