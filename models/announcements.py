@@ -122,10 +122,15 @@ def interests_of(db: Session, members: list[Member]) -> dict[int, set[str]]:
         select(OrderLine.member_id, Product.category, Product.animal).join(OrderLine.round).join(Round.product)
         .where(OrderLine.member_id.in_(list(found))).distinct())
     for member_id, category, animal in ordered:
-        implied = animal if category == "feed" else _IMPLIED.get(category)
+        implied = interest_in(category, animal)
         if implied:
             found[member_id].add(implied)
     return found
+
+
+def interest_in(category: str, animal: str | None) -> str | None:
+    """The interest a product serves: pig feed pigs, formic acid and rubber rubber, rice and fertilizer rice."""
+    return animal if category == "feed" else _IMPLIED.get(category)
 
 
 def next_time(rule: str, after: datetime) -> datetime | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import translator
 from bot.routes import pushes
+from models.announcements import interest_in, interests_of
 from models.base import utcnow
 from models.closing import close
 from models.member import Member
@@ -63,25 +64,28 @@ def queue_notices(db: Session) -> int:
     return queued
 
 
-def _by_locale(members: list[Member]) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for member in members:
-        if reachable(member):
-            groups[member.locale].append(member.line_user_id)
-    return groups
-
-
 def _announce(db: Session, rounds: list[Round]) -> int:
-    """One message per member for every round that opened since the last run: pushes cost quota."""
+    """One message per member for the rounds that opened since the last run and fit what they raise or grow
+    (all of them for a member whose interests are not known yet): pushes cost quota, and a rubber tapper has no
+    use for a piglet round. Coordinators and admins run rounds: they are not told of them. Members told the same
+    rounds share one multicast."""
     if not rounds:
         return 0
-    registered = db.scalars(select(Member).where(Member.consent_at.is_not(None), Member.district.is_not(None)))
-    sent = 0
-    for locale, user_ids in _by_locale(list(registered)).items():
-        messages = [m.to_dict() for m in pushes.rounds_opened(translator(locale), locale, rounds)]
+    registered = list(db.scalars(select(Member).where(Member.consent_at.is_not(None), Member.district.is_not(None),
+                                                      Member.role == "member")))
+    interests = interests_of(db, registered)
+    groups: dict[tuple[str, tuple[int, ...]], list[str]] = defaultdict(list)
+    for member in registered:
+        known = interests[member.id]
+        fitting = tuple(r.id for r in rounds if not known or interest_in(r.product.category, r.product.animal) in (
+            None, *known))
+        if fitting and reachable(member):
+            groups[(member.locale, fitting)].append(member.line_user_id)
+    by_id = {r.id: r for r in rounds}
+    for (locale, fitting), user_ids in groups.items():
+        messages = [m.to_dict() for m in pushes.rounds_opened(translator(locale), locale, [by_id[i] for i in fitting])]
         queue(db, user_ids, messages, purpose="round-opened")
-        sent += len(user_ids)
-    return sent
+    return sum(len(user_ids) for user_ids in groups.values())
 
 
 def _remind(db: Session, rounds: list[Round]) -> int:

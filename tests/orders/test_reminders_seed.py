@@ -14,6 +14,7 @@ from bot.cli import cli
 from bot.jobs import rounds as round_jobs
 from bot.sandbox.line_api import LineWorld
 from models.base import utcnow
+from models.member import Member
 from models.rounds import Round
 from tests.orders.conftest import age, join, neighbour, register, round_of
 from tests.support import Chat, button_data, texts
@@ -96,3 +97,25 @@ def test_demo_seed_opens_one_round_per_product_routed_to_its_center(seeded: Flas
     for r in rounds:
         assert r.status == "open" and timedelta(days=6) < r.closes_at - utcnow() <= timedelta(days=8)
         assert r.product.name_th and r.product.name_en and r.product.synonyms
+
+
+def test_new_rounds_go_to_whom_they_concern(catalog: Flask, line_world: LineWorld, farmer: Chat, db: Session) -> None:
+    """A pig raiser hears of feed and piglets, a rubber tapper of acid and selling rubber; a member whose interests
+    are not known hears of all; coordinators, who run rounds, hear of none."""
+    pigs, rubber = neighbour(catalog, line_world, "สมศรี"), neighbour(catalog, line_world, "สมปอง")
+    boss = neighbour(catalog, line_world, "ผู้ประสานงาน")
+    with catalog.extensions["sessions"]() as session, session.begin():
+        for chat, interests in ((pigs, ["pig"]), (rubber, ["rubber"])):
+            member = session.scalar(select(Member).where(Member.line_user_id == chat.user_id))
+            assert member is not None
+            member.interests = interests
+        coordinator = session.scalar(select(Member).where(Member.line_user_id == boss.user_id))
+        assert coordinator is not None
+        coordinator.role = "coordinator"
+    round_jobs.tick(catalog)
+    pig_text, rubber_text, everything = to(line_world, pigs.user_id), to(line_world, rubber.user_id), to(
+        line_world, farmer.user_id)
+    assert "อาหารหมูขุน ซีพี" in pig_text and "ยางแผ่นดิบ" not in pig_text and "กรดฟอร์มิก" not in pig_text
+    assert "ยางแผ่นดิบ" in rubber_text and "กรดฟอร์มิก" in rubber_text and "อาหารหมู" not in rubber_text
+    assert "อาหารหมูขุน ซีพี" in everything and "ยางแผ่นดิบ" in everything
+    assert to(line_world, boss.user_id) == ""
