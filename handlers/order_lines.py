@@ -154,7 +154,8 @@ def list_orders(turn: Turn, intent: Intent) -> list[Message]:
     for n, line in enumerate(lines[:15], 1):
         round_, product = line.round, line.round.product
         what = f"{n}. {product.name(locale)} {amount(_, line.final, product.unit)}"
-        items.append(f"{what}, {baht(_, line.amount)}\n   {line_status(turn, line)}")
+        items.append(_("{quantity}, {amount}").format(quantity=what, amount=baht(_, line.amount))
+                     + f"\n   {line_status(turn, line)}")
         if line.status == "active" and round_.joinable(turn.now) and len(buttons) < 12:
             buttons.append((_("Change {n}").format(n=n), Intent("order.change", {"line": line.id})))
             buttons.append((_("Cancel {n}").format(n=n), Intent("order.cancel", {"line": line.id})))

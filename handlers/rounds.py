@@ -160,7 +160,8 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     head.append(_("By member:"))
     for line in lines[:SUMMARY_MEMBERS]:
         name = line.member.name or line.member.display_name or "-"
-        head.append(f"• {name}: {amount(_, line.final, product.unit)}, {baht(_, line.amount)}")
+        head.append(f"• {name}: " + _("{quantity}, {amount}").format(
+            quantity=amount(_, line.final, product.unit), amount=baht(_, line.amount)))
     if len(lines) > SUMMARY_MEMBERS:
         head.append(_("…and {n} more: export the full list with \"coopbot orders export {round}\".").format(
             n=fmt.number(len(lines) - SUMMARY_MEMBERS), round=round_.id))

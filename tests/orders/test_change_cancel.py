@@ -97,8 +97,8 @@ def test_my_orders_shows_each_line_with_its_status(farmer: Chat, db: Session) ->
     order(farmer, round_of(db, "piglet").id, 3)
     listed = farmer.say("ดูรายการที่จองไว้")
     shown = texts(listed)
-    assert "อาหารหมูขุน ซีพี 2 กระสอบ, 1,164.00 บาท" in shown
-    assert "ลูกหมู (ราว 16 กก.) 3 ตัว, 6,450.00 บาท" in shown
+    assert "อาหารหมูขุน ซีพี 2 กระสอบ เป็นเงิน 1,164.00 บาท" in shown
+    assert "ลูกหมู (ราว 16 กก.) 3 ตัว เป็นเงิน 6,450.00 บาท" in shown
     assert shown.count("เปิดรับถึง") == 2
     assert {"แก้ข้อ 1", "ยกเลิกข้อ 1", "แก้ข้อ 2", "ยกเลิกข้อ 2"} <= set(buttons(listed))
 

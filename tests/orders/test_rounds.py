@@ -142,7 +142,7 @@ def test_summary_per_pickup_point_and_member(catalog: Flask, line_world: LineWor
     assert "รวม: 90 กก. = 3 แกลลอน เป็นเงิน 4,230.00 บาท" in summary
     assert "• สหกรณ์การเกษตรควนขนุน จำกัด: 40 กก. สมาชิก 1 คน" in summary
     assert "• สหกรณ์การเกษตรกงหรา จำกัด: 50 กก. สมาชิก 1 คน" in summary
-    assert "• สมชาย ใจดี: 40 กก., 1,880.00 บาท" in summary
+    assert "• สมชาย ใจดี: 40 กก. เป็นเงิน 1,880.00 บาท" in summary
 
 
 def coordinator_summary(app: Flask, world: LineWorld, round_id: int) -> str:
