@@ -21,6 +21,7 @@ from bot.nlu import Intent
 from handlers import Turn
 from handlers.forms import Ask, Confirm, Form, Problem, Slots, Stop
 from handlers.orders_ui import (
+    about,
     amount,
     baht,
     confirmation_card,
@@ -280,7 +281,8 @@ def _record(direction: str, turn: Turn, slots: Slots) -> list[Message]:
     done = (_("Thank you! Your order is in: {what}, {total}.") if direction == "buy"
             else _("Thank you! Your pledge is in: {what}, about {total}."))
     tail = _("The round closes {deadline}; I will tell you the final quantity and amount then.")
-    body = "\n".join([done.format(what=what, total=baht(_, line.amount)),
+    total = baht(_, line.amount) if direction == "buy" else about(_, line.amount)  # a pledge: an estimate
+    body = "\n".join([done.format(what=what, total=total),
                       tail.format(deadline=moment(round_.closes_at, turn.locale)), progress(_, outcome.round)])
     return reply(body, more)
 

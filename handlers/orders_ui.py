@@ -46,6 +46,11 @@ def baht(_: Tr, value: Decimal) -> str:
     return _("{amount} baht").format(amount=fmt.baht(value))
 
 
+def about(_: Tr, value: Decimal) -> str:
+    """An estimate in whole baht: its satang mean nothing until the rubber is weighed."""
+    return _("{amount} baht").format(amount=fmt.number(value))
+
+
 def moment(value: datetime, locale: str) -> str:
     return fmt.moment(value.astimezone(BANGKOK), locale)
 
@@ -184,7 +189,7 @@ def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, bef
         (_("Price now") if sell else _("Unit price"),
          per_unit(_, price, product.unit) if drc is None else _("{price} per kg of dry rubber").format(
              price=baht(_, price))),
-        (_("Estimated value") if sell else _("Total"), baht(_, value)),
+        (_("Estimated value"), about(_, value)) if sell else (_("Total"), baht(_, value)),
         (_("Closes"), moment(round_.closes_at, locale)),
         (_("Bring to") if sell else _("Pick up at"), pickup_text(_, locale, round_, pickup_center(turn))),
     ]

@@ -16,7 +16,7 @@ def test_pledge_unsmoked_sheet_for_the_selling_round(farmer: Chat, db: Session) 
     uss = round_of(db, "rubber-uss")
     card = farmer.say("จะขายยางแผ่นดิบ 120 กิโล")
     shown = texts(card)
-    for fact in ("กรุณาตรวจสอบรายการลงชื่อขาย", "ยางแผ่นดิบ", "120 กก.", "62.00 บาท/กก.", "7,440.00 บาท",
+    for fact in ("กรุณาตรวจสอบรายการลงชื่อขาย", "ยางแผ่นดิบ", "120 กก.", "62.00 บาท/กก.", "7,440 บาท",
                  "นำไปส่งที่"):
         assert fact in shown
     assert lines(db, uss.id) == []
