@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.seed import news as seed_news
 from bot.seed import orders as seed_orders
 from bot.seed import prices as seed_prices
 from bot.settings import Settings
@@ -132,7 +133,8 @@ def network(db: Session) -> dict[str, int]:
 
 
 # Features add their demo data here: each takes the session and settings and returns counts.
-DEMO_STEPS: list[Callable[[Session, Settings], dict[str, int]]] = [seed_orders.demo_rounds, seed_prices.demo_prices]
+DEMO_STEPS: list[Callable[[Session, Settings], dict[str, int]]] = [seed_orders.demo_rounds, seed_prices.demo_prices,
+                                                                  seed_news.demo_news]
 
 
 def demo(db: Session, settings: Settings) -> dict[str, int]:

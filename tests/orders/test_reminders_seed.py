@@ -86,7 +86,7 @@ def test_demo_seed_opens_one_round_per_product_routed_to_its_center(seeded: Flas
     runner = seeded.test_cli_runner()
     assert runner.invoke(cli, ["seed", "--demo"]).exit_code == 0
     assert runner.invoke(cli, ["seed", "--demo"]).exit_code == 0
-    rounds = db.scalars(select(Round).order_by(Round.id)).all()
+    rounds = db.scalars(select(Round).where(Round.status == "open").order_by(Round.id)).all()
     centers = {r.product.code: r.center.code for r in rounds}
     assert centers == {
         "feed-cp-pig": "DIST-06", "feed-betagro-pig": "FEED-BETAGRO", "feed-laemthong-pig": "FEED-LAEMTHONG",
@@ -119,3 +119,19 @@ def test_new_rounds_go_to_whom_they_concern(catalog: Flask, line_world: LineWorl
     assert "ยางแผ่นดิบ" in rubber_text and "กรดฟอร์มิก" in rubber_text and "อาหารหมู" not in rubber_text
     assert "อาหารหมูขุน ซีพี" in everything and "ยางแผ่นดิบ" in everything
     assert to(line_world, boss.user_id) == ""
+
+
+def test_the_demo_has_news_a_meeting_and_savings_to_show(seeded: Flask, line_world: LineWorld) -> None:
+    """So that "ข่าวสาร" and "ประหยัดไปเท่าไหร่" in the sandbox are not empty."""
+    runner = seeded.test_cli_runner()
+    assert runner.invoke(cli, ["seed", "--demo"]).exit_code == 0
+    assert runner.invoke(cli, ["seed", "--demo"]).exit_code == 0
+    member = Chat(seeded, line_world)
+    register(seeded, member.user_id)
+    news = texts(member.say("ข่าวสาร"))
+    assert "ตลาดนัดยางพารา" in news and "ประชุมใหญ่สามัญประจำปี" in news
+    assert "2,340.00 บาท" in texts(member.say("ประหยัดไปเท่าไหร่")), "the network's gain: 13 baht x 180 kg of acid"
+    listed = runner.invoke(cli, ["announcements", "list"]).output
+    assert len(listed.splitlines()) == 3, "seeded once"
+    meeting = next(line.split()[0] for line in listed.splitlines() if "ประชุม" in line)
+    assert "2 going, 1 not going" in runner.invoke(cli, ["announcements", "show", meeting]).output
