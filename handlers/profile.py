@@ -18,12 +18,15 @@ from handlers.alerts import describe
 from handlers.details import FIELDS, ask, of_member, reads, save, summary
 from handlers.forms import Ask, Confirm, Form, Slots, Stop
 from handlers.orders_ui import amount, line_status
-from handlers.ui import Button, main_actions, reply, text
+from handlers.ui import N_, Button, main_actions, reply, text
 from models import alerts, orders
+from models.announcements import INTERESTS
 from models.base import BANGKOK
 from models.orders import OrderLine, OrderRefused, member_lines
 
 INTENT = "register"
+INTEREST_NAMES = {"pig": N_("Pigs"), "chicken": N_("Chickens"), "duck": N_("Ducks"), "fish": N_("Fish"),
+                  "cattle": N_("Cattle"), "rubber": N_("Rubber"), "rice": N_("Rice")}
 # Asked on follow: not free text, so a newcomer's first real question ("ราคายาง") still reaches its handler.
 WELCOME = "welcome"
 # Each language's name is written in that language, so a member who cannot read the other one finds it.
@@ -44,10 +47,33 @@ def show(turn: Turn, saved: bool = False) -> list[Message]:
         (_("Edit district"), Intent(INTENT, {"step": "edit", "field": "district"})),
         (_("Edit membership no."), Intent(INTENT, {"step": "edit", "field": "membership_no"})),
         (_("Edit mobile"), Intent(INTENT, {"step": "edit", "field": "phone"})),
+        (_("What I raise or grow"), Intent(INTENT, {"step": "interests"})),
         language_button(turn),
         (_("Delete my data"), Intent(INTENT, {"step": "delete"})),
     ]
-    return reply(head + "\n" + summary(turn, of_member(turn.member)), buttons)
+    return reply(head + "\n" + summary(turn, of_member(turn.member)) + "\n" + _interests_line(turn), buttons)
+
+
+def _interests_line(turn: Turn) -> str:
+    _ = turn._
+    chosen = [_(INTEREST_NAMES[i]) for i in turn.member.interests or () if i in INTEREST_NAMES]
+    return _("Raises or grows: {what}").format(what=", ".join(chosen) if chosen else _("not given"))
+
+
+def interests(turn: Turn, pick: str | None) -> list[Message]:
+    """What the member raises or grows, chosen by pressing (a second press unchooses): the bot then tells them
+    of the rounds that fit, and coordinators can address them by it."""
+    _, member = turn._, turn.member
+    chosen = set(member.interests or ())
+    if pick in INTERESTS:
+        chosen ^= {pick}
+        member.interests = [i for i in INTERESTS if i in chosen]  # a new list: the JSON column sees the change
+    buttons: list[Button] = [(("✓ " if i in chosen else "") + _(INTEREST_NAMES[i]),
+                              Intent(INTENT, {"step": "interests", "pick": i})) for i in INTERESTS]
+    buttons.append((_("Done"), Intent(INTENT, {"step": "show"})))
+    question = _("What do you raise or grow? Press each that fits (again to unchoose): I will tell you only of "
+                 "the rounds that concern you.")
+    return reply(question + "\n" + _interests_line(turn), buttons)
 
 
 def everything(turn: Turn) -> list[Message]:

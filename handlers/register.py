@@ -136,6 +136,8 @@ def act(turn: Turn, action: Mapping[str, Any]) -> list[Message]:
         return profile.ask_edit(turn, str(action["field"]))
     if step == "export":
         return profile.everything(turn)
+    if step == "interests":
+        return profile.interests(turn, str(pick) if pick else None)
     return profile.show(turn)
 
 
@@ -173,8 +175,11 @@ def registered(turn: Turn, state: Slots) -> list[Message]:
         save(turn.db, member, field, str(state[field]))
     member.cooperative = cooperative_of(turn.db, state)
     member.consent_at = turn.now
-    done = _("Thank you, you are registered!") + "\n" + summary(turn, state)
-    return reply(done, [(_("Edit my details"), Intent(INTENT, {"step": "show"})), *main_actions(_)])
+    done = _("Thank you, you are registered!") + "\n" + summary(turn, state) + "\n\n" + _(
+        "One more thing, if you like: tell me what you raise or grow, so that I tell you only of the rounds that "
+        "concern you.")
+    return reply(done, [(_("What I raise or grow"), Intent(INTENT, {"step": "interests"})),
+                        (_("Edit my details"), Intent(INTENT, {"step": "show"})), *main_actions(_)])
 
 
 def language(turn: Turn, pick: str | None) -> list[Message]:

@@ -74,7 +74,8 @@ def test_a_new_friend_registers_from_the_welcome_to_the_summary(somchai: Chat, d
 
     done = somchai.press(button_data(check, "ยินยอม"))
     assert "ลงทะเบียนเรียบร้อยแล้ว" in texts(done) and "มือถือ: 081-234-5678" in texts(done)
-    assert buttons(done)[:2] == ["แก้ไขข้อมูล", "สั่งซื้อรวม"]
+    assert buttons(done)[:3] == ["เลี้ยง/ปลูกอะไร", "แก้ไขข้อมูล", "สั่งซื้อรวม"]
+    assert "เลี้ยงหรือปลูกอะไร" in texts(done), "asked, for the rounds that concern them"
 
     member = member_of(db, somchai)
     assert (member.name, member.district, member.membership_no, member.phone) == (
@@ -156,8 +157,8 @@ def test_a_registered_member_sees_and_edits_their_details(somchai: Chat, db: Ses
     for typed in ("ข้อมูลของฉัน", "สมัคร"):  # a registered member is shown their details, never started over
         details = somchai.say(typed)
         assert "ข้อมูลของท่านครับ" in texts(details) and "ชื่อ: สมชาย ใจดี" in texts(details)
-        assert buttons(details) == ["แก้ไขชื่อ", "แก้ไขอำเภอ", "แก้ไขเลขสมาชิก", "แก้ไขเบอร์มือถือ", "English",
-                                    "ลบข้อมูลของฉัน"]
+        assert buttons(details) == ["แก้ไขชื่อ", "แก้ไขอำเภอ", "แก้ไขเลขสมาชิก", "แก้ไขเบอร์มือถือ",
+                                    "เลี้ยง/ปลูกอะไร", "English", "ลบข้อมูลของฉัน"]
 
     assert PHONE_QUESTION in texts(somchai.press(button_data(details, "แก้ไขเบอร์มือถือ")))
     assert PHONE_QUESTION in texts(somchai.say("แก้ไขเบอร์")), "typed, the same question"
@@ -316,3 +317,15 @@ def test_a_registered_member_is_greeted_by_the_first_name(chat: Chat, db: Sessio
     db.commit()
     hello = texts(chat.say("สวัสดีครับ"))
     assert "คุณสมชาย" in hello and "ใจดี" not in hello, hello
+
+
+def test_a_member_says_what_they_raise_or_grow_by_pressing(chat: Chat, db: Session) -> None:
+    registered(chat.app, chat.user_id)
+    asked = chat.press(button_data(chat.say("ข้อมูลของฉัน"), "เลี้ยง/ปลูกอะไร"))
+    assert "ท่านเลี้ยงหรือปลูกอะไรบ้าง" in texts(asked) and "เลี้ยงหรือปลูก: ไม่ระบุ" in texts(asked)
+    asked = chat.press(button_data(asked, "หมู"))
+    asked = chat.press(button_data(asked, "ยางพารา"))
+    asked = chat.press(button_data(asked, "✓ หมู"))  # pressed again: unchosen
+    assert "เลี้ยงหรือปลูก: ยางพารา" in texts(asked) and "✓ ยางพารา" in buttons(asked)
+    assert member_of(db, chat).interests == ["rubber"]
+    assert "เลี้ยงหรือปลูก: ยางพารา" in texts(chat.press(button_data(asked, "เสร็จแล้ว")))
