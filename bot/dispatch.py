@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -163,6 +164,10 @@ class Dispatcher:
             return register.welcome(turn)
         if isinstance(event, PostbackEvent):
             intent = Intent.from_postback(event.postback.data) or Intent("unknown")
+            picked = event.postback.params or {}  # a date picker's choice, Thai local time
+            if intent.name != "unknown" and any(picked.get(kind) for kind in ("datetime", "date", "time")):
+                chosen = picked.get("datetime") or picked.get("date") or picked.get("time")
+                intent = replace(intent, slots={**intent.slots, "picked": chosen})
             return self.route(turn, intent)
         if isinstance(event, MessageEvent):
             if isinstance(event.message, TextMessageContent):

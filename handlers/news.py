@@ -1,20 +1,20 @@
-"""News from the centers, who to call, and coordinators' announcements to the members they serve."""
+"""News from the centers, who to call, and members' answers to meetings (coordinators write announcements in
+handlers.broadcast)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from linebot.v3.messaging import Message
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
-from handlers.forms import Ask, Form, Problem, Slots
 from handlers.price_ui import Translate
 from handlers.ui import main_actions, reply
-from models.announcements import Announcement, answer, audience, authored_by, recent_for
+from models.announcements import Announcement, answer, authored_by, recent_for
 from models.base import BANGKOK
 from models.network import Center, network_center
-from models.outbox import last_quota, next_month
+from models.outbox import next_month
 
 BODY_LIMIT = 2000
 MORNING_HOUR = 7
@@ -76,91 +76,6 @@ def contact(turn: Turn, intent: Intent) -> list[Message]:
         phone = center.phone or _("no phone number on file yet")
         lines.append(_("• {name}\n  Phone: {phone}").format(name=center.name(turn.locale), phone=phone))
     return reply("\n".join(lines), main_actions(_))
-
-
-def _ask_body(turn: Turn, slots: Slots) -> list[Message]:
-    center = turn.member.center
-    return reply(turn._("Type the announcement for the members of {center}. Type \"cancel\" to stop.").format(
-        center=center.name(turn.locale) if center else ""))
-
-
-def _read_body(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
-    """The text as typed: the whole message when it answers "type the announcement", else what follows the
-    command in "ประกาศ <text>"."""
-    body = str(slots.get("body") or (intent.text if answering else slots.get("announcement")) or "").strip()
-    if len(body) > BODY_LIMIT:
-        raise Problem(reply(turn._("That is too long ({n} characters). Please keep it under {limit} characters and "
-                                   "type it again.").format(n=fmt.number(len(body)), limit=fmt.number(BODY_LIMIT))))
-    return body or None
-
-
-BROADCAST = Form("broadcast", (Ask("body", _ask_body, _read_body),), free_text=frozenset({"body"}),
-                 confirms_commands=frozenset({"body"}))
-
-
-def broadcast(turn: Turn, intent: Intent) -> list[Message]:
-    """Coordinator: type the text (or "ประกาศ <text>" in one line), see who gets it, then send now or tomorrow
-    morning."""
-    _ = turn._
-    center = turn.member.center
-    if center is None:
-        return reply(_("Your account is not linked to a center yet. Ask an admin to set it."))
-    draft_id = intent.slots.get("draft")
-    if draft_id is not None:
-        return _decide(turn, intent, center, str(draft_id))
-    return BROADCAST.run(turn, intent, lambda turn, slots: _draft(turn, center, slots["body"]))
-
-
-def _draft(turn: Turn, center: Center, body: str) -> list[Message]:
-    _ = turn._
-    turn.finish()
-    draft = Announcement(center_id=center.id, author_id=turn.member.id, body=body, send_at=turn.now, status="draft")
-    turn.db.add(draft)
-    turn.db.flush()
-    count = len(audience(turn.db, center, turn.member.id))
-    question = _("Send this to {n} members of {center}?\n\n{body}").format(
-        n=fmt.number(count), center=center.name(turn.locale), body=body)
-    warning = quota_warning(turn, count)
-    return reply(question + (f"\n\n{warning}" if warning else ""), [
-        (_("Send now"), Intent("broadcast", {"draft": draft.id, "when": "now"})),
-        (_("Tomorrow 07:00"), Intent("broadcast", {"draft": draft.id, "when": "morning"})),
-        (_("Don't send"), Intent("broadcast", {"draft": draft.id, "when": "never"})),
-    ])
-
-
-def _decide(turn: Turn, intent: Intent, center: Center, draft_id: str) -> list[Message]:
-    _ = turn._
-    draft = turn.db.get(Announcement, int(draft_id)) if draft_id.isdigit() else None
-    if draft is None or draft.center_id != center.id:
-        return reply(_("I could not find that announcement. Type \"announce\" to write a new one."))
-    if draft.status != "draft":
-        return reply(_("This announcement was already handled."))
-    when = intent.slots.get("when")
-    if when == "never":
-        draft.status = "cancelled"
-        return reply(_("OK, the announcement was not sent."), main_actions(_))
-    if when == "morning":
-        local = turn.now.astimezone(BANGKOK) + timedelta(days=1)
-        draft.send_at = local.replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0)
-        draft.status = "scheduled"
-        return reply(_("Scheduled for {when}.").format(when=fmt.moment(draft.send_at.astimezone(BANGKOK), turn.locale)))
-    draft.send_at, draft.status = turn.now, "scheduled"
-    count = len(audience(turn.db, center, turn.member.id))
-    sending = _("Sending now to {n} members of {center}. I will tell you when it has gone out.").format(
-        n=fmt.number(count), center=center.name(turn.locale))
-    warning = quota_warning(turn, count)
-    return reply(sending + (f"\n{warning}" if warning else ""))
-
-
-def quota_warning(turn: Turn, count: int) -> str:
-    """Said before and when sending, if LINE's messages left this month (as last read) do not cover all."""
-    left = last_quota(turn.db)
-    if left is None or count <= left:
-        return ""
-    return turn._("LINE has {left} messages left this month: {rest} members will get it on {when}, when "
-                  "the month's messages start again.").format(
-        left=fmt.number(left), rest=fmt.number(count - left),
-        when=fmt.day(next_month(turn.now), turn.locale))
 
 
 def meeting_reply(turn: Turn, intent: Intent) -> list[Message]:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TypeAlias
 from urllib.parse import quote_plus
 
-from linebot.v3.messaging import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
+from linebot.v3.messaging import (
+    DatetimePickerAction,
+    Message,
+    PostbackAction,
+    QuickReply,
+    QuickReplyItem,
+    TextMessage,
+)
 
 from bot.nlu import Intent
 
@@ -20,6 +29,7 @@ TEXT_LIMIT = 5000
 EMPTY = "…"  # LINE refuses an empty text or label
 
 Button = tuple[str, Intent]
+Choice: TypeAlias = Button | QuickReplyItem  # a button, or a ready item (a date picker)
 
 
 def N_(message: str) -> str:
@@ -65,6 +75,14 @@ def button(label: str, intent: Intent) -> QuickReplyItem:
     return QuickReplyItem(action=PostbackAction(label=label, data=data, displayText=label[:DISPLAY_TEXT_LIMIT]))
 
 
+def date_picker(label: str, intent: Intent, initial: datetime, earliest: datetime) -> QuickReplyItem:
+    """A button that opens the phone's date and time picker; LINE then sends `intent` with the chosen local time
+    in the postback's params (the dispatcher puts it in slot `picked`). Times are Thai local."""
+    return QuickReplyItem(action=DatetimePickerAction(
+        label=label[:LABEL_LIMIT] or EMPTY, data=postback(intent), mode="datetime",
+        initial=initial.strftime("%Y-%m-%dT%H:%M"), min=earliest.strftime("%Y-%m-%dT%H:%M")))
+
+
 def postback(intent: Intent) -> str:
     """The intent as postback data within LINE's 300 characters. A slot too long to travel (a long text the
     member typed, encoded) is left out, the longest first, so that pressing the button asks for it again;
@@ -82,12 +100,12 @@ def postback(intent: Intent) -> str:
             del slots[longest]
 
 
-def text(body: str, buttons: Sequence[Button] = ()) -> TextMessage:
+def text(body: str, buttons: Sequence[Choice] = ()) -> TextMessage:
     """A text message (cut to LINE's 5,000 UTF-16 units, never empty) with up to 13 quick-reply buttons."""
     units = body.encode("utf-16-le", "surrogatepass")
     if len(units) // 2 > TEXT_LIMIT:
         body = units[: (TEXT_LIMIT - 1) * 2].decode("utf-16-le", "ignore") + "…"
-    items = [button(label, intent) for label, intent in buttons[:QUICK_REPLY_LIMIT]]
+    items = [item if isinstance(item, QuickReplyItem) else button(*item) for item in buttons[:QUICK_REPLY_LIMIT]]
     quick = QuickReply(items=items) if items else None
     return TextMessage(text=body or EMPTY, quickReply=quick)
 
@@ -108,5 +126,5 @@ def yes_no(_: Callable[[str], str], yes: Intent, no: Intent) -> list[Button]:
     return [(_("Yes"), yes), (_("No"), no)]
 
 
-def reply(body: str, buttons: Sequence[Button] = ()) -> list[Message]:
+def reply(body: str, buttons: Sequence[Choice] = ()) -> list[Message]:
     return [text(body, buttons)]
