@@ -38,7 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     db.init_app(app)
     channel = Channel(settings, db.sessions(app))
     line = Line(settings.line_api_base_url, settings.line_data_api_base_url, channel.token)
-    dispatcher = Dispatcher(db.sessions(app), line, image_base_url=settings.image_base_url)
+    dispatcher = Dispatcher(db.sessions(app), line, image_base_url=settings.image_base_url,
+                            console_url=lambda: admin.console_base_url(settings))
     if serving and not settings.image_base_url:
         logging.getLogger(__name__).warning(
             "PUBLIC_BASE_URL %s is not https: LINE fetches no images from it, so charts go as text only",

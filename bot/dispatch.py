@@ -98,11 +98,13 @@ class Dispatcher:
         line: Line,
         clock: Callable[[], datetime] | None = None,
         image_base_url: str = "",
+        console_url: Callable[[], str] = lambda: "",
     ):
         self.sessions = sessions
         self.line = line
         self.clock = clock or (lambda: datetime.now(UTC))
         self.image_base_url = image_base_url
+        self.console_url = console_url
 
     def handle(self, event: Event) -> None:
         """Handle one event in its own transaction, then send the replies once."""
@@ -218,6 +220,7 @@ class Dispatcher:
             pending=conversation.pending(db, member.id, now),
             translators=translator,
             image_base_url=self.image_base_url,
+            console_url=self.console_url,
         )
 
     def text(self, turn: Turn, text: str) -> list[Message]:

@@ -11,6 +11,7 @@ from handlers import (
     alerts,
     basic,
     broadcast,
+    console,
     latex,
     news,
     order_lines,
@@ -51,6 +52,7 @@ ROUTES: tuple[Route, ...] = (
     Route("handoff", service.handoff),
     Route("broadcast", broadcast.broadcast, COORDINATOR, broadcast.BROADCAST),
     Route("meeting.reply", news.meeting_reply, MEMBER),
+    Route("news.mute", news.mute, MEMBER),
     Route("order.join", orders.join, MEMBER, orders.JOIN),
     Route("order.change", order_lines.change, MEMBER, order_lines.CHANGE),
     Route("order.cancel", order_lines.cancel, MEMBER, order_lines.CANCEL),
@@ -61,6 +63,8 @@ ROUTES: tuple[Route, ...] = (
     Route("round.close", rounds.close_round, COORDINATOR, rounds.CLOSE),
     Route("round.summary", rounds.summary, COORDINATOR),
     Route("round.open", round_open.open_round, COORDINATOR),
+    Route("round.arrived", console.goods_arrived, COORDINATOR),
+    Route("console.link", console.link, COORDINATOR),
     Route("price.today", prices.today),
     Route("price.history", prices.history),
     Route("latex.calc", latex.calc, form=latex.CALC),
@@ -72,5 +76,5 @@ ROUTES: tuple[Route, ...] = (
 )
 
 BY_INTENT = {route.intent: route for route in ROUTES}
-__all__ = ["ADMIN", "ANYONE", "BY_INTENT", "COORDINATOR", "MEMBER", "ROUTES", "Route", "chart_words", "menu_buttons",
-           "pushes"]
+__all__ = ["ADMIN", "ANYONE", "BY_INTENT", "COORDINATOR", "MEMBER", "ROUTES", "Route", "chart_words", "console",
+           "menu_buttons", "pushes"]

@@ -33,6 +33,7 @@ class Turn:
     pending: Conversation | None = None
     translators: Callable[[str], Callable[[str], str]] | None = None
     image_base_url: str = ""  # where LINE fetches the bot's images (charts): Settings.image_base_url
+    console_url: Callable[[], str] = lambda: ""  # where the web console is reached (its sign-in links start there)
 
     def use_language(self, locale: str) -> None:
         """Store the member's language and answer the rest of this turn in it."""

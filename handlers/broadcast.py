@@ -119,7 +119,7 @@ def _preview(turn: Turn, draft: Announcement, problem: str = "") -> list[Message
         ]
     else:
         question = _("Nobody would get it: {who} are not registered in the bot yet. Choose other members, or "
-                     "\"Don't send\".").format(who=_who(turn, draft))
+                     "\"Don't send\".").format(who=_who(turn, draft)) + f"\n\n{draft.body}"
     choices.append((_("Don't send"), Intent("broadcast", {"draft": draft.id, "when": "never"})))
     return reply(head + question + (f"\n\n{warning}" if warning else ""), choices)
 

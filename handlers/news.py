@@ -10,9 +10,11 @@ from linebot.v3.messaging import Message
 from bot.nlu import Intent
 from handlers import Turn, fmt
 from handlers.price_ui import Translate
-from handlers.ui import main_actions, reply
+from handlers.ui import N_, Button, main_actions, reply
 from models.announcements import Announcement, answer, authored_by, recent_for
 from models.base import BANGKOK
+from models.member import NOTICE_KINDS, wants
+from models.member import mute as mute_member
 from models.network import Center, network_center
 from models.outbox import next_month
 
@@ -91,3 +93,41 @@ def meeting_reply(turn: Turn, intent: Intent) -> list[Message]:
     said = _("Noted: you will come.") if going else _("Noted: you cannot come.")
     return reply(said + " " + _("{moment}, at {place}. You can change your answer with the buttons.").format(
         moment=fmt.moment(meeting.meeting_at.astimezone(BANGKOK), turn.locale), place=meeting.place))
+
+
+KIND_NAMES = {"feed": N_("Animal feed rounds"), "acid": N_("Formic acid rounds"), "fertilizer": N_("Fertilizer rounds"),
+              "rice": N_("Rice rounds"), "piglet": N_("Piglet rounds"), "rubber": N_("Selling rubber together"),
+              "news": N_("News from the cooperatives")}
+"""the kinds of notice a member can stop (models.member.NOTICE_KINDS), as the member reads them"""
+
+
+def mute(turn: Turn, intent: Intent) -> list[Message]:
+    """"ไม่ต้องแจ้งเรื่องลูกหมู": that kind of notice stops (a button brings it back); with no kind named, each kind
+    with a button that stops or resumes it. Only pushes stop: the member can still ask for rounds and news."""
+    _ = turn._
+    kind = str(intent.slots.get("kind") or intent.slots.get("product") or ("news" if intent.slots.get("news") else ""))
+    if kind not in NOTICE_KINDS:
+        return _mute_choices(turn)
+    muted = intent.slots.get("on") != "yes"
+    mute_member(turn.member, kind, muted)
+    name = _(KIND_NAMES[kind])
+    if muted:
+        said = _("OK, I will not send you notices of: {kind}. You can still see them when you ask (press \"Group "
+                 "orders\" or \"News\").").format(kind=name)
+        again = (_("Send them again"), Intent("news.mute", {"kind": kind, "on": "yes"}))
+    else:
+        said = _("OK, I will send you notices of: {kind} again.").format(kind=name)
+        again = (_("Stop them"), Intent("news.mute", {"kind": kind, "on": "no"}))
+    return reply(said, [again, (_("Choose notices"), Intent("news.mute")), *main_actions(_)[:4]])
+
+
+def _mute_choices(turn: Turn) -> list[Message]:
+    _ = turn._
+    stopped = [_(KIND_NAMES[k]) for k in NOTICE_KINDS if not wants(turn.member, k)]
+    lines = [_("Which notices should I stop? Press one to stop it; press a stopped one (✕) to have it sent again.")]
+    if stopped:
+        lines.append(_("Stopped now: {kinds}").format(kinds=", ".join(stopped)))
+    buttons: list[Button] = [
+        ((("✕ " if not wants(turn.member, k) else "") + _(KIND_NAMES[k])),
+         Intent("news.mute", {"kind": k, "on": "yes" if not wants(turn.member, k) else "no"})) for k in NOTICE_KINDS]
+    return reply("\n".join(lines), buttons)

@@ -130,7 +130,8 @@ def rounds_opened(_: Translate, locale: str, rounds: Sequence[Round]) -> list[Me
             price=per_unit(_, round_.price, product.unit), deadline=moment(round_.closes_at, locale)))
         verb = "sell.pledge" if sell else "order.join"
         buttons.append((name, Intent(verb, {"round": round_.id})))
-    return reply("\n".join(items), [*buttons[:12], (_("Group orders"), Intent("rounds.list"))])
+    return reply("\n".join(items), [*buttons[:11], (_("Group orders"), Intent("rounds.list")),
+                                     (_("Stop some notices"), Intent("news.mute"))])
 
 
 def round_reminder(_: Translate, locale: str, lines: Sequence[OrderLine]) -> list[Message]:

@@ -163,14 +163,17 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
         head.append(f"• {name}: " + _("{quantity}, {amount}").format(
             quantity=amount(_, line.final, product.unit), amount=baht(_, line.amount)))
     if len(lines) > SUMMARY_MEMBERS:
-        head.append(_("…and {n} more: export the full list with \"coopbot orders export {round}\".").format(
-            n=fmt.number(len(lines) - SUMMARY_MEMBERS), round=round_.id))
+        head.append(_("…and {n} more: the supplier file lists them all.").format(
+            n=fmt.number(len(lines) - SUMMARY_MEMBERS)))
     # The year starts at midnight in Phatthalung, as in handlers.savings, not at 07:00 (midnight UTC).
     year = datetime(turn.now.astimezone(BANGKOK).year, 1, 1, tzinfo=BANGKOK)
     saved = gained(turn.db, year, center_id=round_.center_id)
     head.append(_("Members of your center gained {amount} this year in delivered rounds.").format(
         amount=baht(_, saved)))
-    return reply("\n".join(head))
+    buttons = [(_("Supplier file"), Intent("console.link", {"round": round_.id}))]
+    if round_.direction == "buy" and round_.status in ("closed", "ordered"):
+        buttons.append((_("Goods arrived"), Intent("round.arrived", {"round": round_.id})))
+    return reply("\n".join(head), buttons)
 
 
 def _status_word(turn: Turn, status: str) -> str:

@@ -52,6 +52,7 @@ MEANINGS = {
     "sell.pledge": N_("Sell rubber together"),
     "savings": N_("My savings"),
     "news": N_("News"),
+    "news.mute": N_("Stop some notices"),
     "contact": N_("Contact the center"),
     "payment": N_("How to pay"),
     "pickup": N_("Where to collect"),
@@ -63,6 +64,7 @@ MEANINGS = {
     "round.close": N_("Close a round"),
     "round.summary": N_("Round summary"),
     "broadcast": N_("Send an announcement"),
+    "console.link": N_("Web console link"),
 }
 """what each intent does, in a button's few words: the choices when the bot is not sure what was meant"""
 

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text, and_, func, or_, s
 from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 
 from models.base import BANGKOK, Base, JSONType, utcnow
-from models.member import Member
+from models.member import Member, wants
 from models.network import Center
 from models.orders import OrderLine
 from models.outbox import Delivery
@@ -94,8 +94,8 @@ def audience(db: Session, center: Center, author_id: int | None = None,
     """The members a center serves: everyone for a province-wide center (a federation or a feed brand's),
     the members of its district for a district cooperative, its own members for a sub-district one; of those,
     the members of `districts`, with an order in round `round_id`, of a `network` (whose interests are its
-    goods) or with an `interest`, when given. Only registered members who still follow the account are
-    counted, and not the author."""
+    goods) or with an `interest`, when given. Only registered members who still follow the account and have not
+    asked to stop the news are counted, and not the author."""
     query = select(Member).where(Member.active.is_(True), Member.consent_at.is_not(None), Member.id != (author_id or 0))
     if center.level == "district" and center.brand is None:
         query = query.where(or_(Member.district == center.district, Member.cooperative_id == center.id))
@@ -106,7 +106,7 @@ def audience(db: Session, center: Center, author_id: int | None = None,
     if round_id is not None:
         ordered = select(OrderLine.member_id).where(OrderLine.round_id == round_id, OrderLine.status == "active")
         query = query.where(Member.id.in_(ordered))
-    members = list(db.scalars(query.order_by(Member.id)))
+    members = [member for member in db.scalars(query.order_by(Member.id)) if wants(member, "news")]
     wanted = {interest} if interest else NETWORK_INTERESTS.get(network or "")
     if not wanted:
         return members

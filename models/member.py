@@ -13,6 +13,9 @@ from models.network import Center, district_cooperative
 
 ROLES = ("member", "coordinator", "admin")
 LANGUAGES = ("th", "en")
+NOTICE_KINDS = ("feed", "acid", "fertilizer", "rice", "piglet", "rubber", "news")
+"""what a member can ask not to be told of: a product category's new rounds (rubber: selling rounds), the centers'
+announcements"""
 _MOBILE = re.compile(r"0[689]\d{8}")
 
 
@@ -33,6 +36,7 @@ class Member(Base):
     profile_language: Mapped[str | None] = mapped_column(String(16))
     consent_at: Mapped[datetime | None]
     interests: Mapped[list[str] | None] = mapped_column(JSONType)  # what they raise or grow (INTERESTS)
+    muted: Mapped[list[str] | None] = mapped_column(JSONType)  # notices they asked not to get (NOTICE_KINDS)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -86,3 +90,14 @@ def coordinators_of(db: Session, center_id: int) -> list[Member]:
     return list(db.scalars(select(Member).where(
         Member.center_id == center_id, Member.role == "coordinator", Member.active.is_(True),
         Member.line_user_id.startswith("U")).order_by(Member.id)))
+
+
+def wants(member: Member, kind: str) -> bool:
+    """Whether the member still wants notices of this kind (they have not muted it)."""
+    return kind not in (member.muted or ())
+
+
+def mute(member: Member, kind: str, muted: bool) -> None:
+    """Stop (or resume) a kind of notice for the member; a new list, so that the JSON column sees the change."""
+    kept = set(member.muted or ()) - {kind}
+    member.muted = [k for k in NOTICE_KINDS if k in kept or (muted and k == kind)] or None

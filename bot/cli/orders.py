@@ -15,16 +15,14 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import translator
 from bot.jobs import rounds as round_jobs
 from bot.render import exports
-from bot.routes import pushes
+from bot.routes import console
 from models.base import BANGKOK, utcnow
 from models.closing import advance, close
 from models.member import Member, member_by_line_id, normalize_mobile
 from models.network import center_by_code, district_cooperative
-from models.orders import OrderRefused, arrived, join, line_for, round_lines, weigh
-from models.outbox import queue
+from models.orders import OrderRefused, join, line_for, weigh
 from models.products import product_by_code
 from models.rounds import (
     BELOW_MINIMUM,
@@ -190,14 +188,7 @@ def goods_arrived(round_id: str, points: tuple[str, ...], until: str | None) -> 
             if center is None:
                 raise click.ClickException(f"no center {code} (see 'coopbot centers')")
             centers.append(center.id)
-        marked = set(arrived(db, round_, centers, utcnow(), last_day))
-        told = 0
-        for line in round_lines(db, round_.id):
-            if line.pickup_center_id in marked and line.final > 0 and line.member.active:
-                translate = translator(line.member.locale)
-                messages = [m.to_dict() for m in pushes.goods_arrived(translate, line.member.locale, line, last_day)]
-                queue(db, [line.member.line_user_id], messages, "goods-arrived")
-                told += 1
+        marked, told = console.tell_arrived(db, round_, centers, utcnow(), last_day)
     current_app.extensions["outbox"].drain()
     click.echo(f"round {round_id}: arrived at {len(marked)} point(s), {told} member(s) told")
 

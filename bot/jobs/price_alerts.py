@@ -52,13 +52,18 @@ class Report:
 
 
 def _cut(rows: Sequence[tuple[int, str, str, str]], more: bool) -> tuple[dict[tuple[str, str], list[str]], int | None]:
-    """The recipients to queue now by (event, locale), each member once, and the member after whom the next
-    window starts if the rows were cut (None if all of them are queued now).
+    """The recipients to queue now by (event, locale), each member once (an alert and the daily digest of the
+    same price are one message: the alert's), and the member after whom the next window starts if the rows were
+    cut (None if all of them are queued now).
 
     When more windows follow (`more`), the rows are cut after a whole number of batches of the most common
     message, at a member boundary, since a chunk's part-full batches each cost a call of their own.
     Written with C-level helpers: this runs while the sending threads want the GIL."""
     unique = list(dict.fromkeys(rows))  # a member with two alerts of one event gets the message once
+    # and a member whose alert fired gets no digest beside it: the alert's message gives the same price
+    alerted = {row[0] for row in unique if row[1] != "daily"}
+    if alerted:
+        unique = [row for row in unique if row[1] != "daily" or row[0] not in alerted]
     cut = len(unique)
     if more and unique:
         keys = [row[1:3] for row in unique]

@@ -22,7 +22,7 @@ from bot.routes import pushes
 from models.announcements import interest_in, interests_of
 from models.base import utcnow
 from models.closing import close
-from models.member import Member
+from models.member import Member, wants
 from models.orders import OrderLine, round_lines
 from models.outbox import queue
 from models.rounds import Round
@@ -66,9 +66,9 @@ def queue_notices(db: Session) -> int:
 
 def _announce(db: Session, rounds: list[Round]) -> int:
     """One message per member for the rounds that opened since the last run and fit what they raise or grow
-    (all of them for a member whose interests are not known yet): pushes cost quota, and a rubber tapper has no
-    use for a piglet round. Coordinators and admins run rounds: they are not told of them. Members told the same
-    rounds share one multicast."""
+    (all of them for a member whose interests are not known yet), but not of a kind they asked to stop
+    (models.member.mute): pushes cost quota, and a rubber tapper has no use for a piglet round. Coordinators and
+    admins run rounds: they are not told of them. Members told the same rounds share one multicast."""
     if not rounds:
         return 0
     registered = list(db.scalars(select(Member).where(Member.consent_at.is_not(None), Member.district.is_not(None),
@@ -77,8 +77,8 @@ def _announce(db: Session, rounds: list[Round]) -> int:
     groups: dict[tuple[str, tuple[int, ...]], list[str]] = defaultdict(list)
     for member in registered:
         known = interests[member.id]
-        fitting = tuple(r.id for r in rounds if not known or interest_in(r.product.category, r.product.animal) in (
-            None, *known))
+        fitting = tuple(r.id for r in rounds if wants(member, r.product.category) and (
+            not known or interest_in(r.product.category, r.product.animal) in (None, *known)))
         if fitting and reachable(member):
             groups[(member.locale, fitting)].append(member.line_user_id)
     by_id = {r.id: r for r in rounds}

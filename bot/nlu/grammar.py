@@ -174,9 +174,13 @@ RULES: tuple[tuple[str, Rule], ...] = (
     # chain letters, loan offers and links are not for the bot to act on, whatever goods they name; nor is a long
     # text that names no request (a forwarded story about feed prices)
     ("unknown", lambda r: r.cue("#spam") or (r.size > LONG_TEXT and not r.cue("#setprice", "#post", "#order"))),
+    ("console.link", lambda r: r.cue("#console")),
     ("round.summary", lambda r: r.cue("#summary")),
     ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread)) or (
         _bare_price(r))),
+    # "ไม่ต้องแจ้งเรื่องลูกหมู": no more notices of a product's rounds, or of the news (not a price alert's)
+    ("news.mute", lambda r: r.cue("#cancel") and r.cue("#notify", "#alert", "#send", "#news") and (
+        r.goods or r.cue("#news")) and not (r.rubber or r.cue("#price", "#order", "#daily"))),
     ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
         r.cue("#alert", "#daily") or (r.cue("#send") and (r.rubber or r.cue("#price"))))),
     ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),

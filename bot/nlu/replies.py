@@ -59,6 +59,8 @@ class Readings:
     """the same when the phrase is the whole message (mid-question only that counts)"""
     words: int = 0
     """how many words the message has, particles and punctuation apart: a command is a few, a notice many"""
+    news: bool = False
+    """the message speaks of the news (ข่าว, ประกาศ): what "ไม่ต้องส่งข่าวมาแล้ว" stops"""
     announcement: str | None = None
     """the text of an announcement typed in one line with its command ("ประกาศ ประชุมวันเสาร์" -> "ประชุมวันเสาร์"),
     as typed"""
@@ -200,6 +202,7 @@ def read(text: str, tokens: list[Token], lexicon: Lexicon) -> Readings:
         command=next((action for action, phrases in words.profile if any(p in said for p in phrases)), None),
         command_alone=next((action for action, phrases in words.profile if said in phrases), None),
         words=sum(1 for token in tokens if token.kind not in ("filler", "mark")),
+        news=any(token.has("#news") for token in tokens),
         announcement=_announcement(text, words),
     )
 

@@ -14,7 +14,7 @@ from bot.sandbox.line_api import LineWorld
 from models.announcements import Announcement
 from models.base import utcnow
 from models.conversation import Conversation
-from tests.support import Chat, registered, texts
+from tests.support import Chat, buttons, registered, texts
 
 
 def _coordinator(app: Flask, world: LineWorld) -> Chat:
@@ -33,7 +33,7 @@ def test_the_question_is_a_row_that_any_worker_can_continue(
     other_worker = create_app(config)  # its own engine and dispatcher, as another gunicorn worker has
     answer = Chat(other_worker, line_world, user_id=chat.user_id).say("ตลาดนัดยางวันพุธ")
     other_worker.extensions["engine"].dispose()
-    assert "ส่งถึงสมาชิก" in texts(answer)
+    assert "ตลาดนัดยางวันพุธ" in texts(answer) and "ไม่ส่ง" in buttons(answer), "the draft, shown for sending"
 
 
 def test_an_expired_question_is_forgotten(seeded: Flask, line_world: LineWorld, db: Session) -> None:

@@ -9,8 +9,8 @@ from bot.nlu import LEXICON, parse
 
 INTENTS = {"greeting", "help", "register", "order.join", "order.change", "order.cancel", "order.list", "rounds.list",
            "price.today", "price.history", "alert.create", "alert.list", "alert.cancel", "latex.calc", "sell.pledge",
-           "savings", "news", "contact", "payment", "pickup", "delivery.status", "handoff", "price.post", "round.close",
-           "round.summary", "broadcast", "unknown"}
+           "savings", "news", "news.mute", "contact", "payment", "pickup", "delivery.status", "handoff", "price.post",
+           "round.close", "round.summary", "broadcast", "console.link", "unknown"}
 VALUES = {
     "product": {"feed", "acid", "fertilizer", "rice", "piglet"},
     "brand": {"cp", "betagro", "laemthong"},

@@ -133,6 +133,23 @@ def test_a_post_fires_each_alert_once_per_crossing(
     assert all(db.get(Delivery, row.delivery_id).status == "sent" for row in logged)  # type: ignore[union-attr]
 
 
+def test_an_alert_and_the_daily_price_of_the_same_price_are_one_message(
+    seeded: Flask, line_world: LineWorld, clock: datetime
+) -> None:
+    put(seeded, TODAY - timedelta(days=1), "latex", "57.00", "center", "DIST-05")
+    both = _member(seeded, line_world, user_id="Uboth")
+    both.press(Intent("alert.create", {"rubber_type": "latex", "daily": True}).to_postback())
+    both.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 58}).to_postback())
+    daily = _member(seeded, line_world, user_id="Udaily")
+    daily.press(Intent("alert.create", {"rubber_type": "latex", "daily": True}).to_postback())
+
+    _post(coordinator_chat(seeded, line_world), "latex", "58.50")
+    assert price_alerts.deliver(seeded) == 2
+    sent = _multicasts(line_world)
+    assert [recipients for recipients, _text in sent] == [["Uboth"], ["Udaily"]], "each member one push"
+    assert sent[0][1].startswith("🔔 น้ำยางสด ขึ้นมาที่ 58.50") and sent[1][1].startswith("📊 ราคาน้ำยางสด วันนี้")
+
+
 def test_an_alert_fires_again_only_after_the_price_crosses_back(
     seeded: Flask, line_world: LineWorld, clock: datetime
 ) -> None:

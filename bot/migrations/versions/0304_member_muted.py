@@ -1,0 +1,28 @@
+"""the kinds of notice a member asked not to be sent (a product's rounds, the centers' news)
+
+Revision ID: 0304_member_muted
+Revises: 0303_announcement_kinds
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0304_member_muted"
+down_revision: str | Sequence[str] | None = "0303_announcement_kinds"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("members") as batch_op:
+        batch_op.add_column(sa.Column("muted", JSON, nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("members") as batch_op:
+        batch_op.drop_column("muted")
