@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, JSONType, utcnow
-from models.network import Center, district_cooperative
+from models.network import Center, center_and_below, district_cooperative
 
 ROLES = ("member", "coordinator", "admin")
 LANGUAGES = ("th", "en")
@@ -86,3 +86,12 @@ def coordinators_of(db: Session, center_id: int) -> list[Member]:
     return list(db.scalars(select(Member).where(
         Member.center_id == center_id, Member.role == "coordinator", Member.active.is_(True),
         Member.line_user_id.startswith("U")).order_by(Member.id)))
+
+
+def runs(db: Session, member: Member | None, center_id: int) -> bool:
+    """Whether the member runs this center's things: an admin anywhere, a coordinator at their center and the
+    centers under it."""
+    if member is None or member.role not in ("admin", "coordinator"):
+        return False
+    return member.role == "admin" or (member.center_id is not None and
+                                      center_id in center_and_below(db, member.center_id))
