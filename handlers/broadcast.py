@@ -1,7 +1,8 @@
 """A coordinator's announcement from chat, as a form with buttons: the text, then who gets it (all the members
-the center serves, those of a round, those who raise or grow something, a district), then when (now, tomorrow
-morning, a time picked on the phone, every Monday or every month), each step showing how many members it
-reaches and what it costs in LINE messages. The audience is always within the members the center serves."""
+the center serves, those of a round, those who raise or grow something, those with a price alert, a district),
+then when (now, tomorrow morning, a time picked on the phone, every Monday or every month), each step showing
+how many members it reaches and what it costs in LINE messages. The audience is always within the members the
+center serves."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from models.rounds import center_rounds
 BODY_LIMIT = 5000  # LINE's, for one text message
 MORNING_HOUR = 7
 REPEATS = {"weekly": "0 7 * * mon", "monthly": "0 7 1 * *"}  # Thai time, as `coopbot announce --every`
-ROUND_CHOICES = 3
+ROUND_CHOICES = 2  # with all, 7 interests, price alerts and districts: 12 of LINE's 13 buttons
 
 
 def _ask_body(turn: Turn, slots: Slots) -> list[Message]:
@@ -77,7 +78,8 @@ def _draft(turn: Turn, center: Center, body: str) -> list[Message]:
 
 
 def _members(turn: Turn, draft: Announcement) -> list[Member]:
-    return audience(turn.db, draft.center, turn.member.id, draft.districts, draft.round_id, None, draft.interest)
+    return audience(turn.db, draft.center, turn.member.id, draft.districts, draft.round_id, None, draft.interest,
+                    draft.alert_holders)
 
 
 def _who(turn: Turn, draft: Announcement) -> str:
@@ -91,6 +93,8 @@ def _who(turn: Turn, draft: Announcement) -> str:
     if draft.interest:
         return _("the members of {center} who raise or grow: {what}").format(
             center=center, what=_(INTEREST_NAMES[draft.interest]))
+    if draft.alert_holders:
+        return _("the members of {center} with a price alert").format(center=center)
     if draft.districts:
         places = ", ".join(district_name(d, turn.locale) for d in draft.districts)
         return _("the members of {center} in {district}").format(center=center, district=places)
@@ -129,14 +133,14 @@ def _choose_audience(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) 
     _ = turn._
     to, value = slots.get("to"), str(slots.get("value") or "")
     rounds = center_rounds(turn.db, draft.center_id)
-    if to == "all":
-        draft.districts, draft.round_id, draft.interest = None, None, None
+    if to in ("all", "alerts"):
+        draft.districts, draft.round_id, draft.interest, draft.alert_holders = None, None, None, to == "alerts"
     elif to == "round" and value.isdigit() and int(value) in {r.id for r in rounds}:
-        draft.districts, draft.round_id, draft.interest = None, int(value), None
+        draft.districts, draft.round_id, draft.interest, draft.alert_holders = None, int(value), None, False
     elif to == "interest" and value in INTERESTS:
-        draft.districts, draft.round_id, draft.interest = None, None, value
+        draft.districts, draft.round_id, draft.interest, draft.alert_holders = None, None, value, False
     elif to == "district" and value in dict(DISTRICTS):
-        draft.districts, draft.round_id, draft.interest = [value], None, None
+        draft.districts, draft.round_id, draft.interest, draft.alert_holders = [value], None, None, False
     elif to == "districts":
         buttons: list[Choice] = [(district_name(code, turn.locale), Intent(
             "broadcast", {"draft": draft.id, "to": "district", "value": code})) for code, _english in DISTRICTS]
@@ -149,6 +153,7 @@ def _choose_audience(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) 
                     for r in rounds[:ROUND_CHOICES]]
         choices += [(_(INTEREST_NAMES[i]), Intent("broadcast", {"draft": draft.id, "to": "interest", "value": i}))
                     for i in INTERESTS]
+        choices.append((_("With a price alert"), Intent("broadcast", {"draft": draft.id, "to": "alerts"})))
         if draft.center.level == "province" or draft.center.brand is not None:
             choices.append((_("A district"), Intent("broadcast", {"draft": draft.id, "to": "districts"})))
         return reply(_("Who should get it? All the members of {center}, those with an order in a round, or those "

@@ -28,12 +28,14 @@ __all__ = ["announcement", "announcement_report", "goods_arrived", "meeting_remi
 
 def announcement(_: Translate, locale: str, announcement: Announcement, base_url: str) -> list[Message]:
     """An announcement as members read it: its image if it has one, which center says it, then the text as its
-    author wrote it; a meeting's time and place, with a button to say ไป and one for ไม่ไป."""
+    author wrote it (in English for a member who reads English, when the author gave it); a meeting's time and
+    place, with a button to say ไป and one for ไม่ไป."""
     images: list[Message] = []
     if announcement.image_id is not None:
         url = f"{base_url}/media/{announcement.image_id}"
         images.append(ImageMessage(originalContentUrl=url, previewImageUrl=url))
-    body = f"📢 {announcement.center.name(locale)}\n{announcement.body}"
+    text = announcement.body_en if locale == "en" and announcement.body_en else announcement.body
+    body = f"📢 {announcement.center.name(locale)}\n{text}"
     if announcement.meeting_at is None:
         return [*images, *reply(body)]
     when = _("Meeting: {moment}, at {place}. Will you come?").format(

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, JSONType, utcnow
-from models.network import Center, district_cooperative
+from models.network import Center, center_and_below, district_cooperative
 
 ROLES = ("member", "coordinator", "admin")
 LANGUAGES = ("th", "en")
@@ -101,3 +101,12 @@ def mute(member: Member, kind: str, muted: bool) -> None:
     """Stop (or resume) a kind of notice for the member; a new list, so that the JSON column sees the change."""
     kept = set(member.muted or ()) - {kind}
     member.muted = [k for k in NOTICE_KINDS if k in kept or (muted and k == kind)] or None
+
+
+def runs(db: Session, member: Member | None, center_id: int) -> bool:
+    """Whether the member runs this center's things: an admin anywhere, a coordinator at their center and the
+    centers under it."""
+    if member is None or member.role not in ("admin", "coordinator"):
+        return False
+    return member.role == "admin" or (member.center_id is not None and
+                                      center_id in center_and_below(db, member.center_id))

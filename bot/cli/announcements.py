@@ -42,18 +42,23 @@ def _local(value: datetime) -> str:
 @click.option("--every", help="Repeat by a cron rule in Thai time, e.g. '0 7 * * mon' (Mondays 07:00).")
 @click.option("--meeting", help="A meeting at 'YYYY-MM-DD HH:MM' Thai time: members answer ไป / ไม่ไป.")
 @click.option("--place", help="Where the meeting is (with --meeting).")
+@click.option("--alerts", "alert_holders", is_flag=True, help="Only the members with a price alert.")
+@click.option("--text-en", "text_en", help="The same announcement in English, for members who read English.")
 @click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A JPEG or PNG shown before the text (at most 10 MB).")
 @with_appcontext
 def announce(text: str, center_code: str, districts: tuple[str, ...], network: str | None, interest: str | None,
              round_id: int | None, at: str | None, every: str | None, meeting: str | None, place: str | None,
-             image: Path | None) -> None:
+             image: Path | None, text_en: str | None, alert_holders: bool) -> None:
     """A new announcement to the members a center serves: prints its id, then who gets it and what it costs."""
     body = text.strip()
     if not body:
         raise click.ClickException("the announcement is empty")
     if len(body) > TEXT_LIMIT:
         raise click.ClickException(f"the announcement has {len(body):,} characters; LINE takes {TEXT_LIMIT:,}")
+    english = (text_en or "").strip() or None
+    if english and len(english) > TEXT_LIMIT:
+        raise click.ClickException(f"--text-en has {len(english):,} characters; LINE takes {TEXT_LIMIT:,}")
     known = dict(DISTRICTS)
     for district in districts:
         if district not in known:
@@ -80,22 +85,24 @@ def announce(text: str, center_code: str, districts: tuple[str, ...], network: s
             raise click.ClickException(f"no center {center_code} (see 'coopbot centers')")
         if round_id is not None and db.get(Round, round_id) is None:
             raise click.ClickException(f"no round {round_id} (see 'coopbot rounds list')")
-        members = audience(db, center, None, list(districts) or None, round_id, network, interest)
+        members = audience(db, center, None, list(districts) or None, round_id, network, interest, alert_holders)
         if not members:
             raise click.ClickException(f"nobody would get it: {center.code} serves no registered member"
                                        + (f" in {', '.join(districts)}" if districts else "")
                                        + (f" of the {network} network" if network else "")
                                        + (f" who raises or grows {interest}" if interest else "")
+                                       + (" with a price alert" if alert_holders else "")
                                        + (f" with an order in round {round_id}" if round_id is not None else ""))
         media = None
         if picture is not None:
             media = Media(content_type=picture[0], data=picture[1])
             db.add(media)
             db.flush()
-        announcement = Announcement(center_id=center.id, body=body, send_at=send_at, status="scheduled",
-                                    districts=list(districts) or None, round_id=round_id, network=network,
-                                    interest=interest, every=every, meeting_at=meeting_at,
-                                    place=place.strip() if place else None, image_id=media.id if media else None)
+        announcement = Announcement(center_id=center.id, body=body, body_en=english, send_at=send_at,
+                                    status="scheduled", districts=list(districts) or None, round_id=round_id,
+                                    network=network, interest=interest, alert_holders=alert_holders, every=every,
+                                    meeting_at=meeting_at, place=place.strip() if place else None,
+                                    image_id=media.id if media else None)
         db.add(announcement)
         db.flush()
         left = last_quota(db)

@@ -33,7 +33,6 @@ def send_due(app: Flask, now: datetime | None = None) -> int:
     not sent late); meetings within a day remind those going. Returns how many were queued."""
     now = now or utcnow()
     base_url = app.config["SETTINGS"].public_base_url
-    _ = translator("th")  # one message for all, in the members' language
     queued = 0
     with app.extensions["sessions"]() as db, db.begin():
         announcements = due(db, now)
@@ -44,16 +43,20 @@ def send_due(app: Flask, now: datetime | None = None) -> int:
                 announcement.status = "missed"
                 continue
             members = audience(db, announcement.center, announcement.author_id, announcement.districts,
-                               announcement.round_id, announcement.network, announcement.interest)
-            messages = [m.to_dict() for m in pushes.announcement(_, "th", announcement, base_url)]
-            queue(db, [m.line_user_id for m in members], messages, "announcement", announcement.id)
+                               announcement.round_id, announcement.network, announcement.interest,
+                               announcement.alert_holders)
+            for locale, user_ids in by_locale(members).items():  # one message for all who read one language
+                messages = [m.to_dict() for m in pushes.announcement(translator(locale), locale, announcement,
+                                                                     base_url)]
+                queue(db, user_ids, messages, "announcement", announcement.id)
             announcement.status, announcement.recipients = "sending", len(members)
             queued += 1
         refresh_counts(db, {a.id for a in announcements})
         for meeting in meetings_to_remind(db, now):
             going, _not_going = replies(db, meeting.id)
-            messages = [m.to_dict() for m in pushes.meeting_reminder(_, "th", meeting)]
-            queue(db, [m.line_user_id for m in going if m.active], messages, "meeting-reminder")
+            for locale, user_ids in by_locale([m for m in going if m.active]).items():
+                messages = [m.to_dict() for m in pushes.meeting_reminder(translator(locale), locale, meeting)]
+                queue(db, user_ids, messages, "meeting-reminder")
             meeting.reminded_at = now
     app.extensions["outbox"].drain()
     if report_sent(app, now):
@@ -85,3 +88,11 @@ def report_sent(app: Flask, now: datetime) -> int:
             messages = [m.to_dict() for m in pushes.announcement_report(_, author.locale, announcement, now)]
             queue(db, [author.line_user_id], messages, "announcement-report")
     return len(finished)
+
+
+def by_locale(members: list[Member]) -> dict[str, list[str]]:
+    """The members' LINE user ids by the language they read, in the order given."""
+    found: dict[str, list[str]] = {}
+    for member in members:
+        found.setdefault(member.locale, []).append(member.line_user_id)
+    return found

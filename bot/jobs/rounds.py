@@ -123,4 +123,3 @@ def tick(app: Flask, now: datetime | None = None) -> None:
         queue_notices(db)
         queue_reminders(db, now)
     app.extensions["outbox"].drain()
-

@@ -132,6 +132,7 @@ def test_the_form_goes_on_after_the_question_in_the_middle(
 
 def test_an_announcement_in_one_line_is_taken_at_once(catalog: Flask, line_world: LineWorld, db: Session) -> None:
     coordinator = _person(catalog, line_world, "coordinator")
+    _person(catalog, line_world, "member")  # a member to send it to
     preview = texts(coordinator.say("ประกาศ ประชุมใหญ่สามัญประจำปี วันเสาร์นี้ 9 โมง"))
     assert "ส่งถึงสมาชิก" in preview and "ประชุมใหญ่สามัญประจำปี วันเสาร์นี้ 9 โมง" in preview
     assert "ประกาศ ประชุม" not in preview
@@ -142,6 +143,7 @@ def test_a_command_typed_where_an_announcement_is_awaited_is_asked_about(
     catalog: Flask, line_world: LineWorld, db: Session, typed: str
 ) -> None:
     coordinator = _person(catalog, line_world, "coordinator")
+    _person(catalog, line_world, "member")  # a member to send it to
     coordinator.press(Intent("broadcast").to_postback())
     asked = coordinator.say(typed)
     assert "เป็นข้อความที่ท่านกำลังเขียน" in texts(asked)

@@ -103,3 +103,16 @@ def test_a_rounds_members_are_an_audience(members: Flask, line_world: LineWorld,
     assert line_world.received() == Counter({"Ukk2": 1})
     code, out = run(members, "announce", "x", "--center", "PROV-AGRI", "--round", "999")
     assert code != 0 and "no round 999" in out
+
+
+def test_members_who_read_english_get_the_english_text(seeded: Flask, line_world: LineWorld) -> None:
+    registered(seeded, "Uthai", district="ควนขนุน")
+    registered(seeded, "Uenglish", district="ควนขนุน", language="en")
+    code, out = run(seeded, "announce", "ประชุมใหญ่วันเสาร์ 9 โมง", "--center", "PROV-AGRI",
+                    "--text-en", "General meeting on Saturday at 9")
+    assert code == 0, out
+    assert send_due(seeded) == 1
+    by_user = {call.json["to"]: call.json["messages"][0]["text"] for call in line_world.sent("/v2/bot/message/push")}
+    assert by_user["Uthai"].endswith("ประชุมใหญ่วันเสาร์ 9 โมง")
+    assert by_user["Uenglish"].endswith("General meeting on Saturday at 9")
+    assert line_world.received() == Counter({"Uthai": 1, "Uenglish": 1})

@@ -157,3 +157,20 @@ def test_a_province_center_can_pick_a_district(seeded: Flask, line_world: LineWo
     coordinator.press(button_data(narrowed, "ส่งเลย"))
     send_due(seeded)
     assert _recipients(line_world, "ตลาดยางตะโหมด") == ["Utm"]
+
+
+def test_the_members_with_a_price_alert(seeded: Flask, line_world: LineWorld) -> None:
+    coordinator = _coordinator(seeded, line_world)
+    watcher = Chat(seeded, line_world, user_id="Uwatch")
+    registered(seeded, watcher.user_id)
+    watcher.press(Intent("alert.create", {"rubber_type": "latex", "direction": "above", "threshold": 60})
+                  .to_postback())
+    _raising(seeded, "Uquiet", [])
+    preview = _draft(coordinator, "ราคาน้ำยางอาจขึ้นสัปดาห์หน้า")
+    menu = coordinator.press(button_data(preview, "เลือกผู้รับ"))
+    assert len(buttons(menu)) <= 13
+    narrowed = coordinator.press(button_data(menu, "ผู้ตั้งเตือนราคา"))
+    assert "ส่งถึงสมาชิก 1 คน" in texts(narrowed) and "ที่ตั้งเตือนราคาไว้" in texts(narrowed)
+    coordinator.press(button_data(narrowed, "ส่งเลย"))
+    send_due(seeded)
+    assert _recipients(line_world, "ราคาน้ำยางอาจขึ้น") == ["Uwatch"]

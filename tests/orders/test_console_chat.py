@@ -13,6 +13,7 @@ from bot.sandbox.line_api import LineWorld
 from models.base import utcnow
 from models.rounds import RoundPickup
 from models.web_sessions import consume_link
+from tests.bot.admin_signin import form_field
 from tests.orders.conftest import age, make_coordinator, round_of
 from tests.orders.test_reminders_seed import to
 from tests.orders.test_rounds import order
@@ -49,6 +50,19 @@ def test_the_supplier_file_link_opens_the_rounds_export_after_signing_in(catalog
     assert "coopbot" not in texts(summary), "no server commands in chat"
     said = texts(boss.press(button_data(summary, "ไฟล์สั่งซื้อ")))
     assert f"/admin/login?next=/admin/rounds/{acid.id}/export.xlsx#" in said
+
+    # The link's page keeps where to go; signing in goes there, and the file comes down.
+    page_path, _, token = said[said.index("/admin/login"):].split()[0].partition("#")
+    client = catalog.test_client()
+    page = client.get(page_path)
+    assert f'action="/admin/login?next=/admin/rounds/{acid.id}/export.xlsx"' in page.get_data(as_text=True)
+    signed = client.post(page_path, data={"csrf_token": form_field(page.get_data(as_text=True), "csrf_token"),
+                                          "token": token})
+    assert signed.status_code == 303 and signed.location == f"/admin/rounds/{acid.id}/export.xlsx"
+    download = client.get(signed.location)
+    assert download.status_code == 200 and download.data[:2] == b"PK", "an xlsx file"
+    elsewhere = client.get("/admin/login?next=https://evil.example/")
+    assert 'action="/admin/login"' in elsewhere.get_data(as_text=True), "never on to another site"
 
     other = Chat(catalog, line_world)
     make_coordinator(catalog, other.user_id, "DIST-05")

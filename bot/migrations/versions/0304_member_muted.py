@@ -1,4 +1,5 @@
-"""the kinds of notice a member asked not to be sent (a product's rounds, the centers' news)
+"""the kinds of notice a member asked not to be sent (a product's rounds, the centers' news); an announcement's
+English text, for members who read English; an audience of the members with price alerts
 
 Revision ID: 0304_member_muted
 Revises: 0303_announcement_kinds
@@ -21,8 +22,14 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgres
 def upgrade() -> None:
     with op.batch_alter_table("members") as batch_op:
         batch_op.add_column(sa.Column("muted", JSON, nullable=True))
+    with op.batch_alter_table("announcements") as batch_op:
+        batch_op.add_column(sa.Column("body_en", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("alert_holders", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("announcements") as batch_op:
+        batch_op.drop_column("alert_holders")
+        batch_op.drop_column("body_en")
     with op.batch_alter_table("members") as batch_op:
         batch_op.drop_column("muted")
