@@ -137,7 +137,7 @@ def rounds_opened(_: Translate, locale: str, rounds: Sequence[Round]) -> list[Me
 
 def round_reminder(_: Translate, locale: str, lines: Sequence[OrderLine]) -> list[Message]:
     """A member's orders in rounds closing within a day."""
-    items = [_("Reminder: closing within a day. To change an order, press \"My orders\".")]
+    items = [_("Reminder: these close within a day. To change one, press the button below.")]
     items += [(_("• {product}: your order {amount}, closes {deadline}") if line.round.direction == "buy" else
                _("• {product}: your pledge {amount}, closes {deadline}")).format(
         product=line.round.product.name(locale), amount=amount(_, line.quantity, line.round.product.unit),
