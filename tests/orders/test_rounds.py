@@ -58,7 +58,7 @@ def test_rounds_list_narrows_to_the_product_asked(farmer: Chat) -> None:
 def test_only_coordinators_close_and_only_their_own_center(catalog: Flask, line_world: LineWorld, farmer: Chat,
                                                           db: Session) -> None:
     acid = round_of(db, "acid-formic")
-    assert "เฉพาะเจ้าหน้าที่ผู้ประสานงาน" in texts(farmer.say("ปิดรอบสั่งกรด"))
+    assert "เฉพาะเจ้าหน้าที่สหกรณ์" in texts(farmer.say("ปิดรอบสั่งกรด"))
     cp_coordinator = coordinator(catalog, line_world, "DIST-06")
     refused = cp_coordinator.press(Intent("round.close", {"round": acid.id, "confirm": True}).to_postback())
     assert "เฉพาะผู้ประสานงานของศูนย์นั้น" in texts(refused)
