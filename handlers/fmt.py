@@ -19,7 +19,14 @@ def number(value: float | Decimal, decimals: int = 0) -> str:
 
 
 def baht(value: float | Decimal) -> str:
+    """Exact money and prices: always the satang, '58.50', '591.60', '58.00'."""
     return number(value, 2)
+
+
+def money(value: float | Decimal) -> str:
+    """A total a member reads: whole baht without '.00' ('6,984'), the satang only when there are some ('106.50')."""
+    satang = Decimal(str(value)).quantize(Decimal("0.01"))
+    return number(satang) if satang % 1 == 0 else number(satang, 2)
 
 
 def quantity(value: float | Decimal) -> str:

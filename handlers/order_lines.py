@@ -14,7 +14,7 @@ from bot.nlu import Intent
 from handlers import Turn
 from handlers.forms import Ask, Confirm, Form, Slots, Stop
 from handlers.orders import CARRIED, HISTORY, ROUND_SLOTS, fits, quantity_buttons, wanted_quantity
-from handlers.orders_ui import amount, baht, line_status, refusal, unit_word
+from handlers.orders_ui import about, amount, baht, by_direction, line_status, refusal, unit_word
 from handlers.ui import Button, reply
 from models import orders
 from models.orders import OrderLine, OrderRefused
@@ -48,8 +48,11 @@ def _reads_line(verb: str) -> Ask:
         more: list[Button] = [(_("My orders"), Intent("order.list")), (_("Group orders"), Intent("rounds.list"))]
         if not open_ and closed:
             line = closed[0]
-            raise Stop(reply(_("The round for {product} has closed, so the order can no longer be changed. "
-                               "Please call {center} if something is wrong.").format(
+            closed_text = (_("The round for {product} has closed, so the order can no longer be changed. "
+                             "Please call {center} if something is wrong.") if line.round.direction == "buy" else
+                           _("The selling round for {product} has closed, so the pledge can no longer be changed. "
+                             "Please call {center} if something is wrong."))
+            raise Stop(reply(closed_text.format(
                 product=line.round.product.name(turn.locale), center=line.round.center.name(turn.locale)), more))
         if not open_:
             raise Stop(reply(_("You have no orders that can still be changed."), more))
@@ -70,7 +73,10 @@ def _read_new_quantity(turn: Turn, intent: Intent, slots: Slots, answering: bool
 def _ask_new_quantity(turn: Turn, slots: Slots) -> list[Message]:
     _, line = turn._, slots["found"]
     product = line.round.product
-    return reply(_("You have {amount} of {product}. How many {units} would you like instead?").format(
+    question = (_("You have {amount} of {product}. How many {units} would you like instead?")
+                if line.round.direction == "buy" else
+                _("You pledged {amount} of {product}. How many {units} will you sell instead?"))
+    return reply(question.format(
         amount=amount(_, line.quantity, product.unit), product=product.name(turn.locale),
         units=unit_word(_, product.unit)), quantity_buttons(turn, "order.change", "line", line.id, product.unit))
 
@@ -86,15 +92,21 @@ def change(turn: Turn, intent: Intent) -> list[Message]:
 def _change(turn: Turn, slots: Slots) -> list[Message]:
     _ = turn._
     line, wanted = slots["found"], slots["quantity"]
-    product = line.round.product
+    product, sell = line.round.product, line.round.direction == "sell"
     if wanted == 0:
         turn.finish()
+        if sell:
+            return reply(_("To withdraw the whole pledge, press \"Withdraw pledge\"."),
+                         [(_("Withdraw pledge"), Intent("order.cancel", {"line": line.id})),
+                          (_("My orders"), Intent("order.list"))])
         return reply(_("To drop the whole order, press \"Cancel order\"."),
                      [(_("Cancel order"), Intent("order.cancel", {"line": line.id})),
                       (_("My orders"), Intent("order.list"))])
     if wanted == line.quantity:
         turn.finish()
-        return reply(_("Your order is already {amount} of {product}; nothing was changed.").format(
+        same = (_("Your pledge is already {amount} of {product}; nothing was changed.") if sell else
+                _("Your order is already {amount} of {product}; nothing was changed."))
+        return reply(same.format(
             amount=amount(_, line.quantity, product.unit), product=product.name(turn.locale)),
             [(_("My orders"), Intent("order.list"))])
     try:
@@ -103,9 +115,11 @@ def _change(turn: Turn, slots: Slots) -> list[Message]:
         CHANGE.wait(turn, slots, "quantity")
         return refusal(turn, exc, product)
     turn.finish()
-    return reply(_("Changed: {product} from {old} to {new}, {total}.").format(
+    changed = (_("Changed: {product} from {old} to {new}, about {total}.") if sell else
+               _("Changed: {product} from {old} to {new}, {total}."))
+    return reply(changed.format(
         product=product.name(turn.locale), old=amount(_, outcome.previous or 0, product.unit),
-        new=amount(_, line.quantity, product.unit), total=baht(_, line.amount)),
+        new=amount(_, line.quantity, product.unit), total=about(_, line.amount) if sell else baht(_, line.amount)),
         [(_("My orders"), Intent("order.list"))])
 
 
@@ -116,8 +130,11 @@ def _what(turn: Turn, line: OrderLine) -> str:
 
 def _ask_to_cancel(turn: Turn, slots: Slots) -> list[Message]:
     _, line = turn._, slots["found"]
-    return reply(_("Cancel your order of {what}?").format(what=_what(turn, line)), [
-        (_("Yes, cancel it"), Intent("order.cancel", {"line": line.id, "confirm": True})),
+    sell = line.round.direction == "sell"
+    question = _("Withdraw your pledge of {what}?") if sell else _("Cancel your order of {what}?")
+    return reply(question.format(what=_what(turn, line)), [
+        (_("Yes, withdraw it") if sell else _("Yes, cancel it"),
+         Intent("order.cancel", {"line": line.id, "confirm": True})),
         (_("No, keep it"), Intent("order.cancel", {"line": line.id, "confirm": False})),
     ])
 
@@ -133,15 +150,17 @@ def cancel(turn: Turn, intent: Intent) -> list[Message]:
 
 def _cancel(turn: Turn, slots: Slots) -> list[Message]:
     _, line = turn._, slots["found"]
-    what = _what(turn, line)
+    what, sell = _what(turn, line), line.round.direction == "sell"
     if not slots["confirm"]:
-        return reply(_("OK, your order stays as it is: {what}.").format(what=what),
+        kept = _("OK, your pledge stays as it is: {what}.") if sell else _("OK, your order stays as it is: {what}.")
+        return reply(kept.format(what=what),
                      [(_("My orders"), Intent("order.list"))])
     try:
         orders.cancel(turn.db, line.id, turn.now)
     except OrderRefused as exc:
         return refusal(turn, exc, line.round.product)
-    return reply(_("Your order of {what} is cancelled.").format(what=what),
+    done = _("Your pledge of {what} is withdrawn.") if sell else _("Your order of {what} is cancelled.")
+    return reply(done.format(what=what),
                  [(_("Group orders"), Intent("rounds.list")), (_("My orders"), Intent("order.list"))])
 
 
@@ -150,12 +169,16 @@ def list_orders(turn: Turn, intent: Intent) -> list[Message]:
     lines = orders.member_lines(turn.db, turn.member.id, since=turn.now - HISTORY)
     if not lines:
         return reply(_("You have no orders yet. See what is open now:"), [(_("Group orders"), Intent("rounds.list"))])
-    items, buttons = [_("Your orders:")], list[Button]()
-    for n, line in enumerate(lines[:15], 1):
+    shown = lines[:15]
+    items = [by_direction(shown, _("Your orders:"), _("Your pledges:"), _("Your orders and pledges:"))]
+    buttons = list[Button]()
+    for n, line in enumerate(shown, 1):
         round_, product = line.round, line.round.product
         what = f"{n}. {product.name(locale)} {amount(_, line.final, product.unit)}"
-        items.append(_("{quantity}, {amount}").format(quantity=what, amount=baht(_, line.amount))
-                     + f"\n   {line_status(turn, line)}")
+        worth = (_("{quantity}, {amount}").format(quantity=what, amount=baht(_, line.amount))
+                 if round_.direction == "buy" else
+                 _("{quantity}, about {amount}").format(quantity=what, amount=about(_, line.amount)))
+        items.append(worth + f"\n   {line_status(turn, line)}")
         if line.status == "active" and round_.joinable(turn.now) and len(buttons) < 12:
             buttons.append((_("Change {n}").format(n=n), Intent("order.change", {"line": line.id})))
             buttons.append((_("Cancel {n}").format(n=n), Intent("order.cancel", {"line": line.id})))

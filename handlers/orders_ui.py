@@ -42,13 +42,25 @@ def per_unit(_: Tr, price: Decimal, unit: str) -> str:
     return _("{price} baht/{unit}").format(price=fmt.baht(price), unit=unit_word(_, unit, 1))
 
 
+def price_baht(_: Tr, price: Decimal) -> str:
+    """A price keeps its satang: 58.50 baht, 58.00 baht."""
+    return _("{amount} baht").format(amount=fmt.baht(price))
+
+
 def baht(_: Tr, value: Decimal) -> str:
-    return _("{amount} baht").format(amount=fmt.baht(value))
+    """A total: 6,984 baht, with satang only when it has some (106.50 baht)."""
+    return _("{amount} baht").format(amount=fmt.money(value))
 
 
 def about(_: Tr, value: Decimal) -> str:
     """An estimate in whole baht: its satang mean nothing until the rubber is weighed."""
     return _("{amount} baht").format(amount=fmt.number(value))
+
+
+def by_direction(lines: Sequence[OrderLine], buying: str, selling: str, both: str) -> str:
+    """The words for a member's lines: orders (buying), pledges (selling), or both kinds among them."""
+    kinds = {line.round.direction for line in lines}
+    return both if len(kinds) > 1 else selling if kinds == {"sell"} else buying
 
 
 def moment(value: datetime, locale: str) -> str:
@@ -188,7 +200,7 @@ def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, bef
         *dry,
         (_("Price now") if sell else _("Unit price"),
          per_unit(_, price, product.unit) if drc is None else _("{price} per kg of dry rubber").format(
-             price=baht(_, price))),
+             price=price_baht(_, price))),
         (_("Estimated value"), about(_, value)) if sell else (_("Total"), baht(_, value)),
         (_("Closes"), moment(round_.closes_at, locale)),
         (_("Bring to") if sell else _("Pick up at"), pickup_text(_, locale, round_, pickup_center(turn))),
@@ -218,7 +230,8 @@ def line_status(turn: Turn, line: OrderLine) -> str:
     if round_.status == "open":
         return _("open until {deadline}").format(deadline=moment(round_.closes_at, turn.locale))
     if round_.status == "cancelled":
-        return _("round cancelled (the minimum was not reached); nothing to pay")
+        return (_("round cancelled (the minimum was not reached); nothing to pay") if round_.direction == "buy" else
+                _("round cancelled (the minimum was not reached); nothing is sold together"))
     pickup = pickup_text(_, turn.locale, round_, line.pickup_center)
     if round_.direction == "sell":  # the member brings rubber there; nothing is picked up
         return (_("sold together at {pickup}") if round_.status == "delivered" else

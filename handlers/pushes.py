@@ -13,7 +13,7 @@ from linebot.v3.messaging import ImageMessage, Message
 from bot.nlu import Intent
 from handlers import fmt
 from handlers.news import progress
-from handlers.orders_ui import about, amount, baht, moment, per_unit, pickup_text, unit_word
+from handlers.orders_ui import about, amount, baht, moment, per_unit, pickup_text, price_baht, unit_word
 from handlers.price_ui import Translate, change, source_line, type_name
 from handlers.ui import Button, reply
 from models.announcements import Announcement
@@ -79,9 +79,11 @@ def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:
             product=name, minimum=amount(_, round_.min_total or 0, product.unit),
             total=amount(_, round_.total, product.unit), deadline=moment(round_.closes_at, locale)))
     if round_.notice == "cancelled":
-        return reply(_("The round for {product} is cancelled: it did not reach its minimum of {minimum}. "
-                       "Nothing is charged.").format(product=name,
-                                                     minimum=amount(_, round_.min_total or 0, product.unit)))
+        cancelled = (_("The round for {product} is cancelled: it did not reach its minimum of {minimum}. "
+                       "Nothing is charged.") if round_.direction == "buy" else
+                     _("The selling round for {product} is cancelled: it did not reach its minimum of {minimum}. "
+                       "Nothing is sold together this time."))
+        return reply(cancelled.format(product=name, minimum=amount(_, round_.min_total or 0, product.unit)))
     final = line.final
     pickup = pickup_text(_, locale, round_, line.pickup_center)
     if final == 0:
@@ -94,7 +96,7 @@ def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:
               "about {total}."))
     price = per_unit(_, line.unit_price, product.unit) if line.drc is None else _(
         "{price} per kg of dry rubber at DRC {drc}% ({dry} kg dry)").format(
-        price=baht(_, line.unit_price), drc=fmt.quantity(line.drc), dry=fmt.precise(line.dry))
+        price=price_baht(_, line.unit_price), drc=fmt.quantity(line.drc), dry=fmt.precise(line.dry))
     parts = [done.format(product=name, final=amount(_, final, product.unit), price=price,
                          total=baht(_, line.amount) if round_.direction == "buy" else about(_, line.amount),
                          pickup=pickup)]
@@ -138,8 +140,9 @@ def rounds_opened(_: Translate, locale: str, rounds: Sequence[Round]) -> list[Me
 
 def round_reminder(_: Translate, locale: str, lines: Sequence[OrderLine]) -> list[Message]:
     """A member's orders in rounds closing within a day."""
-    items = [_("Reminder: closing within a day. To change an order, press \"My orders\".")]
-    items += [_("• {product}: your order {amount}, closes {deadline}").format(
+    items = [_("Reminder: these close within a day. To change one, press the button below.")]
+    items += [(_("• {product}: your order {amount}, closes {deadline}") if line.round.direction == "buy" else
+               _("• {product}: your pledge {amount}, closes {deadline}")).format(
         product=line.round.product.name(locale), amount=amount(_, line.quantity, line.round.product.unit),
         deadline=moment(line.round.closes_at, locale)) for line in lines]
     return reply("\n".join(items), [(_("My orders"), Intent("order.list"))])
@@ -149,7 +152,7 @@ def price_alert(_: Translate, locale: str, quote: PriceQuote, before: PriceQuote
     """The push for one fired event; the same for every recipient, so that it goes out as a multicast."""
     name, price = type_name(_, quote.rubber_type), fmt.baht(quote.baht_per_kg)
     if event == "daily":
-        head = _("📈 {type} today: {price} baht/kg").format(type=name, price=price)
+        head = _("📊 {type} today: {price} baht/kg").format(type=name, price=price)
     elif event == "above":
         head = _("🔔 {type} is {price} baht/kg, up to the price you set.").format(type=name, price=price)
     else:

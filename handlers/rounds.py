@@ -38,7 +38,7 @@ def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
         pairs = [
             (_("Price"), per_unit(_, round_.price_at(round_.total), product.unit)),
             (_("Closes"), moment(round_.closes_at, locale)),
-            (_("Center"), round_.center.name(locale)),
+            (_("Cooperative"), round_.center.name(locale)),  # members' word; "Center" is the staff's
             (_("Progress"), progress(_, round_)),
         ]
         action: Button = ((_("Pledge to sell"), Intent("sell.pledge", {"round": round_.id})) if sell
@@ -151,7 +151,8 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     ]
     by_point: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for line in lines:
-        point = line.pickup_center.name(locale) if line.pickup_center else _("no pickup point")
+        point = line.pickup_center.name(locale) if line.pickup_center else (
+            _("no pickup point") if round_.direction == "buy" else _("no collection point"))
         by_point[point][0] += line.final
         by_point[point][1] += 1
     head.append(_("By collection point:") if round_.direction == "sell" else _("By pickup point:"))

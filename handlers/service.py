@@ -10,7 +10,7 @@ from linebot.v3.messaging import Message
 from bot.nlu import Intent
 from handlers import Turn
 from handlers.orders import HISTORY, ROUND_SLOTS, fits
-from handlers.orders_ui import amount, baht, line_status, moment, pickup_text
+from handlers.orders_ui import about, amount, baht, by_direction, line_status, moment, pickup_text
 from handlers.pushes import handoff_request
 from handlers.ui import Button, main_actions, reply
 from models import orders
@@ -37,12 +37,13 @@ def _none_yet(turn: Turn) -> list[Message]:
                  main_actions(_))
 
 
-def _listed(turn: Turn, intent: Intent, head: str, each: Callable[[OrderLine], str]) -> list[Message]:
-    """A line for each of the member's live orders under `head`, or that they have none."""
+def _listed(turn: Turn, intent: Intent, head: Callable[[list[OrderLine]], str],
+            each: Callable[[OrderLine], str]) -> list[Message]:
+    """A line for each of the member's live orders under the head that fits them, or that they have none."""
     lines = _lines(turn, intent)
     if not lines:
         return _none_yet(turn)
-    return reply("\n".join([head, *(each(line) for line in lines)]), _ask_buttons(turn))
+    return reply("\n".join([head(lines), *(each(line) for line in lines)]), _ask_buttons(turn))
 
 
 def payment(turn: Turn, intent: Intent) -> list[Message]:
@@ -50,15 +51,23 @@ def payment(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
 
     def each(line: OrderLine) -> str:
-        product, total = line.round.product.name(turn.locale), baht(_, line.amount)
+        product = line.round.product.name(turn.locale)
         place = pickup_text(_, turn.locale, line.round, line.pickup_center)
+        if line.round.direction == "sell":  # the member is paid for rubber, on what it weighs
+            return _("• {product}: about {total}, paid on what your rubber weighs at {place}").format(
+                product=product, total=about(_, line.amount), place=place)
         if line.round.status == "open":
             return _("• {product}: about {total} (final when the round closes {deadline}); pay at {place}").format(
-                product=product, total=total, deadline=moment(line.round.closes_at, turn.locale), place=place)
-        return _("• {product}: {total}; pay at {place}").format(product=product, total=total, place=place)
+                product=product, total=about(_, line.amount), deadline=moment(line.round.closes_at, turn.locale),
+                place=place)
+        return _("• {product}: {total}; pay at {place}").format(product=product, total=baht(_, line.amount),
+                                                                place=place)
 
-    return _listed(turn, intent, _("You pay at the pickup point when you collect, in cash or by transfer to the "
-                                   "cooperative:"), each)
+    return _listed(turn, intent, lambda lines: by_direction(
+        lines, _("You pay at the pickup point when you collect, in cash or by transfer to the cooperative:"),
+        _("Selling together, the cooperative pays for your rubber when it is weighed:"),
+        _("You pay for your orders when you collect them, in cash or by transfer to the cooperative; your rubber "
+          "is paid for when it is weighed:")), each)
 
 
 def pickup(turn: Turn, intent: Intent) -> list[Message]:
@@ -68,17 +77,23 @@ def pickup(turn: Turn, intent: Intent) -> list[Message]:
     def each(line: OrderLine) -> str:
         what = f"{line.round.product.name(turn.locale)} {amount(_, line.final, line.round.product.unit)}"
         if line.round.status == "open":
-            return _("• {what}: the round is open until {deadline}; the pickup day is set when it closes").format(
-                what=what, deadline=moment(line.round.closes_at, turn.locale))
+            return (_("• {what}: the round is open until {deadline}; the pickup day is set when it closes")
+                    if line.round.direction == "buy" else
+                    _("• {what}: the round is open until {deadline}; the day to bring it is set when it closes")
+                    ).format(what=what, deadline=moment(line.round.closes_at, turn.locale))
         return _("• {what}: {place}").format(what=what, place=pickup_text(_, turn.locale, line.round,
                                                                            line.pickup_center))
 
-    return _listed(turn, intent, _("Where to collect your orders:"), each)
+    return _listed(turn, intent, lambda lines: by_direction(
+        lines, _("Where to collect your orders:"), _("Where to bring your rubber:"),
+        _("Where to collect your orders and bring your rubber:")), each)
 
 
 def delivery_status(turn: Turn, intent: Intent) -> list[Message]:
     """Whether the goods of each open order have come, as its round stands."""
-    return _listed(turn, intent, turn._("Your orders now:"),
+    _ = turn._
+    return _listed(turn, intent, lambda lines: by_direction(
+        lines, _("Your orders now:"), _("Your pledges now:"), _("Your orders and pledges now:")),
                    lambda line: f"• {line.round.product.name(turn.locale)}: {line_status(turn, line)}")
 
 

@@ -36,6 +36,7 @@ COMMAND_ALLOWED = frozenset({"Sign in with a link from the command line: coopbot
 # ศูนย์ is the coordinators' word for their center; members say สหกรณ์. These are the staff's strings.
 CENTER_WORD_ALLOWED = frozenset({
     "A coordinator needs a center.",
+    "Center",  # the admin pages' column; members read "Cooperative" (สหกรณ์)
     "Coordination centers",
     "Members of your center gained {amount} this year in delivered rounds.",
     "This round belongs to {center}; only its coordinators can do this.",

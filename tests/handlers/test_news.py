@@ -27,7 +27,7 @@ def test_contact_names_the_members_cooperative(chat: Chat) -> None:
 
 def test_members_cannot_broadcast(chat: Chat, db: Session) -> None:
     registered(chat.app, chat.user_id)
-    assert "เฉพาะเจ้าหน้าที่ผู้ประสานงาน" in texts(chat.press(Intent("broadcast").to_postback()))
+    assert "เฉพาะเจ้าหน้าที่สหกรณ์" in texts(chat.press(Intent("broadcast").to_postback()))
     assert db.scalars(select(Announcement)).all() == []
 
 

@@ -67,7 +67,7 @@ def test_each_intent_is_understood_and_answered(
     answer = texts(chat.say(typed))
     assert answer, f"{intent}: no reply"
     assert NOT_UNDERSTOOD not in answer and APOLOGY not in answer
-    assert "กรุณาลงทะเบียน" not in answer and "เฉพาะเจ้าหน้าที่ผู้ประสานงาน" not in answer
+    assert "กรุณาลงทะเบียน" not in answer and "เฉพาะเจ้าหน้าที่สหกรณ์" not in answer
     assert expected in answer
 
 

@@ -20,7 +20,7 @@ def test_change_by_typing_and_the_ledger_records_it(farmer: Chat, db: Session) -
     cp = round_of(db, "feed-cp-pig")
     order(farmer, cp.id, 10)
     reply = farmer.say("แก้เป็น 5 กระสอบครับ")
-    assert "จาก 10 กระสอบ เป็น 5 กระสอบ" in texts(reply) and "2,910.00 บาท" in texts(reply)
+    assert "จาก 10 กระสอบ เป็น 5 กระสอบ" in texts(reply) and "2,910 บาท" in texts(reply)
     assert total(db, cp.id) == 5
     ledger = db.scalars(select(OrderChange).order_by(OrderChange.id)).all()
     assert [(c.action, c.from_quantity, c.to_quantity) for c in ledger] == [("join", None, 10), ("change", 10, 5)]
@@ -97,8 +97,8 @@ def test_my_orders_shows_each_line_with_its_status(farmer: Chat, db: Session) ->
     order(farmer, round_of(db, "piglet").id, 3)
     listed = farmer.say("ดูรายการที่จองไว้")
     shown = texts(listed)
-    assert "อาหารหมูขุน ซีพี 2 กระสอบ เป็นเงิน 1,164.00 บาท" in shown
-    assert "ลูกหมู (ราว 16 กก.) 3 ตัว เป็นเงิน 6,450.00 บาท" in shown
+    assert "อาหารหมูขุน ซีพี 2 กระสอบ เป็นเงิน 1,164 บาท" in shown
+    assert "ลูกหมู (ราว 16 กก.) 3 ตัว เป็นเงิน 6,450 บาท" in shown
     assert shown.count("เปิดรับถึง") == 2
     assert {"แก้ข้อ 1", "ยกเลิกข้อ 1", "แก้ข้อ 2", "ยกเลิกข้อ 2"} <= set(buttons(listed))
 

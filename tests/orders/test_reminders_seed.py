@@ -130,7 +130,7 @@ def test_the_demo_has_news_a_meeting_and_savings_to_show(seeded: Flask, line_wor
     register(seeded, member.user_id)
     news = texts(member.say("ข่าวสาร"))
     assert "ตลาดนัดยางพารา" in news and "ประชุมใหญ่สามัญประจำปี" in news
-    assert "2,340.00 บาท" in texts(member.say("ประหยัดไปเท่าไหร่")), "the network's gain: 13 baht x 180 kg of acid"
+    assert "2,340 บาท" in texts(member.say("ประหยัดไปเท่าไหร่")), "the network's gain: 13 baht x 180 kg of acid"
     listed = runner.invoke(cli, ["announcements", "list"]).output
     assert len(listed.splitlines()) == 3, "seeded once"
     meeting = next(line.split()[0] for line in listed.splitlines() if "ประชุม" in line)

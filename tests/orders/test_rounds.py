@@ -58,7 +58,7 @@ def test_rounds_list_narrows_to_the_product_asked(farmer: Chat) -> None:
 def test_only_coordinators_close_and_only_their_own_center(catalog: Flask, line_world: LineWorld, farmer: Chat,
                                                           db: Session) -> None:
     acid = round_of(db, "acid-formic")
-    assert "เฉพาะเจ้าหน้าที่ผู้ประสานงาน" in texts(farmer.say("ปิดรอบสั่งกรด"))
+    assert "เฉพาะเจ้าหน้าที่สหกรณ์" in texts(farmer.say("ปิดรอบสั่งกรด"))
     cp_coordinator = coordinator(catalog, line_world, "DIST-06")
     refused = cp_coordinator.press(Intent("round.close", {"round": acid.id, "confirm": True}).to_postback())
     assert "เฉพาะผู้ประสานงานของศูนย์นั้น" in texts(refused)
@@ -80,7 +80,7 @@ def test_close_with_round_up_fills_the_last_container_and_tells_everyone(
     assert "4 แกลลอน (120 กก.) สมาชิก 3 คน" in texts(closed)
     assert [line.allocated for line in lines(db, acid.id)] == [40, 60, 20]
     round_jobs.tick(catalog)
-    assert "ท่านได้ 40 กก. ราคา 47.00 บาท/กก. รวมเป็นเงิน 1,880.00 บาท" in pushed_to(line_world, farmer.user_id)
+    assert "ท่านได้ 40 กก. ราคา 47.00 บาท/กก. รวมเป็นเงิน 1,880 บาท" in pushed_to(line_world, farmer.user_id)
     assert "ได้เพิ่ม 25 กก. เพื่อให้ครบแกลลอนสุดท้าย" in pushed_to(line_world, willing.user_id)
     assert "ท่านได้ 20 กก." in pushed_to(line_world, last.user_id)
     round_jobs.tick(catalog)
@@ -139,10 +139,10 @@ def test_summary_per_pickup_point_and_member(catalog: Flask, line_world: LineWor
     asked = coordinator(catalog, line_world).say("สรุปยอดรอบนี้")
     assert set(buttons(asked)) == {"กรดฟอร์มิก (กรดมด)", "ยางแผ่นดิบ"}
     summary = coordinator_summary(catalog, line_world, acid.id)
-    assert "รวม: 90 กก. = 3 แกลลอน เป็นเงิน 4,230.00 บาท" in summary
+    assert "รวม: 90 กก. = 3 แกลลอน เป็นเงิน 4,230 บาท" in summary
     assert "• สหกรณ์การเกษตรควนขนุน จำกัด: 40 กก. สมาชิก 1 คน" in summary
     assert "• สหกรณ์การเกษตรกงหรา จำกัด: 50 กก. สมาชิก 1 คน" in summary
-    assert "• สมชาย ใจดี: 40 กก. เป็นเงิน 1,880.00 บาท" in summary
+    assert "• สมชาย ใจดี: 40 กก. เป็นเงิน 1,880 บาท" in summary
 
 
 def coordinator_summary(app: Flask, world: LineWorld, round_id: int) -> str:

@@ -65,13 +65,13 @@ def test_savings_count_delivered_lines_for_the_member_and_the_center(
     _deliver(catalog, uss.id)
     # acid: (60 - 47) x 90 = 1,170; sheet sold together: (62 - 61) x 120 = 120; feed not delivered yet.
     told = texts(farmer.say("ประหยัดได้เท่าไหร่"))
-    assert "เดือนนี้: 1,290.00 บาท" in told and "ปีนี้: 1,290.00 บาท" in told
+    assert "เดือนนี้: 1,290 บาท" in told and "ปีนี้: 1,290 บาท" in told
     assert "ส่งของแล้วที่" in texts(farmer.say("ออเดอร์ของผม"))
 
     boss = Chat(catalog, line_world)
     make_coordinator(catalog, boss.user_id, "PROV-RUBBER")
     summary = texts(boss.press(Intent("round.summary", {"round": acid.id}).to_postback()))
-    assert "ได้ประโยชน์รวม 1,290.00 บาท" in summary
+    assert "ได้ประโยชน์รวม 1,290 บาท" in summary
 
 
 def test_selling_summary_is_per_collection_point(catalog: Flask, line_world: LineWorld, farmer: Chat,

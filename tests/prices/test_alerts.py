@@ -200,7 +200,7 @@ def test_english_members_get_their_own_multicast(seeded: Flask, line_world: Line
     _post(coordinator_chat(seeded, line_world), "latex", "58.00")
     price_alerts.deliver(seeded)
     sent = dict((tuple(to), text) for to, text in _multicasts(line_world))
-    assert sent[("Uen",)].startswith("📈 Field latex today: 58.00 baht/kg")
+    assert sent[("Uen",)].startswith("📊 Field latex today: 58.00 baht/kg")
     assert sent[("Uth",)].startswith("📊 ราคาน้ำยางสด วันนี้ 58.00")
 
 

@@ -144,7 +144,7 @@ def test_a_card_from_yesterday_cannot_post_today(
 def test_members_cannot_post(chat: Chat, db: Session, clock: datetime) -> None:
     registered(chat.app, chat.user_id)
     answer = chat.press(Intent("price.post", {"rubber_type": "latex", "price": 58, "answer": "yes"}).to_postback())
-    assert "เฉพาะเจ้าหน้าที่ผู้ประสานงาน" in texts(answer)
+    assert "เฉพาะเจ้าหน้าที่สหกรณ์" in texts(answer)
     assert _quotes(db) == []
 
 

@@ -1,0 +1,101 @@
+"""Transcripts through the real webhook, in Thai and in English: a selling round read from the pledge to the notice
+that it closed says nothing of buying, ordering, picking up or paying; a buying round's totals read in whole baht."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from bot.cli import cli
+from bot.jobs import rounds as round_jobs
+from bot.nlu import Intent
+from bot.sandbox.line_api import LineWorld
+from models.base import utcnow
+from tests.orders.conftest import age, join, lines, register, round_of
+from tests.orders.test_rounds import pushed_to
+from tests.support import Chat, button_data, buttons, texts
+
+CONFIRM = {"th": "ยืนยัน", "en": "Confirm"}
+KEEP = {"th": "ไม่ เก็บไว้", "en": "No, keep it"}
+BUYING = {
+    # สั่ง: สั่งซื้อ, ยอดสั่ง, เพื่อสั่ง; รับของ: picking goods up; ชำระ: the member paying
+    "th": re.compile("สั่ง|รับของ|ชำระ|ซื้อรวม"),
+    "en": re.compile(r"\b(order\w*|buy\w*|bought|pick(ed)? ?up|collect\w*|pay at|you pay)\b", re.IGNORECASE),
+}
+SELLING = {"th": ("ลงชื่อขาย", "นำยางไปส่งที่", "ประมาณ 6,200 บาท"),
+           "en": ("pledge", "bring your rubber to", "about 6,200 baht")}
+# An amount with ".00" that is not a price per unit ("62.00 บาท/กก." keeps its satang)
+SATANG_ON_A_TOTAL = re.compile(r"\d\.00 (บาท|baht)(?!/| per)")
+
+
+def _member(app: Flask, world: LineWorld, locale: str) -> Chat:
+    chat = Chat(app, world)
+    register(app, chat.user_id, language=locale)
+    return chat
+
+
+@pytest.mark.parametrize("locale", ["th", "en"])
+def test_a_selling_round_reads_as_selling_from_pledge_to_close(catalog: Flask, line_world: LineWorld, db: Session,
+                                                               locale: str) -> None:
+    seller = _member(catalog, line_world, locale)
+    round_jobs.tick(catalog)  # the rounds that opened are announced now, not in the middle of this transcript
+    line_world.clear()
+    uss = round_of(db, "rubber-uss")
+    said: list[str] = []
+
+    def press(intent: Intent) -> list[dict[str, object]]:
+        answer = seller.press(intent.to_postback())
+        said.append(texts(answer))
+        return answer
+
+    card = press(Intent("sell.pledge", {"round": uss.id, "quantity": 120}))
+    said.append(texts(seller.press(button_data(card, CONFIRM[locale]))))
+    press(Intent("order.list"))
+    press(Intent("payment"))
+    press(Intent("pickup"))
+    press(Intent("delivery.status"))
+    (line,) = lines(db, uss.id)
+    press(Intent("order.change", {"line": line.id}))
+    said.append(texts(seller.say("100")))
+    asked = press(Intent("order.cancel", {"line": line.id}))
+    said.append(texts(seller.press(button_data(asked, KEEP[locale]))))
+    age(catalog, uss.id, closes_at=utcnow() + timedelta(hours=23))
+    round_jobs.tick(catalog)  # the reminder a day before closing
+    assert catalog.test_cli_runner().invoke(cli, ["rounds", "close", str(uss.id)]).exit_code == 0
+    round_jobs.tick(catalog)  # what closing means for the pledge
+    said.append(pushed_to(line_world, seller.user_id))
+    said.append(texts(seller.press(Intent("order.list").to_postback())))
+
+    transcript = "\n".join(said)
+    assert [line.quantity for line in lines(db, uss.id)] == [100], "the change went through and the pledge stayed"
+    assert len(said) == 12 and all(said), "every step answered"
+    for words in SELLING[locale]:
+        assert words in transcript
+    assert BUYING[locale].findall(transcript) == [], transcript
+    assert SATANG_ON_A_TOTAL.findall(transcript) == [], transcript
+
+
+@pytest.mark.parametrize("locale", ["th", "en"])
+def test_a_members_totals_are_in_whole_baht(catalog: Flask, line_world: LineWorld, db: Session, locale: str) -> None:
+    member = _member(catalog, line_world, locale)
+    cp = round_of(db, "feed-cp-pig")  # 582.00 baht a sack
+    card = member.press(join(cp.id, 10))
+    said = [texts(card), texts(member.press(button_data(card, CONFIRM[locale])))]
+    said += [texts(member.press(Intent(name).to_postback())) for name in ("order.list", "payment")]
+    transcript = "\n".join(said)
+    assert transcript.count("5,820 " + ("บาท" if locale == "th" else "baht")) == 4, transcript
+    assert "582.00 " in transcript, "a price keeps its satang"
+    assert SATANG_ON_A_TOTAL.findall(transcript) == [], transcript
+
+
+def test_an_english_card_offers_to_take_more_on_a_whole_button(catalog: Flask, line_world: LineWorld,
+                                                               db: Session) -> None:
+    member = _member(catalog, line_world, "en")
+    acid = round_of(db, "acid-formic")  # bought in whole containers, the last one filled by who can take more
+    card = member.press(join(acid.id, 25))
+    assert "Confirm, take more" in buttons(card) and 'Press "Confirm, take more"' in texts(card)
+    assert all(len(label) <= 20 for label in buttons(card))
