@@ -120,6 +120,7 @@ def test_an_admin_opens_a_round_with_tiers_and_pickup_points(catalog: Flask, db:
     admin = staff(catalog, "Uadmin", role="admin")
     form = page(admin, "/admin/rounds/new")
     assert "อาหารหมูขุน เบทาโกร (feed-betagro-pig)" in form and "สหกรณ์การเกษตรกงหรา จำกัด" in form
+    assert ">รายการที่สั่งหลังสุดได้น้อยลง</option>" in form and ">ขายรวม</option>" in form  # choices in Thai
     betagro = round_of(db, "feed-betagro-pig")
     token = csrf_of(admin, "/admin/rounds/new")
     kong_ra = center_by_code(db, "DIST-02")
@@ -352,3 +353,15 @@ def test_the_supplier_export_downloads_as_csv_and_xlsx(catalog: Flask, line_worl
     assert workbook.sheetnames == ["Orders", "By pickup point"]
     assert len(list(workbook["Orders"].iter_rows(values_only=True))) == 3
     assert admin.get(f"/admin/rounds/{acid.id}/export.pdf").status_code == 404
+
+
+def test_the_rounds_pages_in_english(catalog: Flask, db: Session) -> None:
+    acid = round_of(db, "acid-formic")
+    admin = staff(catalog, "Uadmin", role="admin")
+    admin.get("/admin/language/en")
+    shown = page(admin, f"/admin/rounds/{acid.id}")
+    assert "Formic acid" in shown and "Close the round now" in shown and "Ordered so far" in shown
+    assert "ปิดรอบตอนนี้" not in shown and "Minimum for the round to go ahead" in page(admin, "/admin/rounds/new")
+    refused = admin.post("/admin/rounds/new", data={**new_round(db, "piglet", price=""),
+                                                    "csrf_token": csrf_of(admin, "/admin/rounds")})
+    assert "This field is required." in refused.get_data(as_text=True)
