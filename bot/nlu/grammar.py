@@ -63,7 +63,7 @@ class Reading:
 ANNOUNCEMENT_WORDS = 4
 LONG_TEXT = 24  # content words: a member asks in a few; a text this long that is not a notice was forwarded
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#years": "years",
-             "#baht": "baht", "#ton": "ton"}
+             "#baht": "baht", "#ton": "ton", "#satang": "satang"}
 KG_PER_TON = 1000
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out: 58,50 and -5
@@ -78,8 +78,8 @@ def read(tokens: list[Token]) -> Reading:
     reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
     for token, after in zip(tokens, [*tokens[1:], None], strict=False):
         measure = next((_MEASURES[tag] for tag in token.tags if tag in _MEASURES), None)
-        if measure in ("weeks", "months", "years") and not (after and after.text in ("นี้", "หน้า") or (
-                after and after.has("#month_name"))) and not reading.period:
+        named = after is not None and (after.text in ("นี้", "หน้า") or after.has("#month_name"))
+        if measure in ("weeks", "months", "years") and not named and not reading.period:
             reading.period = measure  # เดือนที่แล้ว; not เดือนนี้, เดือนหน้า, nor เดือนมีนา (a date)
     dates = _dates(tokens)
     for i, token in enumerate(content):
@@ -108,7 +108,19 @@ def read(tokens: list[Token]) -> Reading:
                         reading.changed.setdefault(name, value)
         else:
             reading.others += 1
+    reading.numbers = _satang(reading.numbers)
     return reading
+
+
+def _satang(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float | int, str | None]]:
+    """ห้าสิบแปดบาทห้าสิบสตางค์ is 58.50 baht: the satang after a number of baht join it."""
+    joined: list[tuple[float | int, str | None]] = []
+    for value, measure in numbers:
+        if measure == "satang" and joined and joined[-1][1] == "baht":
+            joined[-1] = (round(joined[-1][0] + value / 100, 2), "baht")
+        elif measure != "satang":
+            joined.append((value, measure))
+    return joined
 
 
 def _one(content: list[Token], i: int, reading: Reading) -> None:
@@ -128,7 +140,7 @@ def _dates(tokens: list[Token]) -> set[int]:
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if (after is not None and after.has("#month_name")) or (
-                i > 1 and tokens[i - 1].text == "ที่" and tokens[i - 2].text == "วัน"):
+                i > 1 and tokens[i - 1].text == "ที่" and tokens[i - 2].text in ("วัน", "เมื่อวัน")):
             dates.add(id(token))
     return dates
 
@@ -222,8 +234,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods and (
             not r.cue("#sell") or r.cue("#howmuch", "#price")))),
     ("sell.pledge", lambda r: r.cue("#sell") and r.rubber and not r.cue("#cancel")),
-    ("price.history", lambda r: (r.cue("#history", "#month_name") or any(m in _PERIOD_DAYS or m == "date" for _, m in r.numbers))
-     and (r.rubber or r.cue("#price"))),
+    ("price.history", lambda r: (r.cue("#history", "#month_name") or any(
+        m in _PERIOD_DAYS or m == "date" for _, m in r.numbers)) and (r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
     ("price.today", _price_today),
     ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
