@@ -43,6 +43,10 @@ class Reading:
     unread: bool = False
     """a number no slot holds: 58,50 (a decimal comma, or 5,850?), -5, or more than nine digits; the handler
     answers about it"""
+    one_of_at: int = 0
+    """how many numbers came before the unit of one_of (ลดเหลือแกลลอนเดียว comes after จาก 2)"""
+    corrected: bool = False
+    """a number or slot word was said not to be meant (ไม่ใช่ 50 เอา 15, เอาซีพี ไม่ใช่เบทาโก): left out of the slots"""
 
     def cue(self, *names: str) -> bool:
         return any(name in self.cues for name in names)
@@ -59,7 +63,7 @@ class Reading:
 ANNOUNCEMENT_WORDS = 4
 LONG_TEXT = 24  # content words: a member asks in a few; a text this long that is not a notice was forwarded
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#years": "years",
-             "#baht": "baht", "#ton": "ton"}
+             "#baht": "baht", "#ton": "ton", "#satang": "satang"}
 KG_PER_TON = 1000
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out: 58,50 and -5
@@ -74,15 +78,22 @@ def read(tokens: list[Token]) -> Reading:
     reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
     for token, after in zip(tokens, [*tokens[1:], None], strict=False):
         measure = next((_MEASURES[tag] for tag in token.tags if tag in _MEASURES), None)
-        if measure in ("weeks", "months", "years") and not (after and after.text == "นี้") and not reading.period:
-            reading.period = measure
+        named = after is not None and (after.text in ("นี้", "หน้า") or after.has("#month_name"))
+        if measure in ("weeks", "months", "years") and not named and not reading.period:
+            reading.period = measure  # เดือนที่แล้ว; not เดือนนี้, เดือนหน้า, nor เดือนมีนา (a date)
+    dates = _dates(tokens)
     for i, token in enumerate(content):
+        if i > 0 and content[i - 1].has("#not") and (token.kind in ("num", "formula") or any(
+                ":" in tag for tag in token.tags)):
+            reading.corrected = True  # ไม่ใช่ 50: not what is meant
+            continue
         if token.kind == "formula":
             reading.formula = reading.formula or token.text
             if reading.changed_at is not None:
                 reading.changed.setdefault("formula", token.text)
         elif token.kind == "num":
-            reading.numbers.append((token.value or 0, "split" if id(token) in shares else _measure(content, i)))
+            measure = "split" if id(token) in shares else "date" if id(token) in dates else _measure(content, i)
+            reading.numbers.append((token.value or 0, measure))
         elif token.tags:
             _one(content, i, reading)
             if token.has("#to") and reading.changed_at is None:
@@ -97,7 +108,19 @@ def read(tokens: list[Token]) -> Reading:
                         reading.changed.setdefault(name, value)
         else:
             reading.others += 1
+    reading.numbers = _satang(reading.numbers)
     return reading
+
+
+def _satang(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float | int, str | None]]:
+    """ห้าสิบแปดบาทห้าสิบสตางค์ is 58.50 baht: the satang after a number of baht join it."""
+    joined: list[tuple[float | int, str | None]] = []
+    for value, measure in numbers:
+        if measure == "satang" and joined and joined[-1][1] == "baht":
+            joined[-1] = (round(joined[-1][0] + value / 100, 2), "baht")
+        elif measure != "satang":
+            joined.append((value, measure))
+    return joined
 
 
 def _one(content: list[Token], i: int, reading: Reading) -> None:
@@ -106,6 +129,20 @@ def _one(content: list[Token], i: int, reading: Reading) -> None:
         return
     if (i > 0 and content[i - 1].text == "สัก") or (i + 1 < len(content) and content[i + 1].has("#single")):
         reading.one_of = unit  # สักแกลลอน, แกลลอนเดียว
+        reading.one_of_at = len(reading.numbers)
+
+
+def _dates(tokens: list[Token]) -> set[int]:
+    """The numbers that are a day of the month (วันที่ 15, 1 เมษา), as token ids: a date, not a span or an amount."""
+    dates: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token.kind != "num":
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (after is not None and after.has("#month_name")) or (
+                i > 1 and tokens[i - 1].text == "ที่" and tokens[i - 2].text in ("วัน", "เมื่อวัน")):
+            dates.add(id(token))
+    return dates
 
 
 def _shares(tokens: list[Token]) -> set[int]:
@@ -137,6 +174,10 @@ def _measure(content: list[Token], i: int) -> str | None:
         return "split"
     if before is not None and content[i].text in ("นึง", "หนึ่ง") and before.slot("unit"):
         return before.slot("unit")  # กระสอบนึง: one sack
+    if before is not None and content[i].text in ("นึง", "หนึ่ง"):
+        for cue, measure in _MEASURES.items():
+            if before.has(cue) and measure in ("days", "weeks", "months", "years"):
+                return measure  # อาทิตย์นึง: one week
     if before is not None and before.has("#percent"):
         return "percent"
     if before is not None and before.has("#price"):
@@ -177,7 +218,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("console.link", lambda r: r.cue("#console")),
     ("round.summary", lambda r: r.cue("#summary")),
     ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread)) or (
-        _bare_price(r))),
+        _bare_price(r)) or (r.cue("#change") and r.cue("#price") and "rubber_type" in r.words and bool(r.numbers)
+                            and not r.cue("#alert", "#calc", "#daily"))),
     # "ไม่ต้องแจ้งเรื่องลูกหมู": no more notices of a product's rounds, or of the news (not a price alert's)
     ("news.mute", lambda r: r.cue("#cancel") and r.cue("#notify", "#alert", "#send", "#news") and (
         r.goods or r.cue("#news")) and not (r.rubber or r.cue("#price", "#order", "#daily"))),
@@ -196,8 +238,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods and (
             not r.cue("#sell") or r.cue("#howmuch", "#price")))),
     ("sell.pledge", lambda r: r.cue("#sell") and r.rubber and not r.cue("#cancel")),
-    ("price.history", lambda r: (r.cue("#history") or any(m in _PERIOD_DAYS for _, m in r.numbers)) and (
-        r.rubber or r.cue("#price"))),
+    ("price.history", lambda r: (r.cue("#history", "#month_name") or any(
+        m in _PERIOD_DAYS or m == "date" for _, m in r.numbers)) and (r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
     ("price.today", _price_today),
     ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
@@ -206,6 +248,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how"))),
     ("news", lambda r: r.cue("#news")),
     ("order.cancel", lambda r: r.cue("#cancel")),
+    # เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก: a correction of what was ordered
+    ("order.change", lambda r: r.corrected and (r.goods or bool(r.numbers)) and not r.rubber),
     ("rounds.list", lambda r: r.goods and r.cue("#stock", "#howmany") and not r.numbers),
     # เพิ่มอีก 5 adds five (joining again adds to the line); เพิ่มเป็น 5 or แก้เป็น 5 sets five
     ("order.join", lambda r: r.cue("#more") and not r.cue("#to", "#change") and (r.goods or bool(r.numbers))),
@@ -268,6 +312,9 @@ def _answer_slots(reading: Reading) -> dict[str, Any]:
 
 
 UNITS = ("sack", "kg", "container", "head", "bag")
+_FITS = {"feed": ("sack", "bag", "kg"), "fertilizer": ("sack", "bag", "kg"), "rice": ("bag", "sack", "kg"),
+         "acid": ("container", "kg"), "piglet": ("head",)}
+"""the units each product is sold in: อาหารหมู … หมู 20 ตัว … 8 กระสอบ orders eight sacks, not twenty head"""
 
 
 def _goods(slots: dict[str, Any]) -> None:
@@ -284,16 +331,24 @@ def _goods(slots: dict[str, Any]) -> None:
 def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
     """The number with a unit, else a bare number; a unit after สัก with no number means one (สักแกลลอน). An order
     changed จาก 2 เป็น 5 is changed to the number after เป็น."""
-    numbers = reading.numbers
-    if reading.changed_at is not None and numbers[reading.changed_at :]:
-        numbers = numbers[reading.changed_at :]
+    numbers, before = reading.numbers, []
+    if reading.changed_at is not None:
+        if reading.one_of and reading.one_of_at >= reading.changed_at and not numbers[reading.changed_at :]:
+            slots["quantity"], slots["unit"] = 1, reading.one_of  # จาก 2 ลดเหลือแกลลอนเดียว
+            return
+        if numbers[reading.changed_at :]:
+            numbers, before = numbers[reading.changed_at :], numbers[: reading.changed_at]
     counted = [(v * KG_PER_TON, "kg") if m == "ton" else (v, m) for v, m in numbers if m in (*UNITS, "ton")]
+    fitting = [(v, m) for v, m in counted if m in _FITS.get(slots.get("product", ""), UNITS)]
     bare = [(v, m) for v, m in numbers if m is None]
     if counted or bare:
-        value, measure = (counted or bare)[0]
+        value, measure = (fitting or counted or bare)[0]
         slots["quantity"] = value
+        was = [m for _, m in before if m in UNITS]
         if measure:
             slots["unit"] = measure
+        elif was:
+            slots["unit"] = was[0]  # จาก 3 แกลลอน ลดเหลือ 2: two containers
     elif reading.one_of:
         slots["quantity"], slots["unit"] = 1, reading.one_of
 

@@ -12,6 +12,11 @@ _SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 _REPEATED = re.compile(r"([\u0e30-\u0e4e])\1+|([\u0e01-\u0e2e])\2{2,}|([a-z])\3{2,}")
 # a full stop that is not a decimal point (กก. ซี.พี.)
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+# a month written short after the day (1 เม.ย., ๓ มี.ค.): its dots would leave letters no word is made of
+_MONTHS = {"ม.ค": "มกราคม", "ก.พ": "กุมภาพันธ์", "มี.ค": "มีนาคม", "เม.ย": "เมษายน", "พ.ค": "พฤษภาคม",
+           "มิ.ย": "มิถุนายน", "ก.ค": "กรกฎาคม", "ส.ค": "สิงหาคม", "ก.ย": "กันยายน", "ต.ค": "ตุลาคม",
+           "พ.ย": "พฤศจิกายน", "ธ.ค": "ธันวาคม"}
+_SHORT_MONTH = re.compile(r"(?<=\d)(\s*)(" + "|".join(re.escape(m) for m in _MONTHS) + r")\.?")
 
 
 def arabic_digits(text: str) -> str:
@@ -20,8 +25,10 @@ def arabic_digits(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """For the tokenizer: Arabic digits, lower case, sara am as one letter, no repeated letters, no stray dots."""
+    """For the tokenizer: Arabic digits, lower case, sara am as one letter, no repeated letters, a month written
+    short after a day in full, no stray dots."""
     text = arabic_digits(text).lower()
     text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
     text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
+    text = _SHORT_MONTH.sub(lambda m: (m.group(1) or " ") + _MONTHS[m.group(2)] + " ", text)
     return _STRAY_DOT.sub(" ", text)

@@ -1,0 +1,66 @@
+"""Days of the month are dates, not spans; a number said not to be meant is left out; an order keeps the unit it
+was changed from, and the unit its product is sold in."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu import parse
+from bot.nlu.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("1 เม.ย.", "1 เมษายน "), ("๓ มี.ค. กี่บาท", "3 มีนาคม  กี่บาท"), ("15ต.ค.", "15 ตุลาคม ")],
+)
+def test_a_month_written_short_after_a_day_is_written_out(typed: str, expected: str) -> None:
+    assert normalize(typed) == expected
+
+
+def test_a_short_month_with_no_day_is_left_alone() -> None:
+    assert normalize("ก.พ. ประชุม") == "ก พ  ประชุม"
+
+
+@pytest.mark.parametrize(
+    ("typed", "slots"),
+    [("ราคายางวันที่ 15", {}), ("ราคาน้ำยางวันที่ ๒๐", {"rubber_type": "latex"}),
+     ("น้ำยาง 1 เม.ย. กี่บาท", {"rubber_type": "latex"}), ("ราคายางวันที่ 1 เมษา", {}),
+     ("ราคาน้ำยาง 15 วัน", {"rubber_type": "latex", "days": 15}),
+     ("ขอราคาย้อนหลังสักอาทิตย์นึงครับ", {"days": 7}), ("ราคายางเดือนก่อน", {"days": 30})],
+)
+def test_a_day_of_the_month_is_a_date_and_a_period_named_alone_is_one_of_it(typed: str, slots: dict) -> None:
+    intent = parse(typed)
+    assert (intent.name, dict(intent.slots)) == ("price.history", slots)
+
+
+@pytest.mark.parametrize(
+    ("typed", "slots"),
+    [("ไม่ใช่ 20 โล ต้อง 30 โล กรดมด", {"product": "acid", "quantity": 30, "unit": "kg"}),
+     ("ฉานพิมผิดเหอ ไม่ใช่ 50 เอา 15", {"quantity": 15}),
+     ("สิบกส. ไม่ใช่สิบห้า", {"quantity": 10, "unit": "sack"}),
+     ("ไม่ใช่เบทาโก เอาซีพี", {"product": "feed", "brand": "cp"}),
+     ("น้ำกรดจาก 3 แกลลอนลดเหลือ 2", {"product": "acid", "quantity": 2, "unit": "container"}),
+     ("สั่งกรดไว้สองแกลลอน ขอลดเหลือแกลลอนเดียว", {"product": "acid", "quantity": 1, "unit": "container"})],
+)
+def test_a_correction_changes_the_order_to_what_is_meant(typed: str, slots: dict) -> None:
+    intent = parse(typed)
+    assert (intent.name, dict(intent.slots)) == ("order.change", slots)
+
+
+def test_feed_is_ordered_in_sacks_whatever_else_is_counted() -> None:
+    intent = parse("เลี้ยงหมูอยู่ยี่สิบตัว สั่งอาหารหมูเบทาโกรแปดกระสอบ")
+    assert intent.name == "order.join"
+    assert (intent.slots["quantity"], intent.slots["unit"]) == (8, "sack")
+    assert parse("สั่งหมู 4 ตัว").slots == {"product": "piglet", "quantity": 4, "unit": "head"}
+
+
+def test_a_coordinator_changing_the_days_price_posts_it() -> None:
+    intent = parse("แก้ราคาน้ำยางเป็น 58.75 เมื่อกี้พิมพ์ผิด")
+    assert (intent.name, dict(intent.slots)) == ("price.post", {"rubber_type": "latex", "price": 58.75})
+    assert parse("ลดราคาขี้ยางเหลือ 22.80").slots == {"rubber_type": "cuplump", "price": 22.8}
+
+
+def test_a_date_after_เมื่อวันที่_is_not_yesterday_and_satang_join_the_baht() -> None:
+    intent = parse("ราคายางเมื่อวันที่ ๒๐")
+    assert (intent.name, dict(intent.slots)) == ("price.history", {})
+    assert parse("ตั้งราคาน้ำยาง ห้าสิบแปดบาทห้าสิบสตางค์").slots == {"rubber_type": "latex", "price": 58.5}
