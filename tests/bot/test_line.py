@@ -72,7 +72,7 @@ def test_a_repeat_after_a_crash_answers_409_and_counts_as_sent(
 ) -> None:
     (delivery,) = queue(db, ["Ua", "Ub"], HELLO, "test")
     db.commit()
-    line_world.retry_keys.add(delivery.retry_key)  # LINE took it, then we crashed before recording it
+    line_world.took(delivery.retry_key)  # LINE took it, then we crashed before recording it
     assert _outbox(app).drain() == 1
     db.expire_all()  # the sender wrote in its own transactions
     assert db.get(Delivery, delivery.id).status == "sent"  # type: ignore[union-attr]
