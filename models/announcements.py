@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 
 from models.base import BANGKOK, Base, JSONType, utcnow
@@ -148,11 +149,16 @@ def next_time(rule: str, after: datetime) -> datetime | None:
 
 def answer(db: Session, announcement_id: int, member_id: int, going: bool, now: datetime) -> bool:
     """A member's ไป / ไม่ไป to a meeting: recorded once, changed by a second press; whether it changed."""
-    found = db.get(MeetingReply, (announcement_id, member_id), with_for_update=True)
+    key = (announcement_id, member_id)
+    found = db.get(MeetingReply, key, with_for_update=True)
     if found is None:
-        db.add(MeetingReply(announcement_id=announcement_id, member_id=member_id, going=going, at=now))
-        db.flush()
-        return True
+        try:
+            with db.begin_nested():
+                db.add(MeetingReply(announcement_id=announcement_id, member_id=member_id, going=going, at=now))
+            return True
+        except IntegrityError:  # the member's other press, at the same moment, made the row first: change it
+            found = db.get(MeetingReply, key, with_for_update=True, populate_existing=True)
+            assert found is not None
     changed = found.going != going
     found.going, found.at = going, now
     return changed

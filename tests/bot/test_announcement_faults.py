@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -136,3 +136,60 @@ def test_ten_thousand_members_get_an_announcement_once_through_faults_and_kills(
     assert (announcement.status, announcement.delivered, announcement.held, announcement.failed) == (
         "sent", MEMBERS, 0, 0)
     print(f"10,000 members through faults and two kills: {elapsed:.1f} s, LINE answered {dict(statuses)}")
+
+
+def _scheduled(db: Session) -> list[Announcement]:
+    db.expire_all()
+    return list(db.scalars(select(Announcement).where(Announcement.status == "scheduled").order_by(Announcement.id)))
+
+
+def _sleep_until(moment: datetime, *alive: subprocess.Popen[bytes]) -> None:
+    while datetime.now(UTC) < moment:
+        assert all(process.poll() is None for process in alive), "a clock process stopped by itself"
+        time.sleep(0.02)
+
+
+@pytest.mark.timeout(180)
+def test_a_repeating_notice_goes_once_an_occurrence_across_clock_kills_and_restarts(
+    seeded: Flask, config: dict[str, str], line_world: LineWorld, db: Session
+) -> None:
+    """Every minute: one occurrence fell due while no clock ran, and goes when one is back, though that clock is
+    killed mid-send; the next is due while an old clock and its replacement both run, the old one is killed
+    just after it, and the replacement is killed mid-send too. Each member gets each occurrence once."""
+    members = add_members(seeded, 1_200, prefix="R")  # three multicasts an occurrence
+    code, out = run(seeded, "announce", "ตลาดนัดยางทุกนาที", "--center", "PROV-AGRI", "--every", "* * * * *")
+    assert code == 0, out
+    with seeded.extensions["sessions"]() as session, session.begin():
+        first = session.get(Announcement, int(out.splitlines()[0]))
+        assert first is not None
+        first.send_at = datetime.now(UTC) - timedelta(seconds=10)  # due while no clock ran: within the grace time
+    line_world.trouble = Trouble(rate=0.1, stall=1.5, delay=0.2, seed=7)
+
+    with clock_process(config) as clock:
+        wait_for(taken_at_least(line_world, 500), clock, 30, "the first occurrence's first multicast")
+        clock.send_signal(signal.SIGKILL)
+    with clock_process(config) as old:
+        wait_for(taken_at_least(line_world, len(members)), old, 60, "the first occurrence delivered")
+        (following,) = _scheduled(db)
+        assert following.send_at > datetime.now(UTC), "the next occurrence is in the future"
+        _sleep_until(following.send_at - timedelta(seconds=1), old)
+        with clock_process(config) as new:  # a replacement starts before the old clock stops
+            _sleep_until(following.send_at + timedelta(seconds=0.5), old, new)
+            old.send_signal(signal.SIGKILL)
+            wait_for(taken_at_least(line_world, len(members) + 500), new, 60, "the second occurrence going out")
+            new.send_signal(signal.SIGKILL)
+
+    def both_sent() -> bool:
+        db.expire_all()
+        pending = db.scalar(select(func.count()).select_from(Delivery).where(Delivery.status != "sent"))
+        return pending == 0 and len(_scheduled(db)) == 1 and _scheduled(db)[0].id != following.id
+
+    with clock_process(config) as last:
+        wait_for(both_sent, last, 60, "the second occurrence delivered")
+        time.sleep(1)  # a few more ticks: nothing goes again
+
+    assert line_world.received() == Counter(dict.fromkeys(members, 2))
+    db.expire_all()
+    rows = db.scalars(select(Announcement).order_by(Announcement.id)).all()
+    assert [(a.status, a.delivered) for a in rows] == [("sent", 1_200), ("sent", 1_200), ("scheduled", 0)]
+    assert rows[2].send_at - rows[1].send_at == timedelta(minutes=1)
