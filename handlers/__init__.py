@@ -33,6 +33,8 @@ class Turn:
     pending: Conversation | None = None
     translators: Callable[[str], Callable[[str], str]] | None = None
     image_base_url: str = ""  # where LINE fetches the bot's images (charts): Settings.image_base_url
+    # When the member pressed or typed, as LINE stamped the event: a redelivered event comes late, out of order.
+    acted_at: datetime | None = None
 
     def use_language(self, locale: str) -> None:
         """Store the member's language and answer the rest of this turn in it."""
