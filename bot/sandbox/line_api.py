@@ -113,6 +113,7 @@ class LineWorld:
             self.on_profile = None
             self.delivered.clear()
             self.trouble = Trouble()
+            self.clock = time.time
 
 
 def error(status: int, message: str, details: list[dict[str, str]] | None = None) -> Response:
