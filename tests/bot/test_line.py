@@ -209,7 +209,7 @@ def test_one_sender_at_a_time_across_processes_and_threads(app: Flask, db: Sessi
 
 
 def test_a_sender_keeps_the_outbox_while_it_sends_and_one_that_stopped_is_taken_over(app: Flask) -> None:
-    sessions, lease = app.extensions["sessions"], timedelta(seconds=0.3)
+    sessions, lease = app.extensions["sessions"], timedelta(seconds=1.5)  # renewed every 0.5 s
     sending = Outbox(sessions, app.extensions["line"], lease=lease)
     other = Outbox(sessions, app.extensions["line"], lease=lease)
 
@@ -219,13 +219,13 @@ def test_a_sender_keeps_the_outbox_while_it_sends_and_one_that_stopped_is_taken_
 
     with sending.sending() as mine:
         assert mine
-        deadline = time.monotonic() + 4 * lease.total_seconds()  # a long send: its lease is renewed meanwhile
+        deadline = time.monotonic() + 2 * lease.total_seconds()  # a long send: its lease is renewed meanwhile
         while time.monotonic() < deadline:
             assert not take(other.holder), "taken from a sender still at work"
-            time.sleep(0.05)
+            time.sleep(0.1)
     assert take("killed")  # a sender that then stops without a word (SIGKILL)
     assert not take(other.holder)
-    time.sleep(lease.total_seconds() + 0.05)
+    time.sleep(lease.total_seconds() + 0.1)
     assert take(other.holder), "the lease of a sender that stopped runs out"
 
 
