@@ -8,8 +8,10 @@ fails a delivery, and then per member: a refused multicast is split into one pus
 bad recipient does not fail the other 499. A 409 means LINE already took the key: sent.
 
 One sender at a time: `drain` takes the outbox's lease (models.outbox.take_lease) or leaves the work to the
-one who holds it. Rows are read in one transaction and written back in another; the calls go out from
-detached copies in between, so no database transaction is open while waiting on LINE.
+one who holds it, and renews it while it sends; a sender killed mid-send is taken over once its lease runs
+out, and whatever it had sent but not yet written down goes again with the same keys (409: sent). Rows are
+read in one transaction and written back in another; the calls go out from detached copies in between, so no
+database transaction is open while waiting on LINE.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from bot.line import Line, LineError
 from models.announcements import refresh_counts
 from models.base import utcnow
 from models.outbox import (
+    LEASE,
     Delivery,
     next_month,
     queue,
@@ -52,8 +55,8 @@ PAUSE, LONGEST_PAUSE = timedelta(seconds=30), timedelta(hours=1)
 QUOTA_FRESH = timedelta(minutes=15)  # how old a quota reading may be before an idle drain reads it again
 
 
-def _pause(attempts: int) -> timedelta:
-    return min(PAUSE * 2 ** min(max(attempts - 1, 0), 8), LONGEST_PAUSE)
+def _pause(attempts: int, pause: timedelta = PAUSE) -> timedelta:
+    return min(pause * 2 ** min(max(attempts - 1, 0), 8), LONGEST_PAUSE)
 
 
 class Stream:
@@ -98,6 +101,8 @@ class Outbox:
     retries: int = 3
     backoff: float = 0.5
     clock: Callable[[], datetime] = utcnow
+    pause: timedelta = PAUSE  # the first wait after LINE's rate limit or an outage; it doubles with each attempt
+    lease: timedelta = LEASE  # how long the outbox stays this sender's without a word from it
     holder: str = field(default_factory=lambda: uuid.uuid4().hex)
     _draining: threading.Lock = field(default_factory=threading.Lock)  # this process's threads, one at a time
 
@@ -130,12 +135,12 @@ class Outbox:
         elif exc.status == 429 and "monthly" in str(exc).lower():  # looked at again hourly: a plan can grow
             delivery.next_attempt_at, delivery.error = min(next_month(now), now + LONGEST_PAUSE), MONTHLY
         elif exc.status == 429:
-            delivery.next_attempt_at, delivery.error = now + _pause(delivery.attempts), RATE
+            delivery.next_attempt_at, delivery.error = now + _pause(delivery.attempts, self.pause), RATE
         elif exc.status in (401, 403):
             delivery.next_attempt_at, delivery.error = now + LONGEST_PAUSE / 6, REFUSED
             log.error("delivery %s held: %s", delivery.id, exc)
         else:  # 5xx and time-outs after the retries, and any 4xx LINE does not call final: its error as it is
-            delivery.next_attempt_at = now + _pause(delivery.attempts)
+            delivery.next_attempt_at = now + _pause(delivery.attempts, self.pause)
 
     @staticmethod
     def within_quota(deliveries: Sequence[Delivery], left: int | None) -> list[Delivery]:
@@ -173,15 +178,31 @@ class Outbox:
             return
         try:
             with self.sessions() as db, db.begin():
-                mine = take_lease(db, self.holder, self.clock())
+                mine = take_lease(db, self.holder, self.clock(), self.lease)
+            beating = threading.Event()
+            heart = threading.Thread(target=self._renew, args=(beating,), name="outbox-lease", daemon=True)
+            if mine:
+                heart.start()
             try:
                 yield mine
             finally:
                 if mine:
+                    beating.set()
+                    heart.join()
                     with self.sessions() as db, db.begin():
                         release_lease(db, self.holder)
         finally:
             self._draining.release()
+
+    def _renew(self, stop: threading.Event) -> None:
+        """Keep the lease while sending (a pass of 1,000 deliveries through time-outs outlasts it)."""
+        while not stop.wait(self.lease.total_seconds() / 3):
+            try:
+                with self.sessions() as db, db.begin():
+                    if not take_lease(db, self.holder, self.clock(), self.lease):
+                        log.warning("outbox lease lost to another sender")  # its calls repeat our keys: 409s
+            except Exception:
+                log.exception("outbox lease not renewed")
 
     def drain(self, workers: int = 1) -> int:
         """Send every delivery that is due, if no other sender is at it; returns how many went."""
@@ -193,7 +214,7 @@ class Outbox:
         sent, again = 0, False
         while True:
             with self.sessions() as db, db.begin():
-                if again and not take_lease(db, self.holder, self.clock()):  # renewed for each further pass
+                if again and not take_lease(db, self.holder, self.clock(), self.lease):  # renewed for each further pass
                     return sent
                 due = [_detached(d) for d in unsent(db, self.clock())]
                 stale = quota_read_before(db, self.clock() - QUOTA_FRESH)
@@ -214,9 +235,19 @@ class Outbox:
         announcements these deliveries belong to up to date."""
         if not copies:
             return
-        db.execute(update(Delivery), [_result(c) for c in copies])
+        whole = [_result(c) for c in copies if c.status != "split"]
+        if whole:
+            db.execute(update(Delivery), whole)
         for copy in copies:
-            if copy.status == "split":
+            if copy.status != "split":
+                continue
+            # Split by the one sender that finds it still pending: another that sent it too (its lease lapsed
+            # mid-send) must not queue its members' pushes a second time, under keys of their own.
+            fields = {k: v for k, v in _result(copy).items() if k != "id"}
+            claimed = db.execute(  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
+                update(Delivery).where(Delivery.id == copy.id, Delivery.status == "pending").values(**fields)
+            ).rowcount
+            if claimed:
                 for user_id in copy.recipients:
                     queue(db, [user_id], copy.messages, copy.purpose, copy.announcement_id)
         refresh_counts(db, {c.announcement_id for c in copies if c.announcement_id})

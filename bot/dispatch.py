@@ -162,6 +162,7 @@ class Dispatcher:
         if not isinstance(event, FollowEvent | PostbackEvent | MessageEvent):
             return []  # a beacon, an unsend, a video watched: nothing to answer, nobody to sign up
         turn = self._turn(db, user_id, profiles)
+        turn.acted_at = _stamped(event)
         if isinstance(event, FollowEvent):
             return register.welcome(turn)
         if isinstance(event, PostbackEvent):
@@ -333,3 +334,9 @@ class Dispatcher:
         if route.who == ADMIN and member.role != "admin":
             return reply(_("Sorry, only admins can do this."), main_actions(_))
         return None
+
+
+def _stamped(event: Event) -> datetime | None:
+    """When LINE says the event happened (its timestamp, milliseconds since the epoch)."""
+    stamp = getattr(event, "timestamp", None)
+    return datetime.fromtimestamp(stamp / 1000, UTC) if isinstance(stamp, int) else None

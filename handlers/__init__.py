@@ -34,6 +34,8 @@ class Turn:
     translators: Callable[[str], Callable[[str], str]] | None = None
     image_base_url: str = ""  # where LINE fetches the bot's images (charts): Settings.image_base_url
     console_url: Callable[[], str] = lambda: ""  # where the web console is reached (its sign-in links start there)
+    # When the member pressed or typed, as LINE stamped the event: a redelivered event comes late, out of order.
+    acted_at: datetime | None = None
 
     def use_language(self, locale: str) -> None:
         """Store the member's language and answer the rest of this turn in it."""

@@ -88,8 +88,7 @@ def meeting_reply(turn: Turn, intent: Intent) -> list[Message]:
         return reply(_("That meeting is not known any more."), main_actions(_))
     if meeting.meeting_at <= turn.now:
         return reply(_("That meeting has already taken place."), main_actions(_))
-    going = bool(intent.slots["going"])
-    answer(turn.db, meeting.id, turn.member.id, going, turn.now)
+    going = answer(turn.db, meeting.id, turn.member.id, bool(intent.slots["going"]), turn.acted_at or turn.now)
     said = _("Noted: you will come.") if going else _("Noted: you cannot come.")
     return reply(said + " " + _("{moment}, at {place}. You can change your answer with the buttons.").format(
         moment=fmt.moment(meeting.meeting_at.astimezone(BANGKOK), turn.locale), place=meeting.place))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relationship
 
 from models.alerts import PriceAlert
@@ -152,16 +153,22 @@ def next_time(rule: str, after: datetime) -> datetime | None:
     return fires.astimezone(UTC) if fires is not None else None
 
 
-def answer(db: Session, announcement_id: int, member_id: int, going: bool, now: datetime) -> bool:
-    """A member's ไป / ไม่ไป to a meeting: recorded once, changed by a second press; whether it changed."""
-    found = db.get(MeetingReply, (announcement_id, member_id), with_for_update=True)
+def answer(db: Session, announcement_id: int, member_id: int, going: bool, at: datetime) -> bool:
+    """A member's ไป / ไม่ไป to a meeting, pressed at `at`: one answer a member, changed by a later press (a press
+    that LINE redelivers after a newer one changes nothing); returns the answer that stands."""
+    key = (announcement_id, member_id)
+    found = db.get(MeetingReply, key, with_for_update=True)
     if found is None:
-        db.add(MeetingReply(announcement_id=announcement_id, member_id=member_id, going=going, at=now))
-        db.flush()
-        return True
-    changed = found.going != going
-    found.going, found.at = going, now
-    return changed
+        try:
+            with db.begin_nested():
+                db.add(MeetingReply(announcement_id=announcement_id, member_id=member_id, going=going, at=at))
+            return going
+        except IntegrityError:  # the member's other press, at the same moment, made the row first
+            found = db.get(MeetingReply, key, with_for_update=True, populate_existing=True)
+            assert found is not None
+    if found.at <= at:
+        found.going, found.at = going, at
+    return found.going
 
 
 def replies(db: Session, announcement_id: int) -> tuple[list[Member], list[Member]]:

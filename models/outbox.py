@@ -15,7 +15,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.base import BANGKOK, Base, JSONType, utcnow
 
 MULTICAST_LIMIT = 500
-LEASE = timedelta(minutes=5)  # a sender that stopped without releasing the outbox is taken over after this
+# A sender renews its lease while it sends (bot.delivery); one that stopped without releasing it (killed, say) is
+# taken over after this. Short, so that a clock restarted after a crash sends again within a minute.
+LEASE = timedelta(seconds=60)
 
 
 class Delivery(Base):
@@ -85,12 +87,12 @@ def next_month(now: datetime) -> datetime:
     return local.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def take_lease(db: Session, holder: str, now: datetime) -> bool:
-    """Become (or stay) the outbox's one sender until now + LEASE; False while another holds it. An atomic
+def take_lease(db: Session, holder: str, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Become (or stay) the outbox's one sender until now + lease; False while another holds it. An atomic
     UPDATE … WHERE, so that two processes never both hold it; the caller commits."""
     free = or_(Sender.holder.is_(None), Sender.holder == holder, Sender.lease_until < now)
     taken = db.execute(  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
-        update(Sender).where(Sender.name == SENDER, free).values(holder=holder, lease_until=now + LEASE)
+        update(Sender).where(Sender.name == SENDER, free).values(holder=holder, lease_until=now + lease)
     ).rowcount
     if taken:
         return True
@@ -98,7 +100,7 @@ def take_lease(db: Session, holder: str, now: datetime) -> bool:
         return False
     try:
         with db.begin_nested():
-            db.add(Sender(name=SENDER, holder=holder, lease_until=now + LEASE))
+            db.add(Sender(name=SENDER, holder=holder, lease_until=now + lease))
     except IntegrityError:  # another sender made the row first: it holds the lease
         return False
     return True

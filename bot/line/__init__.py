@@ -120,6 +120,7 @@ class Line:
         self._data_base_url = data_base_url
         self._token = token
         self.limiter = RateLimiter(calls_per_second)
+        self.timeout = TIMEOUT  # (connect, read) seconds: a call LINE leaves unanswered longer is a time-out
         self._push_lock = threading.Lock()
         self._push_api: tuple[str, MessagingApi] | None = None
 
@@ -158,11 +159,11 @@ class Line:
         if not messages:
             return
         request = ReplyMessageRequest(replyToken=reply_token, messages=list(messages[:REPLY_LIMIT]))
-        self._call(lambda api: api.reply_message(request, _request_timeout=TIMEOUT))
+        self._call(lambda api: api.reply_message(request, _request_timeout=self.timeout))
 
     def profile(self, user_id: str) -> Profile | None:
         try:
-            response = self._call(lambda api: api.get_profile(user_id, _request_timeout=TIMEOUT))
+            response = self._call(lambda api: api.get_profile(user_id, _request_timeout=self.timeout))
         except LineError as exc:
             log.warning("profile lookup failed: %s", exc)
             return None
@@ -170,10 +171,10 @@ class Line:
 
     def remaining_quota(self) -> int | None:
         """Messages left this month, or None when the plan has no limit."""
-        quota = self._call(lambda api: api.get_message_quota(_request_timeout=TIMEOUT))
+        quota = self._call(lambda api: api.get_message_quota(_request_timeout=self.timeout))
         if quota.type != "limited":
             return None
-        used = self._call(lambda api: api.get_message_quota_consumption(_request_timeout=TIMEOUT))
+        used = self._call(lambda api: api.get_message_quota_consumption(_request_timeout=self.timeout))
         return max(0, int(quota.value or 0) - int(used.total_usage))
 
     def quota(self) -> Quota:
@@ -188,32 +189,33 @@ class Line:
         self.limiter.wait()
         if len(recipients) == 1:
             push = PushMessageRequest(to=recipients[0], messages=[Message.from_dict(m) for m in messages])
-            self._call(lambda api: api.push_message(push, x_line_retry_key=retry_key, _request_timeout=TIMEOUT), api)
+            self._call(
+                lambda api: api.push_message(push, x_line_retry_key=retry_key, _request_timeout=self.timeout), api)
         else:
             multicast = _StoredMulticast.construct(to=list(recipients), messages=list(messages))
             self._call(
-                lambda api: api.multicast(multicast, x_line_retry_key=retry_key, _request_timeout=TIMEOUT), api)
+                lambda api: api.multicast(multicast, x_line_retry_key=retry_key, _request_timeout=self.timeout), api)
 
     def set_webhook(self, url: str) -> None:
         request = SetWebhookEndpointRequest(endpoint=url)
-        self._call(lambda api: api.set_webhook_endpoint(request, _request_timeout=TIMEOUT))
+        self._call(lambda api: api.set_webhook_endpoint(request, _request_timeout=self.timeout))
 
     def test_webhook(self, url: str) -> bool:
         """Ask LINE to call the webhook once; True when it answered 200."""
         request = TestWebhookEndpointRequest(endpoint=url)
-        response = self._call(lambda api: api.test_webhook_endpoint(request, _request_timeout=TIMEOUT))
+        response = self._call(lambda api: api.test_webhook_endpoint(request, _request_timeout=self.timeout))
         return bool(response.success)
 
     def deploy_rich_menu(self, menu: RichMenuRequest, image_png: bytes) -> str:
         """Create a rich menu, upload its image and make it the default; returns its id."""
-        created = self._call(lambda api: api.create_rich_menu(menu, _request_timeout=TIMEOUT))
+        created = self._call(lambda api: api.create_rich_menu(menu, _request_timeout=self.timeout))
         menu_id: str = created.rich_menu_id
         with self._client(data=True) as client:
             try:
                 MessagingApiBlob(client).set_rich_menu_image(
-                    menu_id, image_png, _headers={"Content-Type": "image/png"}, _request_timeout=TIMEOUT
+                    menu_id, image_png, _headers={"Content-Type": "image/png"}, _request_timeout=self.timeout
                 )
             except ApiException as exc:
                 raise LineError(exc.status or 0, str(exc.body or exc.reason)[:500]) from None
-        self._call(lambda api: api.set_default_rich_menu(menu_id, _request_timeout=TIMEOUT))
+        self._call(lambda api: api.set_default_rich_menu(menu_id, _request_timeout=self.timeout))
         return menu_id

@@ -1,9 +1,11 @@
 """A local server that speaks the parts of LINE's Messaging API the bot uses, and records every request.
 
 The sandbox mounts it inside the app at /sandbox/line; tests run it on its own loopback port. It answers
-as LINE does: 401 without the channel token, 409 for a repeated X-Line-Retry-Key, 400 "Invalid reply
-token" for a reply token used twice, and 400 with LINE's error body (see bot.sandbox.rules) where a
-request breaks LINE's rules.
+as LINE does: 401 without the channel token, 409 for an X-Line-Retry-Key LINE took within the last 24 hours
+(with the first request's id in x-line-accepted-request-id, nothing sent again), 400 "Invalid reply token"
+for a reply token used twice, and 400 with LINE's error body (see bot.sandbox.rules) where a request breaks
+LINE's rules. It can make trouble as LINE does (bot.sandbox.faults: 5xx, time-outs, 429 for a while), and
+counts by recipient what it took (`LineWorld.received`), whatever the caller was answered.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from flask import Blueprint, Flask, Response, g, jsonify, request
 from PIL import Image, UnidentifiedImageError
 
 from bot.sandbox import rules
+from bot.sandbox.faults import RATE_LIMITED, Failure, Trouble
 
 IMAGE_TYPES = ("image/jpeg", "image/png")
 IMAGE_BYTES = 1024 * 1024
+RETRY_KEY_LIFE = 24 * 60 * 60  # seconds LINE remembers a retry key it took
 
 
 @dataclass
@@ -54,7 +58,7 @@ class LineWorld:
 
     token: str
     requests: list[Recorded] = field(default_factory=list)
-    retry_keys: set[str] = field(default_factory=set)
+    retry_keys: dict[str, tuple[float, str]] = field(default_factory=dict)  # taken: when, the request's id
     reply_tokens: set[str] = field(default_factory=set)
     profiles: dict[str, dict[str, str]] = field(default_factory=dict)
     quota: int | None = None
@@ -62,6 +66,9 @@ class LineWorld:
     # Answers to the next calls that send or change something (not reads such as the quota), in order; 0 is none.
     faults: list[int | tuple[int, str]] = field(default_factory=list)
     refused_users: set[str] = field(default_factory=set)  # ids LINE refuses (another channel's, say)
+    trouble: Trouble = field(default_factory=Trouble)  # 5xx, time-outs and 429s on sending calls, by chance
+    delivered: Counter[str] = field(default_factory=Counter)  # recipients of every push and multicast LINE took
+    clock: Callable[[], float] = time.time  # LINE's clock, for the life of retry keys
     on_profile: Callable[[str], None] | None = None  # a test's look at the bot while LINE is asked for a profile
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_rich_menu: str | None = None
@@ -80,13 +87,15 @@ class LineWorld:
             return [r for r in self.requests if r.status and not r.accepted]
 
     def received(self) -> Counter[str]:
-        """Recipients LINE accepted a push or multicast for, each counted as often as it was accepted."""
-        counted: Counter[str] = Counter()
-        for call in self.sent("/message/push") + self.sent("/message/multicast"):
-            if call.accepted:
-                to = call.json["to"]
-                counted.update([to] if isinstance(to, str) else to)
-        return counted
+        """Recipients LINE took a push or multicast for, each counted as often as it was taken: whatever the
+        caller was answered (a call can fail after LINE took it), this is what members' phones show."""
+        with self.lock:
+            return Counter(self.delivered)
+
+    def took(self, retry_key: str) -> None:
+        """LINE took a call with this retry key (a test's way of saying: before the caller heard back)."""
+        with self.lock:
+            self.retry_keys[retry_key] = (self.clock(), uuid.uuid4().hex)
 
     def since(self, index: int) -> list[Recorded]:
         with self.lock:
@@ -102,6 +111,9 @@ class LineWorld:
             self.quota = None
             self.refused_users.clear()
             self.on_profile = None
+            self.delivered.clear()
+            self.trouble = Trouble()
+            self.clock = time.time
 
 
 def error(status: int, message: str, details: list[dict[str, str]] | None = None) -> Response:
@@ -132,6 +144,12 @@ def _checked(check: Callable[[dict[str, Any]], list[dict[str, str]]]) -> tuple[d
     return body, (_invalid(details) if details else None)
 
 
+def _failed(failure: Failure, stall: float) -> Response:
+    if failure.timeout:  # the caller has given up by the time this is answered
+        time.sleep(stall)
+    return error(failure.status, "Internal server error" if failure.status == 500 else "Service unavailable")
+
+
 def _valid_retry_key(key: str) -> bool:
     try:
         uuid.UUID(key)
@@ -153,6 +171,7 @@ def blueprint(world: LineWorld) -> Blueprint:
             body=request.get_data(),
         )
         g.line_recorded = recorded
+        g.line_request_id = uuid.uuid4().hex
         with world.lock:
             world.requests.append(recorded)
             fault = world.faults.pop(0) if world.faults and request.method != "GET" else None
@@ -166,6 +185,7 @@ def blueprint(world: LineWorld) -> Blueprint:
     @bp.after_request
     def remember_answer(response: Response) -> Response:
         recorded: Recorded | None = g.pop("line_recorded", None)
+        response.headers["X-Line-Request-Id"] = g.pop("line_request_id", "")
         if recorded is not None:
             recorded.response = response.get_json(silent=True)
             recorded.status = response.status_code  # set last: readers poll for it
@@ -186,14 +206,28 @@ def blueprint(world: LineWorld) -> Blueprint:
         if refused:
             prop = "to" if isinstance(body["to"], str) else f"to[{refused[0]}]"
             return error(400, "The request body has 1 error(s)", [{"message": "Invalid user id", "property": prop}])
+        trouble = world.trouble
+        if trouble.delay:
+            time.sleep(trouble.delay)
+        if trouble.throttled():
+            return error(429, RATE_LIMITED)
+        failure = trouble.draw()
+        if failure is not None and not failure.taken:
+            return _failed(failure, trouble.stall)
         with world.lock:
-            if key and key in world.retry_keys:
-                return error(409, "The retry key is already accepted")
+            taken = world.retry_keys.get(key) if key else None
+            if taken is not None and world.clock() - taken[0] < RETRY_KEY_LIFE:
+                conflict = error(409, "The retry key is already accepted")
+                conflict.headers["X-Line-Accepted-Request-Id"] = taken[1]
+                return conflict
             if world.quota is not None and world.usage + recipients(body["to"]) > world.quota:
                 return error(429, "You have reached your monthly limit.")
             if key:
-                world.retry_keys.add(key)
+                world.retry_keys[key] = (world.clock(), g.line_request_id)
             world.usage += recipients(body["to"])
+            world.delivered.update(to)
+        if failure is not None:  # taken, and then the answer is lost
+            return _failed(failure, trouble.stall)
         return sent_messages(body)
 
     @bp.post("/v2/bot/message/reply")

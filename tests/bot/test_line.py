@@ -4,6 +4,7 @@ retries, holds on 429, final refusals per member, the quota, and one sender at a
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.delivery import MONTHLY, RATE, REFUSED, Outbox
 from bot.line import Line, LineError
 from bot.sandbox.line_api import LineWorld
-from models.outbox import Delivery, queue
+from models.outbox import Delivery, queue, take_lease
 
 HELLO = [{"type": "text", "text": "ราคายางวันนี้ 58.00 บาท"}]
 
@@ -72,7 +73,7 @@ def test_a_repeat_after_a_crash_answers_409_and_counts_as_sent(
 ) -> None:
     (delivery,) = queue(db, ["Ua", "Ub"], HELLO, "test")
     db.commit()
-    line_world.retry_keys.add(delivery.retry_key)  # LINE took it, then we crashed before recording it
+    line_world.took(delivery.retry_key)  # LINE took it, then we crashed before recording it
     assert _outbox(app).drain() == 1
     db.expire_all()  # the sender wrote in its own transactions
     assert db.get(Delivery, delivery.id).status == "sent"  # type: ignore[union-attr]
@@ -205,3 +206,46 @@ def test_one_sender_at_a_time_across_processes_and_threads(app: Flask, db: Sessi
         pass
     assert line_world.received() == Counter({f"U{b:02d}{i:030d}": 1 for b in range(20) for i in range(3)})
     assert [c for c in line_world.requests if c.status == 409] == []
+
+
+def test_a_sender_keeps_the_outbox_while_it_sends_and_one_that_stopped_is_taken_over(app: Flask) -> None:
+    sessions, lease = app.extensions["sessions"], timedelta(seconds=1.5)  # renewed every 0.5 s
+    sending = Outbox(sessions, app.extensions["line"], lease=lease)
+    other = Outbox(sessions, app.extensions["line"], lease=lease)
+
+    def take(outbox_holder: str) -> bool:
+        with sessions() as session, session.begin():
+            return take_lease(session, outbox_holder, datetime.now(UTC), lease)
+
+    with sending.sending() as mine:
+        assert mine
+        deadline = time.monotonic() + 2 * lease.total_seconds()  # a long send: its lease is renewed meanwhile
+        while time.monotonic() < deadline:
+            assert not take(other.holder), "taken from a sender still at work"
+            time.sleep(0.1)
+    assert take("killed")  # a sender that then stops without a word (SIGKILL)
+    assert not take(other.holder)
+    time.sleep(lease.total_seconds() + 0.1)
+    assert take(other.holder), "the lease of a sender that stopped runs out"
+
+
+def test_two_senders_splitting_one_refused_multicast_queue_its_pushes_once(
+    app: Flask, db: Session, line_world: LineWorld
+) -> None:
+    """Two senders at once (one whose lease lapsed mid-send) each have LINE refuse the same multicast."""
+    line_world.refused_users.add("Ugone")
+    (multicast,) = queue(db, ["Ua", "Ugone"], HELLO, "test")
+    db.commit()
+    outbox = _outbox(app)
+    copies = [Delivery(id=multicast.id, retry_key=multicast.retry_key, purpose="test", recipients=["Ua", "Ugone"],
+                       messages=HELLO, attempts=0, status="pending") for _ in range(2)]
+    for copy in copies:
+        outbox.send(copy)
+        assert copy.status == "split"
+    for copy in copies:
+        with app.extensions["sessions"]() as session, session.begin():
+            outbox.write_back(session, [copy])
+    pushes = db.scalars(select(Delivery).where(Delivery.id != multicast.id)).all()
+    assert sorted(tuple(d.recipients) for d in pushes) == [("Ua",), ("Ugone",)]
+    outbox.drain()
+    assert line_world.received() == Counter({"Ua": 1})
