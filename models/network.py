@@ -63,6 +63,7 @@ class Center(Base):
     district: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(300))
+    pickup_hours: Mapped[str | None] = mapped_column(String(200))  # as staff write it: "จ.-ศ. 08:30-16:30"
     brand: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     parent: Mapped[Center | None] = relationship(remote_side=[id])

@@ -14,7 +14,7 @@ from models.announcements import (
     GRACE,
     REPEATED,
     Announcement,
-    audience,
+    audience_of,
     due,
     meetings_to_remind,
     next_time,
@@ -43,8 +43,7 @@ def send_due(app: Flask, now: datetime | None = None) -> int:
             if announcement.every and now - announcement.send_at > GRACE:
                 announcement.status = "missed"
                 continue
-            members = audience(db, announcement.center, announcement.author_id, announcement.districts,
-                               announcement.round_id, announcement.network, announcement.interest)
+            members = audience_of(db, announcement)
             messages = [m.to_dict() for m in pushes.announcement(_, "th", announcement, base_url)]
             queue(db, [m.line_user_id for m in members], messages, "announcement", announcement.id)
             announcement.status, announcement.recipients = "sending", len(members)
