@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     from bot.line.channel import Channel
     from bot.render import fonts
     from bot.settings import Settings
-    from bot.web import admin, charts, media, webhook
+    from bot.web import admin, charts, csrf, media, webhook
 
     settings = Settings.load(config)
     if serving:
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     app.config.update(SETTINGS=settings, SECRET_KEY=str(settings.secret_key), MAX_CONTENT_LENGTH=MAX_BODY)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     db.init_app(app)
+    csrf.init_app(app)
     channel = Channel(settings, db.sessions(app))
     line = Line(settings.line_api_base_url, settings.line_data_api_base_url, channel.token)
     dispatcher = Dispatcher(db.sessions(app), line, image_base_url=settings.image_base_url)

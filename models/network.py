@@ -103,3 +103,13 @@ def network_center(db: Session, network_code: str) -> Center | None:
         .where(Network.code == network_code, Center.brand.is_(None))
         .order_by(Center.id)
     )
+
+
+def center_and_below(db: Session, center_id: int) -> set[int]:
+    """A center and every center under it (a district cooperative and its sub-district centers): what a
+    coordinator of that center may see and change."""
+    found, frontier = {center_id}, {center_id}
+    while frontier:
+        frontier = set(db.scalars(select(Center.id).where(Center.parent_id.in_(frontier)))) - found
+        found |= frontier
+    return found

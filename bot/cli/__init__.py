@@ -175,18 +175,20 @@ cli.add_command(admin_group)
 @admin_group.command("link")
 @click.argument("line_user_id")
 def admin_link(line_user_id: str) -> None:
-    """Print a single-use sign-in link to the admin page for an admin (valid 15 minutes).
+    """Print a single-use sign-in link to the staff console for an admin or a coordinator (valid 15 minutes).
 
     The link starts with PUBLIC_BASE_URL when it is set, else with the address `coopbot serve` last served
     on (it notes it in instance/served_url), else http://127.0.0.1:8000."""
     from bot.web.admin import console_base_url, login_link
+    from bot.web.admin.auth import may_sign_in
     from models.member import member_by_line_id
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with current_app.extensions["sessions"]() as db:
         member = member_by_line_id(db, line_user_id)
-        if member is None or member.role != "admin":
-            fail(f"{line_user_id} is not an admin (make one with 'coopbot members role {line_user_id} admin')")
+        if member is None or not may_sign_in(member):
+            fail(f"{line_user_id} is not an admin or a coordinator of a center (make one with 'coopbot members role "
+                 f"{line_user_id} admin' or '... coordinator --center CODE')")
             return
     click.echo(login_link(app, member, console_base_url(app.config["SETTINGS"])))
 

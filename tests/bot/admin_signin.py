@@ -21,7 +21,7 @@ def link_for(app: Flask, user_id: str) -> str:
 
 
 def form_field(page: str, name: str) -> str:
-    match = re.search(rf'name="{name}" value="([^"]*)"', page)
+    match = re.search(rf'name="{name}"(?: type="hidden")? value="([^"]*)"', page)
     assert match, f"no {name} field in the page"
     return match.group(1)
 
@@ -32,5 +32,5 @@ def sign_in(client: FlaskClient, link: str) -> Any:
     assert page_url.endswith("/admin/login") and token
     page = client.get("/admin/login")
     assert page.status_code == 200
-    return client.post("/admin/login", data={"csrf": form_field(page.get_data(as_text=True), "csrf"),
+    return client.post("/admin/login", data={"csrf_token": form_field(page.get_data(as_text=True), "csrf_token"),
                                               "token": token})

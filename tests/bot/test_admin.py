@@ -28,8 +28,8 @@ def _signed_in(app: Flask, user_id: str = "Uadmin") -> FlaskClient:
 
 
 def _csrf(client: FlaskClient) -> str:
-    page = client.get("/admin/").get_data(as_text=True)
-    match = re.search(r'name="csrf" value="([^"]+)"', page)
+    page = client.get("/admin/channel").get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match
     return match.group(1)
 
@@ -49,7 +49,7 @@ def test_a_link_for_a_non_admin_or_a_forged_one_does_not_sign_in(seeded: Flask) 
 
 
 def test_admin_sees_the_network_and_channel_status(seeded: Flask) -> None:
-    page = _signed_in(seeded).get("/admin/").get_data(as_text=True)
+    page = _signed_in(seeded).get("/admin/channel").get_data(as_text=True)
     assert "ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด" in page
     assert "https://bot.test/callback" in page
     assert "test-channel-secret" not in page and "test-access-token" not in page
@@ -75,7 +75,7 @@ def test_a_stored_channel_secret_is_encrypted_and_used_when_no_variable_is_set(
 
     client = _signed_in(app)
     response = client.post("/admin/channel", data={"secret": "stored-secret", "token": "stored-token",
-                                                   "csrf": _csrf(client)})
+                                                   "csrf_token": _csrf(client)})
     assert response.status_code == 302
     stored = {row.name: row.encrypted_value for row in db.scalars(select(ChannelSetting))}
     assert set(stored) == {"line_channel_secret", "line_channel_access_token"}
@@ -91,13 +91,14 @@ def test_admin_makes_a_coordinator_of_a_center(seeded: Flask, db: Session) -> No
     registered(seeded, "Ustaff")
     client = _signed_in(seeded)
     csrf = _csrf(client)
-    client.post("/admin/roles", data={"line_user_id": "Ustaff", "role": "coordinator", "center": "", "csrf": csrf})
-    assert "ผู้ประสานงานต้องสังกัดศูนย์" in client.get("/admin/").get_data(as_text=True)
+    client.post("/admin/roles", data={"line_user_id": "Ustaff", "role": "coordinator", "center": "",
+                                      "csrf_token": csrf})
+    assert "ผู้ประสานงานต้องสังกัดศูนย์" in client.get("/admin/channel").get_data(as_text=True)
     client.post("/admin/roles", data={"line_user_id": "Ustaff", "role": "coordinator", "center": "FEED-BETAGRO",
-                                      "csrf": csrf})
+                                      "csrf_token": csrf})
     member = db.scalars(select(Member).where(Member.line_user_id == "Ustaff")).one()
     assert member.role == "coordinator" and member.center is not None and member.center.brand == "betagro"
-    assert "<td>ผู้ประสานงาน</td>" in client.get("/admin/").get_data(as_text=True)
+    assert "<td>ผู้ประสานงาน</td>" in client.get("/admin/channel").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("phone", "saved"), [("074-611-234", "074-611-234"), ("0812345678", "0812345678"),
@@ -105,7 +106,7 @@ def test_admin_makes_a_coordinator_of_a_center(seeded: Flask, db: Session) -> No
 def test_admin_sets_a_centers_phone(seeded: Flask, db: Session, phone: str, saved: str | None) -> None:
     client = _signed_in(seeded)
     center = db.scalars(select(Center).where(Center.code == "PROV-RUBBER")).one()
-    client.post(f"/admin/centers/{center.id}", data={"phone": phone, "address": "", "csrf": _csrf(client)})
+    client.post(f"/admin/centers/{center.id}", data={"phone": phone, "address": "", "csrf_token": _csrf(client)})
     db.expire_all()
     assert db.get(Center, center.id).phone == saved  # type: ignore[union-attr]
 
@@ -118,7 +119,7 @@ def test_an_admin_downloads_a_members_data(seeded: Flask) -> None:
         assert member is not None
         member.phone = "0812345678"
     client = _signed_in(seeded)
-    assert "สิทธิขอเข้าถึงข้อมูล" in client.get("/admin/").get_data(as_text=True)
+    assert "สิทธิขอเข้าถึงข้อมูล" in client.get("/admin/channel").get_data(as_text=True)
     response = client.get("/admin/members/data?who=081-234-5678")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     data = response.get_json(force=True)

@@ -44,7 +44,9 @@ def test_an_admin_configures_the_network_and_the_webhook(
         assert page.locator("#token").is_hidden()
         page.click("button:has-text('เข้าสู่ระบบ')")
         page.wait_for_url(f"{url}/admin/")
-        assert page.locator("h1").inner_text() == "ผู้ดูแลระบบบอทสหกรณ์"
+        assert page.locator("h1").inner_text() == "ระบบงานเจ้าหน้าที่สหกรณ์"
+        page.click("nav >> text=ช่องทาง LINE")
+        page.wait_for_url(f"{url}/admin/channel")
 
         row = page.locator("#centers tr", has_text="ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด")
         row.locator("input[name=phone]").fill("074-613-000")

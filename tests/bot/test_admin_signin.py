@@ -83,7 +83,7 @@ def test_a_link_used_at_the_same_moment_twice_signs_in_once(served: tuple[Flask,
 
     def press(index: int) -> None:
         start.wait()
-        statuses.append(_post(openers[index], f"{url}/admin/login", {"csrf": forms[index], "token": token}))
+        statuses.append(_post(openers[index], f"{url}/admin/login", {"csrf_token": forms[index], "token": token}))
 
     threads = [threading.Thread(target=press, args=(i,)) for i in range(2)]
     for thread in threads:
@@ -97,8 +97,8 @@ def test_a_link_is_refused_after_signing_out(admin: Flask) -> None:
     link = link_for(admin, "Uadmin")
     client = admin.test_client()
     assert sign_in(client, link).status_code == 303
-    csrf = form_field(_page(client.get("/admin/")), "csrf")
-    assert client.post("/admin/logout", data={"csrf": csrf}).status_code == 303
+    csrf = form_field(_page(client.get("/admin/")), "csrf_token")
+    assert client.post("/admin/logout", data={"csrf_token": csrf}).status_code == 303
     assert client.get("/admin/").status_code == 401
     assert sign_in(client, link).status_code == 401
     assert client.get("/admin/").status_code == 401
@@ -113,8 +113,8 @@ def test_a_cookie_copied_before_signing_out_is_refused_after(admin: Flask, db: S
     thief.set_cookie("session", cookie.value)
     assert thief.get("/admin/").status_code == 200  # a copy works while the session lives...
 
-    csrf = form_field(_page(browser.get("/admin/")), "csrf")
-    assert browser.post("/admin/logout", data={"csrf": csrf}).status_code == 303
+    csrf = form_field(_page(browser.get("/admin/")), "csrf_token")
+    assert browser.post("/admin/logout", data={"csrf_token": csrf}).status_code == 303
     assert thief.get("/admin/").status_code == 401  # ...and not after the sign-out
     assert db.scalars(select(WebSession)).all() == []
 
@@ -154,7 +154,7 @@ def test_a_sign_in_posted_from_another_site_is_refused(admin: Flask) -> None:
     link = link_for(admin, "Uadmin")
     token = link.partition("#")[2]
     elsewhere = admin.test_client()
-    refused = elsewhere.post("/admin/login", data={"csrf": "guessed", "token": token})
+    refused = elsewhere.post("/admin/login", data={"csrf_token": "guessed", "token": token})
     assert refused.status_code == 400
     assert sign_in(admin.test_client(), link).status_code == 303
 
@@ -164,7 +164,7 @@ def test_the_code_can_be_pasted_without_javascript(admin: Flask) -> None:
     client = admin.test_client()
     page = _page(client.get("/admin/login"))
     assert "ส่วนของลิงก์หลังเครื่องหมาย #" in page  # the box a browser without JavaScript shows
-    pasted = client.post("/admin/login", data={"csrf": form_field(page, "csrf"), "token": f"  {link}  "})
+    pasted = client.post("/admin/login", data={"csrf_token": form_field(page, "csrf_token"), "token": f"  {link}  "})
     assert pasted.status_code == 303
 
 
@@ -207,7 +207,7 @@ def test_the_token_never_reaches_the_access_log(served: tuple[Flask, str], caplo
     assert link.startswith(f"{url}/admin/login#")
     opener = _browser()
     csrf = _open_login_page(opener, link)  # urllib, as a browser, sends no part after '#'
-    assert _post(opener, f"{url}/admin/login", {"csrf": csrf, "token": token}) == 200
+    assert _post(opener, f"{url}/admin/login", {"csrf_token": csrf, "token": token}) == 200
     with opener.open(f"{url}/admin/", timeout=10) as response:
         assert "ออกจากระบบ" in response.read().decode()
     access = [re.sub(r"\x1b\[[0-9;]*m", "", r.getMessage()) for r in caplog.records if r.name == "werkzeug"]
@@ -226,7 +226,7 @@ def _open_login_page(opener: urllib.request.OpenerDirector, url: str) -> str:
     if "/admin/login" not in url:
         url += "/admin/login"
     with opener.open(url, timeout=10) as response:
-        return form_field(response.read().decode(), "csrf")
+        return form_field(response.read().decode(), "csrf_token")
 
 
 def _post(opener: urllib.request.OpenerDirector, url: str, form: dict[str, str]) -> int:

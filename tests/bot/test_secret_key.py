@@ -145,9 +145,9 @@ def test_admin_link_points_at_the_port_serve_really_serves_on(network: str, fold
         token = link.partition("#")[2]
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         with opener.open(link, timeout=10) as page:
-            csrf = re.search(r'name="csrf" value="([^"]+)"', page.read().decode())
+            csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.read().decode())
         assert csrf
-        form = urllib.parse.urlencode({"csrf": csrf.group(1), "token": token}).encode()
+        form = urllib.parse.urlencode({"csrf_token": csrf.group(1), "token": token}).encode()
         with opener.open(f"{base}/admin/login", data=form, timeout=10) as signed_in:
             assert signed_in.url == f"{base}/admin/" and "ออกจากระบบ" in signed_in.read().decode()
     finally:
