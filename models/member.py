@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ForeignKey, String, false, or_, select, true
+from sqlalchemy import ColumnElement, ForeignKey, String, or_, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, JSONType, utcnow
@@ -121,17 +121,10 @@ def serves(center: Center) -> ColumnElement[bool]:
     return true()
 
 
-def served_by_any(centers: list[Center]) -> ColumnElement[bool]:
-    """The members any of these centers serves (a coordinator's center and those under it)."""
-    return or_(false(), *(serves(center) for center in centers))
-
-
-def search(db: Session, words: str, where: ColumnElement[bool] | None = None, limit: int = 50) -> list[Member]:
-    """Members whose name, LINE name, mobile, district or membership number holds what was typed (a mobile typed
-    with dashes or +66 still finds it), newest first."""
-    query = select(Member)
-    if where is not None:
-        query = query.where(where)
+def search(db: Session, words: str, *where: ColumnElement[bool], limit: int = 50) -> list[Member]:
+    """Members whose name, LINE name, mobile, district or membership number holds every word typed (a mobile
+    typed with dashes or +66 still finds it), of those `where` allows, newest first."""
+    query = select(Member).where(*where)
     for word in words.split():
         like = f"%{word}%"
         mobile = normalize_mobile(word)
