@@ -13,7 +13,8 @@ from handlers.orders_ui import moment, per_unit
 from handlers.rounds import own_round
 from handlers.ui import reply
 from models.base import BANGKOK
-from models.rounds import CLOSING_TIME, Round, open_like, still_open
+from models.opening import open_like
+from models.rounds import CLOSING_TIME, Round, still_open
 
 DAY_CHOICES = (3, 7, 14)
 

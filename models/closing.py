@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from models.allocation import Want, allocate, whole_packs
 from models.member import Member
-from models.orders import OrderChange, round_lines
+from models.orders import OrderChange, OrderLine, round_lines
 from models.rounds import Round, lock_round
 
 
@@ -42,10 +42,7 @@ def close(db: Session, round_id: int, now: datetime, actor: Member | None = None
             round_.reminded_at = None
             round_.notice = "extended"
             return Closing(round_, "extended", quantity=round_.total, members=len(lines))
-        round_.status, round_.closed_at, round_.notice = "cancelled", now, "cancelled"
-        for line in lines:
-            line.allocated = Decimal(0)
-        return Closing(round_, "cancelled", quantity=round_.total, members=len(lines))
+        return _cancelled(round_, lines, now)
     size = round_.product.pack_size
     shares = allocate([Want(line.id, line.quantity, line.extra_ok) for line in lines], size, round_.shortfall_rule)
     final_total = sum(shares.values(), Decimal(0))
@@ -58,6 +55,25 @@ def close(db: Session, round_id: int, now: datetime, actor: Member | None = None
     round_.status, round_.closed_at, round_.notice = "closed", now, "closed"
     db.flush()
     return Closing(round_, "closed", packs=whole_packs(final_total, size), quantity=final_total, members=len(lines))
+
+
+def _cancelled(round_: Round, lines: list[OrderLine], now: datetime) -> Closing:
+    round_.status, round_.closed_at, round_.notice = "cancelled", now, "cancelled"
+    for line in lines:
+        line.allocated = Decimal(0)
+    return Closing(round_, "cancelled", quantity=round_.total, members=len(lines))
+
+
+def cancel(db: Session, round_id: int, now: datetime) -> Closing | None:
+    """Call an open round off: nobody gets anything, and its members are told (as below its minimum)."""
+    round_ = lock_round(db, round_id)
+    if round_ is None:
+        return None
+    if round_.status != "open":
+        return Closing(round_, "not_open")
+    closing = _cancelled(round_, round_lines(db, round_.id), now)
+    db.flush()
+    return closing
 
 
 def advance(db: Session, round_id: int, status: str, now: datetime) -> Round | None:

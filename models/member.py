@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, ForeignKey, String, or_, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, JSONType, utcnow
-from models.network import Center, district_cooperative
+from models.network import Center, center_and_below, district_cooperative
 
 ROLES = ("member", "coordinator", "admin")
 LANGUAGES = ("th", "en")
@@ -110,7 +110,6 @@ def set_role(member: Member, role: str, center: Center | None, by: Member | None
     member.center_id = center.id if center is not None and role == "coordinator" else None
 
 
-
 def serves(center: Center) -> ColumnElement[bool]:
     """The members a center serves: everyone for a province-wide center (a federation or a feed brand's), the
     members of its district for a district cooperative, its own members for a sub-district one."""
@@ -134,3 +133,12 @@ def search(db: Session, words: str, *where: ColumnElement[bool], limit: int = 50
             Member.membership_no.ilike(like), Member.phone.ilike(f"%{mobile or digits or word}%"),
         ))
     return list(db.scalars(query.order_by(Member.id.desc()).limit(limit)))
+
+
+def runs(db: Session, member: Member | None, center_id: int) -> bool:
+    """Whether the member runs this center's things: an admin anywhere, a coordinator at their center and the
+    centers under it."""
+    if member is None or member.role not in ("admin", "coordinator"):
+        return False
+    return member.role == "admin" or (member.center_id is not None and
+                                      center_id in center_and_below(db, member.center_id))

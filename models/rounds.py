@@ -7,7 +7,7 @@ Status: draft -> open -> closed -> ordered -> delivered, or cancelled.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
@@ -157,19 +157,3 @@ def lock_round(db: Session, round_id: int) -> Round | None:
 def center_rounds(db: Session, center_id: int, statuses: tuple[str, ...] = LIVE) -> list[Round]:
     query = select(Round).where(Round.center_id == center_id, Round.status.in_(statuses))
     return list(db.scalars(query.order_by(Round.closes_at.desc(), Round.id.desc())))
-
-
-def open_like(db: Session, like: Round, closes_at: datetime, now: datetime, created_by_id: int | None) -> Round:
-    """A new round on the same terms as `like` (price, tiers, minimum, cap, rules), open from now."""
-    pickup_on = None
-    if like.pickup_on is not None:
-        pickup_on = closes_at.date() + max(timedelta(0), like.pickup_on - like.closes_at.date())
-    round_ = Round(product_id=like.product_id, center_id=like.center_id, direction=like.direction, price=like.price,
-                   tiers=list(like.tiers or []), opens_at=now, closes_at=closes_at, min_total=like.min_total,
-                   max_total=like.max_total, shortfall_rule=like.shortfall_rule, below_minimum=like.below_minimum,
-                   extend_days=like.extend_days, pickup_on=pickup_on, note=like.note, status="open",
-                   total=Decimal(0), created_by_id=created_by_id)
-    db.add(round_)
-    db.flush()
-    return round_
-

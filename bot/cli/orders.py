@@ -15,16 +15,15 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import translator
 from bot.jobs import rounds as round_jobs
 from bot.render import exports
-from bot.routes import pushes
+from models import opening
 from models.base import BANGKOK, utcnow
 from models.closing import advance, close
 from models.member import Member, member_by_line_id, normalize_mobile
-from models.network import center_by_code, district_cooperative
-from models.orders import OrderRefused, arrived, join, line_for, round_lines, weigh
-from models.outbox import queue
+from models.network import center_by_code
+from models.offline import order_for
+from models.orders import OrderRefused, arrived, line_for, weigh
 from models.products import product_by_code
 from models.rounds import (
     BELOW_MINIMUM,
@@ -32,9 +31,7 @@ from models.rounds import (
     DIRECTIONS,
     SHORTFALL_RULES,
     Round,
-    RoundPickup,
     round_by_id,
-    still_open,
 )
 
 rounds_cli = AppGroup("rounds", help="Order rounds: list, open, close, mark ordered or delivered.")
@@ -115,44 +112,52 @@ def open_round(product_code: str, price: str, closes: str, opens: str | None, mi
                maximum: str | None, rule: str, below_minimum: str, extend_days: int, pickup_on: str | None,
                pickups: tuple[str, ...], tiers: tuple[str, ...], center_code: str | None, direction: str) -> None:
     """Open a round for a product (see 'coopbot rounds list' for ids)."""
-    from models.products import coordinating_center
-
-    closes_at, opens_at = local_time(closes, "--closes"), local_time(opens, "--opens") if opens else utcnow()
-    if closes_at <= max(opens_at, utcnow()):
-        raise click.BadParameter("the deadline must be in the future and after the opening", param_hint="--closes")
+    closes_at, opens_at = local_time(closes, "--closes"), local_time(opens, "--opens") if opens else None
     parsed_tiers = []
     for tier in tiers:
         low, _, tier_price = tier.partition(":")
-        parsed_tiers.append({"min": str(_decimal(low, "--tier")), "price": str(_decimal(tier_price, "--tier"))})
+        parsed_tiers.append((_decimal(low, "--tier") or Decimal(0), _decimal(tier_price, "--tier") or Decimal(0)))
     with current_app.extensions["sessions"]() as db, db.begin():
         product = product_by_code(db, product_code)
         if product is None:
             raise click.ClickException(f"no product {product_code}")
-        center = center_by_code(db, center_code) if center_code else coordinating_center(db, product)
-        if center is None:
-            raise click.ClickException("no coordinating center: give --center CODE (see 'coopbot centers')")
-        round_ = Round(product=product, center=center, direction=direction, price=_decimal(price, "--price"),
-                       tiers=parsed_tiers, opens_at=opens_at, closes_at=closes_at,
-                       min_total=_decimal(minimum, "--min"), max_total=_decimal(maximum, "--max"),
-                       shortfall_rule=rule, below_minimum=below_minimum, extend_days=extend_days,
-                       pickup_on=_day(pickup_on, "--pickup-on") if pickup_on else None)
+        center = center_by_code(db, center_code) if center_code else None
+        if center_code and center is None:
+            raise click.BadParameter(f"no center {center_code!r} (see 'coopbot centers')", param_hint="--center")
+        points: list[tuple[int, date | None]] = []
         for pickup in pickups:
             code, _, day = pickup.partition("=")
             point = center_by_code(db, code)
             if point is None:
                 raise click.BadParameter(f"no center {code!r} (see 'coopbot centers')", param_hint="--pickup")
-            round_.pickups.append(RoundPickup(center=point, pickup_on=_day(day, "--pickup")))
-        with db.no_autoflush:  # the new round is not in the database yet
-            running = still_open(db, product.id, center.id, direction)
-        if running is not None:
-            raise click.ClickException(
-                f"round {running.id} of {product.code} at {center.code} is open until "
-                f"{running.closes_at.astimezone(BANGKOK):%Y-%m-%d %H:%M}: close it first ('coopbot rounds close "
-                f"{running.id}')")
-        db.add(round_)
-        db.flush()
-        click.echo(f"opened round {round_.id}: {product.code} at {center.code}, closes "
+            points.append((point.id, _day(day, "--pickup")))
+        terms = opening.Terms(price=_decimal(price, "--price") or Decimal(0), closes_at=closes_at, opens_at=opens_at,
+                      min_total=_decimal(minimum, "--min"), max_total=_decimal(maximum, "--max"), tiers=parsed_tiers,
+                      shortfall_rule=rule, below_minimum=below_minimum, extend_days=extend_days,
+                      pickup_on=_day(pickup_on, "--pickup-on") if pickup_on else None, pickups=points,
+                      direction=direction)
+        try:
+            round_ = opening.open_round(db, product, center, terms, utcnow())
+        except opening.RoundRefused as exc:
+            raise _refused(exc) from None
+        click.echo(f"opened round {round_.id}: {product.code} at {round_.center.code}, closes "
                    f"{closes_at.astimezone(BANGKOK):%Y-%m-%d %H:%M}")
+
+
+def _refused(exc: opening.RoundRefused) -> click.ClickException:
+    """The one line a refused opening prints."""
+    if exc.reason == "past_deadline":
+        return click.BadParameter("the deadline must be in the future and after the opening", param_hint="--closes")
+    if exc.reason == "no_center":
+        return click.ClickException("no coordinating center: give --center CODE (see 'coopbot centers')")
+    if exc.reason == "already_open":
+        running: Round = exc.facts["round"]
+        return click.ClickException(
+            f"round {running.id} of {running.product.code} at {running.center.code} is open until "
+            f"{running.closes_at.astimezone(BANGKOK):%Y-%m-%d %H:%M}: close it first ('coopbot rounds close "
+            f"{running.id}')")
+    facts = ", ".join(f"{name}={value}" for name, value in exc.facts.items())
+    return click.ClickException(f"refused: {exc.reason}" + (f" ({facts})" if facts else ""))
 
 
 @rounds_cli.command("close")
@@ -190,14 +195,8 @@ def goods_arrived(round_id: str, points: tuple[str, ...], until: str | None) -> 
             if center is None:
                 raise click.ClickException(f"no center {code} (see 'coopbot centers')")
             centers.append(center.id)
-        marked = set(arrived(db, round_, centers, utcnow(), last_day))
-        told = 0
-        for line in round_lines(db, round_.id):
-            if line.pickup_center_id in marked and line.final > 0 and line.member.active:
-                translate = translator(line.member.locale)
-                messages = [m.to_dict() for m in pushes.goods_arrived(translate, line.member.locale, line, last_day)]
-                queue(db, [line.member.line_user_id], messages, "goods-arrived")
-                told += 1
+        marked = arrived(db, round_, centers, utcnow(), last_day)
+        told = round_jobs.queue_goods_arrived(db, round_, marked, last_day)
     current_app.extensions["outbox"].drain()
     click.echo(f"round {round_id}: arrived at {len(marked)} point(s), {told} member(s) told")
 
@@ -247,29 +246,24 @@ def export(round_id: str | None, fmt: str, output: Path | None) -> None:
 @click.option("--by", "coordinator_id", help="LINE user id of the coordinator taking the order.")
 def add(round_id: str, quantity: str, name: str, phone: str, district: str | None, coordinator_id: str | None) -> None:
     """Order on behalf of a member without a smartphone (same rules as in chat)."""
-    mobile = normalize_mobile(phone)
-    if mobile is None:
+    if normalize_mobile(phone) is None:
         raise click.BadParameter(f"{phone!r} is not a Thai mobile number like 0812345678", param_hint="--phone")
     amount = _decimal(quantity, "QUANTITY")
     assert amount is not None
     with current_app.extensions["sessions"]() as db, db.begin():
         round_ = _round(db, round_id)
         actor = member_by_line_id(db, coordinator_id) if coordinator_id else None
-        if coordinator_id and (actor is None or (actor.role != "admin" and actor.center_id != round_.center_id)):
+        if coordinator_id and actor is None:
             raise click.ClickException(f"{coordinator_id} is not a coordinator of {round_.center.code}")
-        member = db.scalar(select(Member).where(Member.phone == mobile)) or Member(
-            line_user_id=f"offline-{mobile}", name=name, phone=mobile, consent_at=utcnow(), active=False)
-        member.district = member.district or district
-        if member.district and member.cooperative_id is None:
-            member.cooperative = district_cooperative(db, member.district)
-        db.add(member)
-        db.flush()
-        pickup = member.cooperative_id
         try:
-            outcome = join(db, round_.id, member, amount, utcnow(), pickup_center_id=pickup, actor=actor)
+            outcome = order_for(db, round_, amount, name=name, phone=phone, district=district, now=utcnow(),
+                                actor=actor)
         except OrderRefused as exc:
+            if exc.reason == "not_staff":
+                raise click.ClickException(f"{coordinator_id} is not a coordinator of {round_.center.code}") from None
             raise click.ClickException(f"refused: {exc.reason} {exc.facts or ''}".strip()) from None
-        click.echo(f"{member.name}: {outcome.line.quantity.normalize():f} {round_.product.unit} in round {round_.id}")
+        click.echo(f"{outcome.line.member.name}: {outcome.line.quantity.normalize():f} {round_.product.unit} in "
+                   f"round {round_.id}")
 
 
 @orders_cli.command("weigh")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
@@ -124,3 +124,16 @@ def tick(app: Flask, now: datetime | None = None) -> None:
         queue_reminders(db, now)
     app.extensions["outbox"].drain()
 
+
+
+def queue_goods_arrived(db: Session, round_: Round, points: list[int], until: date | None) -> int:
+    """Tell the members with goods at these pickup points (just marked arrived) to collect them; returns how many
+    were told (a member without LINE is called by their cooperative instead)."""
+    told = 0
+    for line in round_lines(db, round_.id):
+        if line.pickup_center_id in points and line.final > 0 and line.member.active:
+            locale = line.member.locale
+            messages = [m.to_dict() for m in pushes.goods_arrived(translator(locale), locale, line, until)]
+            queue(db, [line.member.line_user_id], messages, "goods-arrived")
+            told += 1
+    return told
