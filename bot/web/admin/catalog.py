@@ -123,7 +123,7 @@ def catalog_product() -> Response | tuple[str, int]:
         product = add_product(
             db, code=form.code.data or "", name_th=form.name_th.data or "", name_en=form.name_en.data or "",
             category=form.category.data or "", unit=form.unit.data or "", pack_unit=form.pack_unit.data or "",
-            pack_size=form.pack_size.data, max_order=form.max_order.data,  # type: ignore[arg-type]
+            pack_size=form.pack_size.data, max_order=form.max_order.data,
             network_code=form.network.data or "", retail_price=form.retail_price.data, brand=form.brand.data,
             animal=form.animal.data or None, formula=form.formula.data, unit_kg=form.unit_kg.data,
             synonyms=[word.strip() for word in (form.synonyms.data or "").split(",") if word.strip()])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf.file import FileField, FileRequired
@@ -92,9 +93,9 @@ def _page(post_form: PostForm, import_form: ImportForm, jump: PriceQuote | None 
     days = days if days in CHART_DAYS else DEFAULT_DAYS
     today = local_day(utcnow())
     series = history(db, kind, preference(db, center.id if center else None), today - timedelta(days - 1), today)
-    coop = {"coop": center.code} if center is not None else {}
-    chart = None if series is None or len(series.points) < 2 else \
-        url_for("charts.chart", kind=kind, days=days, end=today.isoformat(), lang=g.locale, **coop)
+    query: dict[str, Any] = {"end": today.isoformat(), "lang": g.locale, **({"coop": center.code} if center else {})}
+    chart = None if series is None or len(series.points) < 2 else url_for("charts.chart", kind=kind, days=days,
+                                                                          **query)
     pct = abs(price - jump.baht_per_kg) * 100 / jump.baht_per_kg if jump is not None and price is not None else None
     return render_template("admin/prices.html", post_form=post_form, import_form=import_form, posted=posted,
                            jump=jump, jump_pct=pct, chart=chart, kind=kind, days=days, chart_days=CHART_DAYS,
