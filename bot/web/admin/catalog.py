@@ -80,6 +80,9 @@ def _product_form(form: ProductForm | None = None) -> ProductForm:
                             for n in db.scalars(select(Network).order_by(Network.id))]
     form.brand.choices = [("", "-"), *((c.brand, c.name(g.locale)) for c in db.scalars(
         select(Center).where(Center.brand.is_not(None)).order_by(Center.id)))]
+    form.category.choices = labels.choices(CATEGORY_NAMES.items())
+    form.animal.choices = [("", "-"), *labels.choices((a, labels.INTERESTS[a]) for a in ANIMALS)]
+    form.unit.choices = form.pack_unit.choices = labels.choices((u, UNIT_NAMES[u]) for u in UNITS)
     return form
 
 

@@ -3,6 +3,10 @@ templates show `_(labels.UNITS[code])`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from flask import g
+
 from bot.web.admin.forms import N_
 
 UNITS = {"sack": N_("sacks"), "kg": N_("kg"), "container": N_("containers"), "head": N_("head"), "bag": N_("bags")}
@@ -27,3 +31,8 @@ def context() -> dict[str, dict[str, str]]:
     return {"units": UNITS, "round_statuses": ROUND_STATUSES, "line_statuses": LINE_STATUSES,
             "rubber_types": RUBBER_TYPES, "alert_kinds": ALERT_KINDS, "announcement_statuses": ANNOUNCEMENT_STATUSES,
             "network_names": NETWORKS, "interest_names": INTERESTS, "levels": LEVELS}
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A select's (value, msgid) pairs with the labels in the console's language (WTForms shows them as given)."""
+    return [(value, g._(label) if label else label) for value, label in pairs]

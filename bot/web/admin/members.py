@@ -85,6 +85,7 @@ def member(member_id: int) -> str:
 def _choices(form: RoleForm) -> None:
     centers = _db().scalars(select(Center).order_by(Center.level, Center.id))
     form.center.choices = [("", "-"), *((str(c.id), c.name(g.locale)) for c in centers)]
+    form.role.choices = labels.choices((role, ROLE_NAMES[role]) for role in ROLES)
 
 
 def _page(found: Member, role_form: RoleForm, erase_form: EraseForm) -> str:

@@ -70,6 +70,7 @@ def _centers() -> list[Center]:
 def _post_form(form: PostForm | None = None) -> PostForm:
     form = form or PostForm(center=str(g.member.center_id or ""))
     form.center.choices = [(str(c.id), c.name(g.locale)) for c in _centers()]
+    form.rubber_type.choices = labels.choices((t, labels.RUBBER_TYPES[t]) for t in RUBBER_TYPES)
     return form
 
 
