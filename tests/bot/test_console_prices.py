@@ -37,7 +37,8 @@ def _center(db: Session, code: str) -> str:
 
 def _quotes(db: Session) -> list[tuple[str, str, str]]:
     db.expire_all()
-    return [(q.rubber_type, str(q.baht_per_kg), q.source) for q in db.scalars(select(PriceQuote).order_by(PriceQuote.id))]
+    quotes = db.scalars(select(PriceQuote).order_by(PriceQuote.id))
+    return [(q.rubber_type, str(q.baht_per_kg), q.source) for q in quotes]
 
 
 def test_the_prices_page_needs_a_sign_in(seeded: Flask) -> None:
