@@ -10,6 +10,7 @@ from handlers import (
     Handler,
     alerts,
     basic,
+    fmt,
     latex,
     news,
     order_lines,
@@ -24,7 +25,11 @@ from handlers import (
     service,
 )
 from handlers.forms import Form
+from handlers.orders_ui import amount as units_of
+from handlers.orders_ui import unit_word
 from handlers.price_chart import chart_words
+from handlers.price_ui import change as price_change
+from handlers.price_ui import source_line, type_name
 from handlers.ui import main_actions as menu_buttons
 
 ANYONE, MEMBER, COORDINATOR, ADMIN = "anyone", "member", "coordinator", "admin"
@@ -71,5 +76,6 @@ ROUTES: tuple[Route, ...] = (
 )
 
 BY_INTENT = {route.intent: route for route in ROUTES}
-__all__ = ["ADMIN", "ANYONE", "BY_INTENT", "COORDINATOR", "MEMBER", "ROUTES", "Route", "chart_words", "menu_buttons",
-           "pushes"]
+# The console (bot/web/admin) shows numbers, dates, units and prices in the same words as chat.
+__all__ = ["ADMIN", "ANYONE", "BY_INTENT", "COORDINATOR", "MEMBER", "ROUTES", "Route", "chart_words", "fmt",
+           "menu_buttons", "price_change", "pushes", "source_line", "type_name", "unit_word", "units_of"]

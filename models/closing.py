@@ -27,6 +27,31 @@ class Closing:
     members: int = 0
 
 
+@dataclass(frozen=True)
+class Forecast:
+    """What closing the round would do with these lines: its outcome, each line's share, the packs bought."""
+
+    outcome: str  # closed, extended or cancelled
+    shares: dict[int, Decimal]
+    packs: int
+    quantity: Decimal
+    price: Decimal
+
+
+def forecast(round_: Round, lines: list[OrderLine]) -> Forecast:
+    """The round's minimum rule, then its whole-pack rule, applied to `lines` (first-come order); nothing written.
+    The console shows it before the close; `close` applies it."""
+    if round_.min_total is not None and round_.total < round_.min_total:
+        extend = round_.below_minimum == "extend" and round_.extensions == 0
+        shares = {line.id: line.quantity if extend else Decimal(0) for line in lines}
+        return Forecast("extended" if extend else "cancelled", shares, 0, round_.total if extend else Decimal(0),
+                        round_.price_at(round_.total))
+    size = round_.product.pack_size
+    shares = allocate([Want(line.id, line.quantity, line.extra_ok) for line in lines], size, round_.shortfall_rule)
+    final_total = sum(shares.values(), Decimal(0))
+    return Forecast("closed", shares, whole_packs(final_total, size), final_total, round_.price_at(final_total))
+
+
 def close(db: Session, round_id: int, now: datetime, actor: Member | None = None) -> Closing | None:
     """Close an open round now: apply its minimum rule, then its whole-pack rule to every line."""
     round_ = lock_round(db, round_id)
@@ -35,26 +60,23 @@ def close(db: Session, round_id: int, now: datetime, actor: Member | None = None
     if round_.status != "open":
         return Closing(round_, "not_open")
     lines = round_lines(db, round_.id)
-    if round_.min_total is not None and round_.total < round_.min_total:
-        if round_.below_minimum == "extend" and round_.extensions == 0:
-            round_.closes_at = max(round_.closes_at, now) + timedelta(days=round_.extend_days)
-            round_.extensions += 1
-            round_.reminded_at = None
-            round_.notice = "extended"
-            return Closing(round_, "extended", quantity=round_.total, members=len(lines))
+    outcome = forecast(round_, lines)
+    if outcome.outcome == "extended":
+        round_.closes_at = max(round_.closes_at, now) + timedelta(days=round_.extend_days)
+        round_.extensions += 1
+        round_.reminded_at = None
+        round_.notice = "extended"
+        return Closing(round_, "extended", quantity=round_.total, members=len(lines))
+    if outcome.outcome == "cancelled":
         return _cancelled(round_, lines, now)
-    size = round_.product.pack_size
-    shares = allocate([Want(line.id, line.quantity, line.extra_ok) for line in lines], size, round_.shortfall_rule)
-    final_total = sum(shares.values(), Decimal(0))
-    price = round_.price_at(final_total)
     for line in lines:
-        line.allocated, line.unit_price = shares[line.id], price
+        line.allocated, line.unit_price = outcome.shares[line.id], outcome.price
         if line.allocated != line.quantity:
             db.add(OrderChange(line_id=line.id, actor_id=actor.id if actor else None, at=now, action="allocate",
                                from_quantity=line.quantity, to_quantity=line.allocated))
     round_.status, round_.closed_at, round_.notice = "closed", now, "closed"
     db.flush()
-    return Closing(round_, "closed", packs=whole_packs(final_total, size), quantity=final_total, members=len(lines))
+    return Closing(round_, "closed", packs=outcome.packs, quantity=outcome.quantity, members=len(lines))
 
 
 def _cancelled(round_: Round, lines: list[OrderLine], now: datetime) -> Closing:

@@ -65,7 +65,12 @@ class OrderLine(Base):
 
     @property
     def amount(self) -> Decimal:
-        return (self.dry * self.unit_price).quantize(Decimal("0.01"))
+        return self.amount_at(self.final, self.unit_price)
+
+    def amount_at(self, quantity: Decimal, price: Decimal) -> Decimal:
+        """What `quantity` of this line comes to at `price` (on its dry rubber for latex and cup lump)."""
+        dry = quantity if self.drc is None else quantity * self.drc / 100
+        return (dry * price).quantize(Decimal("0.01"))
 
 
 class OrderChange(Base):

@@ -79,6 +79,18 @@ class Profile:
     language: str | None
 
 
+@dataclass(frozen=True)
+class Quota:
+    """This month's messages: the plan's limit (None: no limit) and how many were sent."""
+
+    limit: int | None
+    used: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit is None else max(0, self.limit - self.used)
+
+
 class RateLimiter:
     """At most `per_second` calls a second across threads (LINE allows 200 push/multicast calls a second)."""
 
@@ -163,6 +175,12 @@ class Line:
             return None
         used = self._call(lambda api: api.get_message_quota_consumption(_request_timeout=TIMEOUT))
         return max(0, int(quota.value or 0) - int(used.total_usage))
+
+    def quota(self) -> Quota:
+        """This month's limit and use (the console's gauge)."""
+        plan = self._call(lambda api: api.get_message_quota(_request_timeout=TIMEOUT))
+        used = self._call(lambda api: api.get_message_quota_consumption(_request_timeout=TIMEOUT))
+        return Quota(int(plan.value or 0) if plan.type == "limited" else None, int(used.total_usage))
 
     def send(self, recipients: Sequence[str], messages: list[dict[str, Any]], retry_key: str) -> None:
         """One push (one recipient) or multicast of messages given as LINE's JSON, with its retry key."""

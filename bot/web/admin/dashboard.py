@@ -1,13 +1,66 @@
-"""The dashboard (/admin/, contract): what a coordinator looks at first."""
+"""The dashboard (/admin/, contract): the day's prices, the open rounds and how far each is from going ahead, the
+next announcements, and how much of LINE's monthly quota is left, for the signed-in person's centers."""
 
 from __future__ import annotations
 
-from flask import render_template
+import logging
+from typing import Any
 
-from bot.web.admin.auth import bp, staff_required
+from flask import current_app, g, render_template
+from sqlalchemy import select
+
+from bot.line import LineError, Quota
+from bot.routes import price_change, source_line, type_name
+from bot.settings import ConfigError
+from bot.web.admin.auth import bp, db, scoped, staff_required
+from bot.web.admin.rounds import progress
+from models.announcements import Announcement
+from models.base import utcnow
+from models.outbox import last_quota
+from models.prices import RUBBER_TYPES, latest, local_day, preference, previous
+from models.rounds import Round
+
+log = logging.getLogger(__name__)
+NEXT_ANNOUNCEMENTS = 5
 
 
 @bp.get("/")
 @staff_required
 def dashboard() -> str:
-    return render_template("admin/dashboard.html")
+    quota, left = _quota(), None  # LINE first: no network call while a transaction is open
+    if quota is None:
+        left = last_quota(db())
+    rounds = db().scalars(scoped(select(Round).where(Round.status == "open"), Round.center_id)
+                          .order_by(Round.closes_at, Round.id))
+    announcements = db().scalars(
+        scoped(select(Announcement).where(Announcement.status == "scheduled"), Announcement.center_id)
+        .order_by(Announcement.send_at, Announcement.id).limit(NEXT_ANNOUNCEMENTS))
+    return render_template("admin/dashboard.html", prices=_prices(), rounds=[(r, progress(r)) for r in rounds],
+                           announcements=list(announcements), quota=quota, left=left)
+
+
+def _prices() -> list[dict[str, Any]]:
+    """Today's (or the latest) price of each rubber type that the signed-in person's center acts on."""
+    _, own = g._, g.member.center_id if g.member.role == "coordinator" else None
+    prefer = preference(db(), own)
+    today = local_day(utcnow())
+    found = []
+    for rubber_type in RUBBER_TYPES:
+        quote = latest(db(), rubber_type, prefer, today)
+        if quote is None:
+            continue
+        change = price_change(_, quote, previous(db(), quote))
+        found.append({"name": type_name(_, rubber_type), "quote": quote, "change": change,
+                      "up": change.startswith("▲"), "down": change.startswith("▼"),
+                      "source": source_line(_, quote.source, quote.center, own, g.locale),
+                      "today": quote.day == today})
+    return found
+
+
+def _quota() -> Quota | None:
+    try:
+        quota: Quota = current_app.extensions["line"].quota()
+    except (LineError, ConfigError) as exc:
+        log.warning("dashboard: LINE's quota not read: %s", exc)
+        return None
+    return quota

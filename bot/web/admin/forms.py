@@ -6,10 +6,16 @@ templates/admin/forms.html translates each error as it shows it beside its field
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import g
 from flask_wtf import FlaskForm
+
+try:  # WTForms 3.3 takes choices as objects (tuples are deprecated there)
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
 
 
 def N_(text: str) -> str:  # gettext's name for "translate later"
@@ -41,3 +47,8 @@ class ConsoleForm(FlaskForm):
     class Meta:
         def get_translations(self, form: Any) -> _Catalog:
             return _Catalog()
+
+
+def choices(pairs: Iterable[tuple[Any, str]]) -> list[Any]:
+    """A select's (value, label) pairs in the form this WTForms takes."""
+    return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
