@@ -162,3 +162,28 @@ def test_staff_data_is_not_erased_before_the_role_goes(seeded: Flask, db: Sessio
     kept = db.get(Member, other_id)
     assert kept is not None and kept.name is not None and kept.consent_at is not None
     assert datetime.now(UTC) > kept.consent_at
+
+
+def test_a_members_orders_show_and_erasing_cancels_those_in_open_rounds(seeded: Flask, db: Session) -> None:
+    from bot.seed import orders as seed_orders
+    from models import orders
+    from models.orders import OrderLine
+    from tests.orders.conftest import round_of
+
+    with seeded.extensions["sessions"]() as session, session.begin():
+        seed_orders.demo_rounds(session, seeded.config["SETTINGS"])
+    member_id = _member(seeded, "Ufarmer", name="สมศรี")
+    round_id = round_of(db, "acid-formic").id
+    with seeded.extensions["sessions"]() as session, session.begin():
+        member = session.get(Member, member_id)
+        assert member is not None
+        orders.join(session, round_id, member, Decimal(60), datetime.now(UTC))
+    coordinator = staff(seeded, "Ucoord")
+    page = coordinator.get(f"/admin/members/{member_id}").get_data(as_text=True)
+    assert "กรดฟอร์มิก (กรดมด)" in page and "60 กก." in page
+    assert "รายการสั่งซื้อในรอบที่เปิดอยู่จะถูกยกเลิก (1 รายการ)" in page
+    done = coordinator.post(f"/admin/members/{member_id}/erase", data={"csrf_token": form_field(page, "csrf_token"),
+                                                                        "sure": "y"})
+    assert "ยกเลิกรายการสั่งซื้อในรอบที่เปิดอยู่แล้ว (1 รายการ)" in coordinator.get(done.location).get_data(as_text=True)
+    line = db.scalars(select(OrderLine).where(OrderLine.member_id == member_id)).one()
+    assert line.status == "cancelled"

@@ -16,6 +16,7 @@ from wtforms import BooleanField, SelectField, StringField
 
 from bot.importers import raot
 from bot.jobs import price_alerts
+from bot.routes import fmt
 from bot.web.admin import labels
 from bot.web.admin.auth import admin_required, bp, in_scope, staff_required
 from bot.web.admin.auth import db as _db
@@ -132,10 +133,10 @@ def prices_post() -> Response | tuple[str, int]:
     if fired:
         price_alerts.deliver(current_app._get_current_object())  # type: ignore[attr-defined]
     done = _("Posted: {type} {price} baht/kg at {center}, {day}.").format(
-        type=_(labels.RUBBER_TYPES[kind]), price=f"{value:,.2f}", center=center.name(g.locale),
-        day=local_day(now).isoformat())
+        type=_(labels.RUBBER_TYPES[kind]), price=fmt.baht(value), center=center.name(g.locale),
+        day=fmt.day(local_day(now), g.locale))
     if fired:
-        done += " " + _("{n} price alerts will be sent to members.").format(n=fired)
+        done += " " + _("{n} price alerts will be sent to members.").format(n=fmt.number(fired))
     flash(done)
     return redirect(url_for("admin.prices"), 303)
 
