@@ -212,3 +212,15 @@ def test_cancel_one_not_sent_yet_and_only_ones_own_centers(seeded: Flask, db: Se
     assert db.get(Announcement, item_id).status == "cancelled"  # type: ignore[union-attr]
     again = coordinator.post(f"/admin/announcements/{item_id}/cancel", data={"csrf_token": _csrf(coordinator)})
     assert "ยกเลิกได้เฉพาะประกาศที่ยังไม่ได้ส่ง" in coordinator.get(again.location).get_data(as_text=True)
+
+
+def test_a_district_coordinator_does_not_speak_for_a_feed_brands_center_under_it(seeded: Flask, db: Session) -> None:
+    """Phanom Wang's cooperative sits under Khuan Khanun but coordinates Laemthong feed for the whole province."""
+    _people(seeded)
+    coordinator = staff(seeded, "Ucoord", center="DIST-05")
+    brand = _center_id(db, "FEED-LAEMTHONG")
+    assert f'value="{brand}"' not in coordinator.get("/admin/announcements").get_data(as_text=True)
+    assert coordinator.get("/admin/announcements/audience.json", query_string={"center": brand}).status_code == 400
+    own = staff(seeded, "Ulaemthong", center="FEED-LAEMTHONG")
+    counted = own.get("/admin/announcements/audience.json", query_string={"center": brand}).get_json()
+    assert counted["members"] == 6  # its own coordinators speak to the province: the five and the other coordinator

@@ -82,13 +82,16 @@ class CancelForm(ConsoleForm):
     pass
 
 
-def _centers() -> list[Center]:
-    return [c for c in _db().scalars(select(Center).order_by(Center.level, Center.id)) if in_scope(c.id)]
+def speaks_for() -> list[Center]:
+    """The centers the signed-in person announces or posts prices for: an admin any; a coordinator their own and
+    the centers under it, but not a feed brand's center that sits under their district (it serves the province)."""
+    centers = _db().scalars(select(Center).order_by(Center.level, Center.id))
+    return [c for c in centers if in_scope(c.id) and (g.scope is None or c.id == g.member.center_id or c.brand is None)]
 
 
 def _form(form: ComposeForm | None = None) -> ComposeForm:
     form = form or ComposeForm(center=str(g.member.center_id or ""))
-    form.center.choices = [(str(c.id), c.name(g.locale)) for c in _centers()]
+    form.center.choices = [(str(c.id), c.name(g.locale)) for c in speaks_for()]
     form.districts.choices = [(thai, english if g.locale == "en" else thai) for thai, english in DISTRICTS]
     form.network.choices = labels.choices([("", N_("Any")), *((n, labels.NETWORKS[n]) for n in NETWORKS)])
     form.interest.choices = labels.choices([("", N_("Any")), *((i, labels.INTERESTS[i]) for i in INTERESTS)])

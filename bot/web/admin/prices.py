@@ -18,7 +18,8 @@ from bot.importers import raot
 from bot.jobs import price_alerts
 from bot.routes import fmt
 from bot.web.admin import labels
-from bot.web.admin.auth import admin_required, bp, in_scope, staff_required
+from bot.web.admin.announcements import speaks_for
+from bot.web.admin.auth import admin_required, bp, staff_required
 from bot.web.admin.auth import db as _db
 from bot.web.admin.forms import N_, ConsoleForm
 from models.base import utcnow
@@ -62,15 +63,9 @@ class ImportForm(ConsoleForm):
     file = FileField(N_("RAOT export (CSV)"), validators=[FileRequired(N_("Choose a file to import."))])
 
 
-def _centers() -> list[Center]:
-    """The centers the signed-in person may post for."""
-    query = select(Center).order_by(Center.level, Center.id)
-    return [center for center in _db().scalars(query) if in_scope(center.id)]
-
-
 def _post_form(form: PostForm | None = None) -> PostForm:
     form = form or PostForm(center=str(g.member.center_id or ""))
-    form.center.choices = [(str(c.id), c.name(g.locale)) for c in _centers()]
+    form.center.choices = [(str(c.id), c.name(g.locale)) for c in speaks_for()]
     form.rubber_type.choices = labels.choices((t, labels.RUBBER_TYPES[t]) for t in RUBBER_TYPES)
     return form
 
