@@ -128,3 +128,12 @@ def test_members_asking_who_to_contact_hear_the_address_and_hours(chat: Chat, se
     registered(seeded, chat.user_id)
     answer = texts(chat.say("ติดต่อสหกรณ์"))
     assert "074-690-111" in answer and "หมู่ 3 ต.ควนขนุน" in answer and "เวลารับของ: จ.-ศ. 08:30-16:30" in answer
+
+
+def test_the_pages_read_in_english_too(seeded: Flask) -> None:
+    admin = staff(seeded, "Uadmin", role="admin")
+    admin.get("/admin/language/en")
+    for path, words in (("/admin/catalog", "Add a product"), ("/admin/members?q=x", "No member found."),
+                        ("/admin/prices", "Price history"), ("/admin/announcements", "New announcement")):
+        page = admin.get(path).get_data(as_text=True)
+        assert words in page and 'lang="en"' in page, path
