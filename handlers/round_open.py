@@ -13,7 +13,7 @@ from handlers.orders_ui import moment, per_unit
 from handlers.rounds import own_round
 from handlers.ui import reply
 from models.base import BANGKOK
-from models.opening import open_like
+from models.opening import RoundRefused, open_like
 from models.rounds import CLOSING_TIME, Round, still_open
 
 DAY_CHOICES = (3, 7, 14)
@@ -40,7 +40,14 @@ def open_round(turn: Turn, intent: Intent) -> list[Message]:
             + [(_("No"), Intent("help"))])
     local_day = turn.now.astimezone(BANGKOK).date() + timedelta(days=days)
     closes_at = datetime.combine(local_day, CLOSING_TIME, BANGKOK)
-    created = open_like(turn.db, like, closes_at, turn.now, turn.member.id)
+    try:
+        created = open_like(turn.db, like, closes_at, turn.now, turn.member.id)
+    except RoundRefused as exc:  # the earlier round's terms are no longer allowed (or one opened meanwhile)
+        if exc.reason == "already_open":
+            return reply(_("There is already an open round for {product}, until {deadline}.").format(
+                product=name, deadline=moment(exc.facts["round"].closes_at, turn.locale)))
+        return reply(_("The earlier round's terms cannot be used again as they are: please open this one on the "
+                       "console's Rounds page."))
     return reply(_("Opened: {product} at {price}, until {deadline}. Members will be told shortly.").format(
         product=name, price=per_unit(_, created.price, product.unit), deadline=moment(closes_at, turn.locale)),
         [(_("Group orders"), Intent("rounds.list"))])

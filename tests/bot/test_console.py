@@ -104,3 +104,22 @@ def test_the_webhook_needs_no_csrf_token(chat: object) -> None:
 
     assert isinstance(chat, Chat)
     assert texts(chat.say("สวัสดี"))  # the signed POST /callback answers as before
+
+
+def test_over_https_a_form_must_come_from_the_sites_own_pages(seeded: Flask) -> None:
+    """Flask-WTF's strict check over https: the Referer must be this site (pages send it: Referrer-Policy is
+    same-origin), so a form posted from elsewhere is refused even with a stolen token."""
+    registered(seeded, "Ucoord", role="coordinator", center_code="DIST-05")
+    client, site = seeded.test_client(), "https://localhost"
+    login = client.get("/admin/login", base_url=site)
+    assert login.headers["Referrer-Policy"] == "same-origin"
+    token = link_for(seeded, "Ucoord").partition("#")[2]
+    form = {"csrf_token": form_field(login.get_data(as_text=True), "csrf_token"), "token": token}
+    assert client.post("/admin/login", data=form, base_url=site).status_code == 400  # no Referer
+    signed = client.post("/admin/login", data=form, base_url=site, headers={"Referer": f"{site}/admin/login"})
+    assert signed.status_code == 303
+    csrf = form_field(client.get("/admin/", base_url=site).get_data(as_text=True), "csrf_token")
+    elsewhere = client.post("/admin/logout", data={"csrf_token": csrf}, base_url=site,
+                            headers={"Referer": "https://evil.example/"})
+    assert elsewhere.status_code == 400
+    assert client.get("/admin/", base_url=site).status_code == 200

@@ -120,6 +120,7 @@ def test_an_admin_opens_a_round_with_tiers_and_pickup_points(catalog: Flask, db:
     admin = staff(catalog, "Uadmin", role="admin")
     form = page(admin, "/admin/rounds/new")
     assert "อาหารหมูขุน เบทาโกร (feed-betagro-pig)" in form and "สหกรณ์การเกษตรกงหรา จำกัด" in form
+    assert ">รายการที่สั่งหลังสุดได้น้อยลง</option>" in form and ">ขายรวม</option>" in form  # choices in Thai
     betagro = round_of(db, "feed-betagro-pig")
     token = csrf_of(admin, "/admin/rounds/new")
     kong_ra = center_by_code(db, "DIST-02")

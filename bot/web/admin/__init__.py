@@ -28,6 +28,7 @@ __all__ = ["bp", "console_base_url", "init_app", "login_link", "record_served_ur
 AREAS = (
     "dashboard",
     "rounds",
+    "round_actions",
     "prices",
     "members",
     "announcements",

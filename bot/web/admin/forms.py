@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import g
 from flask_wtf import FlaskForm
+from wtforms import SelectField
 
 try:  # WTForms 3.3 takes choices as objects (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice
@@ -44,11 +45,29 @@ class _Catalog:
 
 
 class ConsoleForm(FlaskForm):
+    """A console form: WTForms' own messages and the labels of a select's fixed choices in the console's
+    language."""
+
     class Meta:
         def get_translations(self, form: Any) -> _Catalog:
             return _Catalog()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate = g.get("_")
+        for field in self:
+            if isinstance(field, SelectField) and field.choices and translate:
+                field.choices = choices((_value(c), translate(_label(c))) for c in field.choices)
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[Any]:
     """A select's (value, label) pairs in the form this WTForms takes."""
     return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
+
+
+def _value(choice: Any) -> Any:
+    return choice[0] if isinstance(choice, tuple) else choice.value
+
+
+def _label(choice: Any) -> str:
+    return str(choice[1] if isinstance(choice, tuple) else choice.label)
