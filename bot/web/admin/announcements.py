@@ -30,7 +30,7 @@ from bot.routes import fmt
 from bot.web.admin import labels
 from bot.web.admin.auth import bp, get_in_scope, in_scope, scoped, staff_required
 from bot.web.admin.auth import db as _db
-from bot.web.admin.forms import N_, ConsoleForm
+from bot.web.admin.forms import N_, ConsoleForm, choices
 from models.announce import TEXT_LIMIT, AnnouncementRefused, Draft, cancel, cost, create, reach
 from models.announcements import INTERESTS, NETWORKS, Announcement, replies
 from models.base import BANGKOK, utcnow
@@ -70,7 +70,7 @@ class ComposeForm(ConsoleForm):
     with_alerts = BooleanField(N_("Only members with price alerts"))
     body = TextAreaField(N_("Announcement"))
     when = RadioField(N_("When"), default="now",
-                      choices=[("now", N_("Now")), ("at", N_("At a time")), ("every", N_("Repeating"))])
+                      choices=choices([("now", N_("Now")), ("at", N_("At a time")), ("every", N_("Repeating"))]))
     at = DateTimeLocalField(N_("Date and time (Thai time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     every = StringField(N_("Repeat rule (cron)"), validators=[Optional()])
     meeting_at = DateTimeLocalField(N_("Meeting date and time"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
@@ -91,13 +91,14 @@ def speaks_for() -> list[Center]:
 
 def _form(form: ComposeForm | None = None) -> ComposeForm:
     form = form or ComposeForm(center=str(g.member.center_id or ""))
-    form.center.choices = [(str(c.id), c.name(g.locale)) for c in speaks_for()]
-    form.districts.choices = [(thai, english if g.locale == "en" else thai) for thai, english in DISTRICTS]
+    form.center.choices = choices((str(c.id), c.name(g.locale)) for c in speaks_for())
+    form.districts.choices = choices((thai, english if g.locale == "en" else thai) for thai, english in DISTRICTS)
     form.network.choices = labels.choices([("", N_("Any")), *((n, labels.NETWORKS[n]) for n in NETWORKS)])
     form.interest.choices = labels.choices([("", N_("Any")), *((i, labels.INTERESTS[i]) for i in INTERESTS)])
     rounds = _db().scalars(scoped(select(Round), Round.center_id).where(Round.status != "cancelled")
                            .order_by(Round.id.desc()).limit(LISTED))
-    form.round.choices = [("", g._("Any")), *((str(r.id), f"{r.id} · {r.product.name(g.locale)}") for r in rounds)]
+    form.round.choices = choices([("", g._("Any")), *((str(r.id), f"{r.id} · {r.product.name(g.locale)}")
+                                                    for r in rounds)])
     return form
 
 

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from bot.web.admin import labels
 from bot.web.admin.auth import admin_required, bp, in_scope, staff_required
 from bot.web.admin.auth import db as _db
-from bot.web.admin.forms import N_, ConsoleForm
+from bot.web.admin.forms import N_, ConsoleForm, choices
 from models.network import Center, CenterRefused, Network, add_subdistrict, set_contact
 from models.products import ANIMALS, UNITS, Product, ProductRefused, add_product
 
@@ -46,13 +46,13 @@ class ProductForm(ConsoleForm):
     code = StringField(N_("Code"), validators=[DataRequired(REQUIRED)])
     name_th = StringField(N_("Name in Thai"), validators=[DataRequired(REQUIRED)])
     name_en = StringField(N_("Name in English"), validators=[DataRequired(REQUIRED)])
-    category = SelectField(N_("Kind"), choices=list(CATEGORY_NAMES.items()))
+    category = SelectField(N_("Kind"), choices=choices(CATEGORY_NAMES.items()))
     network = SelectField(N_("Network"), choices=[])
     brand = SelectField(N_("Feed brand"), choices=[])
-    animal = SelectField(N_("For animals"), choices=[("", "-"), *((a, labels.INTERESTS[a]) for a in ANIMALS)])
+    animal = SelectField(N_("For animals"), choices=choices([("", "-"), *((a, labels.INTERESTS[a]) for a in ANIMALS)]))
     formula = StringField(N_("Fertilizer formula"), validators=[Optional()])
-    unit = SelectField(N_("Members order in"), choices=[(u, UNIT_NAMES[u]) for u in UNITS])
-    pack_unit = SelectField(N_("Bought from the supplier in"), choices=[(u, UNIT_NAMES[u]) for u in UNITS])
+    unit = SelectField(N_("Members order in"), choices=choices((u, UNIT_NAMES[u]) for u in UNITS))
+    pack_unit = SelectField(N_("Bought from the supplier in"), choices=choices((u, UNIT_NAMES[u]) for u in UNITS))
     pack_size = DecimalField(N_("Units in a pack"), default=1, places=3, validators=[InputRequired(REQUIRED)])
     unit_kg = DecimalField(N_("Kilograms in a unit"), places=3, validators=[Optional()])
     max_order = DecimalField(N_("Most one member may order"), places=3, validators=[InputRequired(REQUIRED)])
@@ -76,20 +76,17 @@ class SubdistrictForm(ConsoleForm):
 def _product_form(form: ProductForm | None = None) -> ProductForm:
     form = form or ProductForm()
     db = _db()
-    form.network.choices = [(n.code, n.name_en if g.locale == "en" else n.name_th)
-                            for n in db.scalars(select(Network).order_by(Network.id))]
-    form.brand.choices = [("", "-"), *((c.brand, c.name(g.locale)) for c in db.scalars(
-        select(Center).where(Center.brand.is_not(None)).order_by(Center.id)))]
-    form.category.choices = labels.choices(CATEGORY_NAMES.items())
-    form.animal.choices = [("", "-"), *labels.choices((a, labels.INTERESTS[a]) for a in ANIMALS)]
-    form.unit.choices = form.pack_unit.choices = labels.choices((u, UNIT_NAMES[u]) for u in UNITS)
+    form.network.choices = choices((n.code, n.name_en if g.locale == "en" else n.name_th)
+                                   for n in db.scalars(select(Network).order_by(Network.id)))
+    form.brand.choices = choices([("", "-"), *((c.brand or "", c.name(g.locale)) for c in db.scalars(
+        select(Center).where(Center.brand.is_not(None)).order_by(Center.id)))])
     return form
 
 
 def _subdistrict_form(form: SubdistrictForm | None = None) -> SubdistrictForm:
     form = form or SubdistrictForm()
-    form.parent.choices = [(str(c.id), c.name(g.locale)) for c in _db().scalars(
-        select(Center).where(Center.level == "district", Center.brand.is_(None)).order_by(Center.id))]
+    form.parent.choices = choices((str(c.id), c.name(g.locale)) for c in _db().scalars(
+        select(Center).where(Center.level == "district", Center.brand.is_(None)).order_by(Center.id)))
     return form
 
 

@@ -4,10 +4,12 @@ templates show `_(labels.UNITS[code])`."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask import g
 
 from bot.web.admin.forms import N_
+from bot.web.admin.forms import choices as choices_of
 
 UNITS = {"sack": N_("sacks"), "kg": N_("kg"), "container": N_("containers"), "head": N_("head"), "bag": N_("bags")}
 ROUND_STATUSES = {"draft": N_("draft"), "open": N_("open"), "closed": N_("closed"),
@@ -33,6 +35,6 @@ def context() -> dict[str, dict[str, str]]:
             "network_names": NETWORKS, "interest_names": INTERESTS, "levels": LEVELS}
 
 
-def choices(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+def choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
     """A select's (value, msgid) pairs with the labels in the console's language (WTForms shows them as given)."""
-    return [(value, g._(label) if label else label) for value, label in pairs]
+    return choices_of((value, g._(label) if label else label) for value, label in pairs)

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired
 from bot.web.admin import labels
 from bot.web.admin.auth import admin_required, bp, staff_required
 from bot.web.admin.auth import db as _db
-from bot.web.admin.forms import N_, ConsoleForm
+from bot.web.admin.forms import N_, ConsoleForm, choices
 from models.access import copy_of, erase, open_orders
 from models.alerts import active_alerts
 from models.base import utcnow
@@ -29,7 +29,7 @@ ROLE_NAMES = {"member": N_("Member"), "coordinator": N_("Coordinator"), "admin":
 
 
 class RoleForm(ConsoleForm):
-    role = SelectField(N_("Role"), choices=[(role, ROLE_NAMES[role]) for role in ROLES])
+    role = SelectField(N_("Role"), choices=choices((role, ROLE_NAMES[role]) for role in ROLES))
     center = SelectField(N_("Coordination center"), coerce=str, choices=[])
 
 
@@ -84,7 +84,7 @@ def member(member_id: int) -> str:
 
 def _choices(form: RoleForm) -> None:
     centers = _db().scalars(select(Center).order_by(Center.level, Center.id))
-    form.center.choices = [("", "-"), *((str(c.id), c.name(g.locale)) for c in centers)]
+    form.center.choices = choices([("", "-"), *((str(c.id), c.name(g.locale)) for c in centers)])
     form.role.choices = labels.choices((role, ROLE_NAMES[role]) for role in ROLES)
 
 

@@ -21,7 +21,7 @@ from bot.web.admin import labels
 from bot.web.admin.announcements import speaks_for
 from bot.web.admin.auth import admin_required, bp, staff_required
 from bot.web.admin.auth import db as _db
-from bot.web.admin.forms import N_, ConsoleForm
+from bot.web.admin.forms import N_, ConsoleForm, choices
 from models.base import utcnow
 from models.network import Center
 from models.prices import (
@@ -54,7 +54,7 @@ HISTORY_ROWS = 14
 
 class PostForm(ConsoleForm):
     center = SelectField(N_("Coordination center"), choices=[])
-    rubber_type = SelectField(N_("Rubber type"), choices=[(t, labels.RUBBER_TYPES[t]) for t in RUBBER_TYPES])
+    rubber_type = SelectField(N_("Rubber type"), choices=choices((t, labels.RUBBER_TYPES[t]) for t in RUBBER_TYPES))
     price = StringField(N_("Buying price, baht per kg"))
     sure = BooleanField(N_("Yes, the price is right"))
 
@@ -65,7 +65,7 @@ class ImportForm(ConsoleForm):
 
 def _post_form(form: PostForm | None = None) -> PostForm:
     form = form or PostForm(center=str(g.member.center_id or ""))
-    form.center.choices = [(str(c.id), c.name(g.locale)) for c in speaks_for()]
+    form.center.choices = choices((str(c.id), c.name(g.locale)) for c in speaks_for())
     form.rubber_type.choices = labels.choices((t, labels.RUBBER_TYPES[t]) for t in RUBBER_TYPES)
     return form
 
@@ -79,7 +79,7 @@ def prices() -> str:
 def _page(post_form: PostForm, import_form: ImportForm, jump: PriceQuote | None = None,
           price: Decimal | None = None) -> str:
     db = _db()
-    ids = [int(value) for value, _label in post_form.center.choices]
+    ids = [int(choice.value) for choice in post_form.center.choices]
     chosen = int(post_form.center.data) if str(post_form.center.data or "").isdigit() else (ids[0] if ids else 0)
     center = db.get(Center, chosen) if chosen in ids else None
     posted = list(db.scalars(
