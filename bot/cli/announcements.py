@@ -46,6 +46,7 @@ def _local(value: datetime) -> str:
 @click.option("--network", type=click.Choice(NETWORKS), help="Only the members who deal in this network's goods.")
 @click.option("--interest", type=click.Choice(INTERESTS), help="Only the members who raise or grow this.")
 @click.option("--round", "round_id", type=int, help="Only the members with an order in this round.")
+@click.option("--with-alerts", is_flag=True, help="Only the members who keep a price alert.")
 @click.option("--at", "at", help="When to send, 'YYYY-MM-DD HH:MM' Thai time (default: now).")
 @click.option("--every", help="Repeat by a cron rule in Thai time, e.g. '0 7 * * mon' (Mondays 07:00).")
 @click.option("--meeting", help="A meeting at 'YYYY-MM-DD HH:MM' Thai time: members answer ไป / ไม่ไป.")
@@ -54,15 +55,16 @@ def _local(value: datetime) -> str:
               help="A JPEG or PNG shown before the text (at most 10 MB).")
 @with_appcontext
 def announce(text: str, center_code: str, districts: tuple[str, ...], network: str | None, interest: str | None,
-             round_id: int | None, at: str | None, every: str | None, meeting: str | None, place: str | None,
-             image: Path | None) -> None:
+             round_id: int | None, with_alerts: bool, at: str | None, every: str | None, meeting: str | None,
+             place: str | None, image: Path | None) -> None:
     """A new announcement to the members a center serves: prints its id, then who gets it and what it costs."""
     now = utcnow()
     picture = image.read_bytes() if image else None
     with current_app.extensions["sessions"]() as db, db.begin():
         center = center_by_code(db, center_code)
         draft = Draft(center=center, body=text, districts=list(districts), network=network,  # type: ignore[arg-type]
-                      interest=interest, round_id=round_id, at=local_time(at, "--at") if at else None, every=every,
+                      interest=interest, round_id=round_id, with_alerts=with_alerts,
+                      at=local_time(at, "--at") if at else None, every=every,
                       meeting_at=local_time(meeting, "--meeting") if meeting else None, place=place, image=picture)
         try:
             send_time(draft, now)  # the text, the times and the meeting first, whatever the center
@@ -88,7 +90,8 @@ def _refusal(refused: AnnouncementRefused, draft: Draft, image: Path | None) -> 
     where = (f" in {', '.join(draft.districts)}" if draft.districts else "") \
         + (f" of the {draft.network} network" if draft.network else "") \
         + (f" who raises or grows {draft.interest}" if draft.interest else "") \
-        + (f" with an order in round {draft.round_id}" if draft.round_id is not None else "")
+        + (f" with an order in round {draft.round_id}" if draft.round_id is not None else "") \
+        + (" with a price alert" if draft.with_alerts else "")
     name = image.name if image else "the image"
     return {
         ("body", "empty"): "the announcement is empty",

@@ -103,3 +103,24 @@ def test_a_rounds_members_are_an_audience(members: Flask, line_world: LineWorld,
     assert line_world.received() == Counter({"Ukk2": 1})
     code, out = run(members, "announce", "x", "--center", "PROV-AGRI", "--round", "999")
     assert code != 0 and "no round 999" in out
+
+
+def test_announce_to_the_members_with_price_alerts(members: Flask, line_world: LineWorld) -> None:
+    from decimal import Decimal
+
+    from bot.jobs.announcements import send_due
+    from models.alerts import PriceAlert
+    from models.member import member_by_line_id
+
+    code, out = run(members, "announce", "ราคายางพรุ่งนี้", "--center", "PROV-RUBBER", "--with-alerts")
+    assert code != 0 and "nobody would get it" in out and "with a price alert" in out
+    with members.extensions["sessions"]() as db, db.begin():
+        member = member_by_line_id(db, "Ukk2")
+        assert member is not None
+        db.add(PriceAlert(member_id=member.id, rubber_type="latex", kind="below", threshold=Decimal(50), active=True))
+    code, out = run(members, "announce", "ราคายางพรุ่งนี้", "--center", "PROV-RUBBER", "--with-alerts")
+    assert code == 0 and out.splitlines()[1].startswith("1 members, 1 messages"), out
+    send_due(members)
+    to = [request.json["to"] for path in ("/v2/bot/message/push", "/v2/bot/message/multicast")
+          for request in line_world.sent(path)]
+    assert {user for each in to for user in (each if isinstance(each, list) else [each])} == {"Ukk2"}
