@@ -224,3 +224,20 @@ def test_a_district_coordinator_does_not_speak_for_a_feed_brands_center_under_it
     own = staff(seeded, "Ulaemthong", center="FEED-LAEMTHONG")
     counted = own.get("/admin/announcements/audience.json", query_string={"center": brand}).get_json()
     assert counted["members"] == 6  # its own coordinators speak to the province: the five and the other coordinator
+
+
+def test_over_the_quota_the_composer_warns_and_the_page_says_why_some_wait(
+        seeded: Flask, db: Session, line_world: LineWorld) -> None:
+    _people(seeded)
+    line_world.quota = 2
+    seeded.extensions["outbox"].drain()  # the clock's idle drain keeps the month's quota reading fresh
+    coordinator = staff(seeded, "Ucoord", center="DIST-05")
+    counted = coordinator.get("/admin/announcements/audience.json",
+                              query_string={"center": _center_id(db, "DIST-05")}).get_json()
+    assert counted["members"] == 3 and counted["quota_left"] == 2
+    assert "เกินโควตาที่เหลือ" in counted["summary"]
+    created = coordinator.post("/admin/announcements", data={
+        "csrf_token": _csrf(coordinator), "center": _center_id(db, "DIST-05"), "body": "ประชุมกลุ่ม", "when": "now"})
+    send_due(seeded)
+    page = coordinator.get(created.location).get_data(as_text=True)
+    assert '<td id="held">3 · ข้อความ LINE ของเดือนนี้หมดแล้ว' in page  # a send is not split: all of it waits

@@ -195,8 +195,20 @@ def announcements_audience() -> Response | tuple[Response, int]:
 def announcement(announcement_id: int) -> str:
     item = get_in_scope(Announcement, announcement_id, lambda a: a.center_id)
     going, not_going = replies(_db(), item.id) if item.meeting_at is not None else ([], [])
-    return render_template("admin/announcement.html", item=item, going=going, not_going=not_going,
+    return render_template("admin/announcement.html", item=item, going=going, not_going=not_going, why=_held(item),
                            cancel_form=CancelForm(), **labels.context())
+
+
+def _held(item: Announcement) -> str:
+    """Why some wait, as the chat's report to the author says it."""
+    _ = g._
+    if not item.held:
+        return ""
+    if item.held_reason and "monthly" in item.held_reason:
+        return _("This month's LINE messages are used up; the rest go next month, or sooner if more are bought.")
+    if item.held_until:
+        return _("LINE asked us to wait; trying again at {when}.").format(when=_when(item.held_until))
+    return _("Being sent now.")
 
 
 @bp.post("/announcements/<int:announcement_id>/cancel")
