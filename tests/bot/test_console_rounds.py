@@ -353,3 +353,15 @@ def test_the_supplier_export_downloads_as_csv_and_xlsx(catalog: Flask, line_worl
     assert workbook.sheetnames == ["Orders", "By pickup point"]
     assert len(list(workbook["Orders"].iter_rows(values_only=True))) == 3
     assert admin.get(f"/admin/rounds/{acid.id}/export.pdf").status_code == 404
+
+
+def test_the_rounds_pages_in_english(catalog: Flask, db: Session) -> None:
+    acid = round_of(db, "acid-formic")
+    admin = staff(catalog, "Uadmin", role="admin")
+    admin.get("/admin/language/en")
+    shown = page(admin, f"/admin/rounds/{acid.id}")
+    assert "Formic acid" in shown and "Close the round now" in shown and "Ordered so far" in shown
+    assert "ปิดรอบตอนนี้" not in shown and "Minimum for the round to go ahead" in page(admin, "/admin/rounds/new")
+    refused = admin.post("/admin/rounds/new", data={**new_round(db, "piglet", price=""),
+                                                    "csrf_token": csrf_of(admin, "/admin/rounds")})
+    assert "This field is required." in refused.get_data(as_text=True)

@@ -27,7 +27,8 @@ NEXT_ANNOUNCEMENTS = 5
 @bp.get("/")
 @staff_required
 def dashboard() -> str:
-    quota, left = _quota(), None  # LINE first: no network call while a transaction is open
+    db().commit()  # end the sign-in check's transaction: no network call while one is open
+    quota, left = _quota(), None
     if quota is None:
         left = last_quota(db())
     rounds = db().scalars(scoped(select(Round).where(Round.status == "open"), Round.center_id)
