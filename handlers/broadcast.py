@@ -17,14 +17,14 @@ from handlers import Turn, fmt
 from handlers.forms import Ask, Form, Problem, Slots
 from handlers.profile import INTEREST_NAMES
 from handlers.ui import Choice, date_picker, main_actions, reply
-from models.announcements import INTERESTS, Announcement, audience, next_time
+from models.announce import TEXT_LIMIT
+from models.announcements import INTERESTS, Announcement, audience_of, next_time
 from models.base import BANGKOK
 from models.member import Member
 from models.network import DISTRICTS, Center, district_name
 from models.outbox import last_quota, next_month
 from models.rounds import center_rounds
 
-BODY_LIMIT = 5000  # LINE's, for one text message
 MORNING_HOUR = 7
 REPEATS = {"weekly": "0 7 * * mon", "monthly": "0 7 1 * *"}  # Thai time, as `coopbot announce --every`
 ROUND_CHOICES = 2  # with all, 7 interests, price alerts and districts: 12 of LINE's 13 buttons
@@ -40,9 +40,9 @@ def _read_body(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str
     """The text as typed: the whole message when it answers "type the announcement", else what follows the
     command in "ประกาศ <text>"."""
     body = str(slots.get("body") or (intent.text if answering else slots.get("announcement")) or "").strip()
-    if len(body) > BODY_LIMIT:
+    if len(body) > TEXT_LIMIT:
         raise Problem(reply(turn._("That is too long ({n} characters). Please keep it under {limit} characters and "
-                                   "type it again.").format(n=fmt.number(len(body)), limit=fmt.number(BODY_LIMIT))))
+                                   "type it again.").format(n=fmt.number(len(body)), limit=fmt.number(TEXT_LIMIT))))
     return body or None
 
 
@@ -78,8 +78,7 @@ def _draft(turn: Turn, center: Center, body: str) -> list[Message]:
 
 
 def _members(turn: Turn, draft: Announcement) -> list[Member]:
-    return audience(turn.db, draft.center, turn.member.id, draft.districts, draft.round_id, None, draft.interest,
-                    draft.alert_holders)
+    return audience_of(turn.db, draft)
 
 
 def _who(turn: Turn, draft: Announcement) -> str:
@@ -93,7 +92,7 @@ def _who(turn: Turn, draft: Announcement) -> str:
     if draft.interest:
         return _("the members of {center} who raise or grow: {what}").format(
             center=center, what=_(INTEREST_NAMES[draft.interest]))
-    if draft.alert_holders:
+    if draft.with_alerts:
         return _("the members of {center} with a price alert").format(center=center)
     if draft.districts:
         places = ", ".join(district_name(d, turn.locale) for d in draft.districts)
@@ -134,13 +133,13 @@ def _choose_audience(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) 
     to, value = slots.get("to"), str(slots.get("value") or "")
     rounds = center_rounds(turn.db, draft.center_id)
     if to in ("all", "alerts"):
-        draft.districts, draft.round_id, draft.interest, draft.alert_holders = None, None, None, to == "alerts"
+        draft.districts, draft.round_id, draft.interest, draft.with_alerts = None, None, None, to == "alerts"
     elif to == "round" and value.isdigit() and int(value) in {r.id for r in rounds}:
-        draft.districts, draft.round_id, draft.interest, draft.alert_holders = None, int(value), None, False
+        draft.districts, draft.round_id, draft.interest, draft.with_alerts = None, int(value), None, False
     elif to == "interest" and value in INTERESTS:
-        draft.districts, draft.round_id, draft.interest, draft.alert_holders = None, None, value, False
+        draft.districts, draft.round_id, draft.interest, draft.with_alerts = None, None, value, False
     elif to == "district" and value in dict(DISTRICTS):
-        draft.districts, draft.round_id, draft.interest, draft.alert_holders = [value], None, None, False
+        draft.districts, draft.round_id, draft.interest, draft.with_alerts = [value], None, None, False
     elif to == "districts":
         buttons: list[Choice] = [(district_name(code, turn.locale), Intent(
             "broadcast", {"draft": draft.id, "to": "district", "value": code})) for code, _english in DISTRICTS]

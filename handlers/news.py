@@ -77,6 +77,10 @@ def contact(turn: Turn, intent: Intent) -> list[Message]:
     for center in dict.fromkeys(centers):
         phone = center.phone or _("no phone number on file yet")
         lines.append(_("• {name}\n  Phone: {phone}").format(name=center.name(turn.locale), phone=phone))
+        if center.address:
+            lines.append("  " + _("Address: {address}").format(address=center.address))
+        if center.pickup_hours:
+            lines.append("  " + _("Pickup hours: {hours}").format(hours=center.pickup_hours))
     return reply("\n".join(lines), main_actions(_))
 
 

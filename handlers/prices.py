@@ -26,7 +26,6 @@ from handlers.price_ui import (
     type_name,
 )
 from handlers.ui import Button, main_actions, reply, text
-from models import alerts
 from models.prices import (
     DEFAULT_DAYS,
     MAX_DAYS,
@@ -34,15 +33,15 @@ from models.prices import (
     RUBBER_TYPES,
     PriceError,
     Series,
-    big_move,
     checked,
+    jump_from,
     latest,
     local_day,
     preference,
     previous,
-    upsert,
 )
 from models.prices import history as price_history
+from models.prices import post as post_price
 
 
 def today(turn: Turn, intent: Intent) -> list[Message]:
@@ -207,16 +206,15 @@ def _confirm_or_post(turn: Turn, slots: Slots) -> list[Message]:
     kind, price = slots["rubber_type"], slots["price"]
     name = type_name(_, kind)
     day = local_day(turn.now)
-    before = latest(turn.db, kind, preference(turn.db, center.id), day - timedelta(days=1))
-    jump = before is not None and big_move(before.baht_per_kg, price)
+    before = jump_from(turn.db, center.id, kind, price, day)
+    jump = before is not None
     confirmed = slots.get("answer") == "yes"
     if confirmed and slots.get("on") not in (None, day.isoformat()):
         turn.finish()
         return reply(_("That card was for an earlier day. Please post today's price again."))
     if confirmed and (not jump or slots.get("sure")):
         turn.finish()
-        quote = upsert(turn.db, day, kind, price, "center", center.id, turn.member.id)
-        fired = alerts.evaluate(turn.db, quote, turn.now)
+        _quote, fired = post_price(turn.db, center.id, kind, price, turn.now, turn.member.id)
         done = _("Posted: {type} {price} baht/kg at {center}, {day}.").format(
             type=name, price=fmt.baht(price), center=center.name(turn.locale), day=fmt.day(day, turn.locale))
         if fired:

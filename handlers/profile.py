@@ -20,9 +20,10 @@ from handlers.forms import Ask, Confirm, Form, Slots, Stop
 from handlers.orders_ui import amount, line_status
 from handlers.ui import N_, Button, main_actions, reply, text
 from models import alerts, orders
+from models.access import erase, open_orders
 from models.announcements import INTERESTS
 from models.base import BANGKOK
-from models.orders import OrderLine, OrderRefused, member_lines
+from models.orders import OrderLine
 
 INTENT = "register"
 INTEREST_NAMES = {"pig": N_("Pigs"), "chicken": N_("Chickens"), "duck": N_("Ducks"), "fish": N_("Fish"),
@@ -128,8 +129,7 @@ def _has_personal_data(turn: Turn) -> bool:
 
 
 def _open_orders(turn: Turn) -> list[OrderLine]:
-    return [line for line in member_lines(turn.db, turn.member.id, active_only=True, round_statuses=("open",))
-            if line.round.joinable(turn.now)]
+    return open_orders(turn.db, turn.member, turn.now)
 
 
 def _delete_answer(slots: Mapping[str, Any]) -> bool | None:
@@ -176,17 +176,7 @@ def deleted(turn: Turn, slots: Slots) -> list[Message]:
         if turn.member.registered:
             return [text(_("OK, nothing was deleted.")), *show(turn)]
         return reply(_("OK, nothing was deleted."), main_actions(_))
-    open_orders = _open_orders(turn)
-    turn.member.forget()
-    for alert in alerts.active_alerts(turn.db, turn.member.id):  # a deleted member is pushed nothing
-        alerts.cancel(turn.db, alert, turn.now)
-    cancelled = 0
-    for line in open_orders:  # nobody could see, change or collect an order without a name
-        try:
-            orders.cancel(turn.db, line.id, turn.now, turn.member)
-            cancelled += 1
-        except OrderRefused:  # its round closed a moment ago: the closing notice has gone out already
-            pass
+    cancelled = erase(turn.db, turn.member, turn.now)
     done = _("Your personal details are deleted. To use group orders again, register any time.")
     if cancelled:
         done += "\n" + _("Your orders in open rounds are cancelled ({n}).").format(n=cancelled)

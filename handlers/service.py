@@ -81,8 +81,10 @@ def pickup(turn: Turn, intent: Intent) -> list[Message]:
                     if line.round.direction == "buy" else
                     _("• {what}: the round is open until {deadline}; the day to bring it is set when it closes")
                     ).format(what=what, deadline=moment(line.round.closes_at, turn.locale))
-        return _("• {what}: {place}").format(what=what, place=pickup_text(_, turn.locale, line.round,
-                                                                           line.pickup_center))
+        where = _("• {what}: {place}").format(what=what, place=pickup_text(_, turn.locale, line.round,
+                                                                            line.pickup_center))
+        hours = line.pickup_center.pickup_hours if line.pickup_center is not None else None
+        return where + ("\n  " + _("Pickup hours: {hours}").format(hours=hours) if hours else "")
 
     return _listed(turn, intent, lambda lines: by_direction(
         lines, _("Where to collect your orders:"), _("Where to bring your rubber:"),

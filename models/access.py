@@ -1,16 +1,19 @@
-"""A member's right of access: everything the bot keeps about one member, as plain data (the admin page gives it
-as a JSON file; the member asks in chat with "ขอข้อมูลของฉัน")."""
+"""A member's rights over their data (PDPA): access, everything the bot keeps about one member, as plain data
+(the console gives it as a JSON file; the member asks in chat with "ขอข้อมูลของฉัน"); and erasure, the same in
+chat ("ลบข้อมูลของฉัน") and the console."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import alerts, orders
 from models.alerts import PriceAlert
 from models.member import Member
-from models.orders import member_lines
+from models.orders import OrderLine, OrderRefused, member_lines
 
 
 def copy_of(db: Session, member: Member) -> dict[str, Any]:
@@ -35,3 +38,27 @@ def copy_of(db: Session, member: Member) -> dict[str, Any]:
             "active": alert.active, "at": alert.created_at,
         } for alert in alerts],
     }
+
+
+def open_orders(db: Session, member: Member, now: datetime) -> list[OrderLine]:
+    """The member's orders in rounds still open to changes: erasing their data cancels these."""
+    return [line for line in member_lines(db, member.id, active_only=True, round_statuses=("open",))
+            if line.round.joinable(now)]
+
+
+def erase(db: Session, member: Member, now: datetime, actor: Member | None = None) -> int:
+    """Delete the member's personal data; their alerts stop (a deleted member is pushed nothing) and their orders
+    in open rounds are cancelled (nobody could see, change or collect an order without a name). The row stays,
+    so that past orders keep their totals. Returns how many orders were cancelled."""
+    lines = open_orders(db, member, now)
+    member.forget()
+    for alert in alerts.active_alerts(db, member.id):
+        alerts.cancel(db, alert, now)
+    cancelled = 0
+    for line in lines:
+        try:
+            orders.cancel(db, line.id, now, actor or member)
+            cancelled += 1
+        except OrderRefused:  # its round closed a moment ago: the closing notice has gone out already
+            pass
+    return cancelled

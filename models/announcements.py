@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, Session, contains_eager, mapped_column, relat
 
 from models.alerts import PriceAlert
 from models.base import BANGKOK, Base, JSONType, utcnow
-from models.member import Member, wants
+from models.member import Member, serves, wants
 from models.network import Center
 from models.orders import OrderLine
 from models.outbox import Delivery
@@ -26,7 +26,7 @@ NETWORKS = (*NETWORK_INTERESTS, "community")
 REMIND_BEFORE = timedelta(days=1)  # a meeting's reminder, to those going
 GRACE = timedelta(hours=1)  # an occurrence of a repeating notice missed for longer than this is skipped
 REPEATED = ("center_id", "author_id", "body", "body_en", "districts", "round_id", "network", "interest",
-            "alert_holders", "every", "image_id")
+            "with_alerts", "every", "image_id")
 """what the next occurrence of a repeating announcement keeps"""
 _IMPLIED = {"piglet": "pig", "rubber": "rubber", "acid": "rubber", "rice": "rice", "fertilizer": "rice"}
 
@@ -58,7 +58,7 @@ class Announcement(Base):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))  # or its members
     network: Mapped[str | None] = mapped_column(String(32))  # or the members who deal in a network's goods
     interest: Mapped[str | None] = mapped_column(String(16))  # or those who raise or grow this
-    alert_holders: Mapped[bool] = mapped_column(default=False)  # or those with a price alert
+    with_alerts: Mapped[bool] = mapped_column(default=False)  # or those who keep a price alert
     every: Mapped[str | None] = mapped_column(String(64))  # a cron rule: after each occurrence, the next is due
     meeting_at: Mapped[datetime | None]  # a meeting: its time, its place; members answer ไป / ไม่ไป
     place: Mapped[str | None] = mapped_column(String(300))
@@ -95,23 +95,20 @@ class MeetingReply(Base):
 
 def audience(db: Session, center: Center, author_id: int | None = None,
              districts: list[str] | None = None, round_id: int | None = None, network: str | None = None,
-             interest: str | None = None, alert_holders: bool = False) -> list[Member]:
+             interest: str | None = None, with_alerts: bool = False) -> list[Member]:
     """The members a center serves: everyone for a province-wide center (a federation or a feed brand's),
     the members of its district for a district cooperative, its own members for a sub-district one; of those,
-    the members of `districts`, with an order in round `round_id`, of a `network` (whose interests are its
-    goods), with an `interest` or with a price alert (`alert_holders`), when given. Only registered members who
+    the members of `districts`, with an order in round `round_id`, with a price alert (`with_alerts`), of a
+    `network` (whose interests are its goods) or with an `interest`, when given. Only registered members who
     still follow the account and have not asked to stop the news are counted, and not the author."""
-    query = select(Member).where(Member.active.is_(True), Member.consent_at.is_not(None), Member.id != (author_id or 0))
-    if center.level == "district" and center.brand is None:
-        query = query.where(or_(Member.district == center.district, Member.cooperative_id == center.id))
-    elif center.level == "subdistrict" and center.brand is None:
-        query = query.where(Member.cooperative_id == center.id)
+    query = select(Member).where(Member.active.is_(True), Member.consent_at.is_not(None), Member.id != (author_id or 0),
+                                 serves(center))
     if districts:
         query = query.where(Member.district.in_(districts))
     if round_id is not None:
         ordered = select(OrderLine.member_id).where(OrderLine.round_id == round_id, OrderLine.status == "active")
         query = query.where(Member.id.in_(ordered))
-    if alert_holders:
+    if with_alerts:
         query = query.where(Member.id.in_(select(PriceAlert.member_id).where(PriceAlert.active.is_(True))))
     members = [member for member in db.scalars(query.order_by(Member.id)) if wants(member, "news")]
     wanted = {interest} if interest else NETWORK_INTERESTS.get(network or "")
@@ -119,6 +116,12 @@ def audience(db: Session, center: Center, author_id: int | None = None,
         return members
     interests = interests_of(db, members)
     return [member for member in members if interests[member.id] & wanted]
+
+
+def audience_of(db: Session, announcement: Announcement) -> list[Member]:
+    """The members an announcement goes to, as its author chose them."""
+    return audience(db, announcement.center, announcement.author_id, announcement.districts, announcement.round_id,
+                    announcement.network, announcement.interest, announcement.with_alerts)
 
 
 def interests_of(db: Session, members: list[Member]) -> dict[int, set[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ColumnElement, ForeignKey, String, or_, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, JSONType, utcnow
@@ -101,6 +101,53 @@ def mute(member: Member, kind: str, muted: bool) -> None:
     """Stop (or resume) a kind of notice for the member; a new list, so that the JSON column sees the change."""
     kept = set(member.muted or ()) - {kind}
     member.muted = [k for k in NOTICE_KINDS if k in kept or (muted and k == kind)] or None
+
+
+class RoleError(ValueError):
+    """A role that cannot be given; `reason` is unknown_role, needs_center or own_admin."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def set_role(member: Member, role: str, center: Center | None, by: Member | None = None) -> None:
+    """Make a member a coordinator of a center, an admin or a member again (chat's "coopbot members role", the
+    console's roles). A coordinator needs a center; only a coordinator keeps one; an admin never demotes
+    themselves (someone must be left to sign in)."""
+    if role not in ROLES:
+        raise RoleError("unknown_role")
+    if role == "coordinator" and center is None:
+        raise RoleError("needs_center")
+    if by is not None and by.id == member.id and by.role == "admin" and role != "admin":
+        raise RoleError("own_admin")
+    member.role = role
+    member.center_id = center.id if center is not None and role == "coordinator" else None
+
+
+def serves(center: Center) -> ColumnElement[bool]:
+    """The members a center serves: everyone for a province-wide center (a federation or a feed brand's), the
+    members of its district for a district cooperative, its own members for a sub-district one."""
+    if center.brand is None and center.level == "district":
+        return or_(Member.district == center.district, Member.cooperative_id == center.id)
+    if center.brand is None and center.level == "subdistrict":
+        return Member.cooperative_id == center.id
+    return true()
+
+
+def search(db: Session, words: str, *where: ColumnElement[bool], limit: int = 50) -> list[Member]:
+    """Members whose name, LINE name, mobile, district or membership number holds every word typed (a mobile
+    typed with dashes or +66 still finds it), of those `where` allows, newest first."""
+    query = select(Member).where(*where)
+    for word in words.split():
+        like = f"%{word}%"
+        mobile = normalize_mobile(word)
+        digits = "".join(ch for ch in word if ch.isdigit())
+        query = query.where(or_(
+            Member.name.ilike(like), Member.display_name.ilike(like), Member.district.ilike(like),
+            Member.membership_no.ilike(like), Member.phone.ilike(f"%{mobile or digits or word}%"),
+        ))
+    return list(db.scalars(query.order_by(Member.id.desc()).limit(limit)))
 
 
 def runs(db: Session, member: Member | None, center_id: int) -> bool:

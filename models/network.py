@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Column, ForeignKey, String, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -63,6 +65,7 @@ class Center(Base):
     district: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(300))
+    pickup_hours: Mapped[str | None] = mapped_column(String(200))  # as staff write it: "จ.-ศ. 08:30-16:30"
     brand: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     parent: Mapped[Center | None] = relationship(remote_side=[id])
@@ -112,3 +115,55 @@ def center_and_below(db: Session, center_id: int) -> set[int]:
         frontier = set(db.scalars(select(Center.id).where(Center.parent_id.in_(frontier)))) - found
         found |= frontier
     return found
+
+
+CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{1,31}")
+_PHONE = re.compile(r"\+?[0-9][0-9 -]{5,30}")
+LIMITS = {"phone": 32, "address": 300, "pickup_hours": 200, "name_th": 200, "name_en": 200}
+
+
+class CenterRefused(ValueError):
+    """A center's detail that cannot be stored: `field` and `reason` (bad_code, taken, not_a_district,
+    bad_phone, too_long, missing)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+def _text(field: str, value: str | None, required: bool = False) -> str | None:
+    cleaned = " ".join((value or "").split()) or None
+    if cleaned is None and required:
+        raise CenterRefused(field, "missing")
+    if cleaned is not None and len(cleaned) > LIMITS[field]:
+        raise CenterRefused(field, "too_long")
+    return cleaned
+
+
+def set_contact(center: Center, phone: str | None, address: str | None, pickup_hours: str | None) -> None:
+    """A center's phone, address and pickup hours, as members are told them (contact, pickup); empty clears."""
+    cleaned = _text("phone", phone)
+    if cleaned is not None and not _PHONE.fullmatch(cleaned):
+        raise CenterRefused("phone", "bad_phone")
+    center.phone = cleaned
+    center.address = _text("address", address)
+    center.pickup_hours = _text("pickup_hours", pickup_hours)
+
+
+def add_subdistrict(db: Session, code: str, name_th: str, name_en: str, parent: Center) -> Center:
+    """A sub-district center, set up by a district cooperative with local organisations: in its district, under
+    it; its members pick up there."""
+    code = code.strip().upper()
+    if not CODE.fullmatch(code):
+        raise CenterRefused("code", "bad_code")
+    if center_by_code(db, code) is not None:
+        raise CenterRefused("code", "taken")
+    if parent.level != "district" or parent.brand is not None:
+        raise CenterRefused("parent", "not_a_district")
+    thai, english = _text("name_th", name_th, required=True), _text("name_en", name_en, required=True)
+    assert thai is not None and english is not None
+    center = Center(code=code, name_th=thai, name_en=english, level="subdistrict", parent_id=parent.id,
+                    district=parent.district)
+    db.add(center)
+    db.flush()
+    return center

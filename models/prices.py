@@ -7,7 +7,7 @@ member: their district cooperative, then the rubber federation, then RAOT, then 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import (
@@ -226,3 +226,21 @@ def upsert(
     quote = db.get(PriceQuote, quote_id, populate_existing=True)
     assert quote is not None
     return quote
+
+
+def jump_from(db: Session, center_id: int, rubber_type: str, price: Decimal, day: date) -> PriceQuote | None:
+    """The last price before `day` (as the center's members see it) when `price` moves more than 15 % from it:
+    the poster is asked to confirm. None when the move is ordinary or there is nothing to compare with."""
+    before = latest(db, rubber_type, preference(db, center_id), day - timedelta(days=1))
+    return before if before is not None and big_move(before.baht_per_kg, price) else None
+
+
+def post(db: Session, center_id: int, rubber_type: str, price: Decimal, now: datetime,
+         posted_by_id: int | None = None) -> tuple[PriceQuote, int]:
+    """A center's buying price of the day (chat's price.post, `coopbot prices post`, the console), already
+    `checked` and confirmed when it jumped: stored, and the alerts it fires queued. Returns the quote and how
+    many alerts fired; the caller delivers them after its commit."""
+    from models import alerts  # alerts are about prices: they import this module
+
+    quote = upsert(db, local_day(now), rubber_type, price, "center", center_id, posted_by_id)
+    return quote, alerts.evaluate(db, quote, now)

@@ -10,6 +10,7 @@ cooperatives where piglets are picked up; an admin may change a product's networ
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -88,3 +89,61 @@ def to_order_units(product: Product, quantity: Any, unit: str | None) -> Decimal
     if unit == product.pack_unit:
         return amount * product.pack_size
     return None
+
+
+ANIMALS = ("pig", "chicken", "duck", "fish", "cattle")
+CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,47}")
+
+
+class ProductRefused(ValueError):
+    """A product that cannot be added: `field` and `reason` (bad_code, taken, unknown, not_positive,
+    negative, pack_of_one, missing)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+def add_product(db: Session, *, code: str, name_th: str, name_en: str, category: str, unit: str, pack_unit: str,
+                pack_size: Decimal, max_order: Decimal, network_code: str, retail_price: Decimal | None = None,
+                brand: str | None = None, animal: str | None = None, formula: str | None = None,
+                unit_kg: Decimal | None = None, synonyms: list[str] | None = None) -> Product:
+    """A product the network may open rounds for. Ordered in `unit`, bought from the supplier in packs of
+    `pack_size` of them (`pack_unit`; the same unit packs by one); `retail_price` is what a member would pay
+    alone, against which savings are counted. Feed names its brand, whose center it goes to."""
+    code = code.strip().lower()
+    if not CODE.fullmatch(code):
+        raise ProductRefused("code", "bad_code")
+    if product_by_code(db, code) is not None:
+        raise ProductRefused("code", "taken")
+    for field, value in (("name_th", name_th), ("name_en", name_en)):
+        if not value.strip():
+            raise ProductRefused(field, "missing")
+    if category not in CATEGORIES:
+        raise ProductRefused("category", "unknown")
+    for field, value in (("unit", unit), ("pack_unit", pack_unit)):
+        if value not in UNITS:
+            raise ProductRefused(field, "unknown")
+    for field, number in (("pack_size", pack_size), ("max_order", max_order), ("unit_kg", unit_kg)):
+        if number is not None and number <= 0:
+            raise ProductRefused(field, "not_positive")
+    if pack_unit == unit and pack_size != 1:
+        raise ProductRefused("pack_size", "pack_of_one")
+    if retail_price is not None and retail_price < 0:
+        raise ProductRefused("retail_price", "negative")
+    network = db.scalar(select(Network).where(Network.code == network_code))
+    if network is None:
+        raise ProductRefused("network", "unknown")
+    if category == "feed" and (not brand or feed_center(db, brand) is None):
+        raise ProductRefused("brand", "unknown")
+    if animal is not None and animal not in ANIMALS:
+        raise ProductRefused("animal", "unknown")
+    product = Product(code=code, name_th=name_th.strip(), name_en=name_en.strip(), category=category,
+                      brand=brand or None if category == "feed" else None, animal=animal or None,
+                      formula=(formula or "").strip() or None, unit=unit, pack_unit=pack_unit, pack_size=pack_size,
+                      unit_kg=unit_kg, max_order=max_order, retail_price=retail_price, network_id=network.id,
+                      synonyms=[word for word in dict.fromkeys([name_th.strip(), *(synonyms or [])]) if word],
+                      active=True)
+    db.add(product)
+    db.flush()
+    return product

@@ -57,3 +57,16 @@ def test_translations_keep_their_placeholders() -> None:
 
 def test_english_catalog_exists() -> None:
     assert _catalog("en") is not None
+
+
+def test_no_msgid_is_written_twice() -> None:
+    """Catalogs merge by union (.gitattributes): two branches adding the same msgid leave it twice, which msgfmt
+    refuses and babel reads as whichever comes last."""
+    import collections
+    import re
+
+    paths = [str(CATALOG).format(locale=locale) for locale in ("th", "en")] + [str(ROOT / "locales" / "messages.pot")]
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        counts = collections.Counter(m.group(1) for m in re.finditer(r'^msgid ((?:".*"\n)+)', text, re.M))
+        assert [msgid for msgid, n in counts.items() if n > 1] == [], path

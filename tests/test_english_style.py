@@ -89,7 +89,8 @@ def test_no_retired_word_reaches_a_member_in_english() -> None:
 
 
 def test_the_bot_says_i_and_the_cooperative_never_we() -> None:
-    assert [shown for _msgid, shown in _shown() if WE.search(shown)] == []
+    staff = _console_strings()  # the console is the cooperative's own staff speaking among themselves
+    assert [shown for msgid, shown in _shown() if WE.search(shown) and msgid not in staff] == []
 
 
 def test_menu_and_choice_labels_fit_a_button_in_both_languages() -> None:

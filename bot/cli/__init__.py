@@ -138,7 +138,7 @@ cli.add_command(members_group)
 @click.option("--center", "center_code", help="The center a coordinator works for (its code).")
 def members_role(line_user_id: str, role: str, center_code: str | None) -> None:
     """Make a member a coordinator of a center, or admin, or member again."""
-    from models.member import member_by_line_id
+    from models.member import RoleError, member_by_line_id, set_role
     from models.network import center_by_code
 
     with current_app.extensions["sessions"]() as db, db.begin():
@@ -149,10 +149,10 @@ def members_role(line_user_id: str, role: str, center_code: str | None) -> None:
         center = center_by_code(db, center_code) if center_code else None
         if center_code and center is None:
             fail(f"no center with code {center_code} (see 'coopbot centers')")
-        if role == "coordinator" and center is None:
+        try:
+            set_role(member, role, center)
+        except RoleError:  # the one rule the command line can break: a coordinator without a center
             fail("a coordinator needs --center CODE")
-        member.role = role
-        member.center_id = center.id if center else None
     click.echo(f"{line_user_id} is now {role}" + (f" of {center_code}" if center_code else ""))
 
 

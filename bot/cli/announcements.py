@@ -6,7 +6,7 @@ what went out, what waits and why, and what LINE refused.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,15 +15,23 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from bot.cli.orders import local_time
-from models.announcements import INTERESTS, NETWORKS, Announcement, Media, audience, next_time, replies
+from models.announce import (
+    IMAGE_LIMIT,
+    PLACE_LIMIT,
+    TEXT_LIMIT,
+    AnnouncementRefused,
+    Draft,
+    cost,
+    create,
+    image_kind,
+    send_time,
+)
+from models.announce import cancel as cancel_announcement
+from models.announcements import INTERESTS, NETWORKS, Announcement, replies
 from models.base import BANGKOK, utcnow
-from models.network import DISTRICTS, center_by_code
+from models.network import center_by_code
 from models.outbox import last_quota
-from models.rounds import Round
 
-TEXT_LIMIT = 5000  # LINE's, for one text message
-IMAGE_LIMIT = 10 * 1024 * 1024  # LINE's, for an image message's original
-IMAGE_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}  # what LINE shows
 announcements_cli = AppGroup("announcements", help="A center's announcements: list, show, cancel.")
 
 
@@ -38,89 +46,76 @@ def _local(value: datetime) -> str:
 @click.option("--network", type=click.Choice(NETWORKS), help="Only the members who deal in this network's goods.")
 @click.option("--interest", type=click.Choice(INTERESTS), help="Only the members who raise or grow this.")
 @click.option("--round", "round_id", type=int, help="Only the members with an order in this round.")
+@click.option("--with-alerts", is_flag=True, help="Only the members who keep a price alert.")
 @click.option("--at", "at", help="When to send, 'YYYY-MM-DD HH:MM' Thai time (default: now).")
 @click.option("--every", help="Repeat by a cron rule in Thai time, e.g. '0 7 * * mon' (Mondays 07:00).")
 @click.option("--meeting", help="A meeting at 'YYYY-MM-DD HH:MM' Thai time: members answer ไป / ไม่ไป.")
 @click.option("--place", help="Where the meeting is (with --meeting).")
-@click.option("--alerts", "alert_holders", is_flag=True, help="Only the members with a price alert.")
 @click.option("--text-en", "text_en", help="The same announcement in English, for members who read English.")
 @click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A JPEG or PNG shown before the text (at most 10 MB).")
 @with_appcontext
 def announce(text: str, center_code: str, districts: tuple[str, ...], network: str | None, interest: str | None,
-             round_id: int | None, at: str | None, every: str | None, meeting: str | None, place: str | None,
-             image: Path | None, text_en: str | None, alert_holders: bool) -> None:
+             round_id: int | None, with_alerts: bool, at: str | None, every: str | None, meeting: str | None,
+             place: str | None, image: Path | None, text_en: str | None) -> None:
     """A new announcement to the members a center serves: prints its id, then who gets it and what it costs."""
-    body = text.strip()
-    if not body:
-        raise click.ClickException("the announcement is empty")
-    if len(body) > TEXT_LIMIT:
-        raise click.ClickException(f"the announcement has {len(body):,} characters; LINE takes {TEXT_LIMIT:,}")
-    english = (text_en or "").strip() or None
-    if english and len(english) > TEXT_LIMIT:
-        raise click.ClickException(f"--text-en has {len(english):,} characters; LINE takes {TEXT_LIMIT:,}")
-    known = dict(DISTRICTS)
-    for district in districts:
-        if district not in known:
-            raise click.ClickException(f"no district {district!r} in Phatthalung ({', '.join(known)})")
     now = utcnow()
-    send_at = local_time(at, "--at") if at else now
-    if at and send_at <= now:
-        raise click.ClickException(f"{at} has passed: give a time to come, or leave --at out to send now")
-    if every:
-        first = next_time(every, send_at - timedelta(seconds=1) if at else now)
-        if first is None:
-            raise click.ClickException(f"--every {every!r} never fires: give a cron rule of five fields, minute "
-                                       "hour day month weekday, e.g. '0 7 * * mon' for Mondays 07:00")
-        send_at = first if not at else send_at
-    meeting_at = local_time(meeting, "--meeting") if meeting else None
-    if meeting_at is not None and meeting_at <= send_at:
-        raise click.ClickException(f"the meeting at {meeting} would be over before the announcement goes out")
-    if bool(meeting) != bool(place and place.strip()):
-        raise click.ClickException("a meeting needs both --meeting (its time) and --place")
-    picture = _image(image) if image else None
+    picture = image.read_bytes() if image else None
     with current_app.extensions["sessions"]() as db, db.begin():
         center = center_by_code(db, center_code)
-        if center is None:
-            raise click.ClickException(f"no center {center_code} (see 'coopbot centers')")
-        if round_id is not None and db.get(Round, round_id) is None:
-            raise click.ClickException(f"no round {round_id} (see 'coopbot rounds list')")
-        members = audience(db, center, None, list(districts) or None, round_id, network, interest, alert_holders)
-        if not members:
-            raise click.ClickException(f"nobody would get it: {center.code} serves no registered member"
-                                       + (f" in {', '.join(districts)}" if districts else "")
-                                       + (f" of the {network} network" if network else "")
-                                       + (f" who raises or grows {interest}" if interest else "")
-                                       + (" with a price alert" if alert_holders else "")
-                                       + (f" with an order in round {round_id}" if round_id is not None else ""))
-        media = None
-        if picture is not None:
-            media = Media(content_type=picture[0], data=picture[1])
-            db.add(media)
-            db.flush()
-        announcement = Announcement(center_id=center.id, body=body, body_en=english, send_at=send_at,
-                                    status="scheduled", districts=list(districts) or None, round_id=round_id,
-                                    network=network, interest=interest, alert_holders=alert_holders, every=every,
-                                    meeting_at=meeting_at, place=place.strip() if place else None,
-                                    image_id=media.id if media else None)
-        db.add(announcement)
-        db.flush()
+        draft = Draft(center=center, body=text, body_en=text_en, districts=list(districts),  # type: ignore[arg-type]
+                      network=network,
+                      interest=interest, round_id=round_id, with_alerts=with_alerts,
+                      at=local_time(at, "--at") if at else None, every=every,
+                      meeting_at=local_time(meeting, "--meeting") if meeting else None, place=place, image=picture)
+        try:
+            send_time(draft, now)  # the text, the times and the meeting first, whatever the center
+            if picture is not None:
+                image_kind(picture)
+            if center is None:
+                raise click.ClickException(f"no center {center_code} (see 'coopbot centers')")
+            announcement, members = create(db, draft, now)
+        except AnnouncementRefused as refused:
+            raise click.ClickException(_refusal(refused, draft, image)) from None
         left = last_quota(db)
+        send_at = announcement.send_at
         click.echo(announcement.id)
     quota = "LINE's quota left this month: unknown" if left is None else f"LINE's quota left this month: {left:,}"
-    cost = len(members) * (2 if picture else 1)
     repeat = f", then again by '{every}'" if every else ""
-    click.echo(f"{len(members):,} members, {cost:,} messages at {_local(send_at)}{repeat}; {quota}")
+    click.echo(f"{len(members):,} members, {cost(len(members), picture is not None):,} messages at "
+               f"{_local(send_at)}{repeat}; {quota}")
 
 
-def _image(path: Path) -> tuple[str, bytes]:
-    data = path.read_bytes()
-    if len(data) > IMAGE_LIMIT:
-        raise click.ClickException(f"{path.name} has {len(data):,} bytes; LINE takes images up to {IMAGE_LIMIT:,}")
-    kind = next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
-    if kind is None:
-        raise click.ClickException(f"{path.name} is not a JPEG or PNG image, the kinds LINE shows")
-    return kind, data
+def _refusal(refused: AnnouncementRefused, draft: Draft, image: Path | None) -> str:
+    """One line in English for what models.announce refused."""
+    details = refused.details
+    where = (f" in {', '.join(draft.districts)}" if draft.districts else "") \
+        + (f" of the {draft.network} network" if draft.network else "") \
+        + (f" who raises or grows {draft.interest}" if draft.interest else "") \
+        + (f" with an order in round {draft.round_id}" if draft.round_id is not None else "") \
+        + (" with a price alert" if draft.with_alerts else "")
+    name = image.name if image else "the image"
+    return {
+        ("body", "empty"): "the announcement is empty",
+        ("body", "too_long"): f"the announcement has {details.get('length', 0):,} characters; LINE takes "
+                              f"{TEXT_LIMIT:,}",
+        ("body_en", "too_long"): f"--text-en has {details.get('length', 0):,} characters; LINE takes {TEXT_LIMIT:,}",
+        ("districts", "unknown"): f"no district {details.get('district')!r} in Phatthalung "
+                                  f"({', '.join(details.get('known', []))})",
+        ("at", "past"): f"{_local(draft.at) if draft.at else 'the time'} has passed: give a time to come, or leave "
+                        "--at out to send now",
+        ("every", "never_fires"): f"--every {draft.every!r} never fires: give a cron rule of five fields, minute "
+                                  "hour day month weekday, e.g. '0 7 * * mon' for Mondays 07:00",
+        ("meeting", "before_sending"): f"the meeting at {_local(draft.meeting_at) if draft.meeting_at else ''} "
+                                       "would be over before the announcement goes out",
+        ("meeting", "missing"): "a meeting needs both --meeting (its time) and --place",
+        ("place", "missing"): "a meeting needs both --meeting (its time) and --place",
+        ("place", "too_long"): f"the place has {details.get('length', 0):,} characters; at most {PLACE_LIMIT}",
+        ("image", "too_big"): f"{name} has {details.get('size', 0):,} bytes; LINE takes images up to {IMAGE_LIMIT:,}",
+        ("image", "not_an_image"): f"{name} is not a JPEG or PNG image, the kinds LINE shows",
+        ("round", "unknown"): f"no round {draft.round_id} (see 'coopbot rounds list')",
+        ("audience", "nobody"): f"nobody would get it: {draft.center.code} serves no registered member{where}",
+    }.get((refused.field, refused.reason), str(refused))
 
 
 @announcements_cli.command("list")
@@ -166,11 +161,11 @@ def show(announcement_id: int) -> None:
 def cancel(announcement_id: int) -> None:
     """Cancel an announcement that has not gone out yet."""
     with current_app.extensions["sessions"]() as db, db.begin():
-        item = db.get(Announcement, announcement_id, with_for_update=True)
-        if item is None:
-            raise click.ClickException(f"no announcement {announcement_id}")
-        if item.status not in ("draft", "scheduled"):
-            raise click.ClickException(f"announcement {announcement_id} is {item.status}: only one not sent yet "
-                                       "can be cancelled")
-        item.status = "cancelled"
+        try:
+            cancel_announcement(db, announcement_id)
+        except AnnouncementRefused as refused:
+            if refused.reason == "unknown":
+                raise click.ClickException(f"no announcement {announcement_id}") from None
+            raise click.ClickException(f"announcement {announcement_id} is {refused.details['status']}: only one "
+                                       "not sent yet can be cancelled") from None
     click.echo(f"announcement {announcement_id} cancelled")

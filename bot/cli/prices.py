@@ -13,18 +13,15 @@ from flask.cli import AppGroup
 
 from bot.importers import moc, raot
 from bot.jobs import price_alerts
-from models import alerts
 from models.network import center_by_code
 from models.prices import (
     RUBBER_TYPES,
     PriceError,
-    big_move,
     checked,
     federation,
-    latest,
+    jump_from,
     local_day,
-    preference,
-    upsert,
+    post,
 )
 
 prices_cli = AppGroup("prices", help="Rubber prices: import RAOT exports, post the day's price, fetch MoC prices.")
@@ -83,14 +80,13 @@ def post_price(rubber_type: str, price: str, center_code: str | None, yes: bool)
         if center is None:
             raise click.ClickException(f"no center with code {center_code} (see 'coopbot centers')"
                                        if center_code else "no rubber federation: run 'coopbot seed' first")
-        before = latest(db, rubber_type, preference(db, center.id), day - timedelta(days=1))
-        if before is not None and big_move(before.baht_per_kg, value) and not yes:
+        before = jump_from(db, center.id, rubber_type, value, day)
+        if before is not None and not yes:
             raise click.ClickException(
                 f"{value} is more than 15% away from the last price, {before.baht_per_kg} on {before.day}; "
                 "run again with --yes if it is right"
             )
-        quote = upsert(db, day, rubber_type, value, "center", center.id)
-        fired = alerts.evaluate(db, quote, now)
+        _quote, fired = post(db, center.id, rubber_type, value, now)
         code = center.code
     sent = price_alerts.deliver(current_app._get_current_object()) if fired else 0  # type: ignore[attr-defined]
     click.echo(f"posted {rubber_type} {value} baht/kg for {code} on {day}: {fired} alerts fired, {sent} messages sent")

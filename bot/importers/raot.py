@@ -44,7 +44,12 @@ BUDDHIST_ERA = 543
 
 
 class FormatError(Exception):
-    """The file is not a RAOT opening-price export we can read; the message says why, in one line."""
+    """The file is not a RAOT opening-price export we can read; the message says why, in one line, and `reason`
+    names it for a translated answer: not_text or no_header."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def _text(raw: bytes) -> str:
     try:
         return raw.decode("cp874")  # the Thai Windows code page, for a file re-saved from Excel
     except UnicodeDecodeError:
-        raise FormatError("not a text file: neither UTF-8 nor Thai Windows (cp874) text") from None
+        raise FormatError("not a text file: neither UTF-8 nor Thai Windows (cp874) text", "not_text") from None
 
 
 def _header(record: list[str]) -> dict[int, str] | None:
@@ -152,15 +157,21 @@ def parse(raw: bytes, report: Report) -> list[Price]:
                     reason = "outside 20–150 baht/kg"
             report.skipped.append(Skip(line, " ".join(record[0].split()), rubber_type, reason))
     if columns is None:
-        raise FormatError("not a RAOT opening-price export: no column header naming น้ำยางสด, ยางแผ่นดิบ …")
+        raise FormatError("not a RAOT opening-price export: no column header naming น้ำยางสด, ยางแผ่นดิบ …",
+                          "no_header")
     return prices
 
 
 def import_file(db: Session, path: Path) -> Report:
     """Read one export and store its prices as source 'raot', evaluating the alerts of those that are new
     or changed; the caller owns the transaction and sends what fired."""
-    report = Report(file=path.name)
-    prices = parse(path.read_bytes(), report)
+    return import_bytes(db, path.name, path.read_bytes())
+
+
+def import_bytes(db: Session, name: str, raw: bytes) -> Report:
+    """`import_file` for a file's contents (an upload in the console)."""
+    report = Report(file=name)
+    prices = parse(raw, report)
     if not prices:
         return report
     days = [p.day for p in prices]

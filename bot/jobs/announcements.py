@@ -14,7 +14,7 @@ from models.announcements import (
     GRACE,
     REPEATED,
     Announcement,
-    audience,
+    audience_of,
     due,
     meetings_to_remind,
     next_time,
@@ -42,9 +42,7 @@ def send_due(app: Flask, now: datetime | None = None) -> int:
             if announcement.every and now - announcement.send_at > GRACE:
                 announcement.status = "missed"
                 continue
-            members = audience(db, announcement.center, announcement.author_id, announcement.districts,
-                               announcement.round_id, announcement.network, announcement.interest,
-                               announcement.alert_holders)
+            members = audience_of(db, announcement)
             for locale, user_ids in by_locale(members).items():  # one message for all who read one language
                 messages = [m.to_dict() for m in pushes.announcement(translator(locale), locale, announcement,
                                                                      base_url)]

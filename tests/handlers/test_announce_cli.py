@@ -116,3 +116,24 @@ def test_members_who_read_english_get_the_english_text(seeded: Flask, line_world
     assert by_user["Uthai"].endswith("ประชุมใหญ่วันเสาร์ 9 โมง")
     assert by_user["Uenglish"].endswith("General meeting on Saturday at 9")
     assert line_world.received() == Counter({"Uthai": 1, "Uenglish": 1})
+
+
+def test_announce_to_the_members_with_price_alerts(members: Flask, line_world: LineWorld) -> None:
+    from decimal import Decimal
+
+    from bot.jobs.announcements import send_due
+    from models.alerts import PriceAlert
+    from models.member import member_by_line_id
+
+    code, out = run(members, "announce", "ราคายางพรุ่งนี้", "--center", "PROV-RUBBER", "--with-alerts")
+    assert code != 0 and "nobody would get it" in out and "with a price alert" in out
+    with members.extensions["sessions"]() as db, db.begin():
+        member = member_by_line_id(db, "Ukk2")
+        assert member is not None
+        db.add(PriceAlert(member_id=member.id, rubber_type="latex", kind="below", threshold=Decimal(50), active=True))
+    code, out = run(members, "announce", "ราคายางพรุ่งนี้", "--center", "PROV-RUBBER", "--with-alerts")
+    assert code == 0 and out.splitlines()[1].startswith("1 members, 1 messages"), out
+    send_due(members)
+    to = [request.json["to"] for path in ("/v2/bot/message/push", "/v2/bot/message/multicast")
+          for request in line_world.sent(path)]
+    assert {user for each in to for user in (each if isinstance(each, list) else [each])} == {"Ukk2"}

@@ -57,3 +57,18 @@ def test_with_no_coordinator_in_line_the_member_is_given_the_phone(farmer: Chat,
     answer = texts(farmer.say("อยากคุยกับคนจริงๆ"))
     assert "กรุณาโทร" in answer
     assert line_world.sent("/v2/bot/message/push") == []
+
+
+def test_where_to_collect_gives_the_pickup_points_hours(farmer: Chat, db: Session, catalog: Flask) -> None:
+    from models.network import center_by_code, set_contact
+
+    round_id = _order(farmer, db)
+    with catalog.extensions["sessions"]() as session, session.begin():
+        close(session, round_id, utcnow())
+    assert "เวลารับของ" not in texts(farmer.say("รับของที่ไหนครับ")), "no hours kept: none told"
+    with catalog.extensions["sessions"]() as session, session.begin():
+        center = center_by_code(session, "DIST-05")
+        assert center is not None
+        set_contact(center, "074-690-111", None, "จ.-ศ. 08:30-16:30")
+    where = texts(farmer.say("รับของที่ไหนครับ"))
+    assert "สหกรณ์การเกษตรควนขนุน จำกัด" in where and "เวลารับของ: จ.-ศ. 08:30-16:30" in where
