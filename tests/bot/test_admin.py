@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -13,8 +12,6 @@ from sqlalchemy.orm import Session
 
 from bot import create_app
 from models.channel import ChannelSetting
-from models.member import Member
-from models.network import Center
 from tests.bot.admin_signin import link_for, sign_in
 from tests.support import post_events, registered, sign, text_event
 
@@ -48,9 +45,8 @@ def test_a_link_for_a_non_admin_or_a_forged_one_does_not_sign_in(seeded: Flask) 
     assert client.get("/admin/").status_code == 401
 
 
-def test_admin_sees_the_network_and_channel_status(seeded: Flask) -> None:
+def test_admin_sees_the_channel_status(seeded: Flask) -> None:
     page = _signed_in(seeded).get("/admin/channel").get_data(as_text=True)
-    assert "ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด" in page
     assert "https://bot.test/callback" in page
     assert "test-channel-secret" not in page and "test-access-token" not in page
 
@@ -87,44 +83,13 @@ def test_a_stored_channel_secret_is_encrypted_and_used_when_no_variable_is_set(
     app.extensions["engine"].dispose()
 
 
-def test_admin_makes_a_coordinator_of_a_center(seeded: Flask, db: Session) -> None:
-    registered(seeded, "Ustaff")
+def test_the_channel_page_sends_roles_centers_and_data_to_their_own_pages(seeded: Flask) -> None:
+    """One place each: roles on a member's page, centers' contacts on the catalog, a member's data from their page
+    (tests/bot/test_console_members.py, test_console_catalog.py); the old forms' addresses are gone."""
     client = _signed_in(seeded)
+    page = client.get("/admin/channel").get_data(as_text=True)
+    assert 'href="/admin/members"' in page and 'href="/admin/catalog"' in page
     csrf = _csrf(client)
-    client.post("/admin/roles", data={"line_user_id": "Ustaff", "role": "coordinator", "center": "",
-                                      "csrf_token": csrf})
-    assert "ผู้ประสานงานต้องสังกัดศูนย์" in client.get("/admin/channel").get_data(as_text=True)
-    client.post("/admin/roles", data={"line_user_id": "Ustaff", "role": "coordinator", "center": "FEED-BETAGRO",
-                                      "csrf_token": csrf})
-    member = db.scalars(select(Member).where(Member.line_user_id == "Ustaff")).one()
-    assert member.role == "coordinator" and member.center is not None and member.center.brand == "betagro"
-    assert "<td>ผู้ประสานงาน</td>" in client.get("/admin/channel").get_data(as_text=True)
-
-
-@pytest.mark.parametrize(("phone", "saved"), [("074-611-234", "074-611-234"), ("0812345678", "0812345678"),
-                                              ("call me", None)])
-def test_admin_sets_a_centers_phone(seeded: Flask, db: Session, phone: str, saved: str | None) -> None:
-    client = _signed_in(seeded)
-    center = db.scalars(select(Center).where(Center.code == "PROV-RUBBER")).one()
-    client.post(f"/admin/centers/{center.id}", data={"phone": phone, "address": "", "csrf_token": _csrf(client)})
-    db.expire_all()
-    assert db.get(Center, center.id).phone == saved  # type: ignore[union-attr]
-
-
-def test_an_admin_downloads_a_members_data(seeded: Flask) -> None:
-    """The right of access from the admin page: the member's details, orders and alerts as a JSON file."""
-    registered(seeded, "Ufarmer")
-    with seeded.extensions["sessions"]() as db, db.begin():
-        member = db.scalar(select(Member).where(Member.line_user_id == "Ufarmer"))
-        assert member is not None
-        member.phone = "0812345678"
-    client = _signed_in(seeded)
-    assert "สิทธิขอเข้าถึงข้อมูล" in client.get("/admin/channel").get_data(as_text=True)
-    response = client.get("/admin/members/data?who=081-234-5678")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
-    data = response.get_json(force=True)
-    assert data["member"]["line_user_id"] == "Ufarmer" and data["member"]["phone"] == "0812345678"
-    assert data["orders_and_pledges"] == [] and data["price_alerts"] == []
-    missing = client.get("/admin/members/data?who=0899999999")
-    assert missing.status_code == 302
-    assert seeded.test_client().get("/admin/members/data?who=Ufarmer").status_code == 401
+    assert client.post("/admin/roles", data={"line_user_id": "Ustaff", "role": "admin",
+                                             "csrf_token": csrf}).status_code in (404, 405)
+    assert client.get("/admin/members/data?who=0812345678").status_code == 404

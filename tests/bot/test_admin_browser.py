@@ -45,13 +45,15 @@ def test_an_admin_configures_the_network_and_the_webhook(
         page.click("button:has-text('เข้าสู่ระบบ')")
         page.wait_for_url(f"{url}/admin/")
         assert page.locator("h1").inner_text() == "ระบบงานเจ้าหน้าที่สหกรณ์"
+        page.goto(f"{url}/admin/catalog")  # the centers' contacts are kept on the catalog page
+        heading = page.get_by_role("heading", name="ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด", exact=True)
+        row = page.locator("#centers form").filter(has=heading)
+        row.locator("input[name$=phone]").fill("074-613-000")
+        row.locator("button").click()
+        assert "ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด" in page.locator(".flash").inner_text()
+
         page.click("nav >> text=ช่องทาง LINE")
         page.wait_for_url(f"{url}/admin/channel")
-
-        row = page.locator("#centers tr", has_text="ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด")
-        row.locator("input[name=phone]").fill("074-613-000")
-        row.locator("button").click()
-        assert "บันทึกข้อมูล ชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด แล้ว" in page.locator(".flash").inner_text()
 
         page.click("text=ตั้งค่าที่ LINE และทดสอบ")
         assert f"ตั้ง Webhook เป็น {url}/callback แล้ว การทดสอบจาก LINE สำเร็จ" in page.locator(".flash").inner_text()
