@@ -113,7 +113,7 @@ def _change(turn: Turn, slots: Slots) -> list[Message]:
         outcome = orders.change(turn.db, line.id, wanted, turn.now)
     except OrderRefused as exc:
         CHANGE.wait(turn, slots, "quantity")
-        return refusal(turn, exc, product)
+        return refusal(turn, exc, product, sell)
     turn.finish()
     changed = (_("Changed: {product} from {old} to {new}, about {total}.") if sell else
                _("Changed: {product} from {old} to {new}, {total}."))
@@ -158,7 +158,7 @@ def _cancel(turn: Turn, slots: Slots) -> list[Message]:
     try:
         orders.cancel(turn.db, line.id, turn.now)
     except OrderRefused as exc:
-        return refusal(turn, exc, line.round.product)
+        return refusal(turn, exc, line.round.product, sell)
     done = _("Your pledge of {what} is withdrawn.") if sell else _("Your order of {what} is cancelled.")
     return reply(done.format(what=what),
                  [(_("Group orders"), Intent("rounds.list")), (_("My orders"), Intent("order.list"))])

@@ -26,8 +26,8 @@ BUYING = {
     "th": re.compile("สั่ง|รับของ|ชำระ|ซื้อรวม"),
     "en": re.compile(r"\b(order\w*|buy\w*|bought|pick(ed)? ?up|collect\w*|pay at|you pay)\b", re.IGNORECASE),
 }
-SELLING = {"th": ("ลงชื่อขาย", "นำยางไปส่งที่", "ประมาณ 6,200 บาท"),
-           "en": ("pledge", "bring your rubber to", "about 6,200 baht")}
+SELLING = {"th": ("ลงชื่อขายได้ในรอบเดียว (ไม่เกิน 5,000 กก.)", "นำยางไปส่งที่", "ประมาณ 6,200 บาท"),
+           "en": ("can pledge in a round (at most 5,000 kg)", "bring your rubber to", "about 6,200 baht")}
 # An amount with ".00" that is not a price per unit ("62.00 บาท/กก." keeps its satang)
 SATANG_ON_A_TOTAL = re.compile(r"\d\.00 (บาท|baht)(?!/| per)")
 
@@ -52,6 +52,7 @@ def test_a_selling_round_reads_as_selling_from_pledge_to_close(catalog: Flask, l
         said.append(texts(answer))
         return answer
 
+    press(Intent("sell.pledge", {"round": uss.id, "quantity": 6000}))  # over what one member may pledge
     card = press(Intent("sell.pledge", {"round": uss.id, "quantity": 120}))
     said.append(texts(seller.press(button_data(card, CONFIRM[locale]))))
     press(Intent("order.list"))
@@ -72,7 +73,7 @@ def test_a_selling_round_reads_as_selling_from_pledge_to_close(catalog: Flask, l
 
     transcript = "\n".join(said)
     assert [line.quantity for line in lines(db, uss.id)] == [100], "the change went through and the pledge stayed"
-    assert len(said) == 12 and all(said), "every step answered"
+    assert len(said) == 13 and all(said), "every step answered"
     for words in SELLING[locale]:
         assert words in transcript
     assert BUYING[locale].findall(transcript) == [], transcript
