@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -100,3 +101,15 @@ def test_an_english_card_offers_to_take_more_on_a_whole_button(catalog: Flask, l
     card = member.press(join(acid.id, 25))
     assert "Confirm, take more" in buttons(card) and 'Press "Confirm, take more"' in texts(card)
     assert all(len(label) <= 20 for label in buttons(card))
+
+
+@pytest.mark.parametrize("locale", ["th", "en"])
+def test_a_total_with_satang_keeps_them(catalog: Flask, line_world: LineWorld, db: Session, locale: str) -> None:
+    member = _member(catalog, line_world, locale)
+    acid = round_of(db, "acid-formic")
+    age(catalog, acid.id, price=Decimal("47.25"))  # 30 kg at 47.25 is 1,417.50: satang that mean something
+    card = member.press(join(acid.id, 30))
+    done = member.press(button_data(card, CONFIRM[locale]))
+    baht = "บาท" if locale == "th" else "baht"
+    assert f"1,417.50 {baht}" in texts(card) and f"1,417.50 {baht}" in texts(done)
+    assert [line.amount for line in lines(db, acid.id)] == [Decimal("1417.50")]
