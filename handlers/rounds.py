@@ -17,6 +17,7 @@ from models.allocation import whole_packs
 from models.base import BANGKOK
 from models.closing import close
 from models.orders import round_lines
+from models.products import Product
 from models.rounds import Round, center_rounds, open_rounds, round_by_id
 from models.savings import gained
 
@@ -124,8 +125,11 @@ def _close(turn: Turn, slots: Slots) -> list[Message]:
     if result.outcome == "cancelled":
         return reply(_("The minimum was not reached, so the round for {product} is cancelled. "
                        "Members are being told.").format(product=what))
-    return reply(_("Closed: {product}, {packs} {pack_unit} ({quantity}) for {members} members. "
-                   "Each member is being told their final quantity and amount.").format(
+    closed = (_("Closed: {product}, {packs} {pack_unit} ({quantity}) for {members} members. "
+                "Each member is being told their final quantity and amount.") if _in_packs(product) else
+              _("Closed: {product}, {quantity} for {members} members. "
+                "Each member is being told their final quantity and amount."))
+    return reply(closed.format(
         product=what, packs=fmt.number(result.packs), pack_unit=unit_word(_, product.pack_unit),
         quantity=amount(_, result.quantity, product.unit), members=fmt.number(result.members)),
         [(_("Summary"), Intent("round.summary", {"round": round_.id})),
@@ -143,8 +147,8 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     head = [
         f"{product.name(locale)} · {_status_word(turn, round_.status)}",
         # "10 sacks = 10 sacks" says nothing: the packs only where they differ from what members order
-        (_("Total: {quantity} = {packs} {pack_unit}, {amount}") if product.pack_size != 1 or
-         product.pack_unit != product.unit else _("Total: {quantity}, {amount}")).format(
+        (_("Total: {quantity} = {packs} {pack_unit}, {amount}") if _in_packs(product)
+         else _("Total: {quantity}, {amount}")).format(
             quantity=amount(_, total, product.unit), packs=fmt.number(whole_packs(total, product.pack_size)),
             pack_unit=unit_word(_, product.pack_unit),
             amount=baht(_, sum((line.amount for line in lines), Decimal(0)))),
@@ -172,6 +176,11 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     head.append(_("Members of your center gained {amount} this year in delivered rounds.").format(
         amount=baht(_, saved)))
     return reply("\n".join(head))
+
+
+def _in_packs(product: Product) -> bool:
+    """Whether its packs say something beside the quantity: "10 sacks = 10 sacks" says nothing."""
+    return product.pack_size != 1 or product.pack_unit != product.unit
 
 
 def _status_word(turn: Turn, status: str) -> str:

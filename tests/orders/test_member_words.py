@@ -16,7 +16,7 @@ from bot.jobs import rounds as round_jobs
 from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
 from models.base import utcnow
-from tests.orders.conftest import age, join, lines, register, round_of
+from tests.orders.conftest import age, join, lines, make_coordinator, register, round_of
 from tests.orders.test_rounds import pushed_to
 from tests.support import Chat, button_data, buttons, texts
 
@@ -113,3 +113,16 @@ def test_a_total_with_satang_keeps_them(catalog: Flask, line_world: LineWorld, d
     baht = "บาท" if locale == "th" else "baht"
     assert f"1,417.50 {baht}" in texts(card) and f"1,417.50 {baht}" in texts(done)
     assert [line.amount for line in lines(db, acid.id)] == [Decimal("1417.50")]
+
+
+def test_closing_a_round_sold_by_the_kg_says_the_quantity_once(catalog: Flask, line_world: LineWorld,
+                                                                 db: Session) -> None:
+    seller = _member(catalog, line_world, "th")
+    uss = round_of(db, "rubber-uss")
+    seller.press(button_data(seller.press(Intent("sell.pledge", {"round": uss.id, "quantity": 120}).to_postback()),
+                             CONFIRM["th"]))
+    boss = Chat(catalog, line_world)
+    make_coordinator(catalog, boss.user_id, "PROV-RUBBER")
+    asked = boss.press(Intent("round.close", {"round": uss.id}).to_postback())
+    closed = texts(boss.press(button_data(asked, "ใช่ ปิดรอบ")))
+    assert "ปิดรอบแล้วครับ: ยางแผ่นดิบ 120 กก. สมาชิก 1 คน" in closed and "(120 กก.)" not in closed
