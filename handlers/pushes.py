@@ -127,9 +127,10 @@ def rounds_opened(_: Translate, locale: str, rounds: Sequence[Round]) -> list[Me
     for round_ in rounds:
         product, sell = round_.product, round_.direction == "sell"
         name = product.name(locale)
-        items.append(_("• {product}: {price}, until {deadline}").format(
-            product=_("Selling together: {product}").format(product=name) if sell else name,
-            price=per_unit(_, round_.price, product.unit), deadline=moment(round_.closes_at, locale)))
+        each = _("• {product} (selling together): {price}, until {deadline}") if sell else _(
+            "• {product}: {price}, until {deadline}")
+        items.append(each.format(product=name, price=per_unit(_, round_.price, product.unit),
+                                 deadline=moment(round_.closes_at, locale)))
         verb = "sell.pledge" if sell else "order.join"
         buttons.append((name, Intent(verb, {"round": round_.id})))
     return reply("\n".join(items), [*buttons[:12], (_("Group orders"), Intent("rounds.list"))])

@@ -46,7 +46,9 @@ def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
                           else (_("Order"), Intent("order.join", {"round": round_.id})))
         title = (_("Selling together: {product}") if sell else "{product}").format(product=product.name(locale))
         cards.append(bubble(title, pairs, [action]))
-        alt.append(f"• {title}: {pairs[0][1]}, {_('Closes')} {pairs[1][1]}")
+        each = (_("• {product} (selling together): {price}, closes {deadline}") if sell else
+                _("• {product}: {price}, closes {deadline}"))
+        alt.append(each.format(product=product.name(locale), price=pairs[0][1], deadline=pairs[1][1]))
     buttons = [(r.product.name(locale), Intent("sell.pledge" if r.direction == "sell" else "order.join",
                                                 {"round": r.id})) for r in rounds[:12]]
     return [flex("\n".join(alt), carousel(cards), buttons)]
