@@ -158,6 +158,7 @@ def price_alert(_: Translate, locale: str, quote: PriceQuote, before: PriceQuote
     moved = change(_, quote, before)
     if moved:
         head += "\n" + _("{change} from the previous trading day").format(change=moved)
-    where = source_line(_, quote.source, quote.center, None, locale) + ", " + fmt.day(quote.day, locale)
+    where = _("{source}, {day}").format(source=source_line(_, quote.source, quote.center, None, locale),
+                                        day=fmt.day(quote.day, locale))
     return reply(f"{head}\n{where}", [(_("My alerts"), Intent("alert.list")),
                                       (_("Rubber prices"), Intent("price.today"))])
