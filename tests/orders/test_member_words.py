@@ -126,3 +126,17 @@ def test_closing_a_round_sold_by_the_kg_says_the_quantity_once(catalog: Flask, l
     asked = boss.press(Intent("round.close", {"round": uss.id}).to_postback())
     closed = texts(boss.press(button_data(asked, "ใช่ ปิดรอบ")))
     assert "ปิดรอบแล้วครับ: ยางแผ่นดิบ 120 กก. สมาชิก 1 คน" in closed and "(120 กก.)" not in closed
+
+
+def test_a_seller_deleting_their_data_is_told_their_pledge_is_withdrawn(catalog: Flask, line_world: LineWorld,
+                                                                        db: Session) -> None:
+    seller = _member(catalog, line_world, "th")
+    uss = round_of(db, "rubber-uss")
+    seller.press(button_data(seller.press(Intent("sell.pledge", {"round": uss.id, "quantity": 120}).to_postback()),
+                             CONFIRM["th"]))
+    asked = texts(seller.say("ลบข้อมูลของฉัน"))
+    assert "รายการลงชื่อขายในรอบที่ยังเปิดอยู่จะถูกถอนชื่อด้วย (1 รายการ)" in asked
+    done = texts(seller.say("ใช่"))
+    assert "รายการลงชื่อขายในรอบที่ยังเปิดอยู่ถูกถอนชื่อแล้ว (1 รายการ)" in done
+    assert BUYING["th"].findall(asked + done) == [], asked + done
+    assert [line.status for line in lines(db, uss.id)] == ["cancelled"]
