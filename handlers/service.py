@@ -102,17 +102,20 @@ def handoff(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
     center = _cooperative(turn)
     staff = coordinators_of(turn.db, center.id) if center is not None else []
-    phone = (center.phone if center is not None else None) or _("no phone number on file yet")
+    phone = center.phone if center is not None else None
     name = center.name(turn.locale) if center is not None else _("the cooperative")
     if not staff:
-        return reply(_("No one at {center} answers in LINE yet. Please call them: {phone}.").format(
-            center=name, phone=phone), main_actions(_))
+        return reply((_("No one at {center} answers in LINE yet. Please call them: {phone}.") if phone else
+                      _("No one at {center} answers in LINE yet, and I have no phone number for them. Please ask "
+                        "at your cooperative.")).format(center=name, phone=phone), main_actions(_))
     for person in staff:
         messages = [m.to_dict() for m in handoff_request(turn.translators(person.locale) if turn.translators else _,
                                                          turn.member, intent.text)]
         queue(turn.db, [person.line_user_id], messages, "handoff")
-    return reply(_("I have asked {center} to answer you here in LINE, in office hours. If it is urgent, please "
-                   "call {phone}.").format(center=name, phone=phone), main_actions(_))
+    return reply((_("I have asked {center} to answer you here in LINE, in office hours. If it is urgent, please "
+                    "call {phone}.") if phone else
+                  _("I have asked {center} to answer you here in LINE, in office hours.")).format(
+        center=name, phone=phone), main_actions(_))
 
 
 def _ask_buttons(turn: Turn) -> list[Button]:

@@ -140,3 +140,19 @@ def test_a_seller_deleting_their_data_is_told_their_pledge_is_withdrawn(catalog:
     assert "รายการลงชื่อขายในรอบที่ยังเปิดอยู่ถูกถอนชื่อแล้ว (1 รายการ)" in done
     assert BUYING["th"].findall(asked + done) == [], asked + done
     assert [line.status for line in lines(db, uss.id)] == ["cancelled"]
+
+
+def test_a_long_name_on_a_button_is_cut_with_an_ellipsis(catalog: Flask, line_world: LineWorld) -> None:
+    member = _member(catalog, line_world, "en")
+    listed = member.press(Intent("rounds.list").to_postback())
+    assert "Unsmoked rubber she…" in buttons(listed), "the name is longer than LINE's 20 characters, and says it is cut"
+    assert all(len(label) <= 20 for label in buttons(listed))
+
+
+@pytest.mark.parametrize("locale", ["th", "en"])
+def test_asking_for_a_person_where_no_phone_is_known_gives_no_number_to_call(catalog: Flask, line_world: LineWorld,
+                                                                             locale: str) -> None:
+    member = _member(catalog, line_world, locale)  # the demo cooperatives have no phone numbers and no coordinators
+    said = texts(member.press(Intent("handoff").to_postback()))
+    assert ("ยังไม่มีเบอร์โทรในระบบ" if locale == "th" else "I have no phone number for them") in said
+    assert ("กรุณาโทร" if locale == "th" else "Please call") not in said
