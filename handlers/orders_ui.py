@@ -42,8 +42,8 @@ def per_unit(_: Tr, price: Decimal, unit: str) -> str:
     return _("{price} baht/{unit}").format(price=fmt.baht(price), unit=unit_word(_, unit, 1))
 
 
-def price_baht(_: Tr, price: Decimal) -> str:
-    """A price keeps its satang: 58.50 baht, 58.00 baht."""
+def exact_baht(_: Tr, price: Decimal) -> str:
+    """A price, or money weighed out, keeps its satang: 58.50 baht, 58.00 baht, 6,032.60 baht."""
     return _("{amount} baht").format(amount=fmt.baht(price))
 
 
@@ -207,7 +207,7 @@ def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, bef
         *dry,
         (_("Price now") if sell else _("Unit price"),
          per_unit(_, price, product.unit) if drc is None else _("{price} per kg of dry rubber").format(
-             price=price_baht(_, price))),
+             price=exact_baht(_, price))),
         (_("Estimated value"), about(_, value)) if sell else (_("Total"), baht(_, value)),
         (_("Closes"), moment(round_.closes_at, locale)),
         (_("Bring to") if sell else _("Pick up at"), pickup_text(_, locale, round_, pickup_center(turn))),

@@ -13,7 +13,7 @@ from linebot.v3.messaging import ImageMessage, Message
 from bot.nlu import Intent
 from handlers import fmt
 from handlers.news import progress
-from handlers.orders_ui import about, amount, baht, moment, per_unit, pickup_text, price_baht, unit_word
+from handlers.orders_ui import about, amount, baht, exact_baht, moment, per_unit, pickup_text, unit_word
 from handlers.price_ui import Translate, change, source_line, type_name
 from handlers.ui import Button, reply
 from models.announcements import Announcement
@@ -94,7 +94,7 @@ def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:
               "about {total}."))
     price = per_unit(_, line.unit_price, product.unit) if line.drc is None else _(
         "{price} per kg of dry rubber at DRC {drc}% ({dry} kg dry)").format(
-        price=price_baht(_, line.unit_price), drc=fmt.quantity(line.drc), dry=fmt.precise(line.dry))
+        price=exact_baht(_, line.unit_price), drc=fmt.quantity(line.drc), dry=fmt.precise(line.dry))
     parts = [done.format(product=name, final=amount(_, final, product.unit), price=price,
                          total=baht(_, line.amount) if round_.direction == "buy" else about(_, line.amount),
                          pickup=pickup)]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cli import cli
@@ -16,6 +17,7 @@ from bot.jobs import rounds as round_jobs
 from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
 from models.base import utcnow
+from models.member import Member
 from tests.orders.conftest import age, join, lines, make_coordinator, register, round_of
 from tests.orders.test_rounds import pushed_to
 from tests.support import Chat, button_data, buttons, texts
@@ -156,3 +158,27 @@ def test_asking_for_a_person_where_no_phone_is_known_gives_no_number_to_call(cat
     said = texts(member.press(Intent("handoff").to_postback()))
     assert ("ยังไม่มีเบอร์โทรในระบบ" if locale == "th" else "I have no phone number for them") in said
     assert ("กรุณาโทร" if locale == "th" else "Please call") not in said
+
+
+@pytest.mark.parametrize("locale", ["th", "en"])
+def test_a_weighed_pledge_shows_the_money_to_the_satang(catalog: Flask, line_world: LineWorld, db: Session,
+                                                        locale: str) -> None:
+    seller = _member(catalog, line_world, locale)
+    with catalog.extensions["sessions"]() as session, session.begin():
+        member = session.scalar(select(Member).where(Member.line_user_id == seller.user_id))
+        assert member is not None
+        member.phone = "0812345678"
+    uss = round_of(db, "rubber-uss")
+    seller.press(button_data(seller.press(Intent("sell.pledge", {"round": uss.id, "quantity": 100}).to_postback()),
+                             CONFIRM[locale]))
+    runner = catalog.test_cli_runner()
+    assert runner.invoke(cli, ["rounds", "close", str(uss.id)]).exit_code == 0
+    baht = "บาท" if locale == "th" else "baht"
+    before = texts(seller.press(Intent("order.list").to_postback()))
+    assert f"6,200 {baht}" in before and "6,032" not in before, "an estimate until weighed"
+    weighed = runner.invoke(cli, ["orders", "weigh", str(uss.id), "0812345678", "--kg", "97.3"])
+    assert weighed.exit_code == 0, weighed.output
+    listed = texts(seller.press(Intent("order.list").to_postback()))
+    paid = texts(seller.press(Intent("payment").to_postback()))
+    for said in (listed, paid):  # 97.3 kg at 62.00
+        assert f"6,032.60 {baht}" in said and ("ประมาณ" if locale == "th" else "about") not in said, said
