@@ -111,8 +111,9 @@ def _read_price(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> De
     quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
     if quote is None:
         return None
-    slots["source"] = source_line(_, quote.source, quote.center, turn.member.cooperative_id, turn.locale) + \
-        ", " + fmt.day(quote.day, turn.locale)
+    slots["source"] = _("{source}, {day}").format(
+        source=source_line(_, quote.source, quote.center, turn.member.cooperative_id, turn.locale),
+        day=fmt.day(quote.day, turn.locale))
     return quote.baht_per_kg
 
 

@@ -14,7 +14,7 @@ from bot.nlu import Intent
 from handlers import Turn
 from handlers.forms import Ask, Confirm, Form, Slots, Stop
 from handlers.orders import CARRIED, HISTORY, ROUND_SLOTS, fits, quantity_buttons, wanted_quantity
-from handlers.orders_ui import about, amount, baht, by_direction, line_status, refusal, unit_word
+from handlers.orders_ui import about, amount, baht, by_direction, exact_baht, line_status, refusal, unit_word
 from handlers.ui import Button, reply
 from models import orders
 from models.orders import OrderLine, OrderRefused
@@ -113,7 +113,7 @@ def _change(turn: Turn, slots: Slots) -> list[Message]:
         outcome = orders.change(turn.db, line.id, wanted, turn.now)
     except OrderRefused as exc:
         CHANGE.wait(turn, slots, "quantity")
-        return refusal(turn, exc, product)
+        return refusal(turn, exc, product, sell)
     turn.finish()
     changed = (_("Changed: {product} from {old} to {new}, about {total}.") if sell else
                _("Changed: {product} from {old} to {new}, {total}."))
@@ -158,7 +158,7 @@ def _cancel(turn: Turn, slots: Slots) -> list[Message]:
     try:
         orders.cancel(turn.db, line.id, turn.now)
     except OrderRefused as exc:
-        return refusal(turn, exc, line.round.product)
+        return refusal(turn, exc, line.round.product, sell)
     done = _("Your pledge of {what} is withdrawn.") if sell else _("Your order of {what} is cancelled.")
     return reply(done.format(what=what),
                  [(_("Group orders"), Intent("rounds.list")), (_("My orders"), Intent("order.list"))])
@@ -172,12 +172,16 @@ def list_orders(turn: Turn, intent: Intent) -> list[Message]:
     shown = lines[:15]
     items = [by_direction(shown, _("Your orders:"), _("Your pledges:"), _("Your orders and pledges:"))]
     buttons = list[Button]()
+    paid = orders.weighed(turn.db, [line.id for line in shown if line.round.direction == "sell"])
     for n, line in enumerate(shown, 1):
         round_, product = line.round, line.round.product
         what = f"{n}. {product.name(locale)} {amount(_, line.final, product.unit)}"
-        worth = (_("{quantity}, {amount}").format(quantity=what, amount=baht(_, line.amount))
-                 if round_.direction == "buy" else
-                 _("{quantity}, about {amount}").format(quantity=what, amount=about(_, line.amount)))
+        if round_.direction == "buy":
+            worth = _("{quantity}, {amount}").format(quantity=what, amount=baht(_, line.amount))
+        elif line.id in paid:  # weighed: the money itself, to the satang
+            worth = _("{quantity}, {amount}").format(quantity=what, amount=exact_baht(_, line.amount))
+        else:
+            worth = _("{quantity}, about {amount}").format(quantity=what, amount=about(_, line.amount))
         items.append(worth + f"\n   {line_status(turn, line)}")
         if line.status == "active" and round_.joinable(turn.now) and len(buttons) < 12:
             buttons.append((_("Change {n}").format(n=n), Intent("order.change", {"line": line.id})))

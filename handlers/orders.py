@@ -176,7 +176,7 @@ def _read_quantity(turn: Turn, intent: Intent, slots: Slots, answering: bool) ->
         if remaining is not None and wanted > remaining:
             raise OrderRefused("full", remaining=remaining)
     except OrderRefused as exc:
-        raise Problem(refusal(turn, exc, product)) from None
+        raise Problem(refusal(turn, exc, product, round_.direction == "sell")) from None
     slots["before"] = before
     return int(wanted)
 
@@ -260,7 +260,7 @@ def _record(direction: str, turn: Turn, slots: Slots) -> list[Message]:
         return refusal(turn, OrderRefused("not_open"), None)
     quantity = to_order_units(round_.product, slots.get("quantity"), None)
     if quantity is None:
-        return refusal(turn, OrderRefused("not_positive"), round_.product)
+        return refusal(turn, OrderRefused("not_positive"), round_.product, direction == "sell")
     center = pickup_center(turn)
     extra = round_.product.pack_size if slots.get("more") is True else Decimal(0)
     try:
@@ -270,12 +270,14 @@ def _record(direction: str, turn: Turn, slots: Slots) -> list[Message]:
                               had=None if had is None else Decimal(str(had)), drc=_drc(slots),
                               reference=_local_price(turn, round_) if direction == "sell" else None)
     except OrderRefused as exc:
-        return refusal(turn, exc, round_.product)
+        return refusal(turn, exc, round_.product, direction == "sell")
     line, product = outcome.line, round_.product
     what = f"{product.name(turn.locale)} {amount(_, line.quantity, product.unit)}"
     if outcome.repeated and line.status != "active":
         return reply(_("This card was already used, and that order has been cancelled since. To order again, "
-                       "type what you want."), more)
+                       "type what you want.") if direction == "buy" else
+                     _("This button was already used, and that pledge has been withdrawn since. To pledge again, "
+                       "type what you will sell."), more)
     if outcome.repeated:
         return reply(_("This was already recorded, nothing more was added: {what}.").format(what=what), more)
     done = (_("Thank you! Your order is in: {what}, {total}.") if direction == "buy"

@@ -42,8 +42,8 @@ def per_unit(_: Tr, price: Decimal, unit: str) -> str:
     return _("{price} baht/{unit}").format(price=fmt.baht(price), unit=unit_word(_, unit, 1))
 
 
-def price_baht(_: Tr, price: Decimal) -> str:
-    """A price keeps its satang: 58.50 baht, 58.00 baht."""
+def exact_baht(_: Tr, price: Decimal) -> str:
+    """A price, or money weighed out, keeps its satang: 58.50 baht, 58.00 baht, 6,032.60 baht."""
     return _("{amount} baht").format(amount=fmt.baht(price))
 
 
@@ -106,8 +106,9 @@ def progress(_: Tr, round_: Round) -> str:
     return "\n".join(parts)
 
 
-def refusal(turn: Turn, exc: OrderRefused, product: Product | None) -> list[Message]:
-    """A clear answer for every refused change, saying what to do instead; nothing was changed."""
+def refusal(turn: Turn, exc: OrderRefused, product: Product | None, sell: bool = False) -> list[Message]:
+    """A clear answer for every refused change, saying what to do instead; nothing was changed. `sell`: a pledge in
+    a selling round, which is never ordered."""
     _ = turn._
     unit = product.unit if product else "sack"
     example = amount(_, Decimal(5), unit)
@@ -120,19 +121,25 @@ def refusal(turn: Turn, exc: OrderRefused, product: Product | None) -> list[Mess
                      .format(units=unit_word(_, unit), example=example), more)
     if exc.reason == "too_much":
         limit = amount(_, exc.facts["limit"], unit)
-        return reply(_("That is more than one member can order in a round (at most {limit}). "
-                       "Please type a smaller number, or call your cooperative for a bigger order.")
-                     .format(limit=limit), more)
+        too_much = (_("That is more than one member can pledge in a round (at most {limit}). Please type a smaller "
+                      "number, or call your cooperative to sell more.") if sell else
+                    _("That is more than one member can order in a round (at most {limit}). "
+                      "Please type a smaller number, or call your cooperative for a bigger order."))
+        return reply(too_much.format(limit=limit), more)
     if exc.reason == "full":
         remaining: Decimal = exc.facts["remaining"]
         if remaining <= 0:
-            return reply(_("Sorry, this round is full: nothing is left to order."), more)
-        return reply(_("Sorry, only {left} are left in this round. Type a number up to {n}.")
-                     .format(left=amount(_, remaining, unit), n=fmt.quantity(remaining)), more)
+            return reply(_("Sorry, this selling round is full: it takes no more rubber.") if sell else
+                         _("Sorry, this round is full: nothing is left to order."), more)
+        left = (_("Sorry, this selling round takes only {left} more. Type a number up to {n}.") if sell else
+                _("Sorry, only {left} are left in this round. Type a number up to {n}."))
+        return reply(left.format(left=amount(_, remaining, unit), n=fmt.quantity(remaining)), more)
     if exc.reason == "stale":
-        return reply(_("This card is out of date: your order is now {current}. Nothing was added; type the "
-                       "quantity again if you want more.").format(current=amount(_, exc.facts["current"], unit)),
-                     more)
+        stale = (_("This button is from an older message: your pledge is now {current}. Nothing was added; type "
+                   "the quantity again if you want to sell more.") if sell else
+                 _("This card is out of date: your order is now {current}. Nothing was added; type the "
+                   "quantity again if you want more."))
+        return reply(stale.format(current=amount(_, exc.facts["current"], unit)), more)
     if exc.reason == "no_line":
         return reply(_("I could not find that order any more. Here are your orders:"),
                      [(_("My orders"), Intent("order.list"))])
@@ -200,7 +207,7 @@ def confirmation_card(turn: Turn, name: str, round_: Round, wanted: Decimal, bef
         *dry,
         (_("Price now") if sell else _("Unit price"),
          per_unit(_, price, product.unit) if drc is None else _("{price} per kg of dry rubber").format(
-             price=price_baht(_, price))),
+             price=exact_baht(_, price))),
         (_("Estimated value"), about(_, value)) if sell else (_("Total"), baht(_, value)),
         (_("Closes"), moment(round_.closes_at, locale)),
         (_("Bring to") if sell else _("Pick up at"), pickup_text(_, locale, round_, pickup_center(turn))),

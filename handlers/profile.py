@@ -17,7 +17,7 @@ from handlers import Turn, fmt
 from handlers.alerts import describe
 from handlers.details import FIELDS, ask, of_member, reads, save, summary
 from handlers.forms import Ask, Confirm, Form, Slots, Stop
-from handlers.orders_ui import amount, line_status
+from handlers.orders_ui import amount, by_direction, line_status
 from handlers.ui import N_, Button, main_actions, reply, text
 from models import alerts, orders
 from models.access import erase, open_orders
@@ -155,7 +155,11 @@ def _ask_to_delete(turn: Turn, slots: Slots, again: bool = False) -> list[Messag
     )
     open_orders = _open_orders(turn)
     if open_orders:
-        question += "\n" + _("Your orders in rounds still open will be cancelled ({n}).").format(n=len(open_orders))
+        question += "\n" + by_direction(
+            open_orders, _("Your orders in rounds still open will be cancelled ({n})."),
+            _("Your pledges in rounds still open will be withdrawn ({n})."),
+            _("Your orders and pledges in rounds still open will be cancelled ({n})."),
+        ).format(n=len(open_orders))
     if again:
         question = _("Please press \"Yes, delete\" or \"No, keep them\".") + "\n" + question
     return reply(question, buttons)
@@ -179,5 +183,9 @@ def deleted(turn: Turn, slots: Slots) -> list[Message]:
     cancelled = erase(turn.db, turn.member, turn.now)
     done = _("Your personal details are deleted. To use group orders again, register any time.")
     if cancelled:
-        done += "\n" + _("Your orders in open rounds are cancelled ({n}).").format(n=cancelled)
+        done += "\n" + by_direction(
+            cancelled, _("Your orders in open rounds are cancelled ({n})."),
+            _("Your pledges in open rounds are withdrawn ({n})."),
+            _("Your orders and pledges in open rounds are cancelled ({n})."),
+        ).format(n=len(cancelled))
     return reply(done, [(_("Register"), Intent(INTENT)), *main_actions(_)])

@@ -13,7 +13,7 @@ from linebot.v3.messaging import ImageMessage, Message
 from bot.nlu import Intent
 from handlers import fmt
 from handlers.news import progress
-from handlers.orders_ui import about, amount, baht, moment, per_unit, pickup_text, price_baht, unit_word
+from handlers.orders_ui import about, amount, baht, exact_baht, moment, per_unit, pickup_text, unit_word
 from handlers.price_ui import Translate, change, source_line, type_name
 from handlers.ui import Button, reply
 from models.announcements import Announcement
@@ -96,7 +96,7 @@ def round_closed(_: Translate, locale: str, line: OrderLine) -> list[Message]:
               "about {total}."))
     price = per_unit(_, line.unit_price, product.unit) if line.drc is None else _(
         "{price} per kg of dry rubber at DRC {drc}% ({dry} kg dry)").format(
-        price=price_baht(_, line.unit_price), drc=fmt.quantity(line.drc), dry=fmt.precise(line.dry))
+        price=exact_baht(_, line.unit_price), drc=fmt.quantity(line.drc), dry=fmt.precise(line.dry))
     parts = [done.format(product=name, final=amount(_, final, product.unit), price=price,
                          total=baht(_, line.amount) if round_.direction == "buy" else about(_, line.amount),
                          pickup=pickup)]
@@ -129,9 +129,10 @@ def rounds_opened(_: Translate, locale: str, rounds: Sequence[Round]) -> list[Me
     for round_ in rounds:
         product, sell = round_.product, round_.direction == "sell"
         name = product.name(locale)
-        items.append(_("• {product}: {price}, until {deadline}").format(
-            product=_("Selling together: {product}").format(product=name) if sell else name,
-            price=per_unit(_, round_.price, product.unit), deadline=moment(round_.closes_at, locale)))
+        each = _("• {product} (selling together): {price}, until {deadline}") if sell else _(
+            "• {product}: {price}, until {deadline}")
+        items.append(each.format(product=name, price=per_unit(_, round_.price, product.unit),
+                                 deadline=moment(round_.closes_at, locale)))
         verb = "sell.pledge" if sell else "order.join"
         buttons.append((name, Intent(verb, {"round": round_.id})))
     return reply("\n".join(items), [*buttons[:11], (_("Group orders"), Intent("rounds.list")),
@@ -160,6 +161,7 @@ def price_alert(_: Translate, locale: str, quote: PriceQuote, before: PriceQuote
     moved = change(_, quote, before)
     if moved:
         head += "\n" + _("{change} from the previous trading day").format(change=moved)
-    where = source_line(_, quote.source, quote.center, None, locale) + ", " + fmt.day(quote.day, locale)
+    where = _("{source}, {day}").format(source=source_line(_, quote.source, quote.center, None, locale),
+                                        day=fmt.day(quote.day, locale))
     return reply(f"{head}\n{where}", [(_("My alerts"), Intent("alert.list")),
                                       (_("Rubber prices"), Intent("price.today"))])

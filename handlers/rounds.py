@@ -17,6 +17,7 @@ from models.allocation import whole_packs
 from models.base import BANGKOK
 from models.closing import close
 from models.orders import round_lines
+from models.products import Product
 from models.rounds import Round, center_rounds, open_rounds, round_by_id
 from models.savings import gained
 
@@ -45,7 +46,9 @@ def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
                           else (_("Order"), Intent("order.join", {"round": round_.id})))
         title = (_("Selling together: {product}") if sell else "{product}").format(product=product.name(locale))
         cards.append(bubble(title, pairs, [action]))
-        alt.append(f"• {title}: {pairs[0][1]}, {_('Closes')} {pairs[1][1]}")
+        each = (_("• {product} (selling together): {price}, closes {deadline}") if sell else
+                _("• {product}: {price}, closes {deadline}"))
+        alt.append(each.format(product=product.name(locale), price=pairs[0][1], deadline=pairs[1][1]))
     buttons = [(r.product.name(locale), Intent("sell.pledge" if r.direction == "sell" else "order.join",
                                                 {"round": r.id})) for r in rounds[:12]]
     return [flex("\n".join(alt), carousel(cards), buttons)]
@@ -124,8 +127,11 @@ def _close(turn: Turn, slots: Slots) -> list[Message]:
     if result.outcome == "cancelled":
         return reply(_("The minimum was not reached, so the round for {product} is cancelled. "
                        "Members are being told.").format(product=what))
-    return reply(_("Closed: {product}, {packs} {pack_unit} ({quantity}) for {members} members. "
-                   "Each member is being told their final quantity and amount.").format(
+    closed = (_("Closed: {product}, {packs} {pack_unit} ({quantity}) for {members} members. "
+                "Each member is being told their final quantity and amount.") if _in_packs(product) else
+              _("Closed: {product}, {quantity} for {members} members. "
+                "Each member is being told their final quantity and amount."))
+    return reply(closed.format(
         product=what, packs=fmt.number(result.packs), pack_unit=unit_word(_, product.pack_unit),
         quantity=amount(_, result.quantity, product.unit), members=fmt.number(result.members)),
         [(_("Summary"), Intent("round.summary", {"round": round_.id})),
@@ -143,8 +149,8 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     head = [
         f"{product.name(locale)} · {_status_word(turn, round_.status)}",
         # "10 sacks = 10 sacks" says nothing: the packs only where they differ from what members order
-        (_("Total: {quantity} = {packs} {pack_unit}, {amount}") if product.pack_size != 1 or
-         product.pack_unit != product.unit else _("Total: {quantity}, {amount}")).format(
+        (_("Total: {quantity} = {packs} {pack_unit}, {amount}") if _in_packs(product)
+         else _("Total: {quantity}, {amount}")).format(
             quantity=amount(_, total, product.unit), packs=fmt.number(whole_packs(total, product.pack_size)),
             pack_unit=unit_word(_, product.pack_unit),
             amount=baht(_, sum((line.amount for line in lines), Decimal(0)))),
@@ -175,6 +181,11 @@ def summary(turn: Turn, intent: Intent) -> list[Message]:
     if round_.direction == "buy" and round_.status in ("closed", "ordered"):
         buttons.append((_("Goods arrived"), Intent("round.arrived", {"round": round_.id})))
     return reply("\n".join(head), buttons)
+
+
+def _in_packs(product: Product) -> bool:
+    """Whether its packs say something beside the quantity: "10 sacks = 10 sacks" says nothing."""
+    return product.pack_size != 1 or product.pack_unit != product.unit
 
 
 def _status_word(turn: Turn, status: str) -> str:

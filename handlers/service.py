@@ -10,7 +10,7 @@ from linebot.v3.messaging import Message
 from bot.nlu import Intent
 from handlers import Turn
 from handlers.orders import HISTORY, ROUND_SLOTS, fits
-from handlers.orders_ui import about, amount, baht, by_direction, line_status, moment, pickup_text
+from handlers.orders_ui import about, amount, baht, by_direction, exact_baht, line_status, moment, pickup_text
 from handlers.pushes import handoff_request
 from handlers.ui import Button, main_actions, reply
 from models import orders
@@ -50,9 +50,15 @@ def payment(turn: Turn, intent: Intent) -> list[Message]:
     """You pay where you collect, once the round has closed and your amount is final."""
     _ = turn._
 
+    lines = _lines(turn, intent)
+    paid = orders.weighed(turn.db, [line.id for line in lines if line.round.direction == "sell"])
+
     def each(line: OrderLine) -> str:
         product = line.round.product.name(turn.locale)
         place = pickup_text(_, turn.locale, line.round, line.pickup_center)
+        if line.id in paid:  # weighed: what the member is paid, to the satang
+            return _("• {product}: {total} for the rubber weighed at {place}").format(
+                product=product, total=exact_baht(_, line.amount), place=place)
         if line.round.direction == "sell":  # the member is paid for rubber, on what it weighs
             return _("• {product}: about {total}, paid on what your rubber weighs at {place}").format(
                 product=product, total=about(_, line.amount), place=place)
@@ -104,17 +110,20 @@ def handoff(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
     center = _cooperative(turn)
     staff = coordinators_of(turn.db, center.id) if center is not None else []
-    phone = (center.phone if center is not None else None) or _("no phone number on file yet")
+    phone = center.phone if center is not None else None
     name = center.name(turn.locale) if center is not None else _("the cooperative")
     if not staff:
-        return reply(_("No one at {center} answers in LINE yet. Please call them: {phone}.").format(
-            center=name, phone=phone), main_actions(_))
+        return reply((_("No one at {center} answers in LINE yet. Please call them: {phone}.") if phone else
+                      _("No one at {center} answers in LINE yet, and I have no phone number for them. Please ask "
+                        "at your cooperative.")).format(center=name, phone=phone), main_actions(_))
     for person in staff:
         messages = [m.to_dict() for m in handoff_request(turn.translators(person.locale) if turn.translators else _,
                                                          turn.member, intent.text)]
         queue(turn.db, [person.line_user_id], messages, "handoff")
-    return reply(_("I have asked {center} to answer you here in LINE, in office hours. If it is urgent, please "
-                   "call {phone}.").format(center=name, phone=phone), main_actions(_))
+    return reply((_("I have asked {center} to answer you here in LINE, in office hours. If it is urgent, please "
+                    "call {phone}.") if phone else
+                  _("I have asked {center} to answer you here in LINE, in office hours.")).format(
+        center=name, phone=phone), main_actions(_))
 
 
 def _ask_buttons(turn: Turn) -> list[Button]:

@@ -18,6 +18,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.nlu import Intent
+from handlers import fmt
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ MEANINGS = {
 def button(label: str, intent: Intent) -> QuickReplyItem:
     """A quick-reply button that sends `intent` as a postback and shows `label` as the member's words, always
     within LINE's limits (a label of 1 to 20 characters, data and display text of at most 300)."""
-    label = label[:LABEL_LIMIT] if label.strip() else EMPTY
+    label = fmt.shortened(label, LABEL_LIMIT) if label.strip() else EMPTY  # "Unsmoked rubber she…": cut, and says so
     data = postback(intent)
     return QuickReplyItem(action=PostbackAction(label=label, data=data, displayText=label[:DISPLAY_TEXT_LIMIT]))
 

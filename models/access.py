@@ -46,19 +46,19 @@ def open_orders(db: Session, member: Member, now: datetime) -> list[OrderLine]:
             if line.round.joinable(now)]
 
 
-def erase(db: Session, member: Member, now: datetime, actor: Member | None = None) -> int:
+def erase(db: Session, member: Member, now: datetime, actor: Member | None = None) -> list[OrderLine]:
     """Delete the member's personal data; their alerts stop (a deleted member is pushed nothing) and their orders
     in open rounds are cancelled (nobody could see, change or collect an order without a name). The row stays,
-    so that past orders keep their totals. Returns how many orders were cancelled."""
+    so that past orders keep their totals. Returns the orders and pledges cancelled."""
     lines = open_orders(db, member, now)
     member.forget()
     for alert in alerts.active_alerts(db, member.id):
         alerts.cancel(db, alert, now)
-    cancelled = 0
+    cancelled = []
     for line in lines:
         try:
             orders.cancel(db, line.id, now, actor or member)
-            cancelled += 1
+            cancelled.append(line)
         except OrderRefused:  # its round closed a moment ago: the closing notice has gone out already
             pass
     return cancelled

@@ -134,6 +134,14 @@ def _record(db: Session, line: OrderLine, actor: Member | None, action: str, old
                        from_quantity=old, to_quantity=new, token=token))
 
 
+def weighed(db: Session, line_ids: list[int]) -> set[int]:
+    """Those of these lines (pledges) weighed at collection: their amount is what the member is paid, no estimate."""
+    if not line_ids:
+        return set()
+    return set(db.scalars(select(OrderChange.line_id).where(OrderChange.line_id.in_(line_ids),
+                                                            OrderChange.action == "weigh")))
+
+
 def line_for(db: Session, round_id: int, member_id: int, fresh: bool = False) -> OrderLine | None:
     query = select(OrderLine).where(OrderLine.round_id == round_id, OrderLine.member_id == member_id)
     return db.scalar(query.execution_options(populate_existing=fresh))

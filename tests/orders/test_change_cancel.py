@@ -44,7 +44,7 @@ def test_which_order_when_there_are_several(farmer: Chat, db: Session) -> None:
     order(farmer, round_of(db, "rice-sangyod-5kg").id, 3)
     asked = farmer.say("แก้เป็น 4")
     assert "รายการไหน" in texts(asked)
-    changed = farmer.press(button_data(asked, "ข้าวสังข์หยดพัทลุง 5"))
+    changed = farmer.press(button_data(asked, "ข้าวสังข์หยดพัทลุง …"))
     assert "จาก 3 ถุง เป็น 4 ถุง" in texts(changed)
 
 

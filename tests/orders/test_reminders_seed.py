@@ -44,7 +44,7 @@ def test_new_rounds_are_announced_once_in_each_members_language(catalog: Flask, 
     round_jobs.tick(catalog)
     thai = to(line_world, farmer.user_id)
     assert thai.count("เปิดรอบใหม่แล้ว") == 1, "all new rounds in one message: each push costs quota"
-    assert "• อาหารหมูขุน ซีพี: 582.00 บาท/กระสอบ ถึง" in thai and "• ขายรวม: ยางแผ่นดิบ: 62.00 บาท/กก." in thai
+    assert "• อาหารหมูขุน ซีพี: 582.00 บาท/กระสอบ ถึง" in thai and "• ขายรวมยางแผ่นดิบ: 62.00 บาท/กก. ถึง" in thai
     english_text = to(line_world, english.user_id)
     assert english_text.count("New rounds are open") == 1 and "• CP pig feed: 582.00 baht/sack, until" in english_text
     assert len(pushed(line_world)) == 2, "one multicast per language"

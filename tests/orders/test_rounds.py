@@ -46,7 +46,8 @@ def test_anyone_sees_open_rounds_with_progress(catalog: Flask, line_world: LineW
     cards = str(shown[0]["contents"])
     assert "ขาดอีก 10 กก. จะครบแกลลอนที่ 1" in cards
     assert "อีก 90 กระสอบ ทุกคนจะได้ราคาถูกลง 5 บาท/กระสอบ" in cards
-    assert "ขายรวม: ยางแผ่นดิบ" in texts(shown)
+    assert "ขายรวม: ยางแผ่นดิบ" in cards, "the card's title"
+    assert "• ขายรวมยางแผ่นดิบ: 62.00 บาท/กก. ปิดรับ" in texts(shown) and ", ปิดรับ" not in texts(shown)
     assert "อาหารหมูขุน ซีพี" in buttons(shown)
 
 

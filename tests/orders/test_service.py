@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot.sandbox.line_api import LineWorld
 from models.base import utcnow
 from models.closing import close
+from models.network import center_by_code
 from tests.orders.conftest import join, make_coordinator, round_of
 from tests.support import Chat, button_data, texts
 
@@ -53,9 +54,14 @@ def test_a_person_is_asked_for_and_the_cooperatives_coordinator_told(
     assert "สมชาย ใจดี" in text and "อยากถามเรื่องปุ๋ย" in text
 
 
-def test_with_no_coordinator_in_line_the_member_is_given_the_phone(farmer: Chat, line_world: LineWorld) -> None:
+def test_with_no_coordinator_in_line_the_member_is_given_the_phone(catalog: Flask, farmer: Chat,
+                                                                   line_world: LineWorld) -> None:
+    with catalog.extensions["sessions"]() as db, db.begin():
+        cooperative = center_by_code(db, "DIST-05")  # ควนขนุน, the farmer's cooperative
+        assert cooperative is not None
+        cooperative.phone = "074 610 123"
     answer = texts(farmer.say("อยากคุยกับคนจริงๆ"))
-    assert "กรุณาโทร" in answer
+    assert "กรุณาโทร 074 610 123" in answer
     assert line_world.sent("/v2/bot/message/push") == []
 
 

@@ -115,9 +115,9 @@ def test_a_post_fires_each_alert_once_per_crossing(
     assert price_alerts.deliver(seeded) == 2
     assert _multicasts(line_world) == [
         (["Uabove"], "🔔 น้ำยางสด ขึ้นมาที่ 58.50 บาท/กก. ถึงระดับที่ท่านตั้งไว้แล้วครับ\nเทียบกับราคาครั้งก่อน ▲ 1.50\n"
-                     "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด, 25 พ.ย. 2569"),
+                     "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด วันที่ 25 พ.ย. 2569"),
         (["Udaily"], "📊 ราคาน้ำยางสด วันนี้ 58.50 บาท/กก.\nเทียบกับราคาครั้งก่อน ▲ 1.50\n"
-                     "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด, 25 พ.ย. 2569"),
+                     "ราคารับซื้อของสหกรณ์การเกษตรควนขนุน จำกัด วันที่ 25 พ.ย. 2569"),
     ]
     for request in line_world.sent("/v2/bot/message/push"):
         assert request.headers["x-line-retry-key"] and request.status == 200

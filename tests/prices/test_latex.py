@@ -25,7 +25,7 @@ def test_todays_latex_price_is_used_and_named(chat: Chat, clock: datetime) -> No
     put(chat.app, TODAY, "latex", "58.00", "center", "PROV-RUBBER")
     answer = texts(chat.say("น้ำยาง 30 กิโล 34%"))
     assert "= 591.60 บาท" in answer
-    assert "คิดจากราคารับซื้อของชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด, 25 พ.ย. 2569" in answer
+    assert "คิดจากราคารับซื้อของชุมนุมสหกรณ์การยางจังหวัดพัทลุง จำกัด วันที่ 25 พ.ย. 2569" in answer
 
 
 def test_an_owner_tapper_split(chat: Chat, clock: datetime) -> None:

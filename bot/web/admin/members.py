@@ -150,6 +150,6 @@ def member_erase(member_id: int) -> Response | tuple[str, int]:
     db.commit()
     done = _("The member's personal data is deleted.")
     if cancelled:
-        done += " " + _("Their orders in open rounds are cancelled ({n}).").format(n=cancelled)
+        done += " " + _("Their orders in open rounds are cancelled ({n}).").format(n=len(cancelled))
     flash(done)
     return redirect(url_for("admin.members"), 303)  # without a district, a coordinator no longer sees them
