@@ -17,7 +17,7 @@ from handlers import Turn, fmt
 from handlers.forms import Ask, Form, Problem, Slots
 from handlers.profile import INTEREST_NAMES
 from handlers.ui import Choice, date_picker, main_actions, reply
-from models.announce import TEXT_LIMIT
+from models.announce import PLACE_LIMIT, TEXT_LIMIT
 from models.announcements import INTERESTS, Announcement, audience_of, next_time
 from models.base import BANGKOK
 from models.member import Member
@@ -46,8 +46,23 @@ def _read_body(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str
     return body or None
 
 
-BROADCAST = Form("broadcast", (Ask("body", _ask_body, _read_body),), free_text=frozenset({"body"}),
-                 confirms_commands=frozenset({"body"}))
+def _ask_place(turn: Turn, slots: Slots) -> list[Message]:
+    return reply(turn._("Where is the meeting? Type the place, for example: the cooperative's meeting room."))
+
+
+def _read_place(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> str | None:
+    place = str(slots.get("place") or (intent.text if answering else "") or "").strip()
+    if len(place) > PLACE_LIMIT:
+        raise Problem(reply(turn._("That is too long ({n} characters). Please keep the place under {limit} "
+                                   "characters.").format(n=fmt.number(len(place)), limit=fmt.number(PLACE_LIMIT))))
+    return place or None
+
+
+# The text first; a meeting's place once its time is picked (the draft then exists: its id is kept)
+BROADCAST = Form("broadcast", (Ask("body", _ask_body, _read_body, needed=lambda slots: not slots.get("draft")),
+                               Ask("place", _ask_place, _read_place, needed=lambda slots: bool(slots.get("draft")))),
+                 kept=frozenset({"draft"}), free_text=frozenset({"body", "place"}),
+                 confirms_commands=frozenset({"body", "place"}))
 
 
 def broadcast(turn: Turn, intent: Intent) -> list[Message]:
@@ -64,9 +79,30 @@ def broadcast(turn: Turn, intent: Intent) -> list[Message]:
         return reply(_("I could not find that announcement. Type \"announce\" to write a new one."))
     if draft.status != "draft":
         return reply(_("This announcement was already handled."))
+    pressed = any(slot in intent.slots for slot in ("to", "when", "meeting"))
+    if not pressed and BROADCAST.awaiting(turn) == "place":
+        return BROADCAST.run(turn, intent, lambda turn, slots: _placed(turn, draft, slots["place"]))
+    if "meeting" in intent.slots:
+        return _meeting(turn, draft, intent.slots)
     if "to" in intent.slots:
         return _choose_audience(turn, draft, intent.slots)
     return _decide(turn, draft, intent.slots)
+
+
+def _meeting(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) -> list[Message]:
+    """A meeting's time, picked on the phone; then its place is asked, and members answer ไป / ไม่ไป."""
+    picked = _picked(slots.get("picked"))
+    if picked is None or picked <= turn.now:
+        return _preview(turn, draft, turn._("That time has passed. Pick the meeting's time again."))
+    draft.meeting_at, draft.every = picked, None  # a meeting happens once
+    return BROADCAST.run(turn, Intent("broadcast", {"draft": draft.id}),
+                         lambda turn, s: _placed(turn, draft, s["place"]))
+
+
+def _placed(turn: Turn, draft: Announcement, place: str) -> list[Message]:
+    turn.finish()
+    draft.place = place
+    return _preview(turn, draft)
 
 
 def _draft(turn: Turn, center: Center, body: str) -> list[Message]:
@@ -107,6 +143,10 @@ def _preview(turn: Turn, draft: Announcement, problem: str = "") -> list[Message
     local = turn.now.astimezone(BANGKOK)
     question = _("Send this to {n} members ({who})? It uses {n} of LINE's messages.\n\n{body}").format(
         n=fmt.number(count), who=_who(turn, draft), body=draft.body)
+    if draft.meeting_at is not None:
+        question += "\n\n" + _("Meeting: {moment}, at {place}. Members answer with the buttons I will come / I "
+                                 "cannot come.").format(moment=fmt.moment(draft.meeting_at.astimezone(BANGKOK),
+                                                                           turn.locale), place=draft.place or "-")
     warning = quota_warning(turn, count)
     head = f"{problem}\n\n" if problem else ""
     choices: list[Choice] = [(_("Choose who gets it"), Intent("broadcast", {"draft": draft.id, "to": "menu"}))]
@@ -116,8 +156,11 @@ def _preview(turn: Turn, draft: Announcement, problem: str = "") -> list[Message
             (_("Tomorrow 07:00"), Intent("broadcast", {"draft": draft.id, "when": "morning"})),
             date_picker(_("Pick a time"), Intent("broadcast", {"draft": draft.id, "when": "picked"}),
                         (local + timedelta(hours=1)).replace(minute=0), local),
-            (_("Every Monday 07:00"), Intent("broadcast", {"draft": draft.id, "when": "weekly"})),
-            (_("Every 1st, 07:00"), Intent("broadcast", {"draft": draft.id, "when": "monthly"})),
+            *([] if draft.meeting_at else [
+                (_("Every Monday 07:00"), Intent("broadcast", {"draft": draft.id, "when": "weekly"})),
+                (_("Every 1st, 07:00"), Intent("broadcast", {"draft": draft.id, "when": "monthly"}))]),
+            date_picker(_("A meeting: its time"), Intent("broadcast", {"draft": draft.id, "meeting": "picked"}),
+                        (local + timedelta(days=1)).replace(hour=9, minute=0), local),
             *choices,
         ]
     else:
@@ -174,7 +217,7 @@ def _decide(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) -> list[M
         if picked is None or picked <= turn.now:
             return _preview(turn, draft, _("That time has passed. Pick a time to come, or send now."))
         draft.send_at = picked
-    elif when in REPEATS:
+    elif when in REPEATS and draft.meeting_at is None:
         draft.every = REPEATS[str(when)]
         first = next_time(draft.every, turn.now)
         assert first is not None  # the rules above always fire
@@ -183,6 +226,12 @@ def _decide(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) -> list[M
         draft.send_at = turn.now
     else:
         return _preview(turn, draft)
+    if draft.meeting_at is not None and not draft.place:
+        return BROADCAST.run(turn, Intent("broadcast", {"draft": draft.id}),
+                             lambda turn, s: _placed(turn, draft, s["place"]))
+    if draft.meeting_at is not None and draft.meeting_at <= draft.send_at:
+        return _preview(turn, draft, _("The meeting would be over before the announcement goes out. Send it "
+                                       "earlier, or pick the meeting's time again."))
     count = len(_members(turn, draft))
     if not count:
         return _preview(turn, draft)

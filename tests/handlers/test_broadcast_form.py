@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.cli import cli
 from bot.jobs.announcements import send_due
 from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
@@ -45,7 +46,8 @@ def _recipients(world: LineWorld, body: str) -> list[str]:
 
 
 def _picker(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    (item,) = [i["action"] for i in messages[-1]["quickReply"]["items"] if i["action"]["type"] == "datetimepicker"]
+    (item,) = [i["action"] for i in messages[-1]["quickReply"]["items"]
+               if i["action"]["type"] == "datetimepicker" and i["action"]["label"] == "เลือกวันเวลา"]
     return dict(item)
 
 
@@ -174,3 +176,35 @@ def test_the_members_with_a_price_alert(seeded: Flask, line_world: LineWorld) ->
     coordinator.press(button_data(narrowed, "ส่งเลย"))
     send_due(seeded)
     assert _recipients(line_world, "ราคาน้ำยางอาจขึ้น") == ["Uwatch"]
+
+
+def test_a_meeting_from_chat_asks_its_place_and_members_answer(seeded: Flask, line_world: LineWorld,
+                                                                db: Session) -> None:
+    coordinator = _coordinator(seeded, line_world)
+    _raising(seeded, "Umember", [])
+    preview = _draft(coordinator, "ขอเชิญประชุมใหญ่สามัญประจำปี")
+    (meeting,) = [i["action"] for i in preview[-1]["quickReply"]["items"]
+                  if i["action"]["type"] == "datetimepicker" and i["action"]["label"] == "เป็นการประชุม"]
+    past = (datetime.now(BANGKOK) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    refused = coordinator.send(postback_event(coordinator.user_id, meeting["data"], {"datetime": past}))
+    assert "เลือกเวลาประชุมใหม่" in texts(refused)
+    assert db.scalar(select(Announcement.meeting_at)) is None
+
+    when = (datetime.now(BANGKOK) + timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
+    asked = coordinator.send(postback_event(coordinator.user_id, meeting["data"],
+                                            {"datetime": when.strftime("%Y-%m-%dT%H:%M")}))
+    assert "ประชุมที่ไหน" in texts(asked)
+    shown = coordinator.say("ห้องประชุมสหกรณ์การเกษตรควนขนุน")
+    assert "ประชุม: " in texts(shown) and "ที่ ห้องประชุมสหกรณ์การเกษตรควนขนุน" in texts(shown)
+    assert "ทุกจันทร์ 07:00 น." not in buttons(shown), "a meeting happens once"
+
+    coordinator.press(button_data(shown, "ส่งเลย"))
+    assert send_due(seeded) == 1
+    (push,) = [c for c in line_world.sent("/v2/bot/message/push") if c.json["to"] == "Umember"]
+    assert [item["action"]["label"] for item in push.json["messages"][-1]["quickReply"]["items"]] == ["ไป", "ไม่ไป"]
+    member = Chat(seeded, line_world, user_id="Umember")
+    member.press(push.json["messages"][-1]["quickReply"]["items"][0]["action"]["data"])
+    announcement = db.scalars(select(Announcement)).one()
+    assert announcement.place == "ห้องประชุมสหกรณ์การเกษตรควนขนุน" and announcement.status in ("sending", "sent")
+    code = seeded.test_cli_runner().invoke(cli, ["announcements", "show", str(announcement.id)])
+    assert "1" in code.output and "going" in code.output.lower(), code.output
