@@ -67,7 +67,7 @@ ROUTES: tuple[Route, ...] = (
     Route("savings", savings.savings, MEMBER),
     Route("round.close", rounds.close_round, COORDINATOR, rounds.CLOSE),
     Route("round.summary", rounds.summary, COORDINATOR),
-    Route("round.open", round_open.open_round, COORDINATOR),
+    Route("round.open", round_open.open_round, COORDINATOR, round_open.OPEN),
     Route("round.arrived", console.goods_arrived, COORDINATOR),
     Route("console.link", console.link, COORDINATOR),
     Route("price.today", prices.today),

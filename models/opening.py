@@ -149,11 +149,14 @@ def extend_round(db: Session, round_id: int, closes_at: datetime, now: datetime)
     return edit_round(db, round_id, terms, now)
 
 
-def open_like(db: Session, like: Round, closes_at: datetime, now: datetime, created_by_id: int | None) -> Round:
-    """A new round on the same terms as `like` (price, tiers, minimum, cap, rules), open from now until
-    `closes_at`; its pickup date as far after the deadline as the earlier one's was."""
+def open_like(db: Session, like: Round, closes_at: datetime, now: datetime, created_by_id: int | None,
+              price: Decimal | None = None) -> Round:
+    """A new round on the same terms as `like` (price unless a new one is given, tiers, minimum, cap, rules),
+    open from now until `closes_at`; its pickup date as far after the deadline as the earlier one's was."""
     terms = Terms.of(like)
     terms.opens_at, terms.closes_at, terms.pickups = now, closes_at, []
+    if price is not None:
+        terms.price = price
     if like.pickup_on is not None:
         terms.pickup_on = closes_at.date() + max(timedelta(0), like.pickup_on - like.closes_at.date())
     return open_round(db, like.product, like.center, terms, now, created_by_id)

@@ -168,10 +168,15 @@ def test_a_coordinator_opens_a_new_round_like_the_last_one(catalog: Flask, line_
     closed = boss.press(Intent("round.close", {"round": rice.id, "confirm": True}).to_postback())
     asked = boss.press(button_data(closed, "เปิดรอบใหม่"))
     assert "เปิดรอบใหม่ ข้าวสังข์หยดพัทลุง 5 กก. ราคา 175.00 บาท/ถุง" in texts(asked)
-    opened = boss.press(button_data(asked, "7 วัน"))
-    assert "เปิดรอบแล้ว" in texts(opened)
+    priced = boss.press(button_data(asked, "7 วัน"))
+    assert "ราคาเดิม 175.00 บาท/ถุง หรือราคาใหม่" in texts(priced)
+    assert "ราคาต้องมากกว่า 0" in texts(boss.say("0")), "a bad price is asked again"
+    boss.say("17,5")  # 17.5 or 175? asked again, never guessed
+    assert round_of(db, "rice-sangyod-5kg").id == rice.id, "nothing opened on a bad price"
+    assert "เปิดรอบแล้ว" in texts(boss.say("180"))
     fresh = round_of(db, "rice-sangyod-5kg")
     assert fresh.id != rice.id and fresh.status == "open" and fresh.center.code == "PROV-AGRI"
+    assert fresh.price == 180, "the new price typed"
     assert timedelta(days=6) < fresh.closes_at - utcnow() <= timedelta(days=8)
     assert "มีรอบที่เปิดอยู่แล้ว" in texts(boss.press(button_data(asked, "7 วัน")))
     rubber_boss = coordinator(catalog, line_world, RUBBER)
