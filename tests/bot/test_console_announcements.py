@@ -241,3 +241,22 @@ def test_over_the_quota_the_composer_warns_and_the_page_says_why_some_wait(
     send_due(seeded)
     page = coordinator.get(created.location).get_data(as_text=True)
     assert '<td id="held">3 · ข้อความ LINE ของเดือนนี้หมดแล้ว' in page  # a send is not split: all of it waits
+
+
+def test_members_who_read_english_get_the_english_text_from_the_composer(seeded: Flask, db: Session,
+                                                                         line_world: LineWorld) -> None:
+    registered(seeded, "Uthai", district="ควนขนุน")
+    registered(seeded, "Uenglish", district="ควนขนุน", language="en")
+    coordinator = staff(seeded, "Ucoord", center="DIST-05")
+    created = coordinator.post("/admin/announcements", data={
+        "csrf_token": _csrf(coordinator), "center": _center_id(db, "DIST-05"), "body": "ประชุมกลุ่มวันเสาร์",
+        "body_en": "Group meeting on Saturday", "when": "now"})
+    assert created.status_code == 303
+    assert send_due(seeded) == 1
+    said = {call.json["to"]: call.json["messages"][0]["text"] for call in line_world.sent("/v2/bot/message/push")}
+    assert said["Uthai"].endswith("ประชุมกลุ่มวันเสาร์") and said["Uenglish"].endswith("Group meeting on Saturday")
+    too_long = coordinator.post("/admin/announcements", data={
+        "csrf_token": _csrf(coordinator), "center": _center_id(db, "DIST-05"), "body": "ประชุม",
+        "body_en": "x" * 5001, "when": "now"})
+    assert too_long.status_code == 400 and "5001" in too_long.get_data(as_text=True).replace(",", "")
+    assert _count(db) == 1, "nothing stored from a refused form"

@@ -44,6 +44,7 @@ REPEATS = (("0 7 * * mon", N_("Mondays 07:00")), ("0 7 1 * *", N_("The 1st of ea
 PROBLEMS = {
     ("body", "empty"): N_("Type the announcement."),
     ("body", "too_long"): N_("The text has {length} characters; LINE takes at most {limit}."),
+    ("body_en", "too_long"): N_("The text has {length} characters; LINE takes at most {limit}."),
     ("districts", "unknown"): N_("Not a valid choice."),
     ("at", "past"): N_("This time has passed: choose a time to come."),
     ("every", "never_fires"): N_("This rule never fires. Five fields: minute hour day month weekday, e.g. "
@@ -69,6 +70,7 @@ class ComposeForm(ConsoleForm):
     round = SelectField(N_("Only the members of a round"), choices=[], default="")
     with_alerts = BooleanField(N_("Only members with price alerts"))
     body = TextAreaField(N_("Announcement"))
+    body_en = TextAreaField(N_("The same in English, for members who read English (optional)"))
     when = RadioField(N_("When"), default="now",
                       choices=choices([("now", N_("Now")), ("at", N_("At a time")), ("every", N_("Repeating"))]))
     at = DateTimeLocalField(N_("Date and time (Thai time)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
@@ -111,7 +113,8 @@ def _draft(form: ComposeForm, image: bytes | None = None) -> Draft:
     center = _db().get(Center, int(form.center.data or 0))
     assert center is not None  # one of the choices: the centers in scope
     return Draft(
-        center=center, body=form.body.data or "", author_id=g.member.id, districts=list(form.districts.data or []),
+        center=center, body=form.body.data or "", body_en=form.body_en.data or None,
+        author_id=g.member.id, districts=list(form.districts.data or []),
         network=form.network.data or None, interest=form.interest.data or None,
         round_id=int(form.round.data) if form.round.data else None, with_alerts=bool(form.with_alerts.data),
         at=_local(form.at.data) if form.when.data in ("at", "every") else None,
