@@ -70,3 +70,14 @@ def test_no_msgid_is_written_twice() -> None:
         text = Path(path).read_text(encoding="utf-8")
         counts = collections.Counter(m.group(1) for m in re.finditer(r'^msgid ((?:".*"\n)+)', text, re.M))
         assert [msgid for msgid, n in counts.items() if n > 1] == [], path
+
+
+def test_every_entry_has_one_msgid_and_one_msgstr() -> None:
+    """A union merge can also drop a line both sides shared (an empty msgstr) or glue two entries together: babel
+    reads such a file without a word, taking one entry's msgid for another's."""
+    paths = [str(CATALOG).format(locale=locale) for locale in ("th", "en")] + [str(ROOT / "locales" / "messages.pot")]
+    for path in paths:
+        blocks = Path(path).read_text(encoding="utf-8").strip().split("\n\n")
+        broken = [block for block in blocks[1:] if [line.split(" ", 1)[0] for line in block.splitlines()
+                                                    if line.startswith(("msgid ", "msgstr "))] != ["msgid", "msgstr"]]
+        assert broken == [], (path, broken[:3])
