@@ -36,6 +36,8 @@ class Reading:
     """content words, particles and punctuation apart"""
     period: str | None = None
     """a week, month or year named with no number, and not this one (เดือนที่แล้ว, not เดือนนี้)"""
+    half: bool = False
+    """the period is half of it (ครึ่งปี: six months)"""
     changed: dict[str, str] = field(default_factory=dict)
     """slot words after เป็น (จาก ซีพี เป็น เบทาโกร): what an order is changed to"""
     changed_at: int | None = None
@@ -66,6 +68,7 @@ _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months
              "#baht": "baht", "#ton": "ton", "#satang": "satang"}
 KG_PER_TON = 1000
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
+_HALF_DAYS = {"weeks": 3, "months": 15, "years": 180}  # ครึ่งปี is six months of 30 days
 _UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out: 58,50 and -5
 
 
@@ -76,11 +79,12 @@ def read(tokens: list[Token]) -> Reading:
     reading.size = len(content)
     shares = _shares(tokens) if any(t.has("#split") for t in tokens) else set()
     reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
-    for token, after in zip(tokens, [*tokens[1:], None], strict=False):
+    for before, token, after in zip([None, *tokens], tokens, [*tokens[1:], None], strict=False):
         measure = next((_MEASURES[tag] for tag in token.tags if tag in _MEASURES), None)
         named = after is not None and (after.text in ("นี้", "หน้า") or after.has("#month_name"))
         if measure in ("weeks", "months", "years") and not named and not reading.period:
             reading.period = measure  # เดือนที่แล้ว; not เดือนนี้, เดือนหน้า, nor เดือนมีนา (a date)
+            reading.half = before is not None and before.has("#half")
     dates = _dates(tokens)
     for i, token in enumerate(content):
         if i > 0 and content[i - 1].has("#not") and (token.kind in ("num", "formula") or any(
@@ -244,7 +248,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("price.today", _price_today),
     ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
         r.cue("#contact") and r.cue("#change", "#mine"))),
-    ("contact", lambda r: r.cue("#contact") or (r.cue("#details") and r.cue("#coop"))),
+    ("contact", lambda r: r.cue("#contact") or (r.cue("#details", "#where") and r.cue("#coop"))),
     ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how"))),
     ("news", lambda r: r.cue("#news")),
     ("order.cancel", lambda r: r.cue("#cancel")),
@@ -377,7 +381,7 @@ def _days(reading: Reading, slots: dict[str, Any]) -> None:
             slots["days"] = value * _PERIOD_DAYS.get(measure or "days", 1)
             return
     if reading.period:
-        slots["days"] = _PERIOD_DAYS[reading.period]
+        slots["days"] = (_HALF_DAYS if reading.half else _PERIOD_DAYS)[reading.period]
 
 
 def _first(name: str) -> Callable[[Reading, dict[str, Any]], None]:

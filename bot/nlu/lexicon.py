@@ -147,6 +147,25 @@ def _compound(word: str, domain: frozenset[str]) -> bool:
     return any(word[:i] in domain and word[i:] in domain for i in range(1, len(word)))
 
 
+_TONELESS = str.maketrans({"\u0e48": None, "\u0e49": None, "\u0e4a": None, "\u0e4b": None, "\u0e47": None,
+                           "\u0e39": "\u0e38", "\u0e35": "\u0e34", "\u0e37": "\u0e36"})
+
+
+def _unmarked(tags: dict[str, list[str]], domain: frozenset[str], fillers: frozenset[str]) -> dict[str, str]:
+    """Domain words as typed on a phone without tone marks or long vowels (เปด for เป็ด, หมุ for หมู, ยอนหลัง for
+    ย้อนหลัง), where that spelling is no word of its own and stands for one domain word only; not a word with its
+    particle (ดีครับ: ไปดิครับ is no greeting)."""
+    words = set(thai_words())
+    endings = tuple(particle for particle in fillers if len(particle) > 1 and not particle.isascii())
+    found: dict[str, set[str]] = {}
+    for word in tags:
+        bare = word.translate(_TONELESS)
+        if bare != word and len(bare) > 1 and not word.isascii() and not word.endswith(endings):
+            found.setdefault(bare, set()).add(word)
+    return {bare: next(iter(sources)) for bare, sources in found.items()
+            if len(sources) == 1 and bare not in domain and bare not in words}
+
+
 def load(path: Path = PATH) -> Lexicon:
     data = json.loads(path.read_text(encoding="utf-8"))
     tags: dict[str, list[str]] = {}
@@ -157,6 +176,7 @@ def load(path: Path = PATH) -> Lexicon:
     fillers = frozenset(word.lower() for word in data["particles"])
     typos = {wrong: right for wrong, right in data["typos"].items()}
     domain = frozenset(tags) | fillers | frozenset(answers)
+    typos = {**_unmarked(tags, domain, fillers), **typos}
     starts, ends = {word[:2] for word in domain}, {word[-2:] for word in domain}
     general = (word for word in thai_words()
                if word not in domain and not (word[:2] in starts and word[-2:] in ends and _compound(word, domain)))

@@ -154,7 +154,7 @@ def _domain_word(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, str]:
             return size, fixed
         if joined in tags or (size == 1 and joined in dictionary):
             continue
-        if all(w in tags or w in lexicon.fillers for w in window):
+        if all(w in tags or w in lexicon.fillers or w in lexicon.typos for w in window):
             continue
         near = lexicon.misspelt(joined)
         if near:

@@ -72,6 +72,14 @@ def test_misspellings_are_matched_against_the_domain_word_table(typed: str, tag:
     assert tag in token.tags
 
 
+@pytest.mark.parametrize(
+    ("typed", "tag"),
+    [("หมุ", "animal:pig"), ("เปด", "animal:duck"), ("ยอนหลัง", "#history"), ("แจงเตือน", "#alert")],
+)
+def test_domain_words_typed_without_tone_marks_or_long_vowels(typed: str, tag: str) -> None:
+    assert tag in next(t for t in tokenize(f"อาหาร{typed}", LEXICON) if t.text != "อาหาร").tags
+
+
 def test_real_words_near_domain_words_are_left_alone() -> None:
     assert parse("ข่าวสาร").name == "news"  # not ข้าวสาร, rice
     assert parse("ยางลบราคาเท่าไหร่").name == "unknown"  # an eraser, not rubber
