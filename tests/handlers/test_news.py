@@ -44,7 +44,7 @@ def test_a_coordinator_announces_to_the_members_the_center_serves(
     preview = coordinator.say("ประชุมใหญ่สามัญประจำปี วันเสาร์นี้ 9 โมง ที่สหกรณ์")
     assert "ส่งถึงสมาชิก 2 คน" in texts(preview)
     assert buttons(preview) == ["ส่งเลย", "พรุ่งนี้ 07:00 น.", "เลือกวันเวลา", "ทุกจันทร์ 07:00 น.",
-                                "ทุกวันที่ 1 07:00 น.", "เลือกผู้รับ", "ไม่ส่ง"]
+                                "ทุกวันที่ 1 07:00 น.", "เป็นการประชุม", "เลือกผู้รับ", "ไม่ส่ง"]
 
     assert "กำลังส่ง" in texts(coordinator.press(button_data(preview, "ส่งเลย")))
     assert "เลือกไว้แล้ว" in texts(coordinator.press(button_data(preview, "ส่งเลย")))
