@@ -1,7 +1,12 @@
-"""The `coopbot` command line (a Flask CLI group, so `flask --app bot` works too)."""
+"""The `coopbot` command line (a Flask CLI group, so `flask --app bot` works too).
+
+It starts in well under a second for what does not read Thai: the groups in other modules are imported only
+when named (`LAZY`), and nothing here or in the app factory loads the LINE SDK, the handlers or pythainlp
+until a command uses them (tests/bot/test_cli_startup.py)."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from typing import Any
@@ -11,11 +16,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from bot import create_app
-from bot.cli.announcements import announce, announcements_cli
-from bot.cli.orders import orders_cli, rounds_cli
-from bot.cli.prices import prices_cli
-from bot.render.richmenu import richmenu_cli
 from bot.settings import ConfigError
+
+# Command name -> "module:attribute", imported at first use.
+LAZY = {
+    "announce": "bot.cli.announcements:announce",
+    "announcements": "bot.cli.announcements:announcements_cli",
+    "orders": "bot.cli.orders:orders_cli",
+    "prices": "bot.cli.prices:prices_cli",
+    "richmenu": "bot.cli.richmenu:richmenu_cli",
+    "rounds": "bot.cli.orders:rounds_cli",
+}
 
 
 def _create_app() -> Flask:
@@ -27,6 +38,15 @@ def _create_app() -> Flask:
 
 
 class _Commands(FlaskGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY and name not in self.commands:
+            module, attribute = LAZY[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -189,13 +209,6 @@ def admin_link(line_user_id: str) -> None:
             fail(f"{line_user_id} is not an admin (make one with 'coopbot members role {line_user_id} admin')")
             return
     click.echo(login_link(app, member, console_base_url(app.config["SETTINGS"])))
-
-cli.add_command(richmenu_cli)
-cli.add_command(announce)
-cli.add_command(announcements_cli)
-cli.add_command(rounds_cli)
-cli.add_command(orders_cli)
-cli.add_command(prices_cli)
 
 
 def main() -> None:

@@ -12,23 +12,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    Message,
-    MessagingApi,
-    MessagingApiBlob,
-    MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
-    RichMenuRequest,
-    SetWebhookEndpointRequest,
-    TestWebhookEndpointRequest,
-)
-from urllib3.exceptions import HTTPError as Urllib3Error
+if TYPE_CHECKING:
+    from linebot.v3.messaging import ApiClient, Message, MessagingApi, MulticastRequest, RichMenuRequest
 
 log = logging.getLogger(__name__)
 
@@ -37,28 +25,28 @@ PUSH_CONNECTIONS = 32  # kept open for concurrent pushes (bot.delivery's senders
 TIMEOUT = (3.05, 10)
 
 
-class _Multicast(MulticastRequest):
-    """A multicast whose ids are serialised as the plain list they are. The ids were ours when queued, and
-    the SDK's generic to_dict walks all 500 of them field by field, which at 200 calls a second costs more
-    CPU than the calls themselves."""
+@cache
+def _push_types() -> tuple[type[ApiClient], type[MulticastRequest]]:
+    """The push client and the stored multicast, subclasses of the SDK's, made at the first push: the SDK takes
+    most of a second to load, which the command line's commands that never reach LINE should not pay."""
+    from linebot.v3.messaging import ApiClient, MulticastRequest
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"to": list(self.to), "messages": [message.to_dict() for message in self.messages]}
+    class StoredMulticast(MulticastRequest):
+        """A multicast of messages as stored in the outbox: they were the SDK's own to_dict() when queued, so
+        they go out as they are, not parsed into models and written back out again for every call; the ids
+        were ours when queued, and the SDK's generic to_dict walks all 500 of them field by field, which at 200
+        calls a second costs more CPU than the calls themselves."""
 
+        def to_dict(self) -> dict[str, Any]:
+            return {"to": list(self.to), "messages": list(self.messages)}
 
-class _StoredMulticast(_Multicast):
-    """A multicast of messages as stored in the outbox: they were the SDK's own to_dict() when queued, so
-    they go out as they are, not parsed into models and written back out again for every call."""
+    class PushClient(ApiClient):
+        def sanitize_for_serialization(self, obj: Any) -> Any:
+            if isinstance(obj, StoredMulticast):
+                return obj.to_dict()  # plain JSON already: the generic walk visits every one of 500 ids
+            return super().sanitize_for_serialization(obj)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"to": list(self.to), "messages": list(self.messages)}
-
-
-class _PushClient(ApiClient):
-    def sanitize_for_serialization(self, obj: Any) -> Any:
-        if isinstance(obj, _StoredMulticast):
-            return obj.to_dict()  # plain JSON already: the generic walk visits every one of 500 ids
-        return super().sanitize_for_serialization(obj)
+    return PushClient, StoredMulticast
 
 
 class LineError(Exception):
@@ -112,17 +100,24 @@ class Line:
         self._push_api: tuple[str, MessagingApi] | None = None
 
     def _client(self, data: bool = False) -> ApiClient:
+        from linebot.v3.messaging import ApiClient, Configuration
+
         config = Configuration(host=self._data_base_url if data else self._base_url, access_token=self._token())
         return ApiClient(config)
 
     def _call(self, fn: Callable[[MessagingApi], Any], api: MessagingApi | None = None) -> Any:
         if api is not None:
             return self._mapped(fn, api)
+        from linebot.v3.messaging import MessagingApi
+
         with self._client() as client:
             return self._mapped(fn, MessagingApi(client))
 
     @staticmethod
     def _mapped(fn: Callable[[MessagingApi], Any], api: MessagingApi) -> Any:
+        from linebot.v3.messaging import ApiException
+        from urllib3.exceptions import HTTPError as Urllib3Error
+
         try:
             return fn(api)
         except ApiException as exc:
@@ -134,15 +129,20 @@ class Line:
         """One client for pushes while the token stays the same (its connection pool is thread-safe): a new
         client per call sets up a configuration and a connection each time, which at 200 calls a second
         is most of the work."""
+        from linebot.v3.messaging import Configuration, MessagingApi
+
         token = self._token()
         with self._push_lock:
             if self._push_api is None or self._push_api[0] != token:
                 config = Configuration(host=self._base_url, access_token=token)
                 config.connection_pool_maxsize = PUSH_CONNECTIONS
-                self._push_api = (token, MessagingApi(_PushClient(config)))
+                push_client, _ = _push_types()
+                self._push_api = (token, MessagingApi(push_client(config)))
             return self._push_api[1]
 
     def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
+        from linebot.v3.messaging import ReplyMessageRequest
+
         if not messages:
             return
         request = ReplyMessageRequest(replyToken=reply_token, messages=list(messages[:REPLY_LIMIT]))
@@ -166,28 +166,36 @@ class Line:
 
     def send(self, recipients: Sequence[str], messages: list[dict[str, Any]], retry_key: str) -> None:
         """One push (one recipient) or multicast of messages given as LINE's JSON, with its retry key."""
+        from linebot.v3.messaging import Message, PushMessageRequest
+
         api = self._pusher()
         self.limiter.wait()
         if len(recipients) == 1:
             push = PushMessageRequest(to=recipients[0], messages=[Message.from_dict(m) for m in messages])
             self._call(lambda api: api.push_message(push, x_line_retry_key=retry_key, _request_timeout=TIMEOUT), api)
         else:
-            multicast = _StoredMulticast.construct(to=list(recipients), messages=list(messages))
+            multicast = _push_types()[1].construct(to=list(recipients), messages=list(messages))
             self._call(
                 lambda api: api.multicast(multicast, x_line_retry_key=retry_key, _request_timeout=TIMEOUT), api)
 
     def set_webhook(self, url: str) -> None:
+        from linebot.v3.messaging import SetWebhookEndpointRequest
+
         request = SetWebhookEndpointRequest(endpoint=url)
         self._call(lambda api: api.set_webhook_endpoint(request, _request_timeout=TIMEOUT))
 
     def test_webhook(self, url: str) -> bool:
         """Ask LINE to call the webhook once; True when it answered 200."""
+        from linebot.v3.messaging import TestWebhookEndpointRequest
+
         request = TestWebhookEndpointRequest(endpoint=url)
         response = self._call(lambda api: api.test_webhook_endpoint(request, _request_timeout=TIMEOUT))
         return bool(response.success)
 
     def deploy_rich_menu(self, menu: RichMenuRequest, image_png: bytes) -> str:
         """Create a rich menu, upload its image and make it the default; returns its id."""
+        from linebot.v3.messaging import ApiException, MessagingApiBlob
+
         created = self._call(lambda api: api.create_rich_menu(menu, _request_timeout=TIMEOUT))
         menu_id: str = created.rich_menu_id
         with self._client(data=True) as client:
