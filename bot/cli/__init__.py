@@ -73,6 +73,8 @@ def serve(host: str, port: int) -> None:
 
     Where it can be reached (PUBLIC_BASE_URL, else the address it bound) is noted in instance/served_url
     for `coopbot admin link`."""
+    import threading
+
     from werkzeug.serving import make_server
 
     from bot.jobs import scheduler
@@ -84,8 +86,10 @@ def serve(host: str, port: int) -> None:
     server = make_server(host, port, app, threaded=True)
     url = settings.public_base_url if settings.public_base_url_set else _http_url(host, server.server_port)
     record_served_url(settings, url)
-    if settings.scheduler or settings.database_url.startswith("sqlite"):
+    if settings.database_url.startswith("sqlite"):
         scheduler.start_background(app)
+    elif settings.scheduler:  # on PostgreSQL it runs the jobs only while no other clock does (bot.jobs.leader)
+        threading.Thread(target=scheduler.run_blocking, args=(app,), name="clock", daemon=True).start()
     if settings.sandbox:
         click.echo(f"Sandbox chat: {_http_url(host, server.server_port)}/sandbox")
     server.log_startup()
@@ -100,7 +104,8 @@ def _http_url(host: str, port: int) -> str:
 
 @cli.command("clock")
 def clock() -> None:
-    """Run the scheduler alone (production: exactly one such process)."""
+    """Run the scheduler alone. On PostgreSQL it runs the jobs only while it holds the clocks' advisory lock:
+    a second clock waits and takes over when the first stops or dies."""
     from bot.jobs import scheduler
 
     current_app.extensions["channel"].token()  # a token stored from the admin page needs SECRET_KEY: say so now
