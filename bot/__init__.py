@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.dispatch import Dispatcher
     from bot.line import Line
     from bot.line.channel import Channel
+    from bot.line.replies import Replies
     from bot.settings import Settings
 
 MAX_BODY = 1024 * 1024
@@ -70,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     app.extensions = parts = Parts(**app.extensions, channel=channel)
     parts.later("line", lambda: _line(settings, channel))
     parts.later("outbox", lambda: _outbox(app))
+    parts.later("replies", lambda: _replies(app))
     parts.later("dispatcher", lambda: _dispatcher(app))
     if serving:  # a web worker builds them now, not on its first request
         _ = parts["dispatcher"], parts["outbox"]
@@ -102,4 +104,12 @@ def _dispatcher(app: Flask) -> Dispatcher:
     from bot import db
     from bot.dispatch import Dispatcher
 
-    return Dispatcher(db.sessions(app), app.extensions["line"], image_base_url=app.config["SETTINGS"].image_base_url)
+    settings = app.config["SETTINGS"]
+    return Dispatcher(db.sessions(app), app.extensions["line"], image_base_url=settings.image_base_url,
+                      replies=app.extensions["replies"])
+
+
+def _replies(app: Flask) -> Replies:
+    from bot.line.replies import Replies
+
+    return Replies(app.extensions["line"], app.config["SETTINGS"].reply_senders)

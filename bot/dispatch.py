@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import nlu
 from bot.i18n import translator
-from bot.line import Line, LineError, Profile
+from bot.line import Line, Profile
+from bot.line.replies import Replies
 from bot.nlu import Intent
 from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
 from handlers import Turn, basic, fmt, register
@@ -97,9 +98,11 @@ class Dispatcher:
         line: Line,
         clock: Callable[[], datetime] | None = None,
         image_base_url: str = "",
+        replies: Replies | None = None,
     ):
         self.sessions = sessions
         self.line = line
+        self.replies = replies or Replies(line, senders=0)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.image_base_url = image_base_url
 
@@ -126,10 +129,11 @@ class Dispatcher:
             log.exception("event %s (%s) failed", event_id, event_type)
             replies = [] if standby else self._apology(event)
         if replies and reply_token:
-            try:
-                self.line.reply(reply_token, replies)
-            except LineError as exc:
-                log.warning("reply for event %s not sent: %s", event_id, exc)
+            source = event.source
+            member = (getattr(source, "user_id", None) or getattr(source, "group_id", None)
+                      or getattr(source, "room_id", None) or "") if source else ""
+            try:  # sent after the member's earlier replies, by a sender thread unless there are none
+                self.replies.send(member, reply_token, replies, str(event_id))
             except Exception:  # whatever the SDK makes of a reply, the webhook still answers LINE 200
                 log.exception("reply for event %s (%s) failed", event_id, event_type)
 

@@ -16,20 +16,27 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from linebot.v3.messaging import ApiClient, Message, MessagingApi, MulticastRequest, RichMenuRequest
+    from linebot.v3.messaging import (
+        ApiClient,
+        Message,
+        MessagingApi,
+        MulticastRequest,
+        ReplyMessageRequest,
+        RichMenuRequest,
+    )
 
 log = logging.getLogger(__name__)
 
 REPLY_LIMIT = 5
-PUSH_CONNECTIONS = 32  # kept open for concurrent pushes (bot.delivery's senders)
+PUSH_CONNECTIONS = 64  # kept open for concurrent pushes and replies (bot.delivery's and bot.line.replies' senders)
 TIMEOUT = (3.05, 10)
 
 
 @cache
-def _push_types() -> tuple[type[ApiClient], type[MulticastRequest]]:
-    """The push client and the stored multicast, subclasses of the SDK's, made at the first push: the SDK takes
-    most of a second to load, which the command line's commands that never reach LINE should not pay."""
-    from linebot.v3.messaging import ApiClient, MulticastRequest
+def _push_types() -> tuple[type[ApiClient], type[MulticastRequest], type[ReplyMessageRequest]]:
+    """The push client and the stored multicast and reply, subclasses of the SDK's, made at the first call: the
+    SDK takes most of a second to load, which the command line's commands that never reach LINE should not pay."""
+    from linebot.v3.messaging import ApiClient, MulticastRequest, ReplyMessageRequest
 
     class StoredMulticast(MulticastRequest):
         """A multicast of messages as stored in the outbox: they were the SDK's own to_dict() when queued, so
@@ -40,13 +47,19 @@ def _push_types() -> tuple[type[ApiClient], type[MulticastRequest]]:
         def to_dict(self) -> dict[str, Any]:
             return {"to": list(self.to), "messages": list(self.messages)}
 
+    class StoredReply(ReplyMessageRequest):
+        """A reply whose messages are LINE's JSON already (Line.reply_json)."""
+
+        def to_dict(self) -> dict[str, Any]:
+            return {"replyToken": self.reply_token, "messages": self.messages}
+
     class PushClient(ApiClient):
         def sanitize_for_serialization(self, obj: Any) -> Any:
-            if isinstance(obj, StoredMulticast):
+            if isinstance(obj, StoredMulticast | StoredReply):
                 return obj.to_dict()  # plain JSON already: the generic walk visits every one of 500 ids
             return super().sanitize_for_serialization(obj)
 
-    return PushClient, StoredMulticast
+    return PushClient, StoredMulticast, StoredReply
 
 
 class LineError(Exception):
@@ -136,17 +149,25 @@ class Line:
             if self._push_api is None or self._push_api[0] != token:
                 config = Configuration(host=self._base_url, access_token=token)
                 config.connection_pool_maxsize = PUSH_CONNECTIONS
-                push_client, _ = _push_types()
+                push_client = _push_types()[0]
                 self._push_api = (token, MessagingApi(push_client(config)))
             return self._push_api[1]
 
-    def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
-        from linebot.v3.messaging import ReplyMessageRequest
+    def reply_json(self, reply_token: str, messages: Sequence[Message]) -> dict[str, Any]:
+        """The reply call's body (at most five messages), built without the SDK's per-call model walk."""
+        from bot.line import wire
 
-        if not messages:
-            return
-        request = ReplyMessageRequest(replyToken=reply_token, messages=list(messages[:REPLY_LIMIT]))
-        self._call(lambda api: api.reply_message(request, _request_timeout=TIMEOUT))
+        return {"replyToken": reply_token, "messages": [wire.plain(m) for m in messages[:REPLY_LIMIT]]}
+
+    def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
+        if messages:
+            self.send_reply(self.reply_json(reply_token, messages))
+
+    def send_reply(self, body: dict[str, Any]) -> None:
+        """A reply whose body `reply_json` built, through the shared client (its connections stay open)."""
+        api = self._pusher()
+        request = _push_types()[2].construct(reply_token=body["replyToken"], messages=body["messages"])
+        self._call(lambda api: api.reply_message(request, _request_timeout=TIMEOUT), api)
 
     def profile(self, user_id: str) -> Profile | None:
         try:

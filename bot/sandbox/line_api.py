@@ -67,6 +67,7 @@ class LineWorld:
     default_rich_menu: str | None = None
     channel_secret: str = ""
     webhook_endpoint: str = ""
+    delay: float = 0.0  # seconds LINE takes to answer each call, as a slow or distant LINE does
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sent(self, path_suffix: str) -> list[Recorded]:
@@ -102,6 +103,7 @@ class LineWorld:
             self.quota = None
             self.refused_users.clear()
             self.on_profile = None
+            self.delay = 0.0
 
 
 def error(status: int, message: str, details: list[dict[str, str]] | None = None) -> Response:
@@ -156,6 +158,8 @@ def blueprint(world: LineWorld) -> Blueprint:
         with world.lock:
             world.requests.append(recorded)
             fault = world.faults.pop(0) if world.faults and request.method != "GET" else None
+        if world.delay:
+            time.sleep(world.delay)
         if request.headers.get("Authorization") != f"Bearer {world.token}":
             return error(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")  # noqa: E501
         if fault:
