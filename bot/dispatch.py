@@ -193,7 +193,8 @@ class Dispatcher:
         return Turn(db=db, member=Member(line_user_id=""), now=now, _=translator("th"), locale="th")
 
     def _turn(self, db: Session, user_id: str, profiles: dict[str, Profile | None]) -> Turn:
-        member = member_by_line_id(db, user_id)
+        now = self.clock()
+        member, pending = conversation.member_and_pending(db, user_id, now)
         if member is None:
             if user_id not in profiles:
                 raise _Newcomer(user_id)  # LINE is asked outside the transaction, never while it holds locks
@@ -206,7 +207,6 @@ class Dispatcher:
             db.add(member)
             db.flush()
         member.active = True
-        now = self.clock()
         locale = member.locale
         return Turn(
             db=db,
@@ -214,7 +214,7 @@ class Dispatcher:
             now=now,
             _=translator(locale),
             locale=locale,
-            pending=conversation.pending(db, member.id, now),
+            pending=pending,
             translators=translator,
             image_base_url=self.image_base_url,
         )
