@@ -73,8 +73,11 @@ def create_app(config: Mapping[str, Any] | None = None, *, serving: bool = True)
     parts.later("outbox", lambda: _outbox(app))
     parts.later("replies", lambda: _replies(app))
     parts.later("dispatcher", lambda: _dispatcher(app))
-    if serving:  # a web worker builds them now, not on its first request
+    if serving:  # a web worker builds them now, and reads its first Thai, not on its first members' time
         _ = parts["dispatcher"], parts["outbox"]
+        from bot import nlu
+
+        nlu.understand("สวัสดีครับ")
     webhook.init_app(app)
     charts.init_app(app)
     media.init_app(app)

@@ -31,5 +31,4 @@ def claim_event(db: Session, webhook_event_id: str, event_type: str) -> bool:
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(ProcessedEvent).values(webhook_event_id=webhook_event_id, event_type=event_type,
                                               received_at=utcnow()).on_conflict_do_nothing()
-    result = db.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    return db.execute(statement.returning(ProcessedEvent.webhook_event_id)).first() is not None
