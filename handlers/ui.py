@@ -71,7 +71,11 @@ def button(label: str, intent: Intent) -> QuickReplyItem:
     within LINE's limits (a label of 1 to 20 characters, data and display text of at most 300)."""
     label = label[:LABEL_LIMIT] if label.strip() else EMPTY
     data = postback(intent)
-    return QuickReplyItem(action=PostbackAction(label=label, data=data, displayText=label[:DISPLAY_TEXT_LIMIT]))
+    # Built without the SDK's validation (a few of these in every reply, each costing more than the handler's
+    # own work): the limits are kept here, and the types are plain strings.
+    action = PostbackAction.construct(type="postback", label=label, data=data,
+                                      display_text=label[:DISPLAY_TEXT_LIMIT])
+    return QuickReplyItem.construct(type="action", action=action)
 
 
 def postback(intent: Intent) -> str:
