@@ -40,7 +40,7 @@ class Replies:
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._pending = 0
-        self._queues: list[queue.SimpleQueue[tuple[float, dict[str, Any], str]]] = []
+        self._queues: dict[int, queue.SimpleQueue[tuple[float, dict[str, Any], str]]] = {}
         self._pid = 0
 
     def send(self, member: str, reply_token: str, messages: Sequence[Message], event_id: str = "") -> None:
@@ -52,10 +52,10 @@ class Replies:
         if self.senders == 0:
             self._post(body, event_id)
             return
-        queues = self._started()
+        waiting = self._queue(zlib.crc32(member.encode()) % self.senders)
         with self._lock:
             self._pending += 1
-        queues[zlib.crc32(member.encode()) % len(queues)].put((time.monotonic(), body, event_id))
+        waiting.put((time.monotonic(), body, event_id))
 
     def flush(self, timeout: float = STOP_WAIT) -> bool:
         """Wait until every queued reply has been sent (or dropped); False if some were still waiting."""
@@ -68,19 +68,18 @@ class Replies:
                 self._idle.wait(left)
         return True
 
-    def _started(self) -> list[queue.SimpleQueue[tuple[float, dict[str, Any], str]]]:
-        # Threads do not survive a fork (gunicorn forks its workers after loading the app with --preload).
-        if self._pid != os.getpid():
-            with self._lock:
-                if self._pid != os.getpid():
-                    self._queues = [queue.SimpleQueue() for _ in range(self.senders)]
-                    self._pending = 0
-                    for number, waiting in enumerate(self._queues):
-                        threading.Thread(target=self._run, args=(waiting,), name=f"reply-{number}",
-                                         daemon=True).start()
-                    atexit.register(self.flush)
-                    self._pid = os.getpid()
-        return self._queues
+    def _queue(self, number: int) -> queue.SimpleQueue[tuple[float, dict[str, Any], str]]:
+        """The sender's queue, its thread started at its first reply. Threads do not survive a fork (gunicorn
+        forks its workers after loading the app with --preload): a new process starts its own."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._queues, self._pending, self._pid = {}, 0, os.getpid()
+                atexit.register(self.flush)
+            waiting = self._queues.get(number)
+            if waiting is None:
+                waiting = self._queues[number] = queue.SimpleQueue()
+                threading.Thread(target=self._run, args=(waiting,), name=f"reply-{number}", daemon=True).start()
+            return waiting
 
     def _run(self, waiting: queue.SimpleQueue[tuple[float, dict[str, Any], str]]) -> None:
         while True:
