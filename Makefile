@@ -42,6 +42,8 @@ test: lint typecheck pytest
 bench: catalogs
 	$(BIN)/python bench/nlu.py
 	$(BIN)/python bench/alerts.py
+	$(BIN)/python bench/webhook.py
+	$(BIN)/python bench/cli.py
 
 extract: install
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o locales/messages.pot .

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import nlu
 from bot.i18n import translator
-from bot.line import Line, LineError, Profile
+from bot.line import Line, Profile
+from bot.line.replies import Replies
 from bot.nlu import Intent
 from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
 from handlers import Turn, basic, fmt, register
@@ -99,9 +100,11 @@ class Dispatcher:
         clock: Callable[[], datetime] | None = None,
         image_base_url: str = "",
         console_url: Callable[[], str] = lambda: "",
+        replies: Replies | None = None,
     ):
         self.sessions = sessions
         self.line = line
+        self.replies = replies or Replies(line, senders=0)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.image_base_url = image_base_url
         self.console_url = console_url
@@ -129,10 +132,11 @@ class Dispatcher:
             log.exception("event %s (%s) failed", event_id, event_type)
             replies = [] if standby else self._apology(event)
         if replies and reply_token:
-            try:
-                self.line.reply(reply_token, replies)
-            except LineError as exc:
-                log.warning("reply for event %s not sent: %s", event_id, exc)
+            source = event.source
+            member = (getattr(source, "user_id", None) or getattr(source, "group_id", None)
+                      or getattr(source, "room_id", None) or "") if source else ""
+            try:  # sent after the member's earlier replies, by a sender thread unless there are none
+                self.replies.send(member, reply_token, replies, str(event_id))
             except Exception:  # whatever the SDK makes of a reply, the webhook still answers LINE 200
                 log.exception("reply for event %s (%s) failed", event_id, event_type)
 
@@ -197,7 +201,8 @@ class Dispatcher:
         return Turn(db=db, member=Member(line_user_id=""), now=now, _=translator("th"), locale="th")
 
     def _turn(self, db: Session, user_id: str, profiles: dict[str, Profile | None]) -> Turn:
-        member = member_by_line_id(db, user_id)
+        now = self.clock()
+        member, pending = conversation.member_and_pending(db, user_id, now)
         if member is None:
             if user_id not in profiles:
                 raise _Newcomer(user_id)  # LINE is asked outside the transaction, never while it holds locks
@@ -210,7 +215,6 @@ class Dispatcher:
             db.add(member)
             db.flush()
         member.active = True
-        now = self.clock()
         locale = member.locale
         return Turn(
             db=db,
@@ -218,7 +222,7 @@ class Dispatcher:
             now=now,
             _=translator(locale),
             locale=locale,
-            pending=conversation.pending(db, member.id, now),
+            pending=pending,
             translators=translator,
             image_base_url=self.image_base_url,
             console_url=self.console_url,

@@ -61,6 +61,12 @@ def _url(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def _count(name: str, value: str, most: int) -> int:
+    if not value.isdigit() or int(value) > most:
+        raise ConfigError(f"{name} must be a whole number from 0 to {most}, not {value!r}")
+    return int(value)
+
+
 def _flag(name: str, value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -137,6 +143,7 @@ class Settings:
     scheduler: bool = False
     moc_prices_enabled: bool = False
     moc_api_base_url: str = "https://dataapi.moc.go.th"
+    reply_senders: int = 32  # threads per process that send replies after the webhook has answered; 0: in it
 
     @property
     def image_base_url(self) -> str:
@@ -190,4 +197,5 @@ class Settings:
             scheduler=_flag("COOPBOT_SCHEDULER", get("COOPBOT_SCHEDULER", "0")),
             moc_prices_enabled=_flag("MOC_PRICES_ENABLED", get("MOC_PRICES_ENABLED", "0")),
             moc_api_base_url=_url("MOC_API_BASE_URL", get("MOC_API_BASE_URL", "https://dataapi.moc.go.th")),
+            reply_senders=_count("COOPBOT_REPLY_SENDERS", get("COOPBOT_REPLY_SENDERS", "32"), 256),
         )

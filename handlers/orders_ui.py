@@ -7,11 +7,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from linebot.v3.messaging import FlexContainer, FlexMessage, Message, QuickReply
+from linebot.v3.messaging import FlexMessage, Message, QuickReply
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
 from handlers.ui import QUICK_REPLY_LIMIT, Button, button, reply
+from handlers.ui import flex as flex_message
 from models.base import BANGKOK
 from models.network import Center, district_cooperative
 from models.orders import OrderLine, OrderRefused
@@ -177,7 +178,7 @@ def flex(alt: str, contents: dict[str, Any], buttons: Sequence[Button] = ()) -> 
     """A Flex message whose alt text carries the whole content (older phones, notifications, tests)."""
     items = [button(label, intent) for label, intent in buttons[:QUICK_REPLY_LIMIT]]
     quick = QuickReply(items=items) if items else None
-    return FlexMessage(altText=alt[:ALT_TEXT_LIMIT], contents=FlexContainer.from_dict(contents), quickReply=quick)
+    return flex_message(alt[:ALT_TEXT_LIMIT], contents, quick)
 
 
 def carousel(bubbles: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from linebot.v3.messaging import FlexContainer, FlexMessage, QuickReply
+from linebot.v3.messaging import FlexMessage, QuickReply
 
 from bot.nlu import Intent
 from handlers import fmt
-from handlers.ui import QUICK_REPLY_LIMIT, Button, button
+from handlers.ui import QUICK_REPLY_LIMIT, Button, button, flex
 
 ALT_TEXT_LIMIT = 1500
 UP, DOWN, GREY, INK = "#1B873F", "#C62828", "#777777", "#222222"
@@ -70,7 +70,7 @@ def alt_text(lines: Sequence[str]) -> str:
 def _message(bubble: dict[str, Any], alt: str, buttons: Sequence[Button]) -> FlexMessage:
     items = [button(label, intent) for label, intent in buttons[:QUICK_REPLY_LIMIT]]
     quick = QuickReply(items=items) if items else None
-    return FlexMessage(altText=alt, contents=FlexContainer.from_dict(bubble), quickReply=quick)
+    return flex(alt, bubble, quick)
 
 
 def prices(

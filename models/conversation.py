@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, delete
+from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
+
+if TYPE_CHECKING:
+    from models.member import Member
 
 LIFETIME = timedelta(minutes=30)
 
@@ -31,6 +34,23 @@ def pending(db: Session, member_id: int, now: datetime) -> Conversation | None:
         db.flush()
         return None
     return conversation
+
+
+def member_and_pending(db: Session, line_user_id: str, now: datetime) -> tuple[Member | None, Conversation | None]:
+    """The member by LINE user id and their open question (an expired one dropped), in one query: the start of
+    every member's turn."""
+    from models.member import Member
+
+    row = db.execute(select(Member, Conversation).outerjoin(Conversation, Conversation.member_id == Member.id)
+                     .where(Member.line_user_id == line_user_id)).first()
+    if row is None:
+        return None, None
+    member, conversation = row
+    if conversation is not None and conversation.expires_at <= now:
+        db.delete(conversation)
+        db.flush()
+        return member, None
+    return member, conversation
 
 
 def expect(db: Session, member_id: int, intent: str, slots: dict[str, Any], awaiting: str, now: datetime) -> None:

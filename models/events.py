@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import String
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
@@ -22,12 +23,12 @@ class ProcessedEvent(Base):
 def claim_event(db: Session, webhook_event_id: str, event_type: str) -> bool:
     """Record the event inside the caller's transaction; False when it was handled before.
 
-    On PostgreSQL a concurrent redelivery waits on the primary key until the first commits, then fails
-    here, so the same event is never handled twice even by two workers at once.
+    One statement (INSERT … ON CONFLICT DO NOTHING), no savepoint. On PostgreSQL a concurrent redelivery waits
+    on the primary key until the first commits, then inserts nothing, so the same event is never handled twice
+    even by two workers at once.
     """
-    try:
-        with db.begin_nested():
-            db.execute(insert(ProcessedEvent).values(webhook_event_id=webhook_event_id, event_type=event_type))
-    except IntegrityError:
-        return False
-    return True
+    dialect = db.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(ProcessedEvent).values(webhook_event_id=webhook_event_id, event_type=event_type,
+                                              received_at=utcnow()).on_conflict_do_nothing()
+    return db.execute(statement.returning(ProcessedEvent.webhook_event_id)).first() is not None

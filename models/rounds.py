@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Numeric, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, contains_eager, joinedload, mapped_column, relationship
 
 from models.base import Base, JSONType, utcnow
 from models.network import Center
@@ -120,6 +120,7 @@ def open_rounds(db: Session, now: datetime, direction: str | None = "buy", **slo
     query = (
         select(Round)
         .join(Round.product)
+        .options(contains_eager(Round.product), joinedload(Round.center))  # shown with every round: one query
         .where(Round.status == "open", Round.opens_at <= now, Round.closes_at > now)
         .order_by(Round.closes_at, Round.id)
     )

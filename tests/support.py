@@ -49,9 +49,13 @@ def serve(app: Any, port: int = 0) -> Iterator[str]:
 
 
 def post_events(client: FlaskClient, events: list[dict[str, Any]], secret: str = CHANNEL_SECRET) -> Any:
+    """Post a signed webhook body, as LINE does; returns once the replies it caused have reached LINE (they are
+    sent after the webhook has answered, bot.line.replies)."""
     body = json.dumps({"destination": "Ubot", "events": events}, ensure_ascii=False).encode()
-    return client.post("/callback", data=body, headers={"x-line-signature": sign(body, secret)},
-                       content_type="application/json")
+    response = client.post("/callback", data=body, headers={"x-line-signature": sign(body, secret)},
+                           content_type="application/json")
+    assert client.application.extensions["replies"].flush(), "replies still queued after 10 s"
+    return response
 
 
 @dataclass

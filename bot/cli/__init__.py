@@ -1,7 +1,12 @@
-"""The `coopbot` command line (a Flask CLI group, so `flask --app bot` works too)."""
+"""The `coopbot` command line (a Flask CLI group, so `flask --app bot` works too).
+
+It starts in well under a second for what does not read Thai: the groups in other modules are imported only
+when named (`LAZY`), and nothing here or in the app factory loads the LINE SDK, the handlers or pythainlp
+until a command uses them (tests/bot/test_cli_startup.py)."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from typing import Any
@@ -11,11 +16,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from bot import create_app
-from bot.cli.announcements import announce, announcements_cli
-from bot.cli.orders import orders_cli, rounds_cli
-from bot.cli.prices import prices_cli
-from bot.render.richmenu import richmenu_cli
 from bot.settings import ConfigError
+
+# Command name -> "module:attribute", imported at first use.
+LAZY = {
+    "announce": "bot.cli.announcements:announce",
+    "announcements": "bot.cli.announcements:announcements_cli",
+    "orders": "bot.cli.orders:orders_cli",
+    "prices": "bot.cli.prices:prices_cli",
+    "richmenu": "bot.cli.richmenu:richmenu_cli",
+    "rounds": "bot.cli.orders:rounds_cli",
+}
 
 
 def _create_app() -> Flask:
@@ -27,6 +38,15 @@ def _create_app() -> Flask:
 
 
 class _Commands(FlaskGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY and name not in self.commands:
+            module, attribute = LAZY[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -53,19 +73,28 @@ def serve(host: str, port: int) -> None:
 
     Where it can be reached (PUBLIC_BASE_URL, else the address it bound) is noted in instance/served_url
     for `coopbot admin link`."""
+    import threading
+
     from werkzeug.serving import make_server
 
     from bot.jobs import scheduler
     from bot.web.admin import record_served_url
 
+    from bot import nlu
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = app.config["SETTINGS"]
     settings.require_secret_key()  # the web app signs its session cookies with it
+    # Built now, and the first Thai read (the reader trained on a first start), not on the first member's time
+    _ = app.extensions["dispatcher"], app.extensions["outbox"]
+    nlu.understand("สวัสดีครับ")
     server = make_server(host, port, app, threaded=True)
     url = settings.public_base_url if settings.public_base_url_set else _http_url(host, server.server_port)
     record_served_url(settings, url)
-    if settings.scheduler or settings.database_url.startswith("sqlite"):
+    if settings.database_url.startswith("sqlite"):
         scheduler.start_background(app)
+    elif settings.scheduler:  # on PostgreSQL it runs the jobs only while no other clock does (bot.jobs.leader)
+        threading.Thread(target=scheduler.run_blocking, args=(app,), name="clock", daemon=True).start()
     if settings.sandbox:
         click.echo(f"Sandbox chat: {_http_url(host, server.server_port)}/sandbox")
     server.log_startup()
@@ -80,7 +109,8 @@ def _http_url(host: str, port: int) -> str:
 
 @cli.command("clock")
 def clock() -> None:
-    """Run the scheduler alone (production: exactly one such process)."""
+    """Run the scheduler alone. On PostgreSQL it runs the jobs only while it holds the clocks' advisory lock:
+    a second clock waits and takes over when the first stops or dies."""
     from bot.jobs import scheduler
 
     current_app.extensions["channel"].token()  # a token stored from the admin page needs SECRET_KEY: say so now
@@ -191,13 +221,6 @@ def admin_link(line_user_id: str) -> None:
                  f"{line_user_id} admin' or '... coordinator --center CODE')")
             return
     click.echo(login_link(app, member, console_base_url(app.config["SETTINGS"])))
-
-cli.add_command(richmenu_cli)
-cli.add_command(announce)
-cli.add_command(announcements_cli)
-cli.add_command(rounds_cli)
-cli.add_command(orders_cli)
-cli.add_command(prices_cli)
 
 
 def main() -> None:

@@ -15,9 +15,6 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.jobs import rounds as round_jobs
-from bot.render import exports
-from bot.routes import console
 from models import opening
 from models.base import BANGKOK, utcnow
 from models.closing import advance, close
@@ -171,6 +168,8 @@ def close_round(round_id: str) -> None:
         assert result is not None
         if result.outcome == "not_open":
             raise click.ClickException(f"round {round_id} is {result.round.status}, not open")
+        from bot.jobs import rounds as round_jobs  # here: it loads the handlers and the LINE SDK
+
         round_jobs.queue_notices(db)
         click.echo(f"round {round_id}: {result.outcome}, {result.quantity.normalize():f} {result.round.product.unit}"
                    f" in {result.packs} {result.round.product.pack_unit}(s) for {result.members} members")
@@ -184,6 +183,8 @@ def close_round(round_id: str) -> None:
 @click.option("--until", help="The last day members may collect, YYYY-MM-DD.")
 def goods_arrived(round_id: str, points: tuple[str, ...], until: str | None) -> None:
     """The goods have arrived at pickup points: their members are told where and until when to collect."""
+    from bot.routes import console  # here: it loads the handlers and the LINE SDK
+
     last_day = _day(until, "--until") if until else None
     with current_app.extensions["sessions"]() as db, db.begin():
         round_ = _round(db, round_id)
@@ -219,6 +220,8 @@ def mark(round_id: str, status: str) -> None:
               "standard output for CSV, orders-ROUND.xlsx for XLSX).")
 def export(round_id: str | None, fmt: str, output: Path | None) -> None:
     """Orders for the supplier: one round, or every closed round not yet delivered."""
+    from bot.render import exports  # here: openpyxl takes a while to load
+
     with current_app.extensions["sessions"]() as db:
         rounds = exports.rounds_to_export(db, _round(db, round_id).id if round_id else None)
         if not rounds:

@@ -12,7 +12,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.importers import moc, raot
-from bot.jobs import price_alerts
 from models.network import center_by_code
 from models.prices import (
     RUBBER_TYPES,
@@ -26,6 +25,12 @@ from models.prices import (
 
 prices_cli = AppGroup("prices", help="Rubber prices: import RAOT exports, post the day's price, fetch MoC prices.")
 SHOWN_PER_REASON = 5
+
+
+def _deliver_alerts() -> int:
+    from bot.jobs import price_alerts  # here: it loads the handlers and the LINE SDK
+
+    return price_alerts.deliver(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def _print(report: raot.Report, verbose: bool) -> None:
@@ -56,7 +61,7 @@ def import_prices(files: tuple[Path, ...], verbose: bool) -> None:
             raise click.ClickException(f"{path.name}: {exc}") from None
         _print(report, verbose)
         if report.fired:
-            sent = price_alerts.deliver(current_app._get_current_object())  # type: ignore[attr-defined]
+            sent = _deliver_alerts()
             click.echo(f"  today's prices fired {report.fired} alerts: {sent} messages sent")
 
 
@@ -88,7 +93,7 @@ def post_price(rubber_type: str, price: str, center_code: str | None, yes: bool)
             )
         _quote, fired = post(db, center.id, rubber_type, value, now)
         code = center.code
-    sent = price_alerts.deliver(current_app._get_current_object()) if fired else 0  # type: ignore[attr-defined]
+    sent = _deliver_alerts() if fired else 0
     click.echo(f"posted {rubber_type} {value} baht/kg for {code} on {day}: {fired} alerts fired, {sent} messages sent")
 
 
@@ -114,5 +119,5 @@ def fetch_moc(days: int) -> None:
     with current_app.extensions["sessions"]() as db, db.begin():
         stored, fired = moc.store(db, rows, now)
     if fired:
-        price_alerts.deliver(current_app._get_current_object())  # type: ignore[attr-defined]
+        _deliver_alerts()
     click.echo(f"{stored} Ministry of Commerce prices stored, {fired} alerts fired")

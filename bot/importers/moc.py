@@ -19,7 +19,6 @@ import urllib3
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from bot.jobs import price_alerts
 from models import alerts
 from models.prices import PriceError, checked, local_day, upsert
 
@@ -132,5 +131,7 @@ def daily(app: Flask) -> int:
         stored, fired = store(db, rows, now)
     log.info("MoC prices: %d stored, %d alerts", stored, fired)
     if fired:
+        from bot.jobs import price_alerts  # here: the CLI loads this module without the handlers
+
         price_alerts.deliver(app)
     return stored

@@ -6,6 +6,7 @@ Each job opens its own session and transaction; jobs are plain functions of the 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from bot.importers import moc
-from bot.jobs import price_alerts
+from bot.jobs import leader, price_alerts
 from bot.jobs import rounds as round_jobs
 from bot.jobs.announcements import send_due
 from models.base import BANGKOK
@@ -85,8 +86,28 @@ def start_background(app: Flask) -> BackgroundScheduler:
     return scheduler
 
 
-def run_blocking(app: Flask) -> None:
+def run_blocking(app: Flask, stopping: threading.Event | None = None, poll: float = leader.POLL_SECONDS) -> None:
+    """The clock. On PostgreSQL it runs the jobs only while it leads (bot.jobs.leader), so that two clocks
+    started by mistake, or one started while the old one has not yet died, never both send; on SQLite (one
+    machine) it just runs them."""
+    engine = app.extensions["engine"]
+    if engine.dialect.name == "postgresql" or stopping is not None:
+        leader.lead(engine, lambda: _started(app), _stopped, stopping=stopping, poll=poll)
+        return
     scheduler = BlockingScheduler(timezone=BANGKOK)
     _configure(scheduler, app)
     log.info("clock: %d jobs scheduled", len(JOBS))
     scheduler.start()
+
+
+def _started(app: Flask) -> BackgroundScheduler:
+    scheduler = start_background(app)
+    log.info("clock: %d jobs scheduled", len(JOBS))
+    return scheduler
+
+
+def _stopped(scheduler: BackgroundScheduler) -> None:
+    # Not waiting for a job under way: it cannot be cut short, and what it sends goes through the outbox, which
+    # has one sender at a time across processes (models.outbox's lease), so nothing goes out twice.
+    scheduler.shutdown(wait=False)
+    log.info("clock: jobs stopped")

@@ -12,53 +12,54 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from linebot.v3.messaging import (
-    ApiClient,
-    ApiException,
-    Configuration,
-    Message,
-    MessagingApi,
-    MessagingApiBlob,
-    MulticastRequest,
-    PushMessageRequest,
-    ReplyMessageRequest,
-    RichMenuRequest,
-    SetWebhookEndpointRequest,
-    TestWebhookEndpointRequest,
-)
-from urllib3.exceptions import HTTPError as Urllib3Error
+if TYPE_CHECKING:
+    from linebot.v3.messaging import (
+        ApiClient,
+        Message,
+        MessagingApi,
+        MulticastRequest,
+        ReplyMessageRequest,
+        RichMenuRequest,
+    )
 
 log = logging.getLogger(__name__)
 
 REPLY_LIMIT = 5
-PUSH_CONNECTIONS = 32  # kept open for concurrent pushes (bot.delivery's senders)
+PUSH_CONNECTIONS = 64  # kept open for concurrent pushes and replies (bot.delivery's and bot.line.replies' senders)
 TIMEOUT = (3.05, 10)
 
 
-class _Multicast(MulticastRequest):
-    """A multicast whose ids are serialised as the plain list they are. The ids were ours when queued, and
-    the SDK's generic to_dict walks all 500 of them field by field, which at 200 calls a second costs more
-    CPU than the calls themselves."""
+@cache
+def _push_types() -> tuple[type[ApiClient], type[MulticastRequest], type[ReplyMessageRequest]]:
+    """The push client and the stored multicast and reply, subclasses of the SDK's, made at the first call: the
+    SDK takes most of a second to load, which the command line's commands that never reach LINE should not pay."""
+    from linebot.v3.messaging import ApiClient, MulticastRequest, ReplyMessageRequest
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"to": list(self.to), "messages": [message.to_dict() for message in self.messages]}
+    class StoredMulticast(MulticastRequest):
+        """A multicast of messages as stored in the outbox: they were the SDK's own to_dict() when queued, so
+        they go out as they are, not parsed into models and written back out again for every call; the ids
+        were ours when queued, and the SDK's generic to_dict walks all 500 of them field by field, which at 200
+        calls a second costs more CPU than the calls themselves."""
 
+        def to_dict(self) -> dict[str, Any]:
+            return {"to": list(self.to), "messages": list(self.messages)}
 
-class _StoredMulticast(_Multicast):
-    """A multicast of messages as stored in the outbox: they were the SDK's own to_dict() when queued, so
-    they go out as they are, not parsed into models and written back out again for every call."""
+    class StoredReply(ReplyMessageRequest):
+        """A reply whose messages are LINE's JSON already (Line.reply_json)."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"to": list(self.to), "messages": list(self.messages)}
+        def to_dict(self) -> dict[str, Any]:
+            return {"replyToken": self.reply_token, "messages": self.messages}
 
+    class PushClient(ApiClient):
+        def sanitize_for_serialization(self, obj: Any) -> Any:
+            if isinstance(obj, StoredMulticast | StoredReply):
+                return obj.to_dict()  # plain JSON already: the generic walk visits every one of 500 ids
+            return super().sanitize_for_serialization(obj)
 
-class _PushClient(ApiClient):
-    def sanitize_for_serialization(self, obj: Any) -> Any:
-        if isinstance(obj, _StoredMulticast):
-            return obj.to_dict()  # plain JSON already: the generic walk visits every one of 500 ids
-        return super().sanitize_for_serialization(obj)
+    return PushClient, StoredMulticast, StoredReply
 
 
 class LineError(Exception):
@@ -125,17 +126,24 @@ class Line:
         self._push_api: tuple[str, MessagingApi] | None = None
 
     def _client(self, data: bool = False) -> ApiClient:
+        from linebot.v3.messaging import ApiClient, Configuration
+
         config = Configuration(host=self._data_base_url if data else self._base_url, access_token=self._token())
         return ApiClient(config)
 
     def _call(self, fn: Callable[[MessagingApi], Any], api: MessagingApi | None = None) -> Any:
         if api is not None:
             return self._mapped(fn, api)
+        from linebot.v3.messaging import MessagingApi
+
         with self._client() as client:
             return self._mapped(fn, MessagingApi(client))
 
     @staticmethod
     def _mapped(fn: Callable[[MessagingApi], Any], api: MessagingApi) -> Any:
+        from linebot.v3.messaging import ApiException
+        from urllib3.exceptions import HTTPError as Urllib3Error
+
         try:
             return fn(api)
         except ApiException as exc:
@@ -147,19 +155,32 @@ class Line:
         """One client for pushes while the token stays the same (its connection pool is thread-safe): a new
         client per call sets up a configuration and a connection each time, which at 200 calls a second
         is most of the work."""
+        from linebot.v3.messaging import Configuration, MessagingApi
+
         token = self._token()
         with self._push_lock:
             if self._push_api is None or self._push_api[0] != token:
                 config = Configuration(host=self._base_url, access_token=token)
                 config.connection_pool_maxsize = PUSH_CONNECTIONS
-                self._push_api = (token, MessagingApi(_PushClient(config)))
+                push_client = _push_types()[0]
+                self._push_api = (token, MessagingApi(push_client(config)))
             return self._push_api[1]
 
+    def reply_json(self, reply_token: str, messages: Sequence[Message]) -> dict[str, Any]:
+        """The reply call's body (at most five messages), built without the SDK's per-call model walk."""
+        from bot.line import wire
+
+        return {"replyToken": reply_token, "messages": [wire.plain(m) for m in messages[:REPLY_LIMIT]]}
+
     def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
-        if not messages:
-            return
-        request = ReplyMessageRequest(replyToken=reply_token, messages=list(messages[:REPLY_LIMIT]))
-        self._call(lambda api: api.reply_message(request, _request_timeout=self.timeout))
+        if messages:
+            self.send_reply(self.reply_json(reply_token, messages))
+
+    def send_reply(self, body: dict[str, Any]) -> None:
+        """A reply whose body `reply_json` built, through the shared client (its connections stay open)."""
+        api = self._pusher()
+        request = _push_types()[2].construct(reply_token=body["replyToken"], messages=body["messages"])
+        self._call(lambda api: api.reply_message(request, _request_timeout=self.timeout), api)
 
     def profile(self, user_id: str) -> Profile | None:
         try:
@@ -179,12 +200,14 @@ class Line:
 
     def quota(self) -> Quota:
         """This month's limit and use (the console's gauge)."""
-        plan = self._call(lambda api: api.get_message_quota(_request_timeout=TIMEOUT))
-        used = self._call(lambda api: api.get_message_quota_consumption(_request_timeout=TIMEOUT))
+        plan = self._call(lambda api: api.get_message_quota(_request_timeout=self.timeout))
+        used = self._call(lambda api: api.get_message_quota_consumption(_request_timeout=self.timeout))
         return Quota(int(plan.value or 0) if plan.type == "limited" else None, int(used.total_usage))
 
     def send(self, recipients: Sequence[str], messages: list[dict[str, Any]], retry_key: str) -> None:
         """One push (one recipient) or multicast of messages given as LINE's JSON, with its retry key."""
+        from linebot.v3.messaging import Message, PushMessageRequest
+
         api = self._pusher()
         self.limiter.wait()
         if len(recipients) == 1:
@@ -192,22 +215,28 @@ class Line:
             self._call(
                 lambda api: api.push_message(push, x_line_retry_key=retry_key, _request_timeout=self.timeout), api)
         else:
-            multicast = _StoredMulticast.construct(to=list(recipients), messages=list(messages))
+            multicast = _push_types()[1].construct(to=list(recipients), messages=list(messages))
             self._call(
                 lambda api: api.multicast(multicast, x_line_retry_key=retry_key, _request_timeout=self.timeout), api)
 
     def set_webhook(self, url: str) -> None:
+        from linebot.v3.messaging import SetWebhookEndpointRequest
+
         request = SetWebhookEndpointRequest(endpoint=url)
         self._call(lambda api: api.set_webhook_endpoint(request, _request_timeout=self.timeout))
 
     def test_webhook(self, url: str) -> bool:
         """Ask LINE to call the webhook once; True when it answered 200."""
+        from linebot.v3.messaging import TestWebhookEndpointRequest
+
         request = TestWebhookEndpointRequest(endpoint=url)
         response = self._call(lambda api: api.test_webhook_endpoint(request, _request_timeout=self.timeout))
         return bool(response.success)
 
     def deploy_rich_menu(self, menu: RichMenuRequest, image_png: bytes) -> str:
         """Create a rich menu, upload its image and make it the default; returns its id."""
+        from linebot.v3.messaging import ApiException, MessagingApiBlob
+
         created = self._call(lambda api: api.create_rich_menu(menu, _request_timeout=self.timeout))
         menu_id: str = created.rich_menu_id
         with self._client(data=True) as client:

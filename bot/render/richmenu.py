@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from pathlib import Path
 
-import click
-from flask import current_app
-from flask.cli import AppGroup
 from linebot.v3.messaging import PostbackAction, RichMenuArea, RichMenuBounds, RichMenuRequest, RichMenuSize
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.i18n import translator
-from bot.line import Line, LineError
+from bot.line import Line
 from bot.nlu import Intent
 from bot.render import fonts
 from bot.routes import menu_buttons
@@ -166,24 +162,3 @@ def deploy(line: Line) -> str:
         raise ValueError(f"the rich-menu image is {len(image)} bytes, over LINE's 1 MB")
     return line.deploy_rich_menu(menu(), image)
 
-
-richmenu_cli = AppGroup("richmenu", help="The rich menu under the chat.")
-
-
-@richmenu_cli.command("deploy")
-def deploy_command() -> None:
-    """Create the six-button Thai rich menu, upload its image and set it as the default."""
-    try:
-        menu_id = deploy(current_app.extensions["line"])
-    except LineError as exc:
-        raise click.ClickException(" ".join(f"LINE refused the rich menu: {exc}".split())) from None
-    click.echo(f"rich menu {menu_id} is now the default")
-
-
-@richmenu_cli.command("draw", with_appcontext=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("richmenu.png"))
-def draw_command(output: Path) -> None:
-    """Write the menu image to a file, to look at it before deploying."""
-    image = draw()
-    output.write_bytes(image)
-    click.echo(f"{output}: {WIDTH}x{HEIGHT}, {len(image):,} bytes")

@@ -125,6 +125,7 @@ def _deliver(event: dict[str, Any], shown: str | None) -> Response:
         response.status_code = 502
         return response
     elapsed = time.perf_counter() - started
+    current_app.extensions["replies"].flush()  # the reply leaves after the webhook has answered: show it
     _deliver_pushes()
     user_id = event["source"]["userId"]
     entries = _phone().timeline(_world(), user_id)

@@ -74,6 +74,7 @@ class LineWorld:
     default_rich_menu: str | None = None
     channel_secret: str = ""
     webhook_endpoint: str = ""
+    delay: float = 0.0  # seconds LINE takes to answer each call, as a slow or distant LINE does
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sent(self, path_suffix: str) -> list[Recorded]:
@@ -114,6 +115,7 @@ class LineWorld:
             self.delivered.clear()
             self.trouble = Trouble()
             self.clock = time.time
+            self.delay = 0.0
 
 
 def error(status: int, message: str, details: list[dict[str, str]] | None = None) -> Response:
@@ -175,6 +177,8 @@ def blueprint(world: LineWorld) -> Blueprint:
         with world.lock:
             world.requests.append(recorded)
             fault = world.faults.pop(0) if world.faults and request.method != "GET" else None
+        if world.delay:
+            time.sleep(world.delay)
         if request.headers.get("Authorization") != f"Bearer {world.token}":
             return error(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")  # noqa: E501
         if fault:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, Flask, Response, abort, current_app, request
 
 from bot.i18n import translator
-from bot.routes import chart_words
 from models.network import center_by_code
 from models.prices import MAX_DAYS, MIN_DAYS, RUBBER_TYPES, history, preference
 
@@ -51,6 +50,8 @@ def chart(kind: str, days: int) -> Response:
         if series is None or len(series.points) < 2:
             abort(404)
         first, last = series.points[0][0], series.points[-1][0]
+        from bot.routes import chart_words  # here: the command line builds the app without the handlers
+
         words = chart_words(translator(locale), locale, kind, days, first, last, series.source, series.center,
                             coop.id if coop else None)
         data = tuple((d.isoformat(), str(p)) for d, p in series.points)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, abort, current_app, request
-from linebot.v3.webhook import SignatureValidator
 
-from bot.dispatch import Dispatcher, parse
 from bot.web import csrf
+
+if TYPE_CHECKING:
+    from bot.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -22,6 +24,11 @@ bp = Blueprint("webhook", __name__)
 
 @bp.post("/callback")
 def callback() -> tuple[str, int]:
+    # Here, not at the top: the command line builds the app without the LINE SDK and the handlers.
+    from linebot.v3.webhook import SignatureValidator
+
+    from bot.dispatch import parse
+
     secret = current_app.extensions["channel"].secret()
     if not secret:
         log.error("webhook called but LINE_CHANNEL_SECRET is not configured")

@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask, g, request
 
 from bot.i18n import translator
-from bot.routes import fmt, unit_word, units_of
+from bot.web import words
 from bot.web.admin.auth import bp, console_base_url, init_auth, login_link, record_served_url
 from bot.web.admin.forms import N_
 from models.base import BANGKOK
@@ -54,8 +54,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
     # Numbers and dates as chat shows them: 1,234.50, 3 ธ.ค. 2569 17:00 น. (local time), "40 kg" in the unit's words
-    app.add_template_filter(fmt.baht, "baht")
-    app.add_template_filter(fmt.quantity, "qty")
+    app.add_template_filter(_baht, "baht")
+    app.add_template_filter(_quantity, "qty")
     app.add_template_filter(_day, "day")
     app.add_template_filter(_moment, "moment")
     app.add_template_filter(_units, "units")
@@ -69,22 +69,30 @@ def init_app(app: Flask) -> None:
                 "language": g.get("locale") or "th", "unit_word": _unit_word}
 
 
+def _baht(*args: Any) -> str:
+    return str(words.fmt.baht(*args))
+
+
+def _quantity(*args: Any) -> str:
+    return str(words.fmt.quantity(*args))
+
+
 def _locale() -> str:
     return str(g.get("locale") or "th")
 
 
 def _day(value: date | None) -> str:
-    return fmt.day(value, _locale()) if value else ""
+    return words.fmt.day(value, _locale()) if value else ""
 
 
 def _moment(value: datetime | None) -> str:
-    return fmt.moment(value.astimezone(BANGKOK), _locale()) if value else ""
+    return words.fmt.moment(value.astimezone(BANGKOK), _locale()) if value else ""
 
 
 def _units(quantity: Decimal | int | None, unit: str) -> str:
-    return units_of(g._, quantity or 0, unit)
+    return words.units_of(g._, quantity or 0, unit)
 
 
 def _unit_word(unit: str, quantity: Decimal | int = 2) -> str:
     """A unit (or pack) in words: กระสอบ, แกลลอน, sacks."""
-    return unit_word(g._, unit, quantity)
+    return words.unit_word(g._, unit, quantity)

@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
-from bot.routes import fmt
+from bot.web import words
 from bot.web.admin import labels
 from bot.web.admin.auth import bp, get_in_scope, in_scope, scoped, staff_required
 from bot.web.admin.auth import db as _db
@@ -168,7 +168,7 @@ def announcements_create() -> Response | tuple[str, int]:
 
 
 def _when(moment: datetime) -> str:
-    return fmt.moment(moment.astimezone(BANGKOK), g.locale)
+    return words.fmt.moment(moment.astimezone(BANGKOK), g.locale)
 
 
 @bp.get("/announcements/audience.json")

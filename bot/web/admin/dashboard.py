@@ -10,8 +10,8 @@ from flask import current_app, g, render_template
 from sqlalchemy import select
 
 from bot.line import LineError, Quota
-from bot.routes import price_change, source_line, type_name
 from bot.settings import ConfigError
+from bot.web import words
 from bot.web.admin.auth import bp, db, scoped, staff_required
 from bot.web.admin.rounds import progress
 from models.announcements import Announcement
@@ -50,10 +50,10 @@ def _prices() -> list[dict[str, Any]]:
         quote = latest(db(), rubber_type, prefer, today)
         if quote is None:
             continue
-        change = price_change(_, quote, previous(db(), quote))
-        found.append({"name": type_name(_, rubber_type), "quote": quote, "change": change,
+        change = words.price_change(_, quote, previous(db(), quote))
+        found.append({"name": words.type_name(_, rubber_type), "quote": quote, "change": change,
                       "up": change.startswith("▲"), "down": change.startswith("▼"),
-                      "source": source_line(_, quote.source, quote.center, own, g.locale),
+                      "source": words.source_line(_, quote.source, quote.center, own, g.locale),
                       "today": quote.day == today})
     return found
 

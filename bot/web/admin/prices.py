@@ -15,8 +15,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, SelectField, StringField
 
 from bot.importers import raot
-from bot.jobs import price_alerts
-from bot.routes import fmt
+from bot.web import words
 from bot.web.admin import labels
 from bot.web.admin.announcements import speaks_for
 from bot.web.admin.auth import admin_required, bp, staff_required
@@ -102,6 +101,7 @@ def _page(post_form: PostForm, import_form: ImportForm, jump: PriceQuote | None 
 @bp.post("/prices")
 @staff_required
 def prices_post() -> Response | tuple[str, int]:
+    from bot.jobs import price_alerts  # here: it loads the handlers and the LINE SDK
     _ = g._
     db = _db()
     form = _post_form(PostForm())
@@ -128,10 +128,10 @@ def prices_post() -> Response | tuple[str, int]:
     if fired:
         price_alerts.deliver(current_app._get_current_object())  # type: ignore[attr-defined]
     done = _("Posted: {type} {price} baht/kg at {center}, {day}.").format(
-        type=_(labels.RUBBER_TYPES[kind]), price=fmt.baht(value), center=center.name(g.locale),
-        day=fmt.day(local_day(now), g.locale))
+        type=_(labels.RUBBER_TYPES[kind]), price=words.fmt.baht(value), center=center.name(g.locale),
+        day=words.fmt.day(local_day(now), g.locale))
     if fired:
-        done += " " + _("{n} price alerts will be sent to members.").format(n=fmt.number(fired))
+        done += " " + _("{n} price alerts will be sent to members.").format(n=words.fmt.number(fired))
     flash(done)
     return redirect(url_for("admin.prices"), 303)
 
@@ -139,6 +139,7 @@ def prices_post() -> Response | tuple[str, int]:
 @bp.post("/prices/import")
 @admin_required
 def prices_import() -> Response | tuple[str, int]:
+    from bot.jobs import price_alerts  # here: it loads the handlers and the LINE SDK
     _ = g._
     db = _db()
     form = ImportForm()

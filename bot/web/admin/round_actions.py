@@ -9,8 +9,7 @@ from typing import Any
 from flask import abort, current_app, flash, g, request
 from werkzeug.wrappers import Response
 
-from bot.render import exports
-from bot.routes import console
+from bot.web import words
 from bot.web.admin.auth import bp, db, staff_required
 from bot.web.admin.forms import choices
 from bot.web.admin.round_forms import ArrivedForm, OfflineOrderForm, order_refused
@@ -51,7 +50,7 @@ def rounds_arrived(round_id: int) -> Any:
     if round_.direction != "buy" or round_.status not in ("closed", "ordered"):
         flash(_("Goods arrive for a buying round once it is closed: nothing was changed."), "error")
         return _back(round_)
-    marked, told = console.tell_arrived(db(), round_, points, utcnow(), form.until.data)
+    marked, told = words.console.tell_arrived(db(), round_, points, utcnow(), form.until.data)
     db().commit()
     _drain()
     flash(_("Arrived at {points} pickup point(s); {told} member(s) told to collect.").format(
@@ -87,6 +86,7 @@ def rounds_order(round_id: int) -> Any:
 @staff_required
 def rounds_export(round_id: int, kind: str) -> Response:
     """The supplier export (contract): the same files as `coopbot orders export`."""
+    from bot.render import exports  # here: it loads openpyxl
     round_ = _round(round_id)
     if kind not in ("csv", "xlsx"):
         abort(404)

@@ -24,7 +24,7 @@ from wtforms.fields import (
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from bot.routes import fmt, unit_word, units_of
+from bot.web import words
 from bot.web.admin.forms import N_, ConsoleForm, choices
 from models.base import BANGKOK
 from models.opening import RoundRefused, Terms
@@ -150,7 +150,7 @@ def round_refused(form: TermsForm, exc: RoundRefused) -> str | None:
     if exc.reason == "below_total":
         by_field["below_total"] = (form.max_total, _(
             "The maximum cannot be below what members have already ordered ({total}).").format(
-            total=fmt.quantity(exc.facts["total"])))
+            total=words.fmt.quantity(exc.facts["total"])))
     if exc.reason in by_field:
         field, message = by_field[exc.reason]
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
@@ -159,7 +159,7 @@ def round_refused(form: TermsForm, exc: RoundRefused) -> str | None:
         running: Round = exc.facts["round"]
         message = _("{product} already has an open round at {center}, until {deadline}: close it first.").format(
             product=running.product.name(g.locale), center=running.center.name(g.locale),
-            deadline=fmt.moment(running.closes_at.astimezone(BANGKOK), g.locale))
+            deadline=words.fmt.moment(running.closes_at.astimezone(BANGKOK), g.locale))
         if isinstance(form, RoundForm):
             form.product.errors = [message]
             return None
@@ -178,14 +178,14 @@ def order_refused(form: OfflineOrderForm, exc: OrderRefused, round_: Round) -> s
         "no_name": (form.name, _("A new member needs their full name.")),
         "bad_district": (form.district, _("Not a valid choice.")),
         "not_positive": (form.quantity, _("The quantity must be 1 or more.")),
-        "not_whole": (form.quantity, _("Whole {units} only.").format(units=unit_word(_, unit))),
+        "not_whole": (form.quantity, _("Whole {units} only.").format(units=words.unit_word(_, unit))),
     }
     if exc.reason == "too_much":
         messages["too_much"] = (form.quantity, _("At most {limit} for one member in a round.").format(
-            limit=units_of(_, exc.facts["limit"], unit)))
+            limit=words.units_of(_, exc.facts["limit"], unit)))
     if exc.reason == "full":
         messages["full"] = (form.quantity, _("Only {left} left in this round.").format(
-            left=units_of(_, exc.facts["remaining"], unit)))
+            left=words.units_of(_, exc.facts["remaining"], unit)))
     if exc.reason in messages:
         field, message = messages[exc.reason]
         field.errors = [message]

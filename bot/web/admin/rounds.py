@@ -16,8 +16,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from sqlalchemy import case, select
 from werkzeug.wrappers import Response
 
-from bot.jobs import rounds as round_jobs
-from bot.routes import unit_word
+from bot.web import words
 from bot.web.admin.auth import bp, db, get_in_scope, in_scope, scoped, staff_required
 from bot.web.admin.forms import N_, ConsoleForm, choices
 from bot.web.admin.round_forms import (
@@ -210,6 +209,7 @@ def _drain() -> None:
 @bp.post("/rounds/<int:round_id>/close")
 @staff_required
 def rounds_close(round_id: int) -> Response:
+    from bot.jobs import rounds as round_jobs  # here: it loads the handlers and the LINE SDK
     _, round_ = g._, _round(round_id)
     result = close(db(), round_.id, utcnow(), g.member)
     if result is None or result.outcome == "not_open":
@@ -223,7 +223,8 @@ def rounds_close(round_id: int) -> Response:
                        "quantity and amount."),
            "extended": _("Below the minimum: the round is extended until {deadline}; its members are told."),
            "cancelled": _("Below the minimum: the round is cancelled; its members are told.")}[result.outcome].format(
-        packs=result.packs, pack_unit=unit_word(_, round_.product.pack_unit, result.packs), members=result.members,
+        packs=result.packs, pack_unit=words.unit_word(_, round_.product.pack_unit, result.packs),
+        members=result.members,
         deadline=current_app.jinja_env.filters["moment"](round_.closes_at)))
     return _back(round_)
 
@@ -231,6 +232,7 @@ def rounds_close(round_id: int) -> Response:
 @bp.post("/rounds/<int:round_id>/cancel")
 @staff_required
 def rounds_cancel(round_id: int) -> Response:
+    from bot.jobs import rounds as round_jobs  # here: it loads the handlers and the LINE SDK
     _, round_ = g._, _round(round_id)
     result = cancel(db(), round_.id, utcnow())
     if result is None or result.outcome == "not_open":

@@ -1,0 +1,111 @@
+"""Replies leave after the webhook has answered LINE, each member's in order, never past the token's life; and
+their JSON, built in one walk (bot.line.wire), is what the SDK's own to_dict gives."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+from flask import Flask
+
+from bot.dispatch import parse
+from bot.line import wire
+from bot.line.replies import Replies
+from bot.sandbox.line_api import LineWorld
+from bot.sandbox.phone import postback_event, text_event
+from handlers.ui import text
+from tests.support import post_events, registered
+
+PHRASES = ["สวัสดีครับ", "ช่วยด้วย", "ราคายางวันนี้", "น้ำยางวันนี้กิโลละเท่าไร", "ราคายางย้อนหลัง 7 วัน",
+           "มีรอบสั่งอะไรเปิดอยู่บ้าง", "ดูรายการสั่งของฉัน", "สั่งอาหารหมูซีพี 10 กระสอบ", "ออมได้เท่าไหร่",
+           "แจ้งเตือนเมื่อน้ำยางเกิน 60 บาท", "ติดต่อสหกรณ์", "ขายน้ำยาง 500 กิโล 34%", "อะไรก็ไม่รู้", "ลงทะเบียน"]
+
+
+def _replies(app: Flask, user: str, texts: list[str]) -> list[object]:
+    dispatcher = app.extensions["dispatcher"]
+    found = []
+    for said in texts:
+        event = parse(text_event(user, said))
+        assert event is not None
+        with dispatcher.sessions() as db, db.begin():
+            found += dispatcher._event(db, event, {user: None})
+    return found
+
+
+def test_wire_json_is_what_the_sdk_gives(seeded: Flask) -> None:
+    from bot import seed
+
+    with seeded.extensions["sessions"]() as db, db.begin():
+        seed.demo(db, seeded.config["SETTINGS"])
+    registered(seeded, "Uwire0000", role="coordinator", center_code="PROV-RUBBER")
+    messages = _replies(seeded, "Uwire0000", PHRASES) + _replies(seeded, "Unewcomer01", ["สวัสดี", "ลงทะเบียน"])
+    kinds = {type(m).__name__ for m in messages}
+    assert {"TextMessage", "FlexMessage"} <= kinds, kinds  # cards and quick replies are among them
+    for message in messages:
+        assert wire.plain(message) == message.to_dict()  # type: ignore[attr-defined]
+
+
+def test_the_webhook_answers_before_line_has(seeded: Flask, line_world: LineWorld) -> None:
+    registered(seeded, "Uslow00001")
+    line_world.delay = 1.0
+    client = seeded.test_client()
+    started = time.monotonic()
+    sent = text_event("Uslow00001", "สวัสดีครับ")
+    response = client.post("/callback", data=_signed(sent)[0], headers={"x-line-signature": _signed(sent)[1]},
+                           content_type="application/json")
+    answered = time.monotonic() - started
+    assert response.status_code == 200
+    replies = [r for r in line_world.sent("/v2/bot/message/reply") if r.json["replyToken"] == sent["replyToken"]]
+    assert all(r.status == 0 for r in replies), "LINE had answered before the webhook did"
+    assert answered < line_world.delay
+    assert seeded.extensions["replies"].flush()
+    replies = [r for r in line_world.sent("/v2/bot/message/reply") if r.json["replyToken"] == sent["replyToken"]]
+    assert [r.status for r in replies] == [200]
+
+
+def _signed(event: dict[str, object]) -> tuple[bytes, str]:
+    from bot.sandbox.phone import signed
+    from tests.support import CHANNEL_SECRET
+
+    return signed([event], CHANNEL_SECRET)
+
+
+def test_each_members_replies_leave_in_the_order_of_their_events(seeded: Flask, line_world: LineWorld) -> None:
+    members = [f"Uorder{n:04d}" for n in range(4)]
+    for member in members:
+        registered(seeded, member)
+    line_world.delay = 0.02
+    client = seeded.test_client()
+    tokens: dict[str, list[str]] = {member: [] for member in members}
+    for round_ in range(8):
+        for member in members:
+            sent = text_event(member, ["สวัสดีครับ", "ราคายางวันนี้"][round_ % 2])
+            tokens[member].append(sent["replyToken"])
+            body, signature = _signed(sent)
+            assert client.post("/callback", data=body, headers={"x-line-signature": signature},
+                               content_type="application/json").status_code == 200
+    assert seeded.extensions["replies"].flush()
+    received = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply") if r.accepted]
+    for member in members:
+        assert [t for t in received if t in tokens[member]] == tokens[member]
+
+
+def test_a_reply_that_waited_past_its_tokens_life_is_dropped(
+        seeded: Flask, line_world: LineWorld, caplog: pytest.LogCaptureFixture) -> None:
+    registered(seeded, "Udropped01")
+    line_world.delay = 0.5
+    replies = Replies(seeded.extensions["line"], senders=1, token_life=0.2)
+    for n in range(3):  # one sender: the second and third wait behind the first's half second
+        replies.send("Udropped01", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
+    with caplog.at_level(logging.WARNING, logger="bot.line.replies"):
+        assert replies.flush()
+    assert [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")] == ["token-0"]
+    assert sum("past its token's life" in record.getMessage() for record in caplog.records) == 2
+
+
+def test_a_postback_reply_goes_the_same_way(seeded: Flask, line_world: LineWorld) -> None:
+    registered(seeded, "Upostback1")
+    event = postback_event("Upostback1", "i=help")
+    assert post_events(seeded.test_client(), [event]).status_code == 200  # flushes, as LINE would have it
+    assert [r.status for r in line_world.sent("/v2/bot/message/reply")] == [200]
