@@ -77,10 +77,9 @@ def serve(host: str, port: int) -> None:
 
     from werkzeug.serving import make_server
 
+    from bot import nlu
     from bot.jobs import scheduler
     from bot.web.admin import record_served_url
-
-    from bot import nlu
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = app.config["SETTINGS"]
