@@ -42,7 +42,7 @@ from bot.sandbox.line_api import LineWorld, create_line_api
 from handlers import fmt
 from models.alerts import PriceAlert, evaluate
 from models.member import Member
-from models.prices import federation, upsert
+from models.prices import federation, local_day, upsert
 from tests.support import CHANNEL_SECRET, CHANNEL_TOKEN
 
 GOAL_EVALUATE, GOAL_TOTAL = 0.3, 1.25
@@ -130,7 +130,7 @@ def main() -> None:
         migrate.upgrade(engine)
         with sessions() as db, db.begin():
             seed.network(db)
-        today = date.today()
+        today = local_day(datetime.now(UTC))  # Thailand's day: only its price is news (models.alerts)
         started = time.perf_counter()
         populate(sessions, args.members, today)
         if engine.dialect.name == "postgresql":
