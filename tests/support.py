@@ -129,3 +129,24 @@ def registered(app: Flask, user_id: str, district: str = "ควนขนุน"
         db.add(member)
         db.flush()
         return member.id
+
+
+def many_members(app: Flask, count: int, prefix: str = "U") -> list[str]:
+    """Test set-up: `count` registered members of Khuan Khanun's cooperative, inserted at once."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from models.member import Member
+    from models.network import district_cooperative
+
+    ids = [f"{prefix}{i:032x}" for i in range(count)]
+    with app.extensions["sessions"]() as db, db.begin():
+        cooperative = district_cooperative(db, "ควนขนุน")
+        assert cooperative is not None
+        db.execute(insert(Member), [
+            {"line_user_id": user, "name": f"สมาชิก {n}", "district": "ควนขนุน", "cooperative_id": cooperative.id,
+             "role": "member", "consent_at": datetime.now(UTC), "active": True}
+            for n, user in enumerate(ids)
+        ])
+    return ids

@@ -19,33 +19,19 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.sandbox.faults import Trouble
 from bot.sandbox.line_api import LineWorld
 from models.announcements import Announcement
-from models.member import Member
-from models.network import district_cooperative
 from models.outbox import Delivery
 from tests.handlers.test_announce_cli import run
+from tests.support import many_members
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 10_000
 KILLS = (3_000, 6_500)  # recipients LINE has taken when the sender is killed, run after run
-
-
-def add_members(app: Flask, count: int, prefix: str = "U") -> list[str]:
-    ids = [f"{prefix}{i:032x}" for i in range(count)]
-    with app.extensions["sessions"]() as db, db.begin():
-        cooperative = district_cooperative(db, "ควนขนุน")
-        assert cooperative is not None
-        db.execute(insert(Member), [
-            {"line_user_id": user, "name": f"สมาชิก {n}", "district": "ควนขนุน", "cooperative_id": cooperative.id,
-             "role": "member", "consent_at": datetime.now(UTC), "active": True}
-            for n, user in enumerate(ids)
-        ])
-    return ids
 
 
 def clock_env(config: dict[str, str]) -> dict[str, str]:
@@ -94,7 +80,7 @@ def posted_since(world: LineWorld, index: int) -> Callable[[], bool]:
 def test_ten_thousand_members_get_an_announcement_once_through_faults_and_kills(
     seeded: Flask, config: dict[str, str], line_world: LineWorld, db: Session
 ) -> None:
-    members = add_members(seeded, MEMBERS)
+    members = many_members(seeded, MEMBERS)
     code, out = run(seeded, "announce", "ประชุมใหญ่สามัญประจำปี วันเสาร์ 9 โมง ที่หอประชุมอำเภอ", "--center", "PROV-AGRI")
     assert code == 0 and out.splitlines()[1].startswith("10,000 members"), out
     announcement_id = int(out.splitlines()[0])
@@ -157,7 +143,7 @@ def test_a_repeating_notice_goes_once_an_occurrence_across_clock_kills_and_resta
     """Every minute: one occurrence fell due while no clock ran, and goes when one is back, though that clock is
     killed mid-send; the next is due while an old clock and its replacement both run, the old one is killed
     just after it, and the replacement is killed mid-send too. Each member gets each occurrence once."""
-    members = add_members(seeded, 1_200, prefix="R")  # three multicasts an occurrence
+    members = many_members(seeded, 1_200, prefix="R")  # three multicasts an occurrence
     code, out = run(seeded, "announce", "ตลาดนัดยางทุกนาที", "--center", "PROV-AGRI", "--every", "* * * * *")
     assert code == 0, out
     with seeded.extensions["sessions"]() as session, session.begin():

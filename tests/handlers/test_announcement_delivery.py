@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.delivery import Outbox
@@ -15,24 +15,13 @@ from bot.jobs.announcements import send_due
 from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
 from models.announcements import Announcement
-from models.member import Member
-from models.network import district_cooperative
-from tests.support import Chat, button_data, registered, texts
+from tests.support import Chat, button_data, many_members, registered, texts
 
 MEMBERS = 1_100  # three multicasts: 500, 500 and 100
 
 
 def _members(app: Flask) -> list[str]:
-    ids = [f"U{i:032x}" for i in range(MEMBERS)]
-    with app.extensions["sessions"]() as db, db.begin():
-        cooperative = district_cooperative(db, "ควนขนุน")
-        assert cooperative is not None
-        db.execute(insert(Member), [
-            {"line_user_id": user, "name": f"สมาชิก {n}", "district": "ควนขนุน", "cooperative_id": cooperative.id,
-             "role": "member", "consent_at": datetime.now(UTC), "active": True}
-            for n, user in enumerate(ids)
-        ])
-    return ids
+    return many_members(app, MEMBERS)
 
 
 def test_an_announcement_over_the_quota_waits_and_its_author_is_told(

@@ -209,16 +209,10 @@ def _drain() -> None:
 @bp.post("/rounds/<int:round_id>/close")
 @staff_required
 def rounds_close(round_id: int) -> Response:
-    from bot.jobs import rounds as round_jobs  # here: it loads the handlers and the LINE SDK
     _, round_ = g._, _round(round_id)
     result = close(db(), round_.id, utcnow(), g.member)
-    if result is None or result.outcome == "not_open":
-        db().rollback()
-        flash(_("This round is not open any more: nothing was changed."), "error")
+    if not _ended(result) or result is None:
         return _back(round_)
-    round_jobs.queue_notices(db())
-    db().commit()
-    _drain()
     flash({"closed": _("Closed: {packs} {pack_unit} for {members} members; each member is being told their final "
                        "quantity and amount."),
            "extended": _("Below the minimum: the round is extended until {deadline}; its members are told."),
@@ -232,18 +226,25 @@ def rounds_close(round_id: int) -> Response:
 @bp.post("/rounds/<int:round_id>/cancel")
 @staff_required
 def rounds_cancel(round_id: int) -> Response:
-    from bot.jobs import rounds as round_jobs  # here: it loads the handlers and the LINE SDK
     _, round_ = g._, _round(round_id)
-    result = cancel(db(), round_.id, utcnow())
+    if _ended(cancel(db(), round_.id, utcnow())):
+        flash(_("Cancelled the round; its members are told."))
+    return _back(round_)
+
+
+def _ended(result: Any) -> bool:
+    """After closing or cancelling: its members' notices queued and sent; nothing changed (and said so) when the
+    round was not open any more."""
+    from bot.jobs import rounds as round_jobs  # here: it loads the handlers and the LINE SDK
+
     if result is None or result.outcome == "not_open":
         db().rollback()
-        flash(_("This round is not open any more: nothing was changed."), "error")
-        return _back(round_)
+        flash(g._("This round is not open any more: nothing was changed."), "error")
+        return False
     round_jobs.queue_notices(db())
     db().commit()
     _drain()
-    flash(_("Cancelled the round; its members are told."))
-    return _back(round_)
+    return True
 
 
 @bp.post("/rounds/<int:round_id>/extend")
