@@ -23,7 +23,7 @@ from models.base import BANGKOK
 from models.member import Member
 from models.network import DISTRICTS, Center, district_name
 from models.outbox import last_quota, next_month
-from models.rounds import center_rounds
+from models.rounds import Round, center_rounds
 
 MORNING_HOUR = 7
 REPEATS = {"weekly": "0 7 * * mon", "monthly": "0 7 1 * *"}  # Thai time, as `coopbot announce --every`
@@ -122,7 +122,7 @@ def _who(turn: Turn, draft: Announcement) -> str:
     _ = turn._
     center = draft.center.name(turn.locale)
     if draft.round_id is not None:
-        round_ = next((r for r in center_rounds(turn.db, draft.center_id) if r.id == draft.round_id), None)
+        round_ = turn.db.get(Round, draft.round_id)
         product = round_.product.name(turn.locale) if round_ else str(draft.round_id)
         return _("the members of {center} with an order in the {product} round").format(center=center, product=product)
     if draft.interest:
@@ -175,32 +175,35 @@ def _choose_audience(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) 
     _ = turn._
     to, value = slots.get("to"), str(slots.get("value") or "")
     rounds = center_rounds(turn.db, draft.center_id)
+    chosen: dict[str, Any] | None = None  # the one narrowing pressed; the others are cleared
     if to in ("all", "alerts"):
-        draft.districts, draft.round_id, draft.interest, draft.with_alerts = None, None, None, to == "alerts"
+        chosen = {"with_alerts": to == "alerts"}
     elif to == "round" and value.isdigit() and int(value) in {r.id for r in rounds}:
-        draft.districts, draft.round_id, draft.interest, draft.with_alerts = None, int(value), None, False
+        chosen = {"round_id": int(value)}
     elif to == "interest" and value in INTERESTS:
-        draft.districts, draft.round_id, draft.interest, draft.with_alerts = None, None, value, False
+        chosen = {"interest": value}
     elif to == "district" and value in dict(DISTRICTS):
-        draft.districts, draft.round_id, draft.interest, draft.with_alerts = [value], None, None, False
-    elif to == "districts":
+        chosen = {"districts": [value]}
+    if chosen is not None:
+        draft.districts, draft.round_id = chosen.get("districts"), chosen.get("round_id")
+        draft.interest, draft.with_alerts = chosen.get("interest"), chosen.get("with_alerts", False)
+        return _preview(turn, draft)
+    if to == "districts":
         buttons: list[Choice] = [(district_name(code, turn.locale), Intent(
             "broadcast", {"draft": draft.id, "to": "district", "value": code})) for code, _english in DISTRICTS]
         back = (_("Back"), Intent("broadcast", {"draft": draft.id, "to": "menu"}))
         return reply(_("Which district?"), [*buttons[:12], back])
-    else:
-        choices: list[Choice] = [(_("All members"), Intent("broadcast", {"draft": draft.id, "to": "all"}))]
-        choices += [(_("Ordered: {product}").format(product=r.product.name(turn.locale)),
-                     Intent("broadcast", {"draft": draft.id, "to": "round", "value": r.id}))
-                    for r in rounds[:ROUND_CHOICES]]
-        choices += [(_(INTEREST_NAMES[i]), Intent("broadcast", {"draft": draft.id, "to": "interest", "value": i}))
-                    for i in INTERESTS]
-        choices.append((_("With a price alert"), Intent("broadcast", {"draft": draft.id, "to": "alerts"})))
-        if draft.center.level == "province" or draft.center.brand is not None:
-            choices.append((_("A district"), Intent("broadcast", {"draft": draft.id, "to": "districts"})))
-        return reply(_("Who should get it? All the members of {center}, those with an order in a round, or those "
-                       "who raise or grow something.").format(center=draft.center.name(turn.locale)), choices)
-    return _preview(turn, draft)
+    choices: list[Choice] = [(_("All members"), Intent("broadcast", {"draft": draft.id, "to": "all"}))]
+    choices += [(_("Ordered: {product}").format(product=r.product.name(turn.locale)),
+                 Intent("broadcast", {"draft": draft.id, "to": "round", "value": r.id}))
+                for r in rounds[:ROUND_CHOICES]]
+    choices += [(_(INTEREST_NAMES[i]), Intent("broadcast", {"draft": draft.id, "to": "interest", "value": i}))
+                for i in INTERESTS]
+    choices.append((_("With a price alert"), Intent("broadcast", {"draft": draft.id, "to": "alerts"})))
+    if draft.center.level == "province" or draft.center.brand is not None:
+        choices.append((_("A district"), Intent("broadcast", {"draft": draft.id, "to": "districts"})))
+    return reply(_("Who should get it? All the members of {center}, those with an order in a round, or those "
+                   "who raise or grow something.").format(center=draft.center.name(turn.locale)), choices)
 
 
 def _decide(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) -> list[Message]:
