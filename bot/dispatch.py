@@ -171,10 +171,10 @@ class Dispatcher:
             return register.welcome(turn)
         if isinstance(event, PostbackEvent):
             intent = Intent.from_postback(event.postback.data) or Intent("unknown")
-            picked = event.postback.params or {}  # a date picker's choice, Thai local time
-            if intent.name != "unknown" and any(picked.get(kind) for kind in ("datetime", "date", "time")):
-                chosen = picked.get("datetime") or picked.get("date") or picked.get("time")
-                intent = replace(intent, slots={**intent.slots, "picked": chosen})
+            params = event.postback.params or {}  # a date picker's choice, Thai local time
+            picked = params.get("datetime") or params.get("date") or params.get("time")
+            if picked and intent.name != "unknown":
+                intent = replace(intent, slots={**intent.slots, "picked": picked})
             return self.route(turn, intent)
         if isinstance(event, MessageEvent):
             if isinstance(event.message, TextMessageContent):

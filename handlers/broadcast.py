@@ -20,7 +20,6 @@ from handlers.ui import Choice, date_picker, main_actions, reply
 from models.announce import PLACE_LIMIT, TEXT_LIMIT
 from models.announcements import INTERESTS, Announcement, audience_of, next_time
 from models.base import BANGKOK
-from models.member import Member
 from models.network import DISTRICTS, Center, district_name
 from models.outbox import last_quota, next_month
 from models.rounds import Round, center_rounds
@@ -92,7 +91,9 @@ def broadcast(turn: Turn, intent: Intent) -> list[Message]:
 def _meeting(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) -> list[Message]:
     """A meeting's time, picked on the phone; then its place is asked, and members answer ไป / ไม่ไป."""
     picked = _picked(slots.get("picked"))
-    if picked is None or picked <= turn.now:
+    if picked is None:
+        return _preview(turn, draft, turn._("I could not read that time. Please pick it again."))
+    if picked <= turn.now:
         return _preview(turn, draft, turn._("That time has passed. Pick the meeting's time again."))
     draft.meeting_at, draft.every = picked, None  # a meeting happens once
     return BROADCAST.run(turn, Intent("broadcast", {"draft": draft.id}),
@@ -113,17 +114,13 @@ def _draft(turn: Turn, center: Center, body: str) -> list[Message]:
     return _preview(turn, draft)
 
 
-def _members(turn: Turn, draft: Announcement) -> list[Member]:
-    return audience_of(turn.db, draft)
-
-
 def _who(turn: Turn, draft: Announcement) -> str:
     """The audience in words: "the members of X", narrowed to a round, an interest or a district."""
     _ = turn._
     center = draft.center.name(turn.locale)
     if draft.round_id is not None:
         round_ = turn.db.get(Round, draft.round_id)
-        product = round_.product.name(turn.locale) if round_ else str(draft.round_id)
+        product = round_.product.name(turn.locale) if round_ else _("a round that has ended")
         return _("the members of {center} with an order in the {product} round").format(center=center, product=product)
     if draft.interest:
         return _("the members of {center} who raise or grow: {what}").format(
@@ -139,7 +136,7 @@ def _who(turn: Turn, draft: Announcement) -> str:
 def _preview(turn: Turn, draft: Announcement, problem: str = "") -> list[Message]:
     """The draft with its audience, count and cost, and the buttons: when to send, or whom to send it to."""
     _ = turn._
-    count = len(_members(turn, draft))
+    count = len(audience_of(turn.db, draft))
     local = turn.now.astimezone(BANGKOK)
     question = _("Send this to {n} members ({who})? It uses {n} of LINE's messages.\n\n{body}").format(
         n=fmt.number(count), who=_who(turn, draft), body=draft.body)
@@ -217,7 +214,9 @@ def _decide(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) -> list[M
         draft.send_at = (local + timedelta(days=1)).replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0)
     elif when == "picked":
         picked = _picked(slots.get("picked"))
-        if picked is None or picked <= turn.now:
+        if picked is None:
+            return _preview(turn, draft, _("I could not read that time. Please pick it again."))
+        if picked <= turn.now:
             return _preview(turn, draft, _("That time has passed. Pick a time to come, or send now."))
         draft.send_at = picked
     elif when in REPEATS and draft.meeting_at is None:
@@ -235,7 +234,7 @@ def _decide(turn: Turn, draft: Announcement, slots: Mapping[str, Any]) -> list[M
     if draft.meeting_at is not None and draft.meeting_at <= draft.send_at:
         return _preview(turn, draft, _("The meeting would be over before the announcement goes out. Send it "
                                        "earlier, or pick the meeting's time again."))
-    count = len(_members(turn, draft))
+    count = len(audience_of(turn.db, draft))
     if not count:
         return _preview(turn, draft)
     draft.status = "scheduled"

@@ -18,9 +18,6 @@ from models.member import mute as mute_member
 from models.network import Center, network_center
 from models.outbox import next_month
 
-BODY_LIMIT = 2000
-MORNING_HOUR = 7
-
 
 def news(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._

@@ -88,7 +88,7 @@ def date_picker(label: str, intent: Intent, initial: datetime, earliest: datetim
     """A button that opens the phone's date and time picker; LINE then sends `intent` with the chosen local time
     in the postback's params (the dispatcher puts it in slot `picked`). Times are Thai local."""
     return QuickReplyItem(action=DatetimePickerAction(
-        label=label[:LABEL_LIMIT] or EMPTY, data=postback(intent), mode="datetime",
+        label=fmt.shortened(label, LABEL_LIMIT) if label.strip() else EMPTY, data=postback(intent), mode="datetime",
         initial=initial.strftime("%Y-%m-%dT%H:%M"), min=earliest.strftime("%Y-%m-%dT%H:%M")))
 
 

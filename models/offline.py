@@ -21,13 +21,16 @@ from models.rounds import Round
 
 def offline_member(db: Session, name: str, phone: str, district: str | None, now: datetime) -> Member:
     """The member with this mobile number, or a new one without LINE. Refused (OrderRefused): bad_phone,
-    no_name, bad_district."""
+    no_name, bad_district, and name_mismatch when the number is a member's whose name is not the one typed (a
+    mistyped number neither orders for someone else nor tells whose number it is)."""
     mobile = normalize_mobile(phone)
     if mobile is None:
         raise OrderRefused("bad_phone", phone=phone)
     if district and district not in dict(DISTRICTS):
         raise OrderRefused("bad_district", district=district)
     member = db.scalar(select(Member).where(Member.phone == mobile))
+    if member is not None and name.strip() and _plain(name) != _plain(member.name or ""):
+        raise OrderRefused("name_mismatch", phone=mobile)
     if member is None:
         if not name.strip():
             raise OrderRefused("no_name")
@@ -39,6 +42,10 @@ def offline_member(db: Session, name: str, phone: str, district: str | None, now
     db.add(member)
     db.flush()
     return member
+
+
+def _plain(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def order_for(db: Session, round_: Round, quantity: Decimal, *, name: str, phone: str, district: str | None,

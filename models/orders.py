@@ -106,8 +106,9 @@ class Outcome:
 
 
 def check_quantity(product: Product, quantity: Decimal) -> None:
-    """Refuse zero, negative, fractional and absurd quantities (the product's max_order is the limit)."""
-    if quantity <= 0:
+    """Refuse zero, negative, fractional and absurd quantities (the product's max_order is the limit), and what is
+    no number at all (NaN, infinity)."""
+    if not quantity.is_finite() or quantity <= 0:
         raise OrderRefused("not_positive")
     if quantity != quantity.to_integral_value():
         raise OrderRefused("not_whole")

@@ -125,11 +125,11 @@ def add_product(db: Session, *, code: str, name_th: str, name_en: str, category:
         if value not in UNITS:
             raise ProductRefused(field, "unknown")
     for field, number in (("pack_size", pack_size), ("max_order", max_order), ("unit_kg", unit_kg)):
-        if number is not None and number <= 0:
+        if number is not None and (not Decimal(number).is_finite() or number <= 0):
             raise ProductRefused(field, "not_positive")
     if pack_unit == unit and pack_size != 1:
         raise ProductRefused("pack_size", "pack_of_one")
-    if retail_price is not None and retail_price < 0:
+    if retail_price is not None and (not Decimal(retail_price).is_finite() or retail_price < 0):
         raise ProductRefused("retail_price", "negative")
     network = db.scalar(select(Network).where(Network.code == network_code))
     if network is None:

@@ -119,3 +119,11 @@ def test_an_order_on_behalf_only_from_the_rounds_centers(catalog: Flask, db: Ses
                          now=utcnow(), actor=member_by_line_id(session, "Ufederation"))
         kaeo = center_by_code(session, "DIST-09")
         assert done.line.quantity == 2 and kaeo is not None and done.line.pickup_center_id == kaeo.id
+        with pytest.raises(OrderRefused) as mistyped:  # her number with another name: neither her order nor her name
+            order_for(session, round_, Decimal(1), name="นายสมปอง", phone="081-234-5678", district=None,
+                      now=utcnow(), actor=member_by_line_id(session, "Ufederation"))
+        assert mistyped.value.reason == "name_mismatch"
+        with pytest.raises(OrderRefused) as nan:
+            order_for(session, round_, Decimal("NaN"), name="ยายสมใจ", phone="0812345678", district=None,
+                      now=utcnow(), actor=member_by_line_id(session, "Ufederation"))
+        assert nan.value.reason == "not_positive"

@@ -20,9 +20,13 @@ from models.member import Member
 def channel() -> str:
     channel = current_app.extensions["channel"]
     settings = current_app.config["SETTINGS"]
+    _ = g._
+    where = {"environment": _("from an environment variable"), "stored": _("saved here"), "": ""}
     status = {
-        "secret": "environment" if settings.line_channel_secret else ("stored" if channel.stored(SECRET) else ""),
-        "token": "environment" if settings.line_channel_access_token else ("stored" if channel.stored(TOKEN) else ""),
+        "secret": where["environment" if settings.line_channel_secret else (
+            "stored" if channel.stored(SECRET) else "")],
+        "token": where["environment" if settings.line_channel_access_token else (
+            "stored" if channel.stored(TOKEN) else "")],
     }
     staff = _db().scalars(select(Member).where(Member.role != "member").order_by(Member.role, Member.id)).all()
     return render_template(

@@ -176,6 +176,8 @@ def order_refused(form: OfflineOrderForm, exc: OrderRefused, round_: Round) -> s
     messages = {
         "bad_phone": (form.phone, _("Not a Thai mobile number like 0812345678.")),
         "no_name": (form.name, _("A new member needs their full name.")),
+        "name_mismatch": (form.name, _("This mobile number is another member's: check the number, or type the "
+                                       "name they registered with.")),
         "bad_district": (form.district, _("Not a valid choice.")),
         "not_positive": (form.quantity, _("The quantity must be 1 or more.")),
         "not_whole": (form.quantity, _("Whole {units} only.").format(units=words.unit_word(_, unit))),
