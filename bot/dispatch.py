@@ -21,6 +21,7 @@ from linebot.v3.webhooks import (
     TextMessageContent,
     UnfollowEvent,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import nlu
@@ -117,6 +118,7 @@ class Dispatcher:
         standby = getattr(event, "mode", None) == EventMode.STANDBY
         replies: list[Message] = []
         profiles: dict[str, Profile | None] = {}
+        reconnected = False
         try:
             while True:
                 try:
@@ -128,6 +130,13 @@ class Dispatcher:
                     break
                 except _Newcomer as newcomer:  # rolled back, claim and all: ask LINE who it is, then again
                     profiles[newcomer.user_id] = self.line.profile(newcomer.user_id)
+                except DBAPIError as exc:
+                    # A pooled connection the database dropped (a restart): the pool is renewed and the event,
+                    # rolled back whole, is tried once more; its claim makes a commit that did land a no-op.
+                    if not exc.connection_invalidated or reconnected:
+                        raise
+                    reconnected = False
+                    log.warning("event %s: the database connection was lost; trying again", event_id)
         except Exception:
             log.exception("event %s (%s) failed", event_id, event_type)
             replies = [] if standby else self._apology(event)

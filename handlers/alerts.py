@@ -27,7 +27,7 @@ from handlers.price_ui import (
 from handlers.ui import Button, reply
 from models import alerts
 from models.alerts import MAX_ACTIVE, PriceAlert
-from models.prices import RUBBER_TYPES, PriceError, checked, latest, local_day, preference
+from models.prices import RUBBER_TYPES, Preference, PriceError, checked, latest, local_day
 
 
 def describe(_: Translate, alert: PriceAlert) -> str:
@@ -43,7 +43,7 @@ def _menu(_: Translate) -> list[Button]:
 
 
 def _current(turn: Turn, kind: str) -> Decimal | None:
-    quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
+    quote = latest(turn.db, kind, Preference(turn.member.cooperative_id), local_day(turn.now))
     return quote.baht_per_kg if quote else None
 
 

@@ -24,7 +24,7 @@ from handlers.price_ui import (
     type_name,
 )
 from handlers.ui import Button, reply
-from models.prices import PriceError, checked, latest, local_day, preference
+from models.prices import Preference, PriceError, checked, latest, local_day
 
 CENT = Decimal("0.01")
 BY_DRY_WEIGHT = ("latex", "cuplump")
@@ -108,7 +108,7 @@ def _read_price(turn: Turn, intent: Intent, slots: Slots, answering: bool) -> De
                              "Type it again, for example 58.50.")
             raise Problem(reply(price_problem(_, error, out_of_range))) from None
     kind = slots.get("rubber_type") or "latex"
-    quote = latest(turn.db, kind, preference(turn.db, turn.member.cooperative_id), local_day(turn.now))
+    quote = latest(turn.db, kind, Preference(turn.member.cooperative_id), local_day(turn.now))
     if quote is None:
         return None
     slots["source"] = _("{source}, {day}").format(

@@ -221,8 +221,8 @@ def _local_price(turn: Turn, round_: Round) -> Decimal | None:
     federation's own price is the selling round's, not the alternative to it)."""
     if round_.product.rubber_type is None:
         return None
-    quote = prices.latest(turn.db, round_.product.rubber_type, prices.Preference(turn.member.cooperative_id, None),
-                          prices.local_day(turn.now))
+    alone = prices.Preference(turn.member.cooperative_id, with_federation=False)
+    quote = prices.latest(turn.db, round_.product.rubber_type, alone, prices.local_day(turn.now))
     return quote.baht_per_kg if quote is not None else None
 
 

@@ -31,14 +31,13 @@ from models.prices import (
     MAX_DAYS,
     MIN_DAYS,
     RUBBER_TYPES,
+    Preference,
     PriceError,
     Series,
+    board,
     checked,
     jump_from,
-    latest,
     local_day,
-    preference,
-    previous,
 )
 from models.prices import history as price_history
 from models.prices import post as post_price
@@ -54,8 +53,8 @@ def today(turn: Turn, intent: Intent) -> list[Message]:
         return reply(unpriced, type_buttons(_, "price.today"))
     day = local_day(turn.now)
     coop_id = turn.member.cooperative_id
-    prefer = preference(turn.db, coop_id)
-    found = [q for t in ([wanted] if wanted else RUBBER_TYPES) if (q := latest(turn.db, t, prefer, day))]
+    priced = board(turn.db, [wanted] if wanted else RUBBER_TYPES, Preference(coop_id), day)
+    found = [quote for quote, _before in priced]
     if not found and wanted:
         return reply(_("No {type} price has been posted yet. Please ask again later today.").format(
             type=type_name(_, wanted)), type_buttons(_, "price.today"))
@@ -67,11 +66,11 @@ def today(turn: Turn, intent: Intent) -> list[Message]:
             name=type_name(_, q.rubber_type),
             price=fmt.baht(q.baht_per_kg),
             unit=_("baht/kg"),
-            change=change(_, q, previous(turn.db, q)),
+            change=change(_, q, before),
             source=source_line(_, q.source, q.center, coop_id, turn.locale),
             day=fmt.day(q.day, turn.locale) if q.day != day else "",
         )
-        for q in found
+        for q, before in priced
     ]
     title = _("Rubber prices {day}").format(day=fmt.day(max(q.day for q in found), turn.locale))
     note = _("Today's price is not posted yet. These are the latest.") if stale else _("Today's prices")
@@ -107,7 +106,7 @@ def history(turn: Turn, intent: Intent) -> list[Message]:
                      _periods(_, kind))
     end = local_day(turn.now)
     coop = turn.member.cooperative
-    prefer = preference(turn.db, coop.id if coop else None)
+    prefer = Preference(coop.id if coop else None)
     series = price_history(turn.db, kind, prefer, end - timedelta(days - 1), end)
     name = type_name(_, kind)
     periods = _periods(_, kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Column, ForeignKey, String, Table, select
+from sqlalchemy import Column, ForeignKey, Select, String, Table, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base
@@ -99,12 +99,13 @@ def feed_center(db: Session, brand: str) -> Center | None:
 
 def network_center(db: Session, network_code: str) -> Center | None:
     """The province-level center that coordinates a network."""
-    return db.scalar(
-        select(Center)
-        .join(Center.networks)
-        .where(Network.code == network_code, Center.brand.is_(None))
-        .order_by(Center.id)
-    )
+    return db.scalar(network_center_query(network_code))
+
+
+def network_center_query(network_code: str) -> Select[Center]:
+    """network_center as a query, for use inside another statement."""
+    return (select(Center).join(Center.networks).where(Network.code == network_code, Center.brand.is_(None))
+            .order_by(Center.id).limit(1))
 
 
 def center_and_below(db: Session, center_id: int) -> set[int]:

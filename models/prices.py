@@ -6,6 +6,7 @@ member: their district cooperative, then the rubber federation, then RAOT, then 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -20,15 +21,17 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     case,
+    false,
+    func,
     select,
     text,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from models.base import BANGKOK, Base, utcnow
-from models.network import Center, network_center
+from models.network import Center, network_center, network_center_query
 
 RUBBER_TYPES = ("latex", "uss", "rss3", "cuplump")
 DEFAULT_DAYS, MIN_DAYS, MAX_DAYS = 30, 5, 365  # the history a member may ask for, and a chart shows
@@ -37,6 +40,7 @@ LOWEST, HIGHEST = Decimal(20), Decimal(150)
 BIG_MOVE = Decimal("0.15")
 CENT = Decimal("0.01")
 _NOT_MINE = 9
+BOARD_WINDOW = timedelta(days=45)  # a source's two newest days, as `board` looks for them
 
 
 class PriceError(ValueError):
@@ -111,25 +115,22 @@ def federation(db: Session) -> Center | None:
 
 @dataclass(frozen=True)
 class Preference:
-    """Whose prices a member acts on, best first: their cooperative, the federation, RAOT, the Ministry."""
+    """Whose prices a member acts on, best first: their cooperative, the federation, RAOT, the Ministry. The
+    federation is found inside each statement that ranks, not by a query of its own."""
 
     cooperative_id: int | None
-    federation_id: int | None
+    with_federation: bool = True
 
     def rank(self) -> ColumnElement[int]:
         own = PriceQuote.source == "center"
+        federation = network_center_query("rubber").with_only_columns(Center.id).scalar_subquery()
         return case(
             (and_(own, PriceQuote.center_id == self.cooperative_id), 0),
-            (and_(own, PriceQuote.center_id == self.federation_id), 1),
+            (and_(own, PriceQuote.center_id == federation if self.with_federation else false()), 1),
             (PriceQuote.source == "raot", 2),
             (PriceQuote.source == "moc", 3),
             else_=_NOT_MINE,
         )
-
-
-def preference(db: Session, cooperative_id: int | None) -> Preference:
-    fed = federation(db)
-    return Preference(cooperative_id, fed.id if fed else None)
 
 
 def latest(db: Session, rubber_type: str, prefer: Preference, on_or_before: date) -> PriceQuote | None:
@@ -156,6 +157,34 @@ def previous(db: Session, quote: PriceQuote) -> PriceQuote | None:
         .order_by(PriceQuote.day.desc())
         .limit(1)
     )
+
+
+def board(db: Session, rubber_types: Sequence[str], prefer: Preference,
+          on_or_before: date) -> list[tuple[PriceQuote, PriceQuote | None]]:
+    """Each type's `latest` price with its `previous`, in one statement for the usual case: every source's
+    two newest days within BOARD_WINDOW, ranked in the database. A type or a previous day older than the
+    window is looked up on its own."""
+    rank = prefer.rank()
+    nth = func.row_number().over(partition_by=(PriceQuote.rubber_type, PriceQuote.source, PriceQuote.center_id),
+                                 order_by=PriceQuote.day.desc())
+    recent = (select(PriceQuote.id, rank.label("rank"), nth.label("nth"))
+              .where(PriceQuote.rubber_type.in_(rubber_types), PriceQuote.day <= on_or_before,
+                     PriceQuote.day > on_or_before - BOARD_WINDOW, rank < _NOT_MINE).subquery())
+    rows = db.execute(select(PriceQuote, recent.c.rank, recent.c.nth).join(recent, recent.c.id == PriceQuote.id)
+                      .where(recent.c.nth <= 2).options(joinedload(PriceQuote.center))).all()
+    found = []
+    for rubber_type in rubber_types:
+        newest = [(quote, quote_rank) for quote, quote_rank, n in rows if quote.rubber_type == rubber_type and n == 1]
+        if not newest:
+            quote = latest(db, rubber_type, prefer, on_or_before)
+            if quote is not None:
+                found.append((quote, previous(db, quote)))
+            continue
+        quote = min(newest, key=lambda row: (-row[0].day.toordinal(), row[1]))[0]
+        before = next((q for q, _, n in rows if n == 2 and (q.rubber_type, q.source, q.center_id)
+                       == (rubber_type, quote.source, quote.center_id)), None)
+        found.append((quote, before if before is not None else previous(db, quote)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -231,7 +260,7 @@ def upsert(
 def jump_from(db: Session, center_id: int, rubber_type: str, price: Decimal, day: date) -> PriceQuote | None:
     """The last price before `day` (as the center's members see it) when `price` moves more than 15 % from it:
     the poster is asked to confirm. None when the move is ordinary or there is nothing to compare with."""
-    before = latest(db, rubber_type, preference(db, center_id), day - timedelta(days=1))
+    before = latest(db, rubber_type, Preference(center_id), day - timedelta(days=1))
     return before if before is not None and big_move(before.baht_per_kg, price) else None
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, request
 
 from bot.i18n import translator
 from models.network import center_by_code
-from models.prices import MAX_DAYS, MIN_DAYS, RUBBER_TYPES, history, preference
+from models.prices import MAX_DAYS, MIN_DAYS, RUBBER_TYPES, Preference, history
 
 if TYPE_CHECKING:
     from bot.render.charts import Words
@@ -46,7 +46,7 @@ def chart(kind: str, days: int) -> Response:
         coop = center_by_code(db, code) if code else None
         if code and coop is None:
             abort(404)
-        series = history(db, kind, preference(db, coop.id if coop else None), end - timedelta(days - 1), end)
+        series = history(db, kind, Preference(coop.id if coop else None), end - timedelta(days - 1), end)
         if series is None or len(series.points) < 2:
             abort(404)
         first, last = series.points[0][0], series.points[-1][0]

@@ -105,3 +105,14 @@ def test_a_type_not_posted_yet_is_named(chat: Chat, clock: datetime) -> None:
     put(chat.app, TODAY, "latex", "58.00")
     answer = chat.say("ราคายางแผ่นดิบ")
     assert texts(answer).startswith("ยังไม่มีการประกาศราคายางแผ่นดิบ ครับ") and "น้ำยางสด" in buttons(answer)
+
+
+def test_prices_older_than_the_boards_window_are_still_found(chat: Chat, clock: datetime) -> None:
+    """The board reads the last weeks in one statement; an older price or previous day is looked up on its own."""
+    put(chat.app, TODAY - timedelta(days=90), "latex", "50.00")
+    put(chat.app, TODAY, "latex", "58.00")                     # the day before it was 90 days ago
+    put(chat.app, TODAY - timedelta(days=200), "cuplump", "40.00")
+    put(chat.app, TODAY - timedelta(days=120), "cuplump", "41.50")  # nothing since: the latest is four months old
+    shown = texts(chat.say("ราคายางวันนี้"))
+    assert "น้ำยางสด: 58.00 บาท/กก. ▲ 8.00" in shown
+    assert "ยางก้อนถ้วย: 41.50 บาท/กก. ▲ 1.50" in shown

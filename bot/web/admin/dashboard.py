@@ -17,7 +17,7 @@ from bot.web.admin.rounds import progress
 from models.announcements import Announcement
 from models.base import utcnow
 from models.outbox import last_quota
-from models.prices import RUBBER_TYPES, latest, local_day, preference, previous
+from models.prices import RUBBER_TYPES, Preference, board, local_day
 from models.rounds import Round
 
 log = logging.getLogger(__name__)
@@ -43,15 +43,11 @@ def dashboard() -> str:
 def _prices() -> list[dict[str, Any]]:
     """Today's (or the latest) price of each rubber type that the signed-in person's center acts on."""
     _, own = g._, g.member.center_id if g.member.role == "coordinator" else None
-    prefer = preference(db(), own)
     today = local_day(utcnow())
     found = []
-    for rubber_type in RUBBER_TYPES:
-        quote = latest(db(), rubber_type, prefer, today)
-        if quote is None:
-            continue
-        change = words.price_change(_, quote, previous(db(), quote))
-        found.append({"name": words.type_name(_, rubber_type), "quote": quote, "change": change,
+    for quote, before in board(db(), RUBBER_TYPES, Preference(own), today):
+        change = words.price_change(_, quote, before)
+        found.append({"name": words.type_name(_, quote.rubber_type), "quote": quote, "change": change,
                       "up": change.startswith("▲"), "down": change.startswith("▼"),
                       "source": words.source_line(_, quote.source, quote.center, own, g.locale),
                       "today": quote.day == today})

@@ -26,6 +26,7 @@ from models.network import Center
 from models.prices import (
     DEFAULT_DAYS,
     RUBBER_TYPES,
+    Preference,
     PriceError,
     PriceQuote,
     checked,
@@ -33,7 +34,6 @@ from models.prices import (
     jump_from,
     local_day,
     post,
-    preference,
 )
 
 PRICE_PROBLEMS = {
@@ -88,7 +88,7 @@ def _page(post_form: PostForm, import_form: ImportForm, jump: PriceQuote | None 
     days = int(request.args.get("days", DEFAULT_DAYS)) if request.args.get("days", "").isdigit() else DEFAULT_DAYS
     days = days if days in CHART_DAYS else DEFAULT_DAYS
     today = local_day(utcnow())
-    series = history(db, kind, preference(db, center.id if center else None), today - timedelta(days - 1), today)
+    series = history(db, kind, Preference(center.id if center else None), today - timedelta(days - 1), today)
     query: dict[str, Any] = {"end": today.isoformat(), "lang": g.locale, **({"coop": center.code} if center else {})}
     chart = None if series is None or len(series.points) < 2 else url_for("charts.chart", kind=kind, days=days,
                                                                           **query)
