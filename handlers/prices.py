@@ -53,7 +53,7 @@ def today(turn: Turn, intent: Intent) -> list[Message]:
         return reply(unpriced, type_buttons(_, "price.today"))
     day = local_day(turn.now)
     coop_id = turn.member.cooperative_id
-    priced = board(turn.db, [wanted] if wanted else RUBBER_TYPES, Preference(coop_id), day)
+    priced = board(turn.db, [wanted] if wanted else RUBBER_TYPES, coop_id, day)
     found = [quote for quote, _before in priced]
     if not found and wanted:
         return reply(_("No {type} price has been posted yet. Please ask again later today.").format(

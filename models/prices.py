@@ -10,16 +10,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
     CheckConstraint,
     ColumnElement,
     ForeignKey,
     Index,
     Numeric,
+    Select,
     String,
     UniqueConstraint,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -122,15 +126,19 @@ class Preference:
     with_federation: bool = True
 
     def rank(self) -> ColumnElement[int]:
-        own = PriceQuote.source == "center"
-        federation = network_center_query("rubber").with_only_columns(Center.id).scalar_subquery()
-        return case(
-            (and_(own, PriceQuote.center_id == self.cooperative_id), 0),
-            (and_(own, PriceQuote.center_id == federation if self.with_federation else false()), 1),
-            (PriceQuote.source == "raot", 2),
-            (PriceQuote.source == "moc", 3),
-            else_=_NOT_MINE,
-        )
+        return _rank(self.cooperative_id, self.with_federation)
+
+
+def _rank(cooperative_id: int | BindParameter[int] | None, with_federation: bool = True) -> ColumnElement[int]:
+    own = PriceQuote.source == "center"
+    federation = network_center_query("rubber").with_only_columns(Center.id).scalar_subquery()
+    return case(
+        (and_(own, PriceQuote.center_id == cooperative_id), 0),
+        (and_(own, PriceQuote.center_id == federation if with_federation else false()), 1),
+        (PriceQuote.source == "raot", 2),
+        (PriceQuote.source == "moc", 3),
+        else_=_NOT_MINE,
+    )
 
 
 def latest(db: Session, rubber_type: str, prefer: Preference, on_or_before: date) -> PriceQuote | None:
@@ -159,24 +167,19 @@ def previous(db: Session, quote: PriceQuote) -> PriceQuote | None:
     )
 
 
-def board(db: Session, rubber_types: Sequence[str], prefer: Preference,
+def board(db: Session, rubber_types: Sequence[str], cooperative_id: int | None,
           on_or_before: date) -> list[tuple[PriceQuote, PriceQuote | None]]:
-    """Each type's `latest` price with its `previous`, in one statement for the usual case: every source's
-    two newest days within BOARD_WINDOW, ranked in the database. A type or a previous day older than the
-    window is looked up on its own."""
-    rank = prefer.rank()
-    nth = func.row_number().over(partition_by=(PriceQuote.rubber_type, PriceQuote.source, PriceQuote.center_id),
-                                 order_by=PriceQuote.day.desc())
-    recent = (select(PriceQuote.id, rank.label("rank"), nth.label("nth"))
-              .where(PriceQuote.rubber_type.in_(rubber_types), PriceQuote.day <= on_or_before,
-                     PriceQuote.day > on_or_before - BOARD_WINDOW, rank < _NOT_MINE).subquery())
-    rows = db.execute(select(PriceQuote, recent.c.rank, recent.c.nth).join(recent, recent.c.id == PriceQuote.id)
-                      .where(recent.c.nth <= 2).options(joinedload(PriceQuote.center))).all()
+    """Each type's `latest` price for a member of this cooperative, with its `previous`, in one statement for
+    the usual case (a price question is the commonest message on a price morning): every source's two newest
+    days within BOARD_WINDOW, ranked in the database. A type or a previous day older than that is looked up on
+    its own."""
+    rows = db.execute(_board_query(), {"cooperative": cooperative_id, "types": list(rubber_types),
+                                       "day": on_or_before, "since": on_or_before - BOARD_WINDOW}).all()
     found = []
     for rubber_type in rubber_types:
         newest = [(quote, quote_rank) for quote, quote_rank, n in rows if quote.rubber_type == rubber_type and n == 1]
         if not newest:
-            quote = latest(db, rubber_type, prefer, on_or_before)
+            quote = latest(db, rubber_type, Preference(cooperative_id), on_or_before)
             if quote is not None:
                 found.append((quote, previous(db, quote)))
             continue
@@ -185,6 +188,20 @@ def board(db: Session, rubber_types: Sequence[str], prefer: Preference,
                        == (rubber_type, quote.source, quote.center_id)), None)
         found.append((quote, before if before is not None else previous(db, quote)))
     return found
+
+
+@cache
+def _board_query() -> Select[PriceQuote, int, int]:
+    """Built once: putting a statement together costs more CPU than running this one."""
+    rank = _rank(bindparam("cooperative"))
+    nth = func.row_number().over(partition_by=(PriceQuote.rubber_type, PriceQuote.source, PriceQuote.center_id),
+                                 order_by=PriceQuote.day.desc())
+    recent = (select(PriceQuote.id, rank.label("rank"), nth.label("nth"))
+              .where(PriceQuote.rubber_type.in_(bindparam("types", expanding=True)),
+                     PriceQuote.day <= bindparam("day"), PriceQuote.day > bindparam("since"), rank < _NOT_MINE)
+              .subquery())
+    return (select(PriceQuote, recent.c.rank, recent.c.nth).join(recent, recent.c.id == PriceQuote.id)
+            .where(recent.c.nth <= 2).options(joinedload(PriceQuote.center)))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.web.admin.rounds import progress
 from models.announcements import Announcement
 from models.base import utcnow
 from models.outbox import last_quota
-from models.prices import RUBBER_TYPES, Preference, board, local_day
+from models.prices import RUBBER_TYPES, board, local_day
 from models.rounds import Round
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def _prices() -> list[dict[str, Any]]:
     _, own = g._, g.member.center_id if g.member.role == "coordinator" else None
     today = local_day(utcnow())
     found = []
-    for quote, before in board(db(), RUBBER_TYPES, Preference(own), today):
+    for quote, before in board(db(), RUBBER_TYPES, own, today):
         change = words.price_change(_, quote, before)
         found.append({"name": words.type_name(_, quote.rubber_type), "quote": quote, "change": change,
                       "up": change.startswith("▲"), "down": change.startswith("▼"),
