@@ -1,4 +1,5 @@
-"""Test plumbing at the process boundary: signed webhook bodies, a local LINE API on a real port, transcripts."""
+"""Test plumbing at the process boundary: signed webhook bodies, a local LINE API on a real port, transcripts, and a
+loopback proxy in front of the database that can play its restart."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
+import struct
 import threading
 import uuid
 from collections.abc import Iterator
@@ -46,6 +49,87 @@ def serve(app: Any, port: int = 0) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(5)
+
+
+class Restartable:
+    """A loopback TCP proxy in front of a server (PostgreSQL) that restarts as the server does: `down()` cuts every
+    open connection and refuses new ones (the port is closed), `up()` accepts again on the same port. Clients see
+    exactly what a server restart shows them; the server behind sees its clients vanish and rolls them back."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.port = 0
+        self._lock = threading.Lock()
+        self._open: set[socket.socket] = set()
+        self._accepting = threading.Event()
+        self._listener: threading.Thread | None = None
+        self.up()
+
+    def up(self) -> None:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(128)
+        listener.settimeout(0.05)
+        self.port = listener.getsockname()[1]
+        self._accepting.set()
+        self._listener = threading.Thread(target=self._accept, args=(listener,), name="proxy-accept", daemon=True)
+        self._listener.start()
+
+    def down(self) -> None:
+        self._accepting.clear()
+        if self._listener is not None:
+            self._listener.join(5)
+        with self._lock:
+            cut, self._open = self._open, set()
+        for sock in cut:
+            _close(sock, reset=True)
+
+    def close(self) -> None:
+        self.down()
+
+    def _accept(self, listener: socket.socket) -> None:
+        with listener:
+            while self._accepting.is_set():
+                try:
+                    client, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                try:
+                    server = socket.create_connection(self.target, timeout=5)
+                except OSError:
+                    _close(client, reset=True)
+                    continue
+                client.settimeout(None)
+                server.settimeout(None)
+                with self._lock:
+                    self._open.update((client, server))
+                for source, sink in ((client, server), (server, client)):
+                    threading.Thread(target=self._pump, args=(source, sink), name="proxy-pump", daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        with self._lock:
+            ours = source in self._open
+            self._open.difference_update((source, sink))
+        if ours:  # one side hung up: so does the other, once what it was sent has gone (down() cuts its own)
+            _close(sink)
+            _close(source)
+
+
+def _close(sock: socket.socket, reset: bool = False) -> None:
+    """Close, waking any thread blocked on the socket; with `reset`, at once (RST), dropping what is unsent."""
+    try:
+        if reset:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
 
 
 def post_events(client: FlaskClient, events: list[dict[str, Any]], secret: str = CHANNEL_SECRET) -> Any:

@@ -4,7 +4,8 @@ event as soon as the event's transaction commits, and waiting on LINE (a network
 Each process has `senders` threads, each with its own queue; a member's replies always go to the same one, so
 they leave in the order their events were handled. A reply token is good for about a minute: a reply that has
 waited longer (LINE down, the process swamped) is dropped and logged, never sent late. A process that stops
-sends what is queued first (for up to `STOP_WAIT` seconds). With `senders=0` a reply goes out in the request.
+(a gunicorn worker's SIGTERM included) sends what is queued first, for up to `STOP_WAIT` seconds, and logs how
+many it could not. With `senders=0` a reply goes out in the request.
 """
 
 from __future__ import annotations
@@ -68,13 +69,21 @@ class Replies:
                 self._idle.wait(left)
         return True
 
+    def stop(self, timeout: float = STOP_WAIT) -> None:
+        """At the process's exit: send what is queued, for up to `timeout` seconds. What is still waiting then
+        dies with the process, and is counted in the log, never lost unsaid."""
+        if not self.flush(timeout):
+            with self._lock:
+                left = self._pending
+            log.warning("%d replies left unsent or unconfirmed: the process stopped (after %.1f s)", left, timeout)
+
     def _queue(self, number: int) -> queue.SimpleQueue[tuple[float, dict[str, Any], str]]:
         """The sender's queue, its thread started at its first reply. Threads do not survive a fork (gunicorn
         forks its workers after loading the app with --preload): a new process starts its own."""
         with self._lock:
             if self._pid != os.getpid():
                 self._queues, self._pending, self._pid = {}, 0, os.getpid()
-                atexit.register(self.flush)
+                atexit.register(self.stop)
             waiting = self._queues.get(number)
             if waiting is None:
                 waiting = self._queues[number] = queue.SimpleQueue()

@@ -104,6 +104,20 @@ def test_a_reply_that_waited_past_its_tokens_life_is_dropped(
     assert sum("past its token's life" in record.getMessage() for record in caplog.records) == 2
 
 
+def test_replies_a_stopping_process_could_not_send_are_counted_in_the_log(
+        seeded: Flask, line_world: LineWorld, caplog: pytest.LogCaptureFixture) -> None:
+    registered(seeded, "Ustopping1")
+    line_world.delay = 0.5
+    replies = Replies(seeded.extensions["line"], senders=1)
+    for n in range(3):  # one sender: the first is on its way for half a second, the others wait behind it
+        replies.send("Ustopping1", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
+    with caplog.at_level(logging.WARNING, logger="bot.line.replies"):
+        replies.stop(timeout=0.2)
+    assert [record.getMessage() for record in caplog.records] == [
+        "3 replies left unsent or unconfirmed: the process stopped (after 0.2 s)"]
+    assert replies.flush()  # this process goes on: they leave now, not in the next test
+
+
 def test_a_postback_reply_goes_the_same_way(seeded: Flask, line_world: LineWorld) -> None:
     registered(seeded, "Upostback1")
     event = postback_event("Upostback1", "i=help")
