@@ -22,7 +22,8 @@ def make_engine(url: str) -> Engine:
         return engine
     # No pre-ping: it costs a round trip on every checkout. A connection found dead invalidates the whole pool,
     # and the webhook tries that event once more (bot.dispatch); other requests fail once and recover.
-    return create_engine(url, pool_size=10, max_overflow=20)
+    # A database host that stops answering fails a new connection in 5 s, not the system's two minutes.
+    return create_engine(url, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
