@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -14,8 +16,7 @@ BUDDHIST_ERA_OFFSET = 543
 
 def number(value: float | Decimal, decimals: int = 0) -> str:
     """1234.5 -> '1,234.50' with decimals=2; whole numbers without decimals by default."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale="en_US")
+    return _format(value, "#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
 def baht(value: float | Decimal) -> str:
@@ -31,12 +32,12 @@ def money(value: float | Decimal) -> str:
 
 def quantity(value: float | Decimal) -> str:
     """A quantity: whole numbers plain, fractions with up to two decimals."""
-    return number(value) if float(value).is_integer() else format_decimal(value, format="#,##0.##", locale="en_US")
+    return number(value) if float(value).is_integer() else _format(value, "#,##0.##")
 
 
 def precise(value: Decimal) -> str:
     """Two decimals, or up to four when the value has them: a dry weight of 9.0525 kg is not 9.05."""
-    return format_decimal(value.quantize(Decimal("0.0001")), format="#,##0.00##", locale="en_US")
+    return _format(value.quantize(Decimal("0.0001")), "#,##0.00##")
 
 
 def day(value: date | datetime, locale: str) -> str:
@@ -55,3 +56,18 @@ def moment(value: datetime, locale: str) -> str:
 def shortened(text: str, limit: int) -> str:
     """At most `limit` characters, ending in "…" when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _format(value: float | Decimal, pattern: str) -> str:
+    """Babel's formatting with its pattern parsed once (parsing it was most of each call's cost)."""
+    return _pattern(pattern).apply(value, _grouping())
+
+
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+@cache
+def _grouping() -> Locale:
+    return Locale.parse("en_US")
