@@ -172,10 +172,6 @@ class Line:
 
         return {"replyToken": reply_token, "messages": [wire.plain(m) for m in messages[:REPLY_LIMIT]]}
 
-    def reply(self, reply_token: str, messages: Sequence[Message]) -> None:
-        if messages:
-            self.send_reply(self.reply_json(reply_token, messages))
-
     def send_reply(self, body: dict[str, Any]) -> None:
         """A reply whose body `reply_json` built, through the shared client (its connections stay open)."""
         api = self._pusher()

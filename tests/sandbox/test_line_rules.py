@@ -165,7 +165,7 @@ def test_a_refused_push_neither_spends_quota_nor_uses_up_its_retry_key(
 def test_the_seam_surfaces_lines_reasons(app: Flask) -> None:
     line: Line = app.extensions["line"]
     with pytest.raises(LineError) as refused:
-        line.reply(uuid.uuid4().hex, [TextMessage(text="ก" * 5001)])
+        line.send_reply(line.reply_json(uuid.uuid4().hex, [TextMessage(text="ก" * 5001)]))
     assert refused.value.status == 400 and "messages[0].text" in str(refused.value)
 
 
