@@ -122,10 +122,7 @@ def test_two_coopbot_clock_processes(engine: Engine, database_url: str, tmp_path
                                 stdout=subprocess.DEVNULL, stderr=(tmp_path / name).open("w"))
 
     def said(name: str, words: str, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while words not in (tmp_path / name).read_text():
-            assert time.monotonic() < deadline, (tmp_path / name).read_text()
-            time.sleep(0.1)
+        _said(tmp_path / name, words, seconds)
 
     first = clock("first")
     second = None
@@ -143,3 +140,50 @@ def test_two_coopbot_clock_processes(engine: Engine, database_url: str, tmp_path
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def test_a_web_process_with_the_scheduler_on_waits_for_the_clock_and_serves(
+        engine: Engine, database_url: str, tmp_path: Path) -> None:
+    """`coopbot serve` with COOPBOT_SCHEDULER=1 on PostgreSQL: it answers at once, and its clock only leads when
+    no `coopbot clock` does."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t",
+           "SECRET_KEY": "k", "COOPBOT_SCHEDULER": "1"}
+    clock = subprocess.Popen([sys.executable, "-m", "bot", "clock"], cwd=tmp_path, env=env, text=True,
+                             stdout=subprocess.DEVNULL, stderr=(tmp_path / "clock").open("w"))
+    web = None
+    try:
+        _said(tmp_path / "clock", "clock: leading")
+        web = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=tmp_path, env=env, text=True, stdout=subprocess.DEVNULL,
+                               stderr=(tmp_path / "web").open("w"))
+        _said(tmp_path / "web", "another clock leads; waiting")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                    assert answer.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "web").read_text()
+                time.sleep(0.2)
+        clock.send_signal(signal.SIGKILL)
+        clock.wait(timeout=10)
+        _said(tmp_path / "web", "clock: leading", seconds=leader.POLL_SECONDS * 3)
+    finally:
+        for process in (clock, web):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def _said(log: Path, words: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while words not in log.read_text():
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.1)
