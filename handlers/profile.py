@@ -20,7 +20,7 @@ from handlers.forms import Ask, Confirm, Form, Slots, Stop
 from handlers.orders_ui import amount, by_direction, line_status
 from handlers.ui import N_, Button, main_actions, reply, text
 from models import alerts, orders
-from models.access import erase, open_orders
+from models.access import erasable, erase, open_orders
 from models.announcements import INTERESTS
 from models.base import BANGKOK
 from models.orders import OrderLine
@@ -139,8 +139,18 @@ def _delete_answer(slots: Mapping[str, Any]) -> bool | None:
 
 
 def _nothing_kept(turn: Turn, intent: Intent, slots: Slots) -> None:
+    """Nothing to delete, or nothing that may be: a coordinator's or an admin's data stays while they keep the role
+    (the console refuses the same, models.access.erasable)."""
+    _ = turn._
     if _delete_answer(slots) is None and not _has_personal_data(turn):
-        raise Stop(reply(turn._("We keep no personal details of yours."), main_actions(turn._)))
+        raise Stop(reply(_("We keep no personal details of yours."), main_actions(_)))
+    if not erasable(turn.member):
+        said = (_("You are an admin: your data cannot be deleted while you keep the role. Make someone else an admin, "
+                  "ask them to make you a member again, then press \"Delete my data\" again.")
+                if turn.member.role == "admin" else
+                _("You are a coordinator: your data cannot be deleted while you keep the role. Ask an admin to hand "
+                  "your role to someone else and make you a member again, then press \"Delete my data\" again."))
+        raise Stop(reply(said, main_actions(_)))
 
 
 def _ask_to_delete(turn: Turn, slots: Slots, again: bool = False) -> list[Message]:

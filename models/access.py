@@ -46,10 +46,24 @@ def open_orders(db: Session, member: Member, now: datetime) -> list[OrderLine]:
             if line.round.joinable(now)]
 
 
+class ErasureRefused(ValueError):
+    """A coordinator's or an admin's data, asked to be deleted while they keep the role (`erasable`)."""
+
+
+def erasable(member: Member) -> bool:
+    """Whether the member's data may be deleted: not a coordinator's or an admin's while they keep the role (a
+    center would be left with a nameless coordinator, the console with a nameless admin). An admin makes them a
+    member again first, handing the role to someone else (models.member.set_role)."""
+    return member.role == "member"
+
+
 def erase(db: Session, member: Member, now: datetime, actor: Member | None = None) -> list[OrderLine]:
-    """Delete the member's personal data; their alerts stop (a deleted member is pushed nothing) and their orders
-    in open rounds are cancelled (nobody could see, change or collect an order without a name). The row stays,
-    so that past orders keep their totals. Returns the orders and pledges cancelled."""
+    """Delete the member's personal data (refused while they keep a role: `erasable`); their alerts stop (a deleted
+    member is pushed nothing) and their orders in open rounds are cancelled (nobody could see, change or collect an
+    order without a name). The row stays, so that past orders keep their totals. Returns the orders and pledges
+    cancelled."""
+    if not erasable(member):
+        raise ErasureRefused(member.role)
     lines = open_orders(db, member, now)
     member.forget()
     for alert in alerts.active_alerts(db, member.id):

@@ -100,7 +100,7 @@ def audience(db: Session, center: Center, author_id: int | None = None,
     the members of its district for a district cooperative, its own members for a sub-district one; of those,
     the members of `districts`, with an order in round `round_id`, with a price alert (`with_alerts`), of a
     `network` (whose interests are its goods) or with an `interest`, when given. Only registered members who
-    still follow the account and have not asked to stop the news are counted, and not the author."""
+    still follow the account and are still told (`told`) are counted, and not the author."""
     query = select(Member).where(Member.active.is_(True), Member.consent_at.is_not(None), Member.id != (author_id or 0),
                                  serves(center))
     if districts:
@@ -110,12 +110,18 @@ def audience(db: Session, center: Center, author_id: int | None = None,
         query = query.where(Member.id.in_(ordered))
     if with_alerts:
         query = query.where(Member.id.in_(select(PriceAlert.member_id).where(PriceAlert.active.is_(True))))
-    members = [member for member in db.scalars(query.order_by(Member.id)) if wants(member, "news")]
+    members = [member for member in db.scalars(query.order_by(Member.id)) if told(member, round_id)]
     wanted = {interest} if interest else NETWORK_INTERESTS.get(network or "")
     if not wanted:
         return members
     interests = interests_of(db, members)
     return [member for member in members if interests[member.id] & wanted]
+
+
+def told(member: Member, round_id: int | None) -> bool:
+    """Whether an announcement reaches a member who may have stopped the centers' news: one narrowed to the members
+    of a round concerns their own order (its goods have arrived, collect them), so it reaches them all the same."""
+    return round_id is not None or wants(member, "news")
 
 
 def audience_of(db: Session, announcement: Announcement) -> list[Member]:

@@ -3,7 +3,8 @@
 A round's terms are checked once, here: a price above 0, a deadline in the future and after the opening, a
 minimum not above the maximum (or the stock), tiers above 0 and each cheaper (a selling round: dearer) than the
 price, pickup points that are centers, and one open round of a product at a center at a time (members would
-otherwise see two of the same and join either). Refusals carry a reason and its facts, never wording.
+otherwise see two of the same and join either). Refusals carry a reason and its facts, never wording. A new round's
+price more than 15 % from the last round's is refused until the coordinator confirms it (`price_jump`).
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.network import Center
+from models.prices import big_move
 from models.products import Product
 from models.rounds import BELOW_MINIMUM, DIRECTIONS, SHORTFALL_RULES, Round, RoundPickup, lock_round, still_open
 
 
 class RoundRefused(Exception):
     """Why terms were refused: bad_price, past_deadline, bad_minimum, bad_maximum, min_above_max,
-    bad_tier, bad_rule, bad_pickup, no_center, already_open, not_open, below_total."""
+    bad_tier, bad_rule, bad_pickup, no_center, already_open, not_open, below_total, price_jump (not confirmed)."""
 
     def __init__(self, reason: str, **facts: Any) -> None:
         super().__init__(reason)
@@ -85,6 +88,15 @@ def check(db: Session, terms: Terms, now: datetime) -> None:
             raise RoundRefused("bad_pickup", center=center_id)
 
 
+def price_jump(db: Session, product_id: int, center_id: int, direction: str, price: Decimal) -> Round | None:
+    """The last round of the product at the center when `price` moves more than 15 % from its price (the rule of
+    posted prices, models.prices.big_move: more often a typo than a market); None when there is none or it is near."""
+    last = db.scalar(select(Round).where(Round.product_id == product_id, Round.center_id == center_id,
+                                         Round.direction == direction)
+                     .order_by(Round.opens_at.desc(), Round.id.desc()).limit(1))
+    return last if last is not None and big_move(last.price, price) else None
+
+
 def _apply(round_: Round, terms: Terms) -> None:
     round_.price, round_.closes_at = terms.price, terms.closes_at
     round_.min_total, round_.max_total = terms.min_total, terms.max_total
@@ -100,8 +112,10 @@ def _apply(round_: Round, terms: Terms) -> None:
 
 
 def open_round(db: Session, product: Product, center: Center | None, terms: Terms, now: datetime,
-               created_by_id: int | None = None) -> Round:
-    """A new round of `product` at `center` (by brand or network when None), on `terms`."""
+               created_by_id: int | None = None, sure: bool = True) -> Round:
+    """A new round of `product` at `center` (by brand or network when None), on `terms`. Unless `sure`, a price
+    far from the last round's is refused (price_jump, with that round as `last`) for the coordinator to confirm
+    (chat and the console ask; the command line's operator types what they mean)."""
     from models.products import coordinating_center
 
     check(db, terms, now)
@@ -112,6 +126,9 @@ def open_round(db: Session, product: Product, center: Center | None, terms: Term
         running = still_open(db, product.id, center.id, terms.direction)
     if running is not None:
         raise RoundRefused("already_open", round=running)
+    last = None if sure else price_jump(db, product.id, center.id, terms.direction, terms.price)
+    if last is not None:
+        raise RoundRefused("price_jump", last=last)
     round_ = Round(product=product, center=center, direction=terms.direction, opens_at=terms.opens_at or now,
                    status="open", total=Decimal(0), created_by_id=created_by_id)
     _apply(round_, terms)
@@ -150,7 +167,7 @@ def extend_round(db: Session, round_id: int, closes_at: datetime, now: datetime)
 
 
 def open_like(db: Session, like: Round, closes_at: datetime, now: datetime, created_by_id: int | None,
-              price: Decimal | None = None) -> Round:
+              price: Decimal | None = None, sure: bool = True) -> Round:
     """A new round on the same terms as `like` (price unless a new one is given, tiers, minimum, cap, rules),
     open from now until `closes_at`; its pickup date as far after the deadline as the earlier one's was."""
     terms = Terms.of(like)
@@ -159,4 +176,4 @@ def open_like(db: Session, like: Round, closes_at: datetime, now: datetime, crea
         terms.price = price
     if like.pickup_on is not None:
         terms.pickup_on = closes_at.date() + max(timedelta(0), like.pickup_on - like.closes_at.date())
-    return open_round(db, like.product, like.center, terms, now, created_by_id)
+    return open_round(db, like.product, like.center, terms, now, created_by_id, sure)

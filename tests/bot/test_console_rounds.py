@@ -365,3 +365,21 @@ def test_the_rounds_pages_in_english(catalog: Flask, db: Session) -> None:
     refused = admin.post("/admin/rounds/new", data={**new_round(db, "piglet", price=""),
                                                     "csrf_token": csrf_of(admin, "/admin/rounds")})
     assert "This field is required." in refused.get_data(as_text=True)
+
+
+def test_a_price_far_from_the_last_rounds_is_confirmed_before_the_round_opens(catalog: Flask, db: Session) -> None:
+    admin = staff(catalog, "Uadmin", role="admin")
+    token = csrf_of(admin, "/admin/rounds/new")
+    rice = round_of(db, "rice-sangyod-5kg")
+    admin.post(f"/admin/rounds/{rice.id}/cancel", data={"csrf_token": token})
+    before = rounds_count(db)
+    fields = {**new_round(db, "rice-sangyod-5kg", price="250"), "csrf_token": token}
+    asked = admin.post("/admin/rounds/new", data=fields)
+    assert asked.status_code == 400
+    body = asked.get_data(as_text=True)
+    assert "ราคานี้ต่างจากราคารอบก่อน 175.00 บาท (เปิดเมื่อ" in body and "อยู่ 42.9%" in body
+    assert "ใช่ ราคานี้ถูกต้อง" in body and 'name="sure"' in body
+    assert rounds_count(db) == before, "nothing opens before the box is ticked"
+    opened = admin.post("/admin/rounds/new", data={**fields, "sure": "y"})
+    assert opened.status_code == 303, opened.get_data(as_text=True)
+    assert round_of(db, "rice-sangyod-5kg").price == 250

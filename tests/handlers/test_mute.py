@@ -59,3 +59,37 @@ def test_muted_news_leaves_the_member_out_of_announcements(seeded: Flask, line_w
             for user in (call.json["to"] if isinstance(call.json["to"], list) else [call.json["to"]])}
     assert "Ukeeps" in told and "Ustops" not in told
     assert db.scalar(select(Announcement.recipients)) == 1
+
+
+def test_muted_news_still_brings_what_is_said_to_a_round_the_member_ordered_in(
+        seeded: Flask, line_world: LineWorld, db: Session) -> None:
+    from bot.cli import cli
+    from bot.seed import orders as seed_orders
+    from tests.orders.conftest import join, round_of
+
+    with seeded.extensions["sessions"]() as session, session.begin():
+        seed_orders.demo_rounds(session, seeded.config["SETTINGS"])
+    rice = round_of(db, "rice-sangyod-5kg")
+    registered(seeded, "Ubuyer")
+    buyer = Chat(seeded, line_world, user_id="Ubuyer")
+    buyer.press(button_data(buyer.press(join(rice.id, 2)), "ยืนยัน"))
+    buyer.say("ไม่ต้องส่งข่าวมาแล้ว")
+    assert _muted(db, "Ubuyer") == ["news"]
+
+    coordinator = Chat(seeded, line_world)
+    registered(seeded, coordinator.user_id, role="coordinator", center_code="PROV-AGRI")
+    coordinator.press(Intent("broadcast").to_postback())
+    menu = Intent.from_postback(button_data(coordinator.say("ข้าวสารถึงศูนย์แล้ว เชิญรับวันเสาร์"), "เลือกผู้รับ"))
+    assert menu is not None
+    draft = menu.slots["draft"]
+    narrowed = coordinator.press(Intent("broadcast", {"draft": draft, "to": "round", "value": rice.id}).to_postback())
+    assert "ส่งถึงสมาชิก 1 คน" in texts(narrowed), "the count the coordinator sees counts them"
+    result = seeded.test_cli_runner().invoke(cli, ["announce", "ข้าวสารถึงศูนย์แล้ว", "--center", "PROV-AGRI",
+                                                   "--round", str(rice.id)])
+    assert result.exit_code == 0 and result.output.splitlines()[1].startswith("1 members"), result.output
+
+    coordinator.press(button_data(narrowed, "ส่งเลย"))
+    send_due(seeded)
+    told = [call.json["to"] for call in line_world.sent("/v2/bot/message/push")
+            if any(m.get("text", "").startswith("📢") and "ข้าวสารถึงศูนย์แล้ว" in m["text"] for m in call.json["messages"])]
+    assert told == ["Ubuyer", "Ubuyer"], "both announcements, the chat's and the command line's, reach the buyer"

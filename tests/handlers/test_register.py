@@ -329,3 +329,21 @@ def test_a_member_says_what_they_raise_or_grow_by_pressing(chat: Chat, db: Sessi
     assert "เลี้ยงหรือปลูก: ยางพารา" in texts(asked) and "✓ ยางพารา" in buttons(asked)
     assert member_of(db, chat).interests == ["rubber"]
     assert "เลี้ยงหรือปลูก: ยางพารา" in texts(chat.press(button_data(asked, "เสร็จแล้ว")))
+
+
+@pytest.mark.parametrize(("role", "center", "what_to_do"), [
+    ("coordinator", "DIST-05", "กรุณาแจ้งผู้ดูแลระบบให้มอบบทบาทนี้ให้ผู้อื่น"),
+    ("admin", None, "กรุณาตั้งผู้อื่นเป็นผู้ดูแลระบบ"),
+])
+def test_staff_keep_their_data_in_chat_while_they_keep_the_role(
+        chat: Chat, db: Session, role: str, center: str | None, what_to_do: str) -> None:
+    from bot.nlu import Intent
+
+    registered(chat.app, chat.user_id, role=role, center_code=center)
+    refused = chat.say("ลบข้อมูล")
+    assert "ต้องเปลี่ยนบทบาทเป็นสมาชิกก่อน จึงจะลบข้อมูลได้" in texts(refused), "the console's words"
+    assert what_to_do in texts(refused) and "ใช่ ลบเลย" not in buttons(refused)
+    pressed = chat.press(Intent("register", {"step": "delete", "pick": "yes"}).to_postback())
+    assert "ต้องเปลี่ยนบทบาทเป็นสมาชิกก่อน" in texts(pressed), "a yes pressed on an older card is refused alike"
+    kept = member_of(db, chat)
+    assert kept.registered and kept.role == role and waiting_for(db, kept) is None

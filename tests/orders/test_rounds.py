@@ -183,3 +183,40 @@ def test_a_coordinator_opens_a_new_round_like_the_last_one(catalog: Flask, line_
     refused = rubber_boss.press(Intent("round.open", {"like": rice.id, "days": 7}).to_postback())
     assert "เฉพาะผู้ประสานงานของศูนย์นั้น" in texts(refused)
     assert "บันทึกรายการสั่งซื้อแล้ว" in texts(farmer.press(button_data(farmer.press(join(fresh.id, 1)), "ยืนยัน")))
+
+
+def test_a_new_rounds_price_far_from_the_last_ones_is_confirmed_before_it_opens(
+        catalog: Flask, line_world: LineWorld, db: Session) -> None:
+    rice = round_of(db, "rice-sangyod-5kg")
+    boss = coordinator(catalog, line_world, "PROV-AGRI")
+    closed = boss.press(Intent("round.close", {"round": rice.id, "confirm": True}).to_postback())
+    again = button_data(closed, "เปิดรอบใหม่")
+    boss.press(button_data(boss.press(again), "7 วัน"))
+    asked = boss.say("250")
+    assert "ราคา 250.00 บาท/ถุง สูงกว่าราคารอบก่อน (175.00 บาท/ถุง เปิดเมื่อ" in texts(asked)
+    assert "ถึง 42.9% เปิดรอบใหม่ที่ราคา 250.00 บาท/ถุง ใช่ไหมครับ" in texts(asked)
+    assert buttons(asked) == ["ใช่", "ยังก่อน"]
+    assert round_of(db, "rice-sangyod-5kg").id == rice.id, "nothing opens before the yes"
+    assert "ยังไม่เปิดรอบใหม่" in texts(boss.press(button_data(asked, "ยังก่อน")))
+    assert round_of(db, "rice-sangyod-5kg").id == rice.id
+
+    boss.press(button_data(boss.press(again), "7 วัน"))
+    assert "ต่ำกว่าราคารอบก่อน" in texts(boss.say("120")), "lower too"
+    assert "สูงกว่าราคารอบก่อน" in texts(boss.say("250")), "a new price typed instead is checked anew"
+    assert "เปิดรอบแล้ว" in texts(boss.say("ใช่"))
+    fresh = round_of(db, "rice-sangyod-5kg")
+    assert fresh.id != rice.id and fresh.price == 250
+
+
+def test_a_new_price_the_earlier_tiers_would_not_undercut_says_what_to_type(
+        catalog: Flask, line_world: LineWorld, db: Session) -> None:
+    feed = round_of(db, "feed-cp-pig")
+    boss = coordinator(catalog, line_world, feed.center.code)
+    closed = boss.press(Intent("round.close", {"round": feed.id, "confirm": True}).to_postback())
+    boss.press(button_data(boss.press(button_data(closed, "เปิดรอบใหม่")), "7 วัน"))
+    refused = texts(boss.say("570"))
+    assert "ขั้นราคาของรอบก่อน (577.00 บาท/กระสอบ เมื่อยอดรวมถึง 100 กระสอบ)" in refused
+    assert "กรุณาพิมพ์ราคาที่มากกว่า 577.00 บาท/กระสอบ" in refused
+    assert round_of(db, "feed-cp-pig").id == feed.id, "nothing opened"
+    assert "เปิดรอบแล้ว" in texts(boss.say("585")), "the price is asked for again"
+    assert round_of(db, "feed-cp-pig").price == 585

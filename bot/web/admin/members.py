@@ -18,7 +18,7 @@ from bot.web.admin import labels
 from bot.web.admin.auth import admin_required, bp, staff_required
 from bot.web.admin.auth import db as _db
 from bot.web.admin.forms import N_, ConsoleForm, choices
-from models.access import copy_of, erase, open_orders
+from models.access import ErasureRefused, copy_of, erase, open_orders
 from models.alerts import active_alerts
 from models.base import utcnow
 from models.member import ROLES, Member, RoleError, search, serves, set_role
@@ -143,10 +143,11 @@ def member_erase(member_id: int) -> Response | tuple[str, int]:
         role_form = RoleForm(role=found.role, center=str(found.center_id or ""))
         _choices(role_form)
         return _page(found, role_form, form), 400
-    if found.role != "member":
+    try:
+        cancelled = erase(db, found, utcnow(), g.member)
+    except ErasureRefused:
         flash(_("Make them a member again before deleting a coordinator's or an admin's data."), "error")
         return redirect(url_for("admin.member", member_id=found.id), 303)
-    cancelled = erase(db, found, utcnow(), g.member)
     db.commit()
     done = _("The member's personal data is deleted.")
     if cancelled:

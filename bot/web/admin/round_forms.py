@@ -75,6 +75,7 @@ class RoundForm(TermsForm):
     center = SelectField(N_("Coordinating center"), coerce=int)
     direction = SelectField(N_("Kind of round"), choices=choices([
         ("buy", N_("Buying together")), ("sell", N_("Selling together"))]))
+    sure = BooleanField(N_("Yes, the price is right"))  # asked when it is far from the last round's
 
 
 class ExtendForm(ConsoleForm):

@@ -89,8 +89,9 @@ def _points() -> list[Center]:
                              .order_by(Center.level, Center.id)))
 
 
-def _form_page(form: TermsForm, round_: Round | None) -> str:
-    return render_template("admin/rounds/form.html", form=form, round=round_,
+def _form_page(form: TermsForm, round_: Round | None, jump: Round | None = None) -> str:
+    pct = abs(form.price.data - jump.price) * 100 / jump.price if jump is not None else None
+    return render_template("admin/rounds/form.html", form=form, round=round_, jump=jump, jump_pct=pct,
                            names={c.id: c.name(g.locale) for c in _points()})
 
 
@@ -124,9 +125,11 @@ def rounds_new() -> Any:
         return _form_page(form, None), 400
     try:
         created = opening.open_round(db(), product, center, terms_of(form, form.direction.data), utcnow(),
-                                     g.member.id)
+                                     g.member.id, sure=bool(form.sure.data))
     except opening.RoundRefused as exc:
         db().rollback()
+        if exc.reason == "price_jump":
+            return _form_page(form, None, exc.facts["last"]), 400
         problem = round_refused(form, exc)
         if problem:
             flash(problem, "error")
