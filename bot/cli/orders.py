@@ -106,9 +106,11 @@ def list_rounds(everything: bool) -> None:
 @click.option("--tier", "tiers", multiple=True, help="Price tier MIN:PRICE, e.g. 100:577 (repeatable).")
 @click.option("--center", "center_code", help="Coordinating center code (default: by brand or network).")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="buy", show_default=True)
+@click.option("--yes", is_flag=True, help="Open even when the price moved more than 15% from the last round's.")
 def open_round(product_code: str, price: str, closes: str, opens: str | None, minimum: str | None,
                maximum: str | None, rule: str, below_minimum: str, extend_days: int, pickup_on: str | None,
-               pickups: tuple[str, ...], tiers: tuple[str, ...], center_code: str | None, direction: str) -> None:
+               pickups: tuple[str, ...], tiers: tuple[str, ...], center_code: str | None, direction: str,
+               yes: bool) -> None:
     """Open a round for a product (see 'coopbot rounds list' for ids)."""
     closes_at, opens_at = local_time(closes, "--closes"), local_time(opens, "--opens") if opens else None
     parsed_tiers = []
@@ -135,7 +137,7 @@ def open_round(product_code: str, price: str, closes: str, opens: str | None, mi
                       pickup_on=_day(pickup_on, "--pickup-on") if pickup_on else None, pickups=points,
                       direction=direction)
         try:
-            round_ = opening.open_round(db, product, center, terms, utcnow())
+            round_ = opening.open_round(db, product, center, terms, utcnow(), sure=yes)
         except opening.RoundRefused as exc:
             raise _refused(exc) from None
         click.echo(f"opened round {round_.id}: {product.code} at {round_.center.code}, closes "
@@ -154,6 +156,11 @@ def _refused(exc: opening.RoundRefused) -> click.ClickException:
             f"round {running.id} of {running.product.code} at {running.center.code} is open until "
             f"{running.closes_at.astimezone(BANGKOK):%Y-%m-%d %H:%M}: close it first ('coopbot rounds close "
             f"{running.id}')")
+    if exc.reason == "price_jump":
+        last: Round = exc.facts["last"]
+        return click.ClickException(
+            f"{last.price} in round {last.id} is more than 15% away from this price; run again with --yes if it is "
+            "right")
     facts = ", ".join(f"{name}={value}" for name, value in exc.facts.items())
     return click.ClickException(f"refused: {exc.reason}" + (f" ({facts})" if facts else ""))
 

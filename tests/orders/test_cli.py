@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.cli import cli
@@ -52,6 +52,18 @@ def test_open_a_round_routes_feed_by_brand_and_takes_tiers(catalog: Flask, db: S
     assert created.pickup_date(khuan_khanun.id) == date(2099, 2, 5) and created.pickup_date(None) == date(2099, 2, 3)
     assert created.price == Decimal("575.00") and created.tiers == [{"min": "60", "price": "570"}]
     assert created.closes_at.hour == 10, "17:00 in Bangkok is 10:00 UTC"
+
+
+def test_open_at_a_price_far_from_the_last_rounds_needs_yes(catalog: Flask, db: Session) -> None:
+    last = round_of(db, "feed-betagro-pig")
+    assert run(catalog, "rounds", "close", str(last.id))[0] == 0
+    far = str(last.price * 2)
+    code, out = run(catalog, "rounds", "open", "feed-betagro-pig", "--price", far, "--closes", "2099-01-31")
+    assert code != 0 and "more than 15%" in out and "--yes" in out and len(out.strip().splitlines()) == 1, out
+    assert db.scalar(select(func.count()).select_from(Round).where(Round.status == "open",
+                                                                   Round.product_id == last.product_id)) == 0
+    code, out = run(catalog, "rounds", "open", "feed-betagro-pig", "--price", far, "--closes", "2099-01-31", "--yes")
+    assert code == 0 and out.startswith("opened round"), out
 
 
 def test_open_refuses_bad_input_with_one_line(catalog: Flask) -> None:
