@@ -248,7 +248,9 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods and (
             not r.cue("#sell") or r.cue("#howmuch", "#price")))),
-    ("sell.pledge", lambda r: r.cue("#sell") and r.rubber and not r.cue("#cancel")),
+    # ขายน้ำยาง 500 กิโล; เอาน้ำยางไปส่ง 90 กิโล brings latex by the kilo: a pledge too
+    ("sell.pledge", lambda r: ((r.cue("#sell") and r.rubber) or (r.cue("#send") and "rubber_type" in r.words and any(
+        measure in ("kg", "ton") for _, measure in r.numbers))) and not r.cue("#cancel")),
     ("price.history", lambda r: (r.cue("#history", "#month_name") or any(
         m in _PERIOD_DAYS or m == "date" for _, m in r.numbers)) and (r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
