@@ -98,7 +98,10 @@ def read(tokens: list[Token]) -> Reading:
                 reading.changed.setdefault("formula", token.text)
         elif token.kind == "num":
             measure = "split" if id(token) in shares else "date" if id(token) in dates else _measure(content, i)
-            reading.numbers.append((token.value or 0, measure))
+            value = token.value or 0
+            if measure not in (None, "split", "date") and _and_a_half(content, i + 2):
+                value += 0.5  # สองกระสอบครึ่ง: two and a half sacks
+            reading.numbers.append((value, measure))
         elif token.tags:
             _one(content, i, reading)
             if token.has("#to") and reading.changed_at is None:
@@ -115,6 +118,13 @@ def read(tokens: list[Token]) -> Reading:
             reading.others += 1
     reading.numbers = _satang(reading.numbers)
     return reading
+
+
+def _and_a_half(content: list[Token], at: int) -> bool:
+    """ครึ่ง after a number's unit (2 ตันครึ่ง), not ครึ่งนึง (half of them)."""
+    after = content[at + 1] if at + 1 < len(content) else None
+    return at < len(content) and content[at].has("#half") and not (
+        after is not None and after.kind == "num" and after.text in ("นึง", "หนึ่ง"))
 
 
 def _satang(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float | int, str | None]]:
