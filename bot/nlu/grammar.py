@@ -98,10 +98,10 @@ def read(tokens: list[Token]) -> Reading:
                 reading.changed.setdefault("formula", token.text)
         elif token.kind == "num":
             measure = "split" if id(token) in shares else "date" if id(token) in dates else _measure(content, i)
-            value = token.value or 0
+            amount = token.value or 0
             if measure not in (None, "split", "date") and _and_a_half(content, i + 2):
-                value += 0.5  # สองกระสอบครึ่ง: two and a half sacks
-            reading.numbers.append((value, measure))
+                amount += 0.5  # สองกระสอบครึ่ง: two and a half sacks
+            reading.numbers.append((amount, measure))
         elif token.tags:
             _one(content, i, reading)
             if token.has("#to") and reading.changed_at is None:
