@@ -65,7 +65,8 @@ class Reading:
 ANNOUNCEMENT_WORDS = 4
 LONG_TEXT = 24  # content words: a member asks in a few; a text this long that is not a notice was forwarded
 _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months": "months", "#years": "years",
-             "#baht": "baht", "#ton": "ton", "#satang": "satang"}
+             "#baht": "baht", "#ton": "ton", "#satang": "satang", "#clock": "clock"}
+"""what a number measures, by the word after it: a clock time (แปดโมง, 6 ทุ่ม) is no amount of anything"""
 KG_PER_TON = 1000
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _HALF_DAYS = {"weeks": 3, "months": 15, "years": 180}  # ครึ่งปี is six months of 30 days
@@ -97,7 +98,10 @@ def read(tokens: list[Token]) -> Reading:
                 reading.changed.setdefault("formula", token.text)
         elif token.kind == "num":
             measure = "split" if id(token) in shares else "date" if id(token) in dates else _measure(content, i)
-            reading.numbers.append((token.value or 0, measure))
+            amount = token.value or 0
+            if measure not in (None, "split", "date") and _and_a_half(content, i + 2):
+                amount += 0.5  # สองกระสอบครึ่ง: two and a half sacks
+            reading.numbers.append((amount, measure))
         elif token.tags:
             _one(content, i, reading)
             if token.has("#to") and reading.changed_at is None:
@@ -114,6 +118,13 @@ def read(tokens: list[Token]) -> Reading:
             reading.others += 1
     reading.numbers = _satang(reading.numbers)
     return reading
+
+
+def _and_a_half(content: list[Token], at: int) -> bool:
+    """ครึ่ง after a number's unit (2 ตันครึ่ง), not ครึ่งนึง (half of them)."""
+    after = content[at + 1] if at + 1 < len(content) else None
+    return at < len(content) and content[at].has("#half") and not (
+        after is not None and after.kind == "num" and after.text in ("นึง", "หนึ่ง"))
 
 
 def _satang(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float | int, str | None]]:
@@ -182,6 +193,10 @@ def _measure(content: list[Token], i: int) -> str | None:
         for cue, measure in _MEASURES.items():
             if before.has(cue) and measure in ("days", "weeks", "months", "years"):
                 return measure  # อาทิตย์นึง: one week
+    if before is not None and before.text == "เบอร์":
+        return "code"  # อาหารหมูเบอร์ 552: the feed's number, no amount
+    if before is not None and before.text == "ตี":
+        return "clock"  # ตีห้า: five in the morning
     if before is not None and before.has("#percent"):
         return "percent"
     if before is not None and before.has("#price"):
@@ -207,7 +222,8 @@ def _price_today(r: Reading) -> bool:
 def _bare_price(r: Reading) -> bool:
     """A rubber type and a price, nothing asked (ยางถ้วย 26.5 วันนี้): a coordinator's note of today's price."""
     priced = [value for value, measure in r.numbers if measure in (None, "baht")]
-    return ("rubber_type" in r.words and len(priced) == 1 and len(r.numbers) == 1 and not r.goods and not r.cue(
+    amounts = [value for value, measure in r.numbers if measure != "grade"]  # ชั้น 3 is the sheet's grade
+    return ("rubber_type" in r.words and len(priced) == 1 and len(amounts) == 1 and not r.goods and not r.cue(
         "#howmuch", "#calc", "#alert", "#sell", "#history", "#percent", "#daily", "#cancel", "#what", "#when"))
 
 
@@ -218,7 +234,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.announcement and not r.cue("#what", "#see", "#today"))),
     # chain letters, loan offers and links are not for the bot to act on, whatever goods they name; nor is a long
     # text that names no request (a forwarded story about feed prices)
-    ("unknown", lambda r: r.cue("#spam") or (r.size > LONG_TEXT and not r.cue("#setprice", "#post", "#order"))),
+    ("unknown", lambda r: (r.cue("#spam") and not r.cue("#console")) or (
+        r.size > LONG_TEXT and not r.cue("#setprice", "#post", "#order"))),
     ("console.link", lambda r: r.cue("#console")),
     ("round.summary", lambda r: r.cue("#summary")),
     ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread)) or (
@@ -241,7 +258,9 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("latex.calc", lambda r: (r.cue("#calc") and (bool(r.numbers) or r.rubber)) or (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods and (
             not r.cue("#sell") or r.cue("#howmuch", "#price")))),
-    ("sell.pledge", lambda r: r.cue("#sell") and r.rubber and not r.cue("#cancel")),
+    # ขายน้ำยาง 500 กิโล; เอาน้ำยางไปส่ง 90 กิโล brings latex by the kilo: a pledge too
+    ("sell.pledge", lambda r: ((r.cue("#sell") and r.rubber) or (r.cue("#send") and "rubber_type" in r.words and any(
+        measure in ("kg", "ton") for _, measure in r.numbers))) and not r.cue("#cancel")),
     ("price.history", lambda r: (r.cue("#history", "#month_name") or any(
         m in _PERIOD_DAYS or m == "date" for _, m in r.numbers)) and (r.rubber or r.cue("#price"))),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
@@ -283,8 +302,9 @@ def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, 
     if reading.formula:
         slots["formula"] = reading.formula
         slots.setdefault("product", "fertilizer")
-    if intent in ("alert.create", "alert.cancel") and reading.cue("#daily") and not reading.numbers:
-        slots["daily"] = True  # "เลิกส่งราคาทุกวัน" names the daily price, not any alert
+    if intent in ("alert.create", "alert.cancel") and reading.cue("#daily") and not any(
+            measure in (None, "baht") for _, measure in reading.numbers):
+        slots["daily"] = True  # "เลิกส่งราคาทุกวัน" names the daily price, not any alert; แปดโมง is its hour
     if intent == "order.change":  # changed to what follows เป็น
         slots.update({name: value for name, value in reading.changed.items() if name in (*SLOT_NAMES, "formula")})
         if "unit" in reading.changed and not reading.numbers:
@@ -324,8 +344,8 @@ _FITS = {"feed": ("sack", "bag", "kg"), "fertilizer": ("sack", "bag", "kg"), "ri
 def _goods(slots: dict[str, Any]) -> None:
     if slots.get("animal") == "pig" and slots.get("unit") == "head" and slots.get("product", "piglet") == "piglet":
         slots["product"] = "piglet"
-    if slots.get("product") == "piglet":
-        slots.pop("animal", None)
+    if slots.get("product", "feed") != "feed":
+        slots.pop("animal", None)  # the animal is fed; ปุ๋ยขี้ไก่ is fertilizer, ลูกหมู the piglet itself
     if "product" not in slots and ("brand" in slots or "animal" in slots):
         slots["product"] = "feed"
     if slots.get("unit") == "bag" and slots.get("product") in ("feed", "fertilizer"):
@@ -342,7 +362,7 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
             return
         if numbers[reading.changed_at :]:
             numbers, before = numbers[reading.changed_at :], numbers[: reading.changed_at]
-    counted = [(v * KG_PER_TON, "kg") if m == "ton" else (v, m) for v, m in numbers if m in (*UNITS, "ton")]
+    counted = [(v * KG_PER_TON, "kg") if m == "ton" else (v, m) for v, m in _packs(numbers) if m in (*UNITS, "ton")]
     fitting = [(v, m) for v, m in counted if m in _FITS.get(slots.get("product", ""), UNITS)]
     bare = [(v, m) for v, m in numbers if m is None]
     if counted or bare:
@@ -355,6 +375,12 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
             slots["unit"] = was[0]  # จาก 3 แกลลอน ลดเหลือ 2: two containers
     elif reading.one_of:
         slots["quantity"], slots["unit"] = 1, reading.one_of
+
+
+def _packs(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float | int, str | None]]:
+    """The numbers without a pack's size: ข้าวสาร 5 กิโล 2 ถุง orders two bags (of five kilos), not five kilos."""
+    return [(v, m) for i, (v, m) in enumerate(numbers)
+            if not (m == "kg" and i + 1 < len(numbers) and numbers[i + 1][1] in ("bag", "sack"))]
 
 
 _CALC_MEASURES = {"kg": "weight_kg", "ton": "weight_kg", "percent": "drc", "baht": "price"}

@@ -171,7 +171,9 @@ def load(path: Path = PATH) -> Lexicon:
     tags: dict[str, list[str]] = {}
     for tag, words in data["tags"].items():
         for word in words:
-            tags.setdefault(word.lower(), []).append(tag)
+            # a phrase ("how much", "pick up") is typed as words the tokenizer rejoins without their spaces
+            for surface in {word.lower(), word.lower().replace(" ", "")}:
+                tags.setdefault(surface, []).append(tag)
     answers = {word.lower(): kind for kind, words in data["answers"].items() for word in words}
     fillers = frozenset(word.lower() for word in data["particles"])
     typos = {wrong: right for wrong, right in data["typos"].items()}

@@ -19,16 +19,21 @@ _MONTHS = {"ม.ค": "มกราคม", "ก.พ": "กุมภาพัน
 _SHORT_MONTH = re.compile(r"(?<=\d)(\s*)(" + "|".join(re.escape(m) for m in _MONTHS) + r")\.?")
 
 
+# a fertilizer formula written with spaces, slashes or dots after สูตร or ปุ๋ย (สูตร 15 15 15, ปุ๋ย 15/15/15)
+_FORMULA = re.compile(r"(สูตร|ปุ๋ย)\s*(\d{1,2})(?:\s*[/.]\s*|\s+)(\d{1,2})(?:\s*[/.]\s*|\s+)(\d{1,2})(?![\d.,])")
+
+
 def arabic_digits(text: str) -> str:
     """Thai digits as Arabic ones ("๓๐" -> "30"), nothing else changed: members, and RAOT's files, write either."""
     return text.translate(_THAI_DIGITS)
 
 
 def normalize(text: str) -> str:
-    """For the tokenizer: Arabic digits, lower case, sara am as one letter, no repeated letters, a month written
-    short after a day in full, no stray dots."""
+    """For the tokenizer: Arabic digits, lower case, sara am as one letter, no repeated letters, a formula with
+    dashes, a month written short after a day in full, no stray dots."""
     text = arabic_digits(text).lower()
     text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
     text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
+    text = _FORMULA.sub(r"\1 \2-\3-\4", text)
     text = _SHORT_MONTH.sub(lambda m: (m.group(1) or " ") + _MONTHS[m.group(2)] + " ", text)
     return _STRAY_DOT.sub(" ", text)
