@@ -38,7 +38,8 @@ def claim_event(db: Session, webhook_event_id: str, event_type: str) -> bool:
 def _claim(dialect: str) -> ReturningInsert[str]:
     """Built once per dialect: it runs for every event, and putting it together costs more than running it."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    table = Base.metadata.tables[ProcessedEvent.__tablename__]  # the table, not the class: the ORM's bulk-insert machinery has nothing to do
+    # The table, not the class: the ORM's bulk-insert machinery has nothing to do here.
+    table = Base.metadata.tables[ProcessedEvent.__tablename__]
     return (insert(table).values(webhook_event_id=bindparam("id"), event_type=bindparam("type"),
                                  received_at=bindparam("at"))
             .on_conflict_do_nothing().returning(table.c.webhook_event_id))
