@@ -92,9 +92,9 @@ def _confirm_jump(turn: Turn, like: Round, days: int, price: Decimal, last: Roun
     checked anew."""
     _, unit = turn._, like.product.unit
     pct = fmt.number(abs(price - last.price) * 100 / last.price, 1)
-    said = (_("{price} is {pct}% higher than the last round's price ({before}, opened {day}). Open the new round "
+    said = (_("{price} is {pct}% above the last round's price ({before}, opened {day}). Open the new round "
               "at {price}?") if price > last.price else
-            _("{price} is {pct}% lower than the last round's price ({before}, opened {day}). Open the new round "
+            _("{price} is {pct}% below the last round's price ({before}, opened {day}). Open the new round "
               "at {price}?"))
     OPEN.wait(turn, {"like": like.id, "days": days, "sure": str(price)}, "price")
     return reply(said.format(price=per_unit(_, price, unit), pct=pct, before=per_unit(_, last.price, unit),
