@@ -249,7 +249,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),
     ("alert.create", lambda r: r.cue("#alert") or (r.cue("#daily") and (r.rubber or r.cue("#price", "#send")))),
     ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what")),
-    ("savings", lambda r: r.cue("#savings")),
+    # ถูกลง/ถูกกว่า: what buying together took off, unless it is the rubber's price that fell
+    ("savings", lambda r: r.cue("#savings") or (r.cue("#cheaper") and not r.rubber and not r.cue("#alert"))),
     ("handoff", lambda r: r.cue("#human") and not r.cue("#contact")),
     ("payment", lambda r: r.cue("#pay") and not r.cue("#sell", "#calc")),
     ("pickup", lambda r: r.cue("#pickup")),
