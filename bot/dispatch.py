@@ -135,7 +135,7 @@ class Dispatcher:
                     # rolled back whole, is tried once more; its claim makes a commit that did land a no-op.
                     if not exc.connection_invalidated or reconnected:
                         raise
-                    reconnected = False
+                    reconnected = True
                     log.warning("event %s: the database connection was lost; trying again", event_id)
         except Exception:
             log.exception("event %s (%s) failed", event_id, event_type)
