@@ -90,9 +90,10 @@ def check(db: Session, terms: Terms, now: datetime) -> None:
 
 def price_jump(db: Session, product_id: int, center_id: int, direction: str, price: Decimal) -> Round | None:
     """The last round of the product at the center when `price` moves more than 15 % from its price (the rule of
-    posted prices, models.prices.big_move: more often a typo than a market); None when there is none or it is near."""
+    posted prices, models.prices.big_move: more often a typo than a market); None when there is none or it is near.
+    A cancelled round is no reference: its price may be the typo it was cancelled for."""
     last = db.scalar(select(Round).where(Round.product_id == product_id, Round.center_id == center_id,
-                                         Round.direction == direction)
+                                         Round.direction == direction, Round.status != "cancelled")
                      .order_by(Round.opens_at.desc(), Round.id.desc()).limit(1))
     return last if last is not None and big_move(last.price, price) else None
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli import cli
 from bot.sandbox.line_api import LineWorld
+from models.base import utcnow
 from models.member import Member
 from models.network import center_by_code
 from models.rounds import Round
@@ -63,6 +64,22 @@ def test_open_at_a_price_far_from_the_last_rounds_needs_yes(catalog: Flask, db: 
     assert db.scalar(select(func.count()).select_from(Round).where(Round.status == "open",
                                                                    Round.product_id == last.product_id)) == 0
     code, out = run(catalog, "rounds", "open", "feed-betagro-pig", "--price", far, "--closes", "2099-01-31", "--yes")
+    assert code == 0 and out.startswith("opened round"), out
+
+
+def test_a_cancelled_rounds_price_is_no_reference_for_the_next(catalog: Flask, db: Session) -> None:
+    from models.closing import cancel
+
+    last = round_of(db, "feed-betagro-pig")
+    usual = last.price
+    assert run(catalog, "rounds", "close", str(last.id))[0] == 0
+    code, out = run(catalog, "rounds", "open", "feed-betagro-pig", "--price", str(usual * 10), "--closes",
+                    "2099-01-31", "--yes")  # a typo, opened all the same
+    assert code == 0, out
+    typo = int(out.split()[2].rstrip(":"))
+    with catalog.extensions["sessions"]() as session, session.begin():
+        cancel(session, typo, utcnow())
+    code, out = run(catalog, "rounds", "open", "feed-betagro-pig", "--price", str(usual), "--closes", "2099-01-31")
     assert code == 0 and out.startswith("opened round"), out
 
 
