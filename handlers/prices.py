@@ -38,6 +38,7 @@ from models.prices import (
     checked,
     jump_from,
     local_day,
+    move_percent,
 )
 from models.prices import history as price_history
 from models.prices import post as post_price
@@ -221,7 +222,7 @@ def _confirm_or_post(turn: Turn, slots: Slots) -> list[Message]:
         return reply(done, [(_("Rubber prices"), Intent("price.today"))])
     warning = ""
     if jump and before is not None:
-        pct = fmt.number(abs(price - before.baht_per_kg) * 100 / before.baht_per_kg, 1)
+        pct = fmt.number(move_percent(before.baht_per_kg, price), 1)
         warning = (
             _("That is higher than the last price ({before} baht/kg on {day}) by {pct}%. Are you sure?")
             if price > before.baht_per_kg

@@ -19,6 +19,7 @@ from handlers.rounds import own_round
 from handlers.ui import main_actions, reply, yes_no
 from models.base import BANGKOK
 from models.opening import RoundRefused, open_like
+from models.prices import move_percent
 from models.rounds import CLOSING_TIME, Round, still_open
 
 DAY_CHOICES = (3, 7, 14)
@@ -91,7 +92,7 @@ def _confirm_jump(turn: Turn, like: Round, days: int, price: Decimal, last: Roun
     """The new price beside the last round's, asked about before anything opens; a new price typed instead is
     checked anew."""
     _, unit = turn._, like.product.unit
-    pct = fmt.number(abs(price - last.price) * 100 / last.price, 1)
+    pct = fmt.number(move_percent(last.price, price), 1)
     said = (_("{price} is {pct}% above the last round's price ({before}, opened {day}). Open the new round "
               "at {price}?") if price > last.price else
             _("{price} is {pct}% below the last round's price ({before}, opened {day}). Open the new round "

@@ -112,6 +112,11 @@ def big_move(old: Decimal, new: Decimal) -> bool:
     return abs(new - old) > old * BIG_MOVE
 
 
+def move_percent(old: Decimal, new: Decimal) -> Decimal:
+    """How far `new` is from `old`, in per cent of `old`, either way (what a big_move warning shows)."""
+    return abs(new - old) * 100 / old
+
+
 def federation(db: Session) -> Center | None:
     """The rubber federation, whose price members fall back on when their cooperative posted none."""
     return network_center(db, "rubber")

@@ -33,6 +33,7 @@ from models.prices import (
     history,
     jump_from,
     local_day,
+    move_percent,
     post,
 )
 
@@ -92,7 +93,7 @@ def _page(post_form: PostForm, import_form: ImportForm, jump: PriceQuote | None 
     query: dict[str, Any] = {"end": today.isoformat(), "lang": g.locale, **({"coop": center.code} if center else {})}
     chart = None if series is None or len(series.points) < 2 else url_for("charts.chart", kind=kind, days=days,
                                                                           **query)
-    pct = abs(price - jump.baht_per_kg) * 100 / jump.baht_per_kg if jump is not None and price is not None else None
+    pct = move_percent(jump.baht_per_kg, price) if jump is not None and price is not None else None
     return render_template("admin/prices.html", post_form=post_form, import_form=import_form, posted=posted,
                            jump=jump, jump_pct=pct, chart=chart, kind=kind, days=days, chart_days=CHART_DAYS,
                            chart_center=center, rubber_type_codes=RUBBER_TYPES, **labels.context())

@@ -36,6 +36,7 @@ from models.base import utcnow
 from models.closing import cancel, close, forecast
 from models.network import DISTRICTS, Center
 from models.orders import OrderLine, round_lines
+from models.prices import move_percent
 from models.products import Product, coordinating_center
 from models.rounds import Round
 
@@ -90,7 +91,7 @@ def _points() -> list[Center]:
 
 
 def _form_page(form: TermsForm, round_: Round | None, jump: Round | None = None) -> str:
-    pct = abs(form.price.data - jump.price) * 100 / jump.price if jump is not None else None
+    pct = move_percent(jump.price, form.price.data) if jump is not None else None
     return render_template("admin/rounds/form.html", form=form, round=round_, jump=jump, jump_pct=pct,
                            names={c.id: c.name(g.locale) for c in _points()})
 
