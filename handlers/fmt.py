@@ -60,7 +60,7 @@ def shortened(text: str, limit: int) -> str:
 
 def _format(value: float | Decimal, pattern: str) -> str:
     """Babel's formatting with its pattern parsed once (parsing it was most of each call's cost)."""
-    return _pattern(pattern).apply(value, _grouping())
+    return _pattern(pattern).apply(value, _english())
 
 
 @cache
@@ -69,5 +69,6 @@ def _pattern(pattern: str) -> NumberPattern:
 
 
 @cache
-def _grouping() -> Locale:
+def _english() -> Locale:
+    """en_US: a comma every three digits and a point before the satang, which Thai readers use too."""
     return Locale.parse("en_US")

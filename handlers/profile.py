@@ -138,7 +138,7 @@ def _delete_answer(slots: Mapping[str, Any]) -> bool | None:
     return {"yes": True, "no": False}.get(str(said))
 
 
-def _nothing_kept(turn: Turn, intent: Intent, slots: Slots) -> None:
+def _nothing_to_delete(turn: Turn, intent: Intent, slots: Slots) -> None:
     """Nothing to delete, or nothing that may be: a coordinator's or an admin's data stays while they keep the role
     (the console refuses the same, models.access.erasable)."""
     _ = turn._
@@ -175,7 +175,7 @@ def _ask_to_delete(turn: Turn, slots: Slots, again: bool = False) -> list[Messag
     return reply(question, buttons)
 
 
-DELETE = Form(INTENT, check=_nothing_kept, flow="delete", confirm=Confirm(
+DELETE = Form(INTENT, check=_nothing_to_delete, flow="delete", confirm=Confirm(
     _ask_to_delete, slot="delete", answer=_delete_answer, unclear=partial(_ask_to_delete, again=True)))
 
 

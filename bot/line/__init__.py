@@ -33,7 +33,7 @@ TIMEOUT = (3.05, 10)
 
 @cache
 def _push_types() -> tuple[type[ApiClient], type[MulticastRequest]]:
-    """The push client and the stored multicast and reply, subclasses of the SDK's, made at the first call: the
+    """The push client and the stored multicast, subclasses of the SDK's, made at the first call: the
     SDK takes most of a second to load, which the command line's commands that never reach LINE should not pay."""
     from linebot.v3.messaging import ApiClient, MulticastRequest
 
