@@ -223,7 +223,8 @@ class Dispatcher:
             )
             db.add(member)
             db.flush()
-        member.active = True
+        if not member.active:  # set only when it changes: an unchanged member still costs a flush at commit
+            member.active = True
         locale = member.locale
         return Turn(
             db=db,

@@ -58,6 +58,14 @@ def test_follow_welcomes_and_unfollow_marks_inactive(chat: Chat, db: Session) ->
     assert member is not None and member.active is False
 
 
+def test_a_member_who_blocked_and_writes_again_is_active_again(chat: Chat, db: Session) -> None:
+    chat.follow()
+    chat.unfollow()
+    chat.say("สวัสดีครับ")
+    member = db.scalar(select(Member).where(Member.line_user_id == chat.user_id))
+    assert member is not None and member.active is True
+
+
 @pytest.mark.parametrize(
     "signature",
     [None, "", "not-base64!", sign(b"other body"), "SIGNED-WITH-OTHER-SECRET"],
