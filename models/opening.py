@@ -138,9 +138,10 @@ def open_round(db: Session, product: Product, center: Center | None, terms: Term
     return round_
 
 
-def edit_round(db: Session, round_id: int, terms: Terms, now: datetime) -> Round:
+def edit_round(db: Session, round_id: int, terms: Terms, now: datetime, sure: bool = True) -> Round:
     """New terms for an open round (its product, center and direction stay). Its maximum cannot fall below what
-    members have already ordered."""
+    members have already ordered. Unless `sure`, a new price more than 15 % from the round's own is refused
+    (price_jump, with the round itself as `last`): members have ordered at that price."""
     round_ = lock_round(db, round_id)
     if round_ is None or round_.status != "open":
         raise RoundRefused("not_open", round=round_)
@@ -148,6 +149,8 @@ def edit_round(db: Session, round_id: int, terms: Terms, now: datetime) -> Round
     check(db, terms, now)
     if terms.max_total is not None and terms.max_total < round_.total:
         raise RoundRefused("below_total", total=round_.total)
+    if not sure and big_move(round_.price, terms.price):
+        raise RoundRefused("price_jump", last=round_)
     _apply(round_, terms)
     if round_.closes_at > now + timedelta(hours=24):
         round_.reminded_at = None  # a new deadline: its members are reminded again the day before

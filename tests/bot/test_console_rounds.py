@@ -218,6 +218,14 @@ def test_terms_change_while_open_and_a_maximum_cannot_fall_below_the_orders(
     below = admin.post(f"/admin/rounds/{piglet.id}/edit", data={**base, "max_total": "5", "csrf_token": token})
     assert below.status_code == 400 and "ยอดสูงสุดต้องไม่น้อยกว่าที่สมาชิกสั่งไว้แล้ว (6)" in below.get_data(as_text=True)
     assert round_of(db, "piglet").max_total == 30
+    far = admin.post(f"/admin/rounds/{piglet.id}/edit", data={**base, "price": "3000", "csrf_token": token})
+    body = far.get_data(as_text=True)
+    assert far.status_code == 400 and round_of(db, "piglet").price == Decimal("2100")  # members ordered at it
+    assert "ราคานี้ต่างจากราคาปัจจุบันของรอบนี้ 2,100.00 บาท ซึ่งสมาชิกสั่งไว้แล้ว อยู่ 42.9%" in body
+    assert 'name="sure"' in body
+    meant = admin.post(f"/admin/rounds/{piglet.id}/edit", data={**base, "price": "3000", "sure": "y",
+                                                                 "csrf_token": token})
+    assert meant.status_code == 303 and round_of(db, "piglet").price == Decimal("3000")
 
 
 def test_extend_close_and_what_each_member_gets(catalog: Flask, line_world: LineWorld, db: Session) -> None:

@@ -68,6 +68,7 @@ class TermsForm(ConsoleForm):
     pickup_on = DateField(N_("Pickup date at the cooperatives"), validators=[Optional()])
     pickups = FieldList(FormField(PickupForm), max_entries=100)
     note = StringField(N_("Note for members"), validators=[Optional()])
+    sure = BooleanField(N_("Yes, the price is right"))  # asked when it is far from the last round's, or its own
 
 
 class RoundForm(TermsForm):
@@ -75,7 +76,6 @@ class RoundForm(TermsForm):
     center = SelectField(N_("Coordinating center"), coerce=int)
     direction = SelectField(N_("Kind of round"), choices=choices([
         ("buy", N_("Buying together")), ("sell", N_("Selling together"))]))
-    sure = BooleanField(N_("Yes, the price is right"))  # asked when it is far from the last round's
 
 
 class ExtendForm(ConsoleForm):

@@ -189,9 +189,11 @@ def rounds_edit(round_id: int) -> Any:
     if not form.validate_on_submit():
         return _form_page(form, round_), 400 if form.errors else 200
     try:
-        opening.edit_round(db(), round_.id, terms_of(form, round_.direction), utcnow())
+        opening.edit_round(db(), round_.id, terms_of(form, round_.direction), utcnow(), sure=bool(form.sure.data))
     except opening.RoundRefused as exc:
         db().rollback()
+        if exc.reason == "price_jump":
+            return _form_page(form, _round(round_id), exc.facts["last"]), 400
         problem = round_refused(form, exc)
         if problem:
             flash(problem, "error")
