@@ -24,6 +24,14 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The Thai reader is trained from the corpus once, before the first test, as a server trains it at its
+    first start (and keeps it): not inside whichever test happens to read Thai first, under its time limit."""
+    from bot.nlu import parser
+
+    parser.trained()
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
