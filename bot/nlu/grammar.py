@@ -231,7 +231,7 @@ def _bare_price(r: Reading) -> bool:
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
     ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert")) or (
-        r.announcement and not r.cue("#what", "#see", "#today"))),
+        r.announcement and not r.cue("#what", "#see", "#today")) or _to_members(r)),
     # chain letters, loan offers and links are not for the bot to act on, whatever goods they name; nor is a long
     # text that names no request (a forwarded story about feed prices)
     ("unknown", lambda r: (r.cue("#spam") and not r.cue("#console")) or (
@@ -242,15 +242,18 @@ RULES: tuple[tuple[str, Rule], ...] = (
         _bare_price(r)) or (r.cue("#change") and r.cue("#price") and "rubber_type" in r.words and bool(r.numbers)
                             and not r.cue("#alert", "#calc", "#daily"))),
     # "ไม่ต้องแจ้งเรื่องลูกหมู": no more notices of a product's rounds, or of the news (not a price alert's)
-    ("news.mute", lambda r: r.cue("#cancel") and r.cue("#notify", "#alert", "#send", "#news") and (
-        r.goods or r.cue("#news")) and not (r.rubber or r.cue("#price", "#order", "#daily"))),
+    # ไม่ต้องส่งข่าวปุ๋ยมา mutes the news; ไม่ต้องส่งปุ๋ยมา cancels the fertilizer itself
+    ("news.mute", lambda r: r.cue("#cancel") and (r.cue("#notify", "#alert", "#news") or (
+        r.cue("#send") and r.cue("#round"))) and (r.goods or r.cue("#news")) and not (
+        r.rubber or r.cue("#price", "#order", "#daily"))),
     ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
         r.cue("#alert", "#daily") or (r.cue("#send") and (r.rubber or r.cue("#price"))))),
     ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),
     ("alert.create", lambda r: r.cue("#alert") or (r.cue("#daily") and (r.rubber or r.cue("#price", "#send")))),
     ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what")),
     # ถูกลง/ถูกกว่า: what buying together took off, unless it is the rubber's price that fell
-    ("savings", lambda r: r.cue("#savings") or (r.cue("#cheaper") and not r.rubber and not r.cue("#alert"))),
+    ("savings", lambda r: r.cue("#savings") or (r.cue("#cheaper") and not r.rubber and not r.cue("#alert")) or (
+        _against_middleman(r))),
     ("handoff", lambda r: r.cue("#human") and not r.cue("#contact")),
     ("payment", lambda r: r.cue("#pay") and not r.cue("#sell", "#calc")),
     ("pickup", lambda r: r.cue("#pickup")),
@@ -260,7 +263,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods and (
             not r.cue("#sell") or r.cue("#howmuch", "#price")))),
     # ขายน้ำยาง 500 กิโล; เอาน้ำยางไปส่ง 90 กิโล brings latex by the kilo: a pledge too
-    ("sell.pledge", lambda r: ((r.cue("#sell") and r.rubber) or (r.cue("#send") and "rubber_type" in r.words and any(
+    ("sell.pledge", lambda r: ((r.cue("#sell") and r.rubber) or (r.cue("#send") and r.rubber and any(
         measure in ("kg", "ton") for _, measure in r.numbers))) and not r.cue("#cancel")),
     ("price.history", lambda r: (r.cue("#history", "#month_name") or any(
         m in _PERIOD_DAYS or m == "date" for _, m in r.numbers)) and (r.rubber or r.cue("#price"))),
@@ -269,11 +272,15 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
         r.cue("#contact") and r.cue("#change", "#mine"))),
     ("contact", lambda r: r.cue("#contact") or (r.cue("#details", "#where") and r.cue("#coop"))),
-    ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how"))),
+    # สั่งยังไง asks how ordering works; อยากสั่งอาหารไก่ ทำไง orders the feed
+    ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how")) or (
+        r.cue("#order") and r.cue("#how") and not (r.goods or r.numbers or r.cue("#orders", "#mine", "#past")))),
     ("news", lambda r: r.cue("#news")),
-    ("order.cancel", lambda r: r.cue("#cancel")),
+    # ตัดปุ๋ยออก, เอาอาหารหมูออกจากออเดอร์: taken out of the order
+    ("order.cancel", lambda r: r.cue("#cancel") or (r.cue("#out") and r.cue("#cut", "#want") and (
+        r.goods or r.cue("#orders")) and not r.cue("#when", "#where", "#pickup", "#arrived"))),
     # เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก: a correction of what was ordered
-    ("order.change", lambda r: r.corrected and (r.goods or bool(r.numbers)) and not r.rubber),
+    ("order.change", lambda r: (r.corrected or r.cue("#wrong")) and (r.goods or bool(r.numbers)) and not r.rubber),
     ("rounds.list", lambda r: r.goods and r.cue("#stock", "#howmany") and not r.numbers),
     # เพิ่มอีก 5 adds five (joining again adds to the line); เพิ่มเป็น 5 or แก้เป็น 5 sets five
     ("order.join", lambda r: r.cue("#more") and not r.cue("#to", "#change") and (r.goods or bool(r.numbers))),
@@ -287,6 +294,17 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("order.join", lambda r: r.goods or (r.cue("#order") and not r.cue("#what"))),
     ("greeting", lambda r: r.cue("#greeting", "#thanks")),
 )
+
+
+def _against_middleman(r: Reading) -> bool:
+    """ขายผ่านกลุ่มได้มากกว่าพ่อค้าเท่าไหร่: how much better the group did than the shop or the middleman, asked."""
+    return r.cue("#compare") and r.cue("#middleman") and r.cue("#howmuch", "#price", "#what") and not r.cue("#alert")
+
+
+def _to_members(r: Reading) -> bool:
+    """บอกลูกกลุ่มว่าพรุ่งนี้รับของได้: a coordinator telling the members, not a member asking about them."""
+    return r.cue("#members") and r.cue("#send", "#notify", "#alert") and not r.cue(
+        "#what", "#when", "#how", "#howmuch", "#where", "#mine", "#see", "#pay", "#cancel")
 
 
 def intent_of(reading: Reading) -> str:
@@ -315,7 +333,7 @@ def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, 
     return {name: value for name, value in slots.items() if name in keep}
 
 
-_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber", "#sell", "#more", "#to"})
+_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber", "#sell", "#more", "#to", "#compare"})
 
 
 def _only_slots(reading: Reading) -> bool:
