@@ -280,11 +280,14 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("order.cancel", lambda r: r.cue("#cancel") or (r.cue("#out") and r.cue("#cut", "#want") and (
         r.goods or r.cue("#orders")) and not r.cue("#when", "#where", "#pickup", "#arrived"))),
     # เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก: a correction of what was ordered
-    ("order.change", lambda r: (r.corrected or r.cue("#wrong")) and (r.goods or bool(r.numbers)) and not r.rubber),
+    ("order.change", lambda r: (r.corrected and (r.goods or bool(r.numbers)) or r.cue("#wrong") and (r.goods or any(
+        measure in UNITS for _, measure in r.numbers))) and not r.rubber),
     ("rounds.list", lambda r: r.goods and r.cue("#stock", "#howmany") and not r.numbers),
     # เพิ่มอีก 5 adds five (joining again adds to the line); เพิ่มเป็น 5 or แก้เป็น 5 sets five
     ("order.join", lambda r: r.cue("#more") and not r.cue("#to", "#change") and (r.goods or bool(r.numbers))),
-    ("order.change", lambda r: (r.cue("#change") or (r.cue("#more") and r.cue("#to"))) and (
+    # ที่สั่งไว้ 10 ลูก เอาแค่ 6: fewer than ordered
+    ("order.change", lambda r: (r.cue("#change") or (r.cue("#more") and r.cue("#to")) or (
+        r.cue("#only") and r.cue("#mine", "#orders") and bool(r.numbers))) and (
         r.goods or bool(r.numbers) or r.cue("#orders", "#mine", "#amount"))),
     ("order.list", lambda r: (r.cue("#orders", "#mine") and not r.goods and not r.cue("#round")) or (
         r.cue("#order") and r.cue("#what") and r.cue("#past"))),
