@@ -227,6 +227,26 @@ def _bare_price(r: Reading) -> bool:
         "#howmuch", "#calc", "#alert", "#sell", "#history", "#percent", "#daily", "#cancel", "#what", "#when"))
 
 
+def _corrected(r: Reading) -> bool:
+    """เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก, สั่งผิด เอา 4 กระสอบ: a correction of what was ordered."""
+    if r.rubber:
+        return False
+    if r.corrected:
+        return r.goods or bool(r.numbers)
+    return r.cue("#wrong") and (r.goods or any(measure in UNITS for _, measure in r.numbers))
+
+
+def _against_middleman(r: Reading) -> bool:
+    """ขายผ่านกลุ่มได้มากกว่าพ่อค้าเท่าไหร่: how much better the group did than the shop or the middleman, asked."""
+    return r.cue("#compare") and r.cue("#middleman") and r.cue("#howmuch", "#price", "#what") and not r.cue("#alert")
+
+
+def _to_members(r: Reading) -> bool:
+    """บอกลูกกลุ่มว่าพรุ่งนี้รับของได้: a coordinator telling the members, not a member asking about them."""
+    return r.cue("#members") and r.cue("#send", "#notify", "#alert") and not r.cue(
+        "#what", "#when", "#how", "#howmuch", "#where", "#mine", "#see", "#pay", "#cancel")
+
+
 # (intent, when) in order; the first that holds wins
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
@@ -279,9 +299,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     # ตัดปุ๋ยออก, เอาอาหารหมูออกจากออเดอร์: taken out of the order
     ("order.cancel", lambda r: r.cue("#cancel") or (r.cue("#out") and r.cue("#cut", "#want") and (
         r.goods or r.cue("#orders")) and not r.cue("#when", "#where", "#pickup", "#arrived"))),
-    # เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก: a correction of what was ordered
-    ("order.change", lambda r: (r.corrected and (r.goods or bool(r.numbers)) or r.cue("#wrong") and (r.goods or any(
-        measure in UNITS for _, measure in r.numbers))) and not r.rubber),
+    ("order.change", _corrected),
     ("rounds.list", lambda r: r.goods and r.cue("#stock", "#howmany") and not r.numbers),
     # เพิ่มอีก 5 adds five (joining again adds to the line); เพิ่มเป็น 5 or แก้เป็น 5 sets five
     ("order.join", lambda r: r.cue("#more") and not r.cue("#to", "#change") and (r.goods or bool(r.numbers))),
@@ -297,17 +315,6 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("order.join", lambda r: r.goods or (r.cue("#order") and not r.cue("#what"))),
     ("greeting", lambda r: r.cue("#greeting", "#thanks")),
 )
-
-
-def _against_middleman(r: Reading) -> bool:
-    """ขายผ่านกลุ่มได้มากกว่าพ่อค้าเท่าไหร่: how much better the group did than the shop or the middleman, asked."""
-    return r.cue("#compare") and r.cue("#middleman") and r.cue("#howmuch", "#price", "#what") and not r.cue("#alert")
-
-
-def _to_members(r: Reading) -> bool:
-    """บอกลูกกลุ่มว่าพรุ่งนี้รับของได้: a coordinator telling the members, not a member asking about them."""
-    return r.cue("#members") and r.cue("#send", "#notify", "#alert") and not r.cue(
-        "#what", "#when", "#how", "#howmuch", "#where", "#mine", "#see", "#pay", "#cancel")
 
 
 def intent_of(reading: Reading) -> str:
