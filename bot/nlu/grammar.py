@@ -38,6 +38,8 @@ class Reading:
     """a week, month or year named with no number, and not this one (เดือนที่แล้ว, not เดือนนี้)"""
     half: bool = False
     """the period is half of it (ครึ่งปี: six months)"""
+    this_period: bool = False
+    """this week, month or year (เดือนนี้): a span of prices, with no number of days"""
     changed: dict[str, str] = field(default_factory=dict)
     """slot words after เป็น (จาก ซีพี เป็น เบทาโกร): what an order is changed to"""
     changed_at: int | None = None
@@ -82,10 +84,14 @@ def read(tokens: list[Token]) -> Reading:
     reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
     for before, token, after in zip([None, *tokens], tokens, [*tokens[1:], None], strict=False):
         measure = next((_MEASURES[tag] for tag in token.tags if tag in _MEASURES), None)
-        named = after is not None and (after.text in ("นี้", "หน้า") or after.has("#month_name"))
+        named = (after is not None and (after.text in ("นี้", "หน้า") or after.has("#month_name"))) or (
+            before is not None and before.text in ("this", "next"))
         if measure in ("weeks", "months", "years") and not named and not reading.period:
             reading.period = measure  # เดือนที่แล้ว; not เดือนนี้, เดือนหน้า, nor เดือนมีนา (a date)
             reading.half = before is not None and before.has("#half")
+        this = (after is not None and after.text == "นี้") or (before is not None and before.text == "this")
+        if (measure in ("weeks", "months", "years") and this) or token.text == "ช่วงนี้":
+            reading.this_period = True
     dates = _dates(tokens)
     for i, token in enumerate(content):
         if i > 0 and content[i - 1].has("#not") and (token.kind in ("num", "formula") or any(
@@ -227,6 +233,21 @@ def _bare_price(r: Reading) -> bool:
         "#howmuch", "#calc", "#alert", "#sell", "#history", "#percent", "#daily", "#cancel", "#what", "#when"))
 
 
+def _history(r: Reading) -> bool:
+    """Prices over a span: ย้อนหลัง, a month's name, 7 วัน; or this week's, month's or year's rubber, asked
+    (ยางปีนี้สูงสุดเท่าไหร่, น้ำยางช่วงนี้ขึ้นหรือลง), not today's."""
+    if r.cue("#history", "#month_name") or any(m in _PERIOD_DAYS or m == "date" for _, m in r.numbers):
+        return r.rubber or r.cue("#price")
+    asked = r.cue("#price", "#howmuch", "#how") or "direction" in r.words
+    return r.this_period and r.rubber and asked and not r.cue("#today", "#alert")
+
+
+def _asks_closing(r: Reading) -> bool:
+    """ปิดรอบวันไหน, ปิดรอบแล้วเหรอ: when a round closes, asked; not when the office or a shop closes."""
+    closing = r.goods or any(t.has("#close") and t.text != "ปิด" for t in r.tokens)
+    return closing and r.cue("#when", "#howmuch") and not r.cue("#coop", "#contact", "#middleman", "#alert", "#cancel")
+
+
 def _corrected(r: Reading) -> bool:
     """เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก, สั่งผิด เอา 4 กระสอบ: a correction of what was ordered."""
     if r.rubber:
@@ -270,7 +291,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.cue("#alert", "#daily") or (r.cue("#send") and (r.rubber or r.cue("#price"))))),
     ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),
     ("alert.create", lambda r: r.cue("#alert") or (r.cue("#daily") and (r.rubber or r.cue("#price", "#send")))),
-    ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what")),
+    ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what", "#howmuch")),
     # ถูกลง/ถูกกว่า: what buying together took off, unless it is the rubber's price that fell
     ("savings", lambda r: r.cue("#savings") or (r.cue("#cheaper") and not r.rubber and not r.cue("#alert")) or (
         _against_middleman(r))),
@@ -285,8 +306,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     # ขายน้ำยาง 500 กิโล; เอาน้ำยางไปส่ง 90 กิโล brings latex by the kilo: a pledge too
     ("sell.pledge", lambda r: ((r.cue("#sell") and r.rubber) or (r.cue("#send") and r.rubber and any(
         measure in ("kg", "ton") for _, measure in r.numbers))) and not r.cue("#cancel")),
-    ("price.history", lambda r: (r.cue("#history", "#month_name") or any(
-        m in _PERIOD_DAYS or m == "date" for _, m in r.numbers)) and (r.rubber or r.cue("#price"))),
+    ("price.history", _history),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
     ("price.today", _price_today),
     ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
@@ -309,7 +329,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.goods or bool(r.numbers) or r.cue("#orders", "#mine", "#amount"))),
     ("order.list", lambda r: (r.cue("#orders", "#mine") and not r.goods and not r.cue("#round")) or (
         r.cue("#order") and r.cue("#what") and r.cue("#past"))),
-    ("rounds.list", lambda r: r.cue("#round") or (
+    ("rounds.list", lambda r: r.cue("#round") or _asks_closing(r) or (
         r.cue("#what", "#see") and r.cue("#order", "#sell", "#want") and not r.numbers) or (
         r.goods and r.cue("#when", "#sell") and not r.numbers)),
     ("order.join", lambda r: r.goods or (r.cue("#order") and not r.cue("#what"))),
