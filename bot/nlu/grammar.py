@@ -40,6 +40,8 @@ class Reading:
     """the period is half of it (ครึ่งปี: six months)"""
     this_period: bool = False
     """this week, month or year (เดือนนี้): a span of prices, with no number of days"""
+    lately: bool = False
+    """ช่วงนี้: these days, a span only when the price's rise or fall is asked"""
     changed: dict[str, str] = field(default_factory=dict)
     """slot words after เป็น (จาก ซีพี เป็น เบทาโกร): what an order is changed to"""
     changed_at: int | None = None
@@ -90,8 +92,8 @@ def read(tokens: list[Token]) -> Reading:
             reading.period = measure  # เดือนที่แล้ว; not เดือนนี้, เดือนหน้า, nor เดือนมีนา (a date)
             reading.half = before is not None and before.has("#half")
         this = (after is not None and after.text == "นี้") or (before is not None and before.text == "this")
-        if (measure in ("weeks", "months", "years") and this) or token.text == "ช่วงนี้":
-            reading.this_period = True
+        reading.this_period = reading.this_period or (measure in ("weeks", "months", "years") and this)
+        reading.lately = reading.lately or token.text == "ช่วงนี้"
     dates = _dates(tokens)
     for i, token in enumerate(content):
         if i > 0 and content[i - 1].has("#not") and (token.kind in ("num", "formula") or any(
@@ -239,7 +241,8 @@ def _history(r: Reading) -> bool:
     if r.cue("#history", "#month_name") or any(m in _PERIOD_DAYS or m == "date" for _, m in r.numbers):
         return r.rubber or r.cue("#price")
     asked = r.cue("#price", "#howmuch", "#how") or "direction" in r.words
-    return r.this_period and r.rubber and asked and not r.cue("#today", "#alert")
+    spans = (r.this_period and asked) or (r.lately and "direction" in r.words)  # ช่วงนี้เท่าไหร่ is today's price
+    return spans and r.rubber and not r.cue("#today", "#alert")
 
 
 def _asks_closing(r: Reading) -> bool:
