@@ -38,6 +38,10 @@ class Reading:
     """a week, month or year named with no number, and not this one (เดือนที่แล้ว, not เดือนนี้)"""
     half: bool = False
     """the period is half of it (ครึ่งปี: six months)"""
+    this_period: bool = False
+    """this week, month or year (เดือนนี้): a span of prices, with no number of days"""
+    lately: bool = False
+    """ช่วงนี้: these days, a span only when the price's rise or fall is asked"""
     changed: dict[str, str] = field(default_factory=dict)
     """slot words after เป็น (จาก ซีพี เป็น เบทาโกร): what an order is changed to"""
     changed_at: int | None = None
@@ -82,10 +86,14 @@ def read(tokens: list[Token]) -> Reading:
     reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
     for before, token, after in zip([None, *tokens], tokens, [*tokens[1:], None], strict=False):
         measure = next((_MEASURES[tag] for tag in token.tags if tag in _MEASURES), None)
-        named = after is not None and (after.text in ("นี้", "หน้า") or after.has("#month_name"))
+        named = (after is not None and (after.text in ("นี้", "หน้า") or after.has("#month_name"))) or (
+            before is not None and before.text in ("this", "next"))
         if measure in ("weeks", "months", "years") and not named and not reading.period:
             reading.period = measure  # เดือนที่แล้ว; not เดือนนี้, เดือนหน้า, nor เดือนมีนา (a date)
             reading.half = before is not None and before.has("#half")
+        this = (after is not None and after.text == "นี้") or (before is not None and before.text == "this")
+        reading.this_period = reading.this_period or (measure in ("weeks", "months", "years") and this)
+        reading.lately = reading.lately or token.text == "ช่วงนี้"
     dates = _dates(tokens)
     for i, token in enumerate(content):
         if i > 0 and content[i - 1].has("#not") and (token.kind in ("num", "formula") or any(
@@ -227,11 +235,47 @@ def _bare_price(r: Reading) -> bool:
         "#howmuch", "#calc", "#alert", "#sell", "#history", "#percent", "#daily", "#cancel", "#what", "#when"))
 
 
+def _history(r: Reading) -> bool:
+    """Prices over a span: ย้อนหลัง, a month's name, 7 วัน; or this week's, month's or year's rubber, asked
+    (ยางปีนี้สูงสุดเท่าไหร่, น้ำยางช่วงนี้ขึ้นหรือลง), not today's."""
+    if r.cue("#history", "#month_name") or any(m in _PERIOD_DAYS or m == "date" for _, m in r.numbers):
+        return r.rubber or r.cue("#price")
+    asked = r.cue("#price", "#howmuch", "#how") or "direction" in r.words
+    spans = (r.this_period and asked) or (r.lately and "direction" in r.words)  # ช่วงนี้เท่าไหร่ is today's price
+    return spans and r.rubber and not r.cue("#today", "#alert")
+
+
+def _asks_closing(r: Reading) -> bool:
+    """ปิดรอบวันไหน, ปิดรอบแล้วเหรอ: when a round closes, asked; not when the office or a shop closes."""
+    closing = r.goods or any(t.has("#close") and t.text != "ปิด" for t in r.tokens)
+    return closing and r.cue("#when", "#howmuch") and not r.cue("#coop", "#contact", "#middleman", "#alert", "#cancel")
+
+
+def _corrected(r: Reading) -> bool:
+    """เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก, สั่งผิด เอา 4 กระสอบ: a correction of what was ordered."""
+    if r.rubber:
+        return False
+    if r.corrected:
+        return r.goods or bool(r.numbers)
+    return r.cue("#wrong") and (r.goods or any(measure in UNITS for _, measure in r.numbers))
+
+
+def _against_middleman(r: Reading) -> bool:
+    """ขายผ่านกลุ่มได้มากกว่าพ่อค้าเท่าไหร่: how much better the group did than the shop or the middleman, asked."""
+    return r.cue("#compare") and r.cue("#middleman") and r.cue("#howmuch", "#price", "#what") and not r.cue("#alert")
+
+
+def _to_members(r: Reading) -> bool:
+    """บอกลูกกลุ่มว่าพรุ่งนี้รับของได้: a coordinator telling the members, not a member asking about them."""
+    return r.cue("#members") and r.cue("#send", "#notify", "#alert") and not r.cue(
+        "#what", "#when", "#how", "#howmuch", "#where", "#mine", "#see", "#pay", "#cancel")
+
+
 # (intent, when) in order; the first that holds wins
 RULES: tuple[tuple[str, Rule], ...] = (
     ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
     ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert")) or (
-        r.announcement and not r.cue("#what", "#see", "#today"))),
+        r.announcement and not r.cue("#what", "#see", "#today")) or _to_members(r)),
     # chain letters, loan offers and links are not for the bot to act on, whatever goods they name; nor is a long
     # text that names no request (a forwarded story about feed prices)
     ("unknown", lambda r: (r.cue("#spam") and not r.cue("#console")) or (
@@ -242,15 +286,18 @@ RULES: tuple[tuple[str, Rule], ...] = (
         _bare_price(r)) or (r.cue("#change") and r.cue("#price") and "rubber_type" in r.words and bool(r.numbers)
                             and not r.cue("#alert", "#calc", "#daily"))),
     # "ไม่ต้องแจ้งเรื่องลูกหมู": no more notices of a product's rounds, or of the news (not a price alert's)
-    ("news.mute", lambda r: r.cue("#cancel") and r.cue("#notify", "#alert", "#send", "#news") and (
-        r.goods or r.cue("#news")) and not (r.rubber or r.cue("#price", "#order", "#daily"))),
+    # ไม่ต้องส่งข่าวปุ๋ยมา mutes the news; ไม่ต้องส่งปุ๋ยมา cancels the fertilizer itself
+    ("news.mute", lambda r: r.cue("#cancel") and (r.cue("#notify", "#alert", "#news") or (
+        r.cue("#send") and r.cue("#round"))) and (r.goods or r.cue("#news")) and not (
+        r.rubber or r.cue("#price", "#order", "#daily"))),
     ("alert.cancel", lambda r: r.cue("#cancel", "#close") and (
         r.cue("#alert", "#daily") or (r.cue("#send") and (r.rubber or r.cue("#price"))))),
     ("alert.list", lambda r: r.cue("#alert") and r.cue("#mine", "#see", "#what")),
     ("alert.create", lambda r: r.cue("#alert") or (r.cue("#daily") and (r.rubber or r.cue("#price", "#send")))),
-    ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what")),
+    ("round.close", lambda r: r.cue("#close") and not r.cue("#when", "#price", "#what", "#howmuch")),
     # ถูกลง/ถูกกว่า: what buying together took off, unless it is the rubber's price that fell
-    ("savings", lambda r: r.cue("#savings") or (r.cue("#cheaper") and not r.rubber and not r.cue("#alert"))),
+    ("savings", lambda r: r.cue("#savings") or (r.cue("#cheaper") and not r.rubber and not r.cue("#alert")) or (
+        _against_middleman(r))),
     ("handoff", lambda r: r.cue("#human") and not r.cue("#contact")),
     ("payment", lambda r: r.cue("#pay") and not r.cue("#sell", "#calc")),
     ("pickup", lambda r: r.cue("#pickup")),
@@ -260,28 +307,32 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.cue("#percent", "#yield") and bool(r.numbers) and not r.goods and (
             not r.cue("#sell") or r.cue("#howmuch", "#price")))),
     # ขายน้ำยาง 500 กิโล; เอาน้ำยางไปส่ง 90 กิโล brings latex by the kilo: a pledge too
-    ("sell.pledge", lambda r: ((r.cue("#sell") and r.rubber) or (r.cue("#send") and "rubber_type" in r.words and any(
+    ("sell.pledge", lambda r: ((r.cue("#sell") and r.rubber) or (r.cue("#send") and r.rubber and any(
         measure in ("kg", "ton") for _, measure in r.numbers))) and not r.cue("#cancel")),
-    ("price.history", lambda r: (r.cue("#history", "#month_name") or any(
-        m in _PERIOD_DAYS or m == "date" for _, m in r.numbers)) and (r.rubber or r.cue("#price"))),
+    ("price.history", _history),
     ("rounds.list", lambda r: r.cue("#price") and r.goods and not r.rubber),
     ("price.today", _price_today),
     ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
         r.cue("#contact") and r.cue("#change", "#mine"))),
     ("contact", lambda r: r.cue("#contact") or (r.cue("#details", "#where") and r.cue("#coop"))),
-    ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how"))),
+    # สั่งยังไง asks how ordering works; อยากสั่งอาหารไก่ ทำไง orders the feed
+    ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how")) or (
+        r.cue("#order") and r.cue("#how") and not (r.goods or r.numbers or r.cue("#orders", "#mine", "#past")))),
     ("news", lambda r: r.cue("#news")),
-    ("order.cancel", lambda r: r.cue("#cancel")),
-    # เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก: a correction of what was ordered
-    ("order.change", lambda r: r.corrected and (r.goods or bool(r.numbers)) and not r.rubber),
+    # ตัดปุ๋ยออก, เอาอาหารหมูออกจากออเดอร์: taken out of the order
+    ("order.cancel", lambda r: r.cue("#cancel") or (r.cue("#out") and r.cue("#cut", "#want") and (
+        r.goods or r.cue("#orders")) and not r.cue("#when", "#where", "#pickup", "#arrived"))),
+    ("order.change", _corrected),
     ("rounds.list", lambda r: r.goods and r.cue("#stock", "#howmany") and not r.numbers),
     # เพิ่มอีก 5 adds five (joining again adds to the line); เพิ่มเป็น 5 or แก้เป็น 5 sets five
     ("order.join", lambda r: r.cue("#more") and not r.cue("#to", "#change") and (r.goods or bool(r.numbers))),
-    ("order.change", lambda r: (r.cue("#change") or (r.cue("#more") and r.cue("#to"))) and (
+    # ที่สั่งไว้ 10 ลูก เอาแค่ 6: fewer than ordered
+    ("order.change", lambda r: (r.cue("#change") or (r.cue("#more") and r.cue("#to")) or (
+        r.cue("#only") and r.cue("#mine", "#orders") and bool(r.numbers))) and (
         r.goods or bool(r.numbers) or r.cue("#orders", "#mine", "#amount"))),
     ("order.list", lambda r: (r.cue("#orders", "#mine") and not r.goods and not r.cue("#round")) or (
         r.cue("#order") and r.cue("#what") and r.cue("#past"))),
-    ("rounds.list", lambda r: r.cue("#round") or (
+    ("rounds.list", lambda r: r.cue("#round") or _asks_closing(r) or (
         r.cue("#what", "#see") and r.cue("#order", "#sell", "#want") and not r.numbers) or (
         r.goods and r.cue("#when", "#sell") and not r.numbers)),
     ("order.join", lambda r: r.goods or (r.cue("#order") and not r.cue("#what"))),
@@ -315,7 +366,7 @@ def slots_for(intent: str, reading: Reading, keep: frozenset[str]) -> dict[str, 
     return {name: value for name, value in slots.items() if name in keep}
 
 
-_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber", "#sell", "#more", "#to"})
+_ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber", "#sell", "#more", "#to", "#compare"})
 
 
 def _only_slots(reading: Reading) -> bool:
