@@ -64,12 +64,14 @@ def held_out_results() -> list[tuple[Row, parser.Intent]]:
     return [(row, parser.parse(row.text, model)) for row in TEST]
 
 
+@pytest.mark.timeout(600)  # trains a reader on four fifths of the corpus first: a minute or two
 def test_held_out_split() -> None:
     results = held_out_results()
     assert sum(r.intent == i.name for r, i in results) / len(TEST) >= 0.88
     assert sum((r.intent, r.slots) == (i.name, dict(i.slots)) for r, i in results) / len(TEST) >= 0.84
 
 
+@pytest.mark.timeout(600)  # the same reader, when this test runs alone
 def test_held_out_nothing_is_done_unasked() -> None:
     """An action the member did not ask for is at worst asked about, never done: below the confidence the bot
     acts on, it offers the two likeliest readings."""
