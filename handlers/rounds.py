@@ -18,7 +18,7 @@ from models.base import BANGKOK
 from models.closing import close
 from models.orders import round_lines
 from models.products import Product
-from models.rounds import Round, center_rounds, open_rounds, round_by_id
+from models.rounds import Round, center_rounds, round_by_id, rounds_to_show
 from models.savings import gained
 
 SUMMARY_MEMBERS = 40
@@ -27,9 +27,9 @@ SUMMARY_MEMBERS = 40
 def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
     _, locale = turn._, turn.locale
     wanted = {k: intent.slots[k] for k in ("product", "brand", "animal", "rubber_type") if intent.slots.get(k)}
-    rounds = open_rounds(turn.db, turn.now, None, **wanted)
+    rounds = rounds_to_show(turn.db, turn.now, **wanted)
     if not rounds and wanted:
-        rounds = open_rounds(turn.db, turn.now, None)
+        rounds = rounds_to_show(turn.db, turn.now)
     if not rounds:
         return reply(_("No rounds are open right now. I will tell you when one opens."), main_actions(_))
     cards, alt = [], [_("Open rounds:")]

@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
+from models import kept
 from models.base import BANGKOK, Base, utcnow
 from models.network import Center, network_center, network_center_query
 
@@ -174,10 +175,17 @@ def previous(db: Session, quote: PriceQuote) -> PriceQuote | None:
 
 def board(db: Session, rubber_types: Sequence[str], cooperative_id: int | None,
           on_or_before: date) -> list[tuple[PriceQuote, PriceQuote | None]]:
-    """Each type's `latest` price for a member of this cooperative, with its `previous`, in one statement for
-    the usual case (a price question is the commonest message on a price morning): every source's two newest
-    days within BOARD_WINDOW, ranked in the database. A type or a previous day older than that is looked up on
-    its own."""
+    """Each type's `latest` price for a member of this cooperative, with its `previous`: the commonest question on
+    a price morning, so the board is kept a moment (models.kept) and its quotes are detached, for reading only."""
+    return kept.read(db, ("price_quotes", "centers", "networks"),
+                     ("board", tuple(rubber_types), cooperative_id, on_or_before),
+                     lambda own: _board(own, rubber_types, cooperative_id, on_or_before))
+
+
+def _board(db: Session, rubber_types: Sequence[str], cooperative_id: int | None,
+           on_or_before: date) -> list[tuple[PriceQuote, PriceQuote | None]]:
+    """The board in one statement for the usual case: every source's two newest days within BOARD_WINDOW, ranked
+    in the database. A type or a previous day older than that is looked up on its own."""
     rows = db.execute(_board_query(), {"cooperative": cooperative_id, "types": list(rubber_types),
                                        "day": on_or_before, "since": on_or_before - BOARD_WINDOW}).all()
     found = []
@@ -192,6 +200,9 @@ def board(db: Session, rubber_types: Sequence[str], cooperative_id: int | None,
         before = next((q for q, _, n in rows if n == 2 and (q.rubber_type, q.source, q.center_id)
                        == (rubber_type, quote.source, quote.center_id)), None)
         found.append((quote, before if before is not None else previous(db, quote)))
+    for quotes in found:  # each quote's center loaded here: they are read after their session has closed
+        for quote in filter(None, quotes):
+            quote.center  # noqa: B018
     return found
 
 

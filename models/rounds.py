@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Numeric, String, select
 from sqlalchemy.orm import Mapped, Session, contains_eager, joinedload, mapped_column, relationship
 
+from models import kept
 from models.base import Base, JSONType, utcnow
 from models.network import Center
 from models.products import Product
@@ -117,21 +118,30 @@ class RoundPickup(Base):
 
 def open_rounds(db: Session, now: datetime, direction: str | None = "buy", **slots: Any) -> list[Round]:
     """Rounds members can join now, soonest deadline first, narrowed by product slots."""
-    query = (
-        select(Round)
-        .join(Round.product)
-        .options(contains_eager(Round.product), joinedload(Round.center))  # shown with every round: one query
-        .where(Round.status == "open", Round.opens_at <= now, Round.closes_at > now)
-        .order_by(Round.closes_at, Round.id)
-    )
+    return [r for r in _open(db, direction) if r.joinable(now) and _fits(r.product, slots)]
+
+
+def rounds_to_show(db: Session, now: datetime, **slots: Any) -> list[Round]:
+    """`open_rounds` of both directions for showing, not changing: the open rounds are kept a moment (models.kept),
+    detached, and shared with other threads."""
+    every = kept.read(db, ("rounds", "products", "centers"), "open rounds", lambda own: _open(own, None))
+    return [r for r in every if r.joinable(now) and _fits(r.product, slots)]
+
+
+def _open(db: Session, direction: str | None) -> list[Round]:
+    """Every round open by status, its product and center with it (shown with every round: one query)."""
+    query = (select(Round).join(Round.product).options(contains_eager(Round.product), joinedload(Round.center))
+             .where(Round.status == "open").order_by(Round.closes_at, Round.id))
     if direction:
         query = query.where(Round.direction == direction)
-    if slots.get("product"):
-        query = query.where(Product.category == slots["product"])
-    for name in ("brand", "animal", "formula", "rubber_type"):
-        if slots.get(name):
-            query = query.where(getattr(Product, name) == str(slots[name]))
     return list(db.scalars(query))
+
+
+def _fits(product: Product, slots: dict[str, Any]) -> bool:
+    if slots.get("product") and product.category != slots["product"]:
+        return False
+    return all(getattr(product, name) == str(slots[name]) for name in ("brand", "animal", "formula", "rubber_type")
+               if slots.get(name))
 
 
 def round_by_id(db: Session, round_id: Any) -> Round | None:

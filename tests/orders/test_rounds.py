@@ -51,6 +51,12 @@ def test_anyone_sees_open_rounds_with_progress(catalog: Flask, line_world: LineW
     assert "อาหารหมูขุน ซีพี" in buttons(shown)
 
 
+def test_an_order_shows_in_the_open_rounds_at_once_though_they_are_kept_a_moment(farmer: Chat, db: Session) -> None:
+    assert "ทั้งรอบสั่งแล้ว 0 กก." in str(farmer.say("มีอะไรเปิดสั่งบ้าง")[0]["contents"])
+    order(farmer, round_of(db, "acid-formic").id, 20)
+    assert "ทั้งรอบสั่งแล้ว 20 กก." in str(farmer.say("มีอะไรเปิดสั่งบ้าง")[0]["contents"])
+
+
 def test_rounds_list_narrows_to_the_product_asked(farmer: Chat) -> None:
     shown = farmer.say("รอบสั่งปุ๋ยปิดเมื่อไหร่")
     assert buttons(shown) == ["ปุ๋ยสูตร 15-15-15"]

@@ -1,0 +1,96 @@
+"""Reads a price morning repeats for every member (the price board, the open rounds), kept for a moment by each
+process instead of run again for every event.
+
+A read is kept for at most `FRESH` seconds, and dropped at once when this process writes to a table it was read
+from (SQLAlchemy's engine events see every INSERT, UPDATE and DELETE, and the commit): a member sees their own
+order, a coordinator their own post, at once; a change another process makes (another web worker, the clock's
+price import) shows within `FRESH` seconds. A kept read runs in a session of its own (autocommit), so what is
+kept is detached ORM objects loaded in full, which many threads read and none changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
+from sqlalchemy.sql.dml import UpdateBase
+
+FRESH = 2.0
+"""seconds a read is kept; another process's change shows within it"""
+KEPT_MOST = 1000
+T = TypeVar("T")
+
+
+class _Reads:
+    """One database's kept reads (its engines share a pool), and a count of the writes to each table."""
+
+    def __init__(self, engine: Engine) -> None:
+        # reads only, one statement each as a rule: no transaction to begin and end (nor SQLite's BEGIN IMMEDIATE,
+        # which would wait on the very event that asks)
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.writes: dict[str, int] = {}
+        self.kept: dict[Hashable, tuple[float, tuple[int, ...], Any]] = {}
+
+
+_databases: WeakKeyDictionary[Pool, _Reads] = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def read(db: Session, tables: tuple[str, ...], key: Hashable, run: Callable[[Session], T]) -> T:
+    """What `run` reads from `tables`, as kept for `key` when it was kept less than FRESH seconds ago and no
+    table has been written since; else run in a session of its own and kept."""
+    reads = _reads(db.get_bind().engine)
+    now = time.monotonic()
+    written = tuple(reads.writes.get(table, 0) for table in tables)
+    found = reads.kept.get(key)
+    if found is not None and found[0] > now and found[1] == written:
+        return found[2]
+    with Session(reads.engine, expire_on_commit=False) as own:
+        value = run(own)
+    if len(reads.kept) > KEPT_MOST:  # keys name days: yesterday's are not asked again
+        reads.kept.clear()
+    reads.kept[key] = (now + FRESH, written, value)  # the counts from before the read: a write during it drops it
+    return value
+
+
+def _reads(engine: Engine) -> _Reads:
+    reads = _databases.get(engine.pool)
+    if reads is None:
+        with _lock:
+            reads = _databases.setdefault(engine.pool, _Reads(engine))
+    return reads
+
+
+@event.listens_for(Engine, "after_execute")
+def _written(connection: Connection, statement: Any, *_args: Any) -> None:
+    """A write is counted when made (a read kept while it is not yet committed is dropped) and again at commit."""
+    if isinstance(statement, UpdateBase):
+        table = getattr(statement, "table", None)
+        name = getattr(table, "name", None)
+        if name is not None:
+            connection.info.setdefault("kept.written", set()).add(name)
+            _count(connection, (name,))
+
+
+@event.listens_for(Engine, "commit")
+def _committed(connection: Connection) -> None:
+    _count(connection, tuple(connection.info.pop("kept.written", ())))
+
+
+@event.listens_for(Engine, "rollback")
+def _rolled_back(connection: Connection) -> None:
+    _count(connection, tuple(connection.info.pop("kept.written", ())))
+
+
+def _count(connection: Connection, tables: tuple[str, ...]) -> None:
+    if tables:
+        reads = _reads(connection.engine)
+        with _lock:
+            for table in tables:
+                reads.writes[table] = reads.writes.get(table, 0) + 1

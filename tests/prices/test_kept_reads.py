@@ -1,0 +1,71 @@
+"""The reads a price morning repeats (the price board, the open rounds) are kept a moment per process
+(models.kept): asked again they are not read again; what this process writes shows at once; what another process
+writes, which this one cannot see, shows within `FRESH` seconds. The open rounds' own test is in
+tests/orders/test_rounds.py."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session
+
+from models import kept
+from models.prices import upsert
+from tests.prices.conftest import TODAY, put
+from tests.support import Chat, texts
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL the app sends while the block runs."""
+    seen: list[str] = []
+
+    def sent(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    engine = app.extensions["engine"]
+    event.listen(engine, "before_cursor_execute", sent)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", sent)
+
+
+def test_the_board_asked_again_is_not_read_again(chat: Chat, clock: datetime) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    with statements(chat.app) as seen:
+        first = texts(chat.say("ราคายางวันนี้"))
+        read_first = sum("price_quotes" in s for s in seen)
+        second = texts(chat.say("ราคายางวันนี้ครับ"))
+    assert "58.00" in first and first == second
+    assert read_first >= 1 and sum("price_quotes" in s for s in seen) == read_first
+
+
+def test_a_price_stored_in_this_process_shows_at_once(chat: Chat, clock: datetime) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    assert "58.00" in texts(chat.say("ราคายางวันนี้"))
+    put(chat.app, TODAY, "latex", "58.50")
+    assert "58.50" in texts(chat.say("ราคายางวันนี้"))
+
+
+def test_a_price_another_process_stores_shows_within_a_moment(chat: Chat, clock: datetime,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept, "FRESH", 0.5)
+    put(chat.app, TODAY, "latex", "58.00")
+    assert "58.00" in texts(chat.say("ราคายางวันนี้"))
+    # another process: its own engine and pool, whose writes this process's engine never sees
+    other = create_engine(chat.app.extensions["engine"].url)
+    try:
+        with Session(other) as db, db.begin():
+            upsert(db, TODAY, "latex", Decimal("61.25"), "raot")
+    finally:
+        other.dispose()
+    time.sleep(0.6)
+    assert "61.25" in texts(chat.say("ราคายางวันนี้"))
