@@ -8,7 +8,8 @@ it is asyncio, so that it spends next to no CPU of its own. The phones are one a
 member sends their next message when the bot has answered the last (LINE keeps one member's events in order).
 
 Prints, for each app: events/s, latency p50/p95/p99, errors, memory per worker; the bot's ratio to both floors;
-how many replies LINE received and whether a sample of them is valid by LINE's rules (bot/sandbox/rules.py);
+how many replies LINE received and whether a sample of them is valid by LINE's rules (bot/sandbox/rules.py); how
+long a member waits for a reply (their event sent to its reply at LINE: the webhook answers before the reply goes);
 and the in-process cost of one event, from the webhook body to the reply's JSON, p50 and p99.
 
 Runs on a throwaway SQLite file, and also on PostgreSQL when BENCH_DATABASE_URL names a database of your own
@@ -67,6 +68,7 @@ def serve_line(conn: Connection, delay: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     counts = {"reply": 0, "profile": 0, "other": 0}
     sample: list[bytes] = []
+    arrived: dict[str, float] = {}  # reply token -> when the bot's reply reached LINE (time.monotonic)
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -81,6 +83,8 @@ def serve_line(conn: Connection, delay: float) -> None:
                     if name.strip().lower() == b"content-length":
                         length = int(value)
                 body = await reader.readexactly(length) if length else b""
+                if path.endswith("/message/reply"):
+                    arrived[json.loads(body)["replyToken"]] = time.monotonic()
                 await asyncio.sleep(delay)
                 if path.endswith("/message/reply"):
                     counts["reply"] += 1
@@ -111,19 +115,20 @@ def serve_line(conn: Connection, delay: float) -> None:
                 message = conn.recv()
                 if message == "stop":
                     break
-                conn.send((dict(counts), list(sample)))
+                conn.send((dict(counts), list(sample), dict(arrived)))
                 counts.update(reply=0, profile=0, other=0)
                 sample.clear()
+                arrived.clear()
         server.close()
 
     asyncio.run(main())
 
 
 # ---------------------------------------------------------------- the phones
-def _signed(user: str, text: str) -> bytes:
+def _signed(user: str, text: str, reply_token: str = "") -> bytes:
     event = {"type": "message", "mode": "active", "timestamp": int(time.time() * 1000),
              "source": {"type": "user", "userId": user}, "webhookEventId": uuid.uuid4().hex.upper()[:26],
-             "deliveryContext": {"isRedelivery": False}, "replyToken": uuid.uuid4().hex,
+             "deliveryContext": {"isRedelivery": False}, "replyToken": reply_token or uuid.uuid4().hex,
              "message": {"type": "text", "id": str(random.randrange(10**17, 10**18)), "quoteToken": "q",
                          "text": text}}
     body = json.dumps({"destination": "Ubot", "events": [event]}, ensure_ascii=False).encode()
@@ -133,17 +138,20 @@ def _signed(user: str, text: str) -> bytes:
 
 
 def phones(conn: Connection, port: int, users: list[str], seconds: float) -> None:
-    """Each user sends, waits for the 200, sends again; latencies of those sent after the warm-up."""
+    """Each user sends, waits for the 200, sends again; latencies of those sent after the warm-up, and when each of
+    those was sent, by its reply token (time.monotonic, one clock for every process of the machine)."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
+    sent_at: dict[str, float] = {}
 
     async def phone(user: str, start: float, end: float) -> None:
         rng = random.Random(user)
         reader: asyncio.StreamReader | None = None
         writer: asyncio.StreamWriter | None = None
         while (now := time.perf_counter()) < end:
-            request = _signed(user, rng.choice(PHRASES))
-            sent = time.perf_counter()
+            token = uuid.uuid4().hex
+            request = _signed(user, rng.choice(PHRASES), token)
+            sent, sent_clock = time.perf_counter(), time.monotonic()
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -167,6 +175,7 @@ def phones(conn: Connection, port: int, users: list[str], seconds: float) -> Non
                 errors[code] = errors.get(code, 0) + 1
             elif now >= start:
                 latencies.append(time.perf_counter() - sent)
+                sent_at[token] = sent_clock
             if close and writer is not None:
                 writer.close()
                 reader = writer = None
@@ -178,7 +187,7 @@ def phones(conn: Connection, port: int, users: list[str], seconds: float) -> Non
         await asyncio.gather(*(phone(user, begin + WARM_UP, begin + WARM_UP + seconds) for user in users))
 
     asyncio.run(main())
-    conn.send((latencies, errors))
+    conn.send((latencies, errors, sent_at))
 
 
 # ---------------------------------------------------------------- gunicorn
@@ -284,16 +293,19 @@ def measure(name: str, spec: str, env: dict[str, str], users: list[str], args: a
         time.sleep(WARM_UP)
         workers = _children(master)
         cpu_before = sum(_cpu_seconds(pid) for pid in workers)
-        latencies, errors = ours.recv()
+        latencies, errors, sent_at = ours.recv()
         cpu = sum(_cpu_seconds(pid) for pid in workers) - cpu_before
         load.join()
         memory = [_rss_mb(pid) for pid in workers]
-    line.send("counts")
-    counts, sample = line.recv()
+    line.send("counts")  # after the server's stop, which sends what its workers still held
+    counts, sample, arrived = line.recv()
+    waited = [arrived[token] - at for token, at in sent_at.items() if token in arrived]
     result = {"name": name, "events": len(latencies), "per_second": len(latencies) / args.seconds,
               "p50": _percentile(latencies, 0.50), "p95": _percentile(latencies, 0.95),
               "p99": _percentile(latencies, 0.99), "errors": errors, "worker_mb": memory, "replies": counts["reply"],
-              "sample": sample, "cpu_ms": cpu * 1000 / max(1, len(latencies))}
+              "sample": sample, "cpu_ms": cpu * 1000 / max(1, len(latencies)),
+              "reply_p50": _percentile(waited, 0.50), "reply_p99": _percentile(waited, 0.99),
+              "unreplied": len(sent_at) - len(waited), "answered": len(sent_at)}
     print(f"  {name:8} {result['per_second']:7.0f} events/s   p50 {result['p50'] * 1000:6.0f} ms   "
           f"p95 {result['p95'] * 1000:6.0f} ms   p99 {result['p99'] * 1000:6.0f} ms   "
           f"errors {sum(errors.values())}{' ' + json.dumps(errors) if errors else ''}   "
@@ -419,6 +431,9 @@ def run(label: str, url: str, args: argparse.Namespace, line: Connection, line_u
     print(f"  LINE received {bot['replies']} replies for {bot['events']} events answered "
           f"(with the warm-up's); {checked} sampled: {len(problems)} problems by LINE's rules"
           + (f": {problems[:3]}" if problems else ""))
+    print("  replies as the member meets them (event sent -> its reply at LINE): "
+          f"p50 {bot['reply_p50'] * 1000:.0f} ms, p99 {bot['reply_p99'] * 1000:.0f} ms; "
+          f"{bot['unreplied']} of {bot['answered']} measured events' replies never reached LINE")
     p50, p99, cpu50, cpu99 = in_process(url, users, line_url)
     print(f"  one event in-process (body to reply JSON): p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms; CPU "
           f"p50 {cpu50 * 1000:.2f} ms, p99 {cpu99 * 1000:.2f} ms")
