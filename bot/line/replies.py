@@ -1,8 +1,12 @@
 """Replies sent after the webhook has answered LINE, as LINE asks of bots: a worker's thread is free for the next
 event as soon as the event's transaction commits, and waiting on LINE (a network away) holds no web thread.
 
-Each process has `senders` threads, each with its own queue; a member's replies always go to the same one, so
-they leave in the order their events were handled. A reply token is good for about a minute: a reply that has
+Each process has `senders` threads and a lane of replies for each member with replies waiting: a sender takes a
+member's next reply only when their last one is through (LINE answered, or it failed), so a member's replies leave
+in the order their events were handled, and as many members are served at once as there are senders (a member's
+lane is never stuck behind another member's). When more replies wait than the senders can soon take (`DEPTH` a
+sender), the webhook waits for room: more load than LINE's round trips allow slows the answers to LINE, never the
+replies. A reply token is good for about a minute: a reply that has
 waited longer (LINE down, the process swamped) is dropped and logged, never sent late. A process that stops
 (a gunicorn worker's SIGTERM included) sends what is queued first, for up to `STOP_WAIT` seconds, and logs how
 many it could not. With `senders=0` a reply goes out in the request.
@@ -16,7 +20,7 @@ import os
 import queue
 import threading
 import time
-import zlib
+from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +35,10 @@ log = logging.getLogger(__name__)
 
 TOKEN_LIFE = 50.0  # seconds a reply may wait; LINE's reply tokens last about a minute
 STOP_WAIT = 10.0
+DEPTH = 2
+"""replies waiting per sender beyond which the webhook waits for room: under more load than the senders can carry,
+events are answered more slowly instead of their replies leaving late, or dying unsent at a token's life"""
+ROOM_WAIT = 5.0  # seconds the webhook waits for room at most (LINE down: the replies wait and are dropped in time)
 
 
 class Replies:
@@ -40,8 +48,10 @@ class Replies:
         self.token_life = token_life
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
+        self._room = threading.Condition(self._lock)
         self._pending = 0
-        self._queues: dict[int, queue.SimpleQueue[tuple[float, dict[str, Any], str]]] = {}
+        self._lanes: dict[str, deque[tuple[float, dict[str, Any], str]]] = {}
+        self._ready: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._pid = 0
 
     def send(self, member: str, reply_token: str, messages: Sequence[Message], event_id: str = "") -> None:
@@ -53,10 +63,17 @@ class Replies:
         if self.senders == 0:
             self._post(body, event_id)
             return
-        waiting = self._queue(zlib.crc32(member.encode()) % self.senders)
         with self._lock:
+            self._start()
+            deadline = time.monotonic() + ROOM_WAIT
+            while self._pending >= self.senders * DEPTH and (left := deadline - time.monotonic()) > 0:
+                self._room.wait(left)
             self._pending += 1
-        waiting.put((time.monotonic(), body, event_id))
+            lane = self._lanes.get(member)
+            if lane is None:  # not waiting nor being sent: a sender may take the member now
+                lane = self._lanes[member] = deque()
+                self._ready.put(member)
+            lane.append((time.monotonic(), body, event_id))
 
     def flush(self, timeout: float = STOP_WAIT) -> bool:
         """Wait until every queued reply has been sent (or dropped); False if some were still waiting."""
@@ -77,22 +94,22 @@ class Replies:
                 left = self._pending
             log.warning("%d replies left unsent or unconfirmed: the process stopped (after %.1f s)", left, timeout)
 
-    def _queue(self, number: int) -> queue.SimpleQueue[tuple[float, dict[str, Any], str]]:
-        """The sender's queue, its thread started at its first reply. Threads do not survive a fork (gunicorn
+    def _start(self) -> None:
+        """The senders, started at the first reply (with the lock held). Threads do not survive a fork (gunicorn
         forks its workers after loading the app with --preload): a new process starts its own."""
-        with self._lock:
-            if self._pid != os.getpid():
-                self._queues, self._pending, self._pid = {}, 0, os.getpid()
-                atexit.register(self.stop)
-            waiting = self._queues.get(number)
-            if waiting is None:
-                waiting = self._queues[number] = queue.SimpleQueue()
-                threading.Thread(target=self._run, args=(waiting,), name=f"reply-{number}", daemon=True).start()
-            return waiting
+        if self._pid == os.getpid():
+            return
+        self._lanes, self._ready, self._pending, self._pid = {}, queue.SimpleQueue(), 0, os.getpid()
+        atexit.register(self.stop)
+        for number in range(self.senders):
+            threading.Thread(target=self._run, name=f"reply-{number}", daemon=True).start()
 
-    def _run(self, waiting: queue.SimpleQueue[tuple[float, dict[str, Any], str]]) -> None:
+    def _run(self) -> None:
         while True:
-            queued, body, event_id = waiting.get()
+            member = self._ready.get()
+            with self._lock:
+                lane = self._lanes[member]
+                queued, body, event_id = lane[0]
             try:
                 waited = time.monotonic() - queued
                 if waited > self.token_life:
@@ -102,7 +119,13 @@ class Replies:
                     self._post(body, event_id)
             finally:
                 with self._idle:
+                    lane.popleft()
+                    if lane:  # the member's next reply, now that this one is through
+                        self._ready.put(member)
+                    else:
+                        del self._lanes[member]
                     self._pending -= 1
+                    self._room.notify()
                     if not self._pending:
                         self._idle.notify_all()
 

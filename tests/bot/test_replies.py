@@ -123,3 +123,15 @@ def test_a_postback_reply_goes_the_same_way(seeded: Flask, line_world: LineWorld
     event = postback_event("Upostback1", "i=help")
     assert post_events(seeded.test_client(), [event]).status_code == 200  # flushes, as LINE would have it
     assert [r.status for r in line_world.sent("/v2/bot/message/reply")] == [200]
+
+
+def test_a_members_reply_never_waits_behind_another_members(seeded: Flask, line_world: LineWorld) -> None:
+    line_world.delay = 0.3
+    replies = Replies(seeded.extensions["line"], senders=2)
+    for n in range(3):  # a member whose replies take LINE a third of a second each
+        replies.send("Ulanes0001", f"busy-{n}", [text(f"ข้อความ {n}")], f"busy-{n}")
+    replies.send("Ulanes0003", "other", [text("สวัสดีครับ")], "other")  # two members a fixed queue each would share
+    assert replies.flush()
+    order = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")]
+    assert order.index("other") < order.index("busy-1"), order
+    assert [t for t in order if t.startswith("busy")] == ["busy-0", "busy-1", "busy-2"]
