@@ -42,10 +42,11 @@ ROOM_WAIT = 5.0  # seconds the webhook waits for room at most (LINE down: the re
 
 
 class Replies:
-    def __init__(self, line: Line, senders: int, token_life: float = TOKEN_LIFE) -> None:
+    def __init__(self, line: Line, senders: int, token_life: float = TOKEN_LIFE, depth: int = DEPTH) -> None:
         self.line = line
         self.senders = senders
         self.token_life = token_life
+        self.room = senders * depth  # replies that may wait before the webhook waits for room
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._room = threading.Condition(self._lock)
@@ -66,7 +67,7 @@ class Replies:
         with self._lock:
             self._start()
             deadline = time.monotonic() + ROOM_WAIT
-            while self._pending >= self.senders * DEPTH and (left := deadline - time.monotonic()) > 0:
+            while self._pending >= self.room and (left := deadline - time.monotonic()) > 0:
                 self._room.wait(left)
             self._pending += 1
             lane = self._lanes.get(member)

@@ -95,7 +95,7 @@ def test_a_reply_that_waited_past_its_tokens_life_is_dropped(
         seeded: Flask, line_world: LineWorld, caplog: pytest.LogCaptureFixture) -> None:
     registered(seeded, "Udropped01")
     line_world.delay = 0.5
-    replies = Replies(seeded.extensions["line"], senders=1, token_life=0.2)
+    replies = Replies(seeded.extensions["line"], senders=1, token_life=0.2, depth=3)
     for n in range(3):  # one sender: the second and third wait behind the first's half second
         replies.send("Udropped01", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
     with caplog.at_level(logging.WARNING, logger="bot.line.replies"):
@@ -108,7 +108,7 @@ def test_replies_a_stopping_process_could_not_send_are_counted_in_the_log(
         seeded: Flask, line_world: LineWorld, caplog: pytest.LogCaptureFixture) -> None:
     registered(seeded, "Ustopping1")
     line_world.delay = 0.5
-    replies = Replies(seeded.extensions["line"], senders=1)
+    replies = Replies(seeded.extensions["line"], senders=1, depth=3)
     for n in range(3):  # one sender: the first is on its way for half a second, the others wait behind it
         replies.send("Ustopping1", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
     with caplog.at_level(logging.WARNING, logger="bot.line.replies"):
@@ -135,3 +135,15 @@ def test_a_members_reply_never_waits_behind_another_members(seeded: Flask, line_
     order = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")]
     assert order.index("other") < order.index("busy-1"), order
     assert [t for t in order if t.startswith("busy")] == ["busy-0", "busy-1", "busy-2"]
+
+
+def test_the_webhook_waits_for_room_when_more_replies_wait_than_the_senders_can_take(
+        seeded: Flask, line_world: LineWorld) -> None:
+    line_world.delay = 0.3
+    replies = Replies(seeded.extensions["line"], senders=1, depth=2)
+    started = time.monotonic()
+    for n in range(3):  # room for two: the third waits until the first is through
+        replies.send("Uroom00001", f"room-{n}", [text(f"ข้อความ {n}")], f"room-{n}")
+    assert time.monotonic() - started >= line_world.delay * 0.9
+    assert replies.flush()
+    assert [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")] == ["room-0", "room-1", "room-2"]
