@@ -76,7 +76,11 @@ class Classifier:
 
     def __init__(self, columns: dict[str, int], idf: Any, weights: Any, bias: Any, intents: Sequence[str],
                  temperature: float = 1.0) -> None:
-        self.columns, self.idf, self.weights, self.bias = columns, idf, weights, bias
+        import numpy as np
+
+        # single precision: half the memory of every worker's largest array, and the same readings
+        self.columns, self.idf, self.weights = columns, np.asarray(idf, np.float32), np.asarray(weights, np.float32)
+        self.bias = np.asarray(bias, np.float32)
         self.intents = tuple(intents)
         self.temperature = temperature
 
@@ -135,7 +139,7 @@ class Classifier:
         scores = self.bias.copy()
         if counts:
             columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = (1 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self.idf[columns]
+            values = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[columns]
             values /= np.sqrt(values @ values)
             scores = scores + values @ self.weights[columns]
         scores = np.exp((scores - scores.max()) / self.temperature)

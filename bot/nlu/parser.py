@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.nlu import grammar
 from bot.nlu.classifier import Classifier, Example, features, kept, shipped
@@ -24,8 +24,11 @@ def parse(text: str, model: Classifier | None = None) -> Intent:
     return _intent(text, tokenize(text, LEXICON), model)
 
 
+@lru_cache(maxsize=4096)
 def understand(text: str) -> tuple[Intent, Readings]:
-    """The intent with its contract slots, and everything answer-like in the message, from one tokenization."""
+    """The intent with its contract slots, and everything answer-like in the message, from one tokenization.
+    Kept for the last few thousand texts: members send the same words again and again ("ราคายางวันนี้" on a price
+    morning, "สวัสดีครับ", "ใช่"), and both are frozen (handlers change an intent with `with_slots`, a copy)."""
     tokens = tokenize(text, LEXICON)
     return _intent(text, tokens), read(text, tokens, LEXICON)
 
