@@ -4,12 +4,14 @@ event as soon as the event's transaction commits, and waiting on LINE (a network
 Each process has `senders` threads and a lane of replies for each member with replies waiting: a sender takes a
 member's next reply only when their last one is through (LINE answered, or it failed), so a member's replies leave
 in the order their events were handled, and as many members are served at once as there are senders (a member's
-lane is never stuck behind another member's). When more replies wait than the senders can soon take (`DEPTH` a
-sender), the webhook waits for room: more load than LINE's round trips allow slows the answers to LINE, never the
-replies. A reply token is good for about a minute: a reply that has
-waited longer (LINE down, the process swamped) is dropped and logged, never sent late. A process that stops
-(a gunicorn worker's SIGTERM included) sends what is queued first, for up to `STOP_WAIT` seconds, and logs how
-many it could not. With `senders=0` a reply goes out in the request.
+lane is never stuck behind another member's). The webhook waits for room when more replies wait than the senders
+can soon take (`DEPTH` a sender), or than one member's lane should hold (`LANE`: their replies leave one a LINE
+round trip): more load than LINE's round trips allow slows the answers to LINE, never the replies.
+
+A reply token is good for about a minute: a reply that has waited longer (LINE down, the process swamped) is
+dropped and logged, never sent late. A process that stops (a gunicorn worker's SIGTERM included) sends what is
+queued first, for up to `STOP_WAIT` seconds, and logs how many it could not. With `senders=0` a reply goes out in
+the request.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ STOP_WAIT = 10.0
 DEPTH = 2
 """replies waiting per sender beyond which the webhook waits for room: under more load than the senders can carry,
 events are answered more slowly instead of their replies leaving late, or dying unsent at a token's life"""
+LANE = 8
+"""replies waiting for one member beyond which their next event's webhook waits: a member who writes faster than
+LINE's round trips waits at most that many of them for a reply (under a second, LINE 80 ms away)"""
 ROOM_WAIT = 5.0  # seconds the webhook waits for room at most (LINE down: the replies wait and are dropped in time)
 
 
@@ -67,7 +72,7 @@ class Replies:
         with self._lock:
             self._start()
             deadline = time.monotonic() + ROOM_WAIT
-            while self._pending >= self.room and (left := deadline - time.monotonic()) > 0:
+            while self._full(member) and (left := deadline - time.monotonic()) > 0:
                 self._room.wait(left)
             self._pending += 1
             lane = self._lanes.get(member)
@@ -94,6 +99,9 @@ class Replies:
             with self._lock:
                 left = self._pending
             log.warning("%d replies left unsent or unconfirmed: the process stopped (after %.1f s)", left, timeout)
+
+    def _full(self, member: str) -> bool:
+        return self._pending >= self.room or len(self._lanes.get(member, ())) >= LANE
 
     def _start(self) -> None:
         """The senders, started at the first reply (with the lock held). Threads do not survive a fork (gunicorn
@@ -126,7 +134,7 @@ class Replies:
                     else:
                         del self._lanes[member]
                     self._pending -= 1
-                    self._room.notify()
+                    self._room.notify_all()  # a member's webhook may be waiting on their own lane
                     if not self._pending:
                         self._idle.notify_all()
 

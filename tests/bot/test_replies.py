@@ -147,3 +147,21 @@ def test_the_webhook_waits_for_room_when_more_replies_wait_than_the_senders_can_
     assert time.monotonic() - started >= line_world.delay * 0.9
     assert replies.flush()
     assert [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")] == ["room-0", "room-1", "room-2"]
+
+
+def test_a_member_writing_faster_than_line_answers_waits_for_their_own_lane(
+        seeded: Flask, line_world: LineWorld) -> None:
+    from bot.line.replies import LANE
+
+    line_world.delay = 0.2
+    replies = Replies(seeded.extensions["line"], senders=4, depth=LANE)  # room enough for all of them
+    started = time.monotonic()
+    for n in range(LANE):
+        replies.send("Uquick0001", f"quick-{n}", [text(f"ข้อความ {n}")], f"quick-{n}")
+    queued = time.monotonic() - started
+    replies.send("Uquick0001", "one-more", [text("อีกข้อความ")], "one-more")
+    assert queued < line_world.delay / 2 <= time.monotonic() - started
+    replies.send("Uother0001", "other", [text("สวัสดีครับ")], "other")  # another member's lane has room
+    assert replies.flush()
+    order = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")]
+    assert [t for t in order if t != "other"] == [f"quick-{n}" for n in range(LANE)] + ["one-more"]
