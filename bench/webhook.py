@@ -137,20 +137,23 @@ def _signed(user: str, text: str, reply_token: str = "") -> bytes:
             + signature + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
 
 
-def phones(conn: Connection, port: int, users: list[str], seconds: float) -> None:
-    """Each user sends, waits for the 200, sends again; latencies of those sent after the warm-up, and when each of
-    those was sent, by its reply token (time.monotonic, one clock for every process of the machine)."""
+def phones(conn: Connection, port: int, users: list[list[str]], seconds: float) -> None:
+    """Each phone sends, waits for the 200, sends again (for its members in turn, when it has more than one);
+    latencies of those sent after the warm-up, and when each of those was sent, by its reply token (time.monotonic,
+    one clock for every process of the machine)."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
     sent_at: dict[str, float] = {}
 
-    async def phone(user: str, start: float, end: float) -> None:
-        rng = random.Random(user)
+    async def phone(members: list[str], start: float, end: float) -> None:
+        rng = random.Random(members[0])
         reader: asyncio.StreamReader | None = None
         writer: asyncio.StreamWriter | None = None
+        turn = 0
         while (now := time.perf_counter()) < end:
             token = uuid.uuid4().hex
-            request = _signed(user, rng.choice(PHRASES), token)
+            request = _signed(members[turn % len(members)], rng.choice(PHRASES), token)
+            turn += 1
             sent, sent_clock = time.perf_counter(), time.monotonic()
             try:
                 if writer is None:
@@ -184,7 +187,7 @@ def phones(conn: Connection, port: int, users: list[str], seconds: float) -> Non
 
     async def main() -> None:
         begin = time.perf_counter()
-        await asyncio.gather(*(phone(user, begin + WARM_UP, begin + WARM_UP + seconds) for user in users))
+        await asyncio.gather(*(phone(members, begin + WARM_UP, begin + WARM_UP + seconds) for members in users))
 
     asyncio.run(main())
     conn.send((latencies, errors, sent_at))
@@ -288,7 +291,8 @@ def measure(name: str, spec: str, env: dict[str, str], users: list[str], args: a
         line.send("counts")
         line.recv()  # forget what start-up did
         ours, theirs = multiprocessing.Pipe()
-        load = multiprocessing.Process(target=phones, args=(theirs, port, users, args.seconds))
+        shared = [users[n :: args.phones] for n in range(args.phones)]  # each phone's members
+        load = multiprocessing.Process(target=phones, args=(theirs, port, shared, args.seconds))
         load.start()
         time.sleep(WARM_UP)
         workers = _children(master)
@@ -407,10 +411,12 @@ def _valid(sample: list[bytes]) -> tuple[int, list[str]]:
 
 # ---------------------------------------------------------------- the run
 def run(label: str, url: str, args: argparse.Namespace, line: Connection, line_url: str) -> None:
-    users = [f"U{uuid.UUID(int=random.Random(n).getrandbits(128)).hex}" for n in range(args.phones)]
+    members = max(args.members or args.phones, args.phones)
+    users = [f"U{uuid.UUID(int=random.Random(n).getrandbits(128)).hex}" for n in range(members)]
     started = time.perf_counter()
     prepare(url, users)
-    print(f"\n{label}: {args.phones} phones, {args.workers} workers x {args.threads} threads (gthread), LINE "
+    print(f"\n{label}: {args.phones} phones ({members} members), {args.workers} workers x {args.threads} threads "
+          f"(gthread), LINE "
           f"{LINE_DELAY * 1000:.0f} ms away, {args.seconds:.0f} s after {WARM_UP:.0f} s of warm-up "
           f"(set-up {time.perf_counter() - started:.1f} s)", flush=True)
     env = {"DATABASE_URL": url, "SECRET_KEY": "bench", "LINE_CHANNEL_SECRET": SECRET,
@@ -465,6 +471,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--phones", type=int, default=32)
+    parser.add_argument("--members", type=int, help="members the phones write for, in turn (default: one a phone); "
+                        "a member's replies leave in order, one a LINE round trip")
     parser.add_argument("--only", action="append", choices=["bare", "minimal", "bot"])
     parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"],
                         help="default: SQLite, and PostgreSQL when BENCH_DATABASE_URL is set")
