@@ -30,10 +30,7 @@ T = TypeVar("T")
 class _Reads:
     """One database's kept reads (its engines share a pool), and a count of the writes to each table."""
 
-    def __init__(self, engine: Engine) -> None:
-        # reads only, one statement each as a rule: no transaction to begin and end (nor SQLite's BEGIN IMMEDIATE,
-        # which would wait on the very event that asks)
-        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    def __init__(self) -> None:
         self.writes: dict[str, int] = {}
         self.kept: dict[Hashable, tuple[float, tuple[int, ...], Any]] = {}
 
@@ -45,13 +42,16 @@ _lock = threading.Lock()
 def read(db: Session, tables: tuple[str, ...], key: Hashable, run: Callable[[Session], T]) -> T:
     """What `run` reads from `tables`, as kept for `key` when it was kept less than FRESH seconds ago and no
     table has been written since; else run in a session of its own and kept."""
-    reads = _reads(db.get_bind().engine)
+    engine = db.get_bind().engine
+    reads = _reads(engine)
     now = time.monotonic()
     written = tuple(reads.writes.get(table, 0) for table in tables)
     found = reads.kept.get(key)
     if found is not None and found[0] > now and found[1] == written:
         return found[2]
-    with Session(reads.engine, expire_on_commit=False) as own:
+    # reads only, one statement each as a rule: no transaction to begin and end (nor SQLite's BEGIN IMMEDIATE, which
+    # would wait on the very event that asks)
+    with Session(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False) as own:
         value = run(own)
     if len(reads.kept) > KEPT_MOST:  # keys name days: yesterday's are not asked again
         reads.kept.clear()
@@ -63,7 +63,7 @@ def _reads(engine: Engine) -> _Reads:
     reads = _databases.get(engine.pool)
     if reads is None:
         with _lock:
-            reads = _databases.setdefault(engine.pool, _Reads(engine))
+            reads = _databases.setdefault(engine.pool, _Reads())  # nothing in it may hold the pool: it would live on
     return reads
 
 

@@ -5,15 +5,18 @@ tests/orders/test_rounds.py."""
 
 from __future__ import annotations
 
+import gc
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 from models import kept
@@ -69,3 +72,13 @@ def test_a_price_another_process_stores_shows_within_a_moment(chat: Chat, clock:
         other.dispose()
     time.sleep(0.6)
     assert "61.25" in texts(chat.say("ราคายางวันนี้"))
+
+
+def test_a_database_let_go_of_takes_its_kept_reads_with_it(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'gone.db'}")
+    with Session(engine) as db:
+        assert kept.read(db, ("nothing",), "one", lambda own: own.scalar(text("select 1"))) == 1
+    pool = weakref.ref(engine.pool)
+    del engine, db
+    gc.collect()
+    assert pool() is None, "the kept reads hold a database (its pool and connections) that nothing else does"
