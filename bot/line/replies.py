@@ -43,6 +43,7 @@ events are answered more slowly instead of their replies leaving late, or dying 
 LANE = 8
 """replies waiting for one member beyond which their next event's webhook waits: a member who writes faster than
 LINE's round trips waits at most that many of them for a reply (under a second, LINE 80 ms away)"""
+IDLE = 5.0  # seconds a sender with nothing to send lives on
 ROOM_WAIT = 5.0  # seconds the webhook waits for room at most (LINE down: the replies wait and are dropped in time)
 
 
@@ -59,6 +60,7 @@ class Replies:
         self._lanes: dict[str, deque[tuple[float, dict[str, Any], str]]] = {}
         self._ready: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._pid = 0
+        self._alive = 0
 
     def send(self, member: str, reply_token: str, messages: Sequence[Message], event_id: str = "") -> None:
         """Reply to an event: serialised now, in the caller's thread (a message LINE cannot take fails here, with
@@ -79,7 +81,13 @@ class Replies:
             if lane is None:  # not waiting nor being sent: a sender may take the member now
                 lane = self._lanes[member] = deque()
                 self._ready.put(member)
+                self._wake()
             lane.append((time.monotonic(), body, event_id))
+
+    @property
+    def running(self) -> int:
+        """How many sender threads this process has now."""
+        return self._alive if self._pid == os.getpid() else 0
 
     def flush(self, timeout: float = STOP_WAIT) -> bool:
         """Wait until every queued reply has been sent (or dropped); False if some were still waiting."""
@@ -104,18 +112,31 @@ class Replies:
         return self._pending >= self.room or len(self._lanes.get(member, ())) >= LANE
 
     def _start(self) -> None:
-        """The senders, started at the first reply (with the lock held). Threads do not survive a fork (gunicorn
+        """This process's state, at its first reply (with the lock held). Threads do not survive a fork (gunicorn
         forks its workers after loading the app with --preload): a new process starts its own."""
         if self._pid == os.getpid():
             return
         self._lanes, self._ready, self._pending, self._pid = {}, queue.SimpleQueue(), 0, os.getpid()
+        self._alive = 0
         atexit.register(self.stop)
-        for number in range(self.senders):
-            threading.Thread(target=self._run, name=f"reply-{number}", daemon=True).start()
+
+    def _wake(self) -> None:
+        """A member is ready (the lock held): a sender is started while there are fewer than `senders`; one with
+        nothing to send for IDLE seconds stops, so a quiet process keeps no threads."""
+        if self._alive < self.senders:
+            self._alive += 1
+            threading.Thread(target=self._run, name=f"reply-{self._alive}", daemon=True).start()
 
     def _run(self) -> None:
         while True:
-            member = self._ready.get()
+            try:
+                member = self._ready.get(timeout=IDLE)
+            except queue.Empty:
+                with self._lock:
+                    if self._ready.empty():  # under the lock, as send() puts: nobody is left waiting
+                        self._alive -= 1
+                        return
+                continue
             with self._lock:
                 lane = self._lanes[member]
                 queued, body, event_id = lane[0]

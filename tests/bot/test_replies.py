@@ -165,3 +165,25 @@ def test_a_member_writing_faster_than_line_answers_waits_for_their_own_lane(
     assert replies.flush()
     order = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")]
     assert [t for t in order if t != "other"] == [f"quick-{n}" for n in range(LANE)] + ["one-more"]
+
+
+def test_senders_start_as_members_need_them_and_stop_when_quiet(
+        seeded: Flask, line_world: LineWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.line import replies as module
+
+    monkeypatch.setattr(module, "IDLE", 0.3)
+    line_world.delay = 0.1
+    replies = Replies(seeded.extensions["line"], senders=8)
+    assert replies.running == 0
+    for n in range(3):
+        replies.send(f"Uquiet{n:04d}", f"quiet-{n}", [text("สวัสดีครับ")], f"quiet-{n}")
+    assert 1 <= replies.running <= 3
+    assert replies.flush()
+    deadline = time.monotonic() + 5
+    while replies.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert replies.running == 0, "a quiet process keeps sender threads"
+    replies.send("Uquiet0000", "again", [text("สวัสดีครับ")], "again")  # and a new one starts when needed
+    assert replies.flush()
+    assert sorted(r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")) == [
+        "again", "quiet-0", "quiet-1", "quiet-2"]
