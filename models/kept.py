@@ -85,7 +85,9 @@ def _committed(connection: Connection) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _rolled_back(connection: Connection) -> None:
-    _count(connection, tuple(connection.info.pop("kept.written", ())))
+    """Nothing written stands; a connection the database dropped cannot even be asked (its writes left with it)."""
+    if not connection.invalidated:
+        connection.info.pop("kept.written", None)
 
 
 def _count(connection: Connection, tables: tuple[str, ...]) -> None:
