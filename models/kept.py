@@ -51,7 +51,8 @@ def read(db: Session, tables: tuple[str, ...], key: Hashable, run: Callable[[Ses
         return found[2]
     # reads only, one statement each as a rule: no transaction to begin and end (nor SQLite's BEGIN IMMEDIATE, which
     # would wait on the very event that asks)
-    with Session(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False) as own:
+    with Session(engine, expire_on_commit=False) as own:
+        own.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         value = run(own)
     if len(reads.kept) > KEPT_MOST:  # keys name days: yesterday's are not asked again
         reads.kept.clear()
