@@ -37,6 +37,8 @@ class _Reads:
 
 _databases: WeakKeyDictionary[Pool, _Reads] = WeakKeyDictionary()
 _lock = threading.Lock()
+_watched: set[str] = set()
+"""the tables some kept read comes from: writes to the others (an event's claim, a conversation) are not counted"""
 
 
 def read(db: Session, tables: tuple[str, ...], key: Hashable, run: Callable[[Session], T]) -> T:
@@ -49,6 +51,7 @@ def read(db: Session, tables: tuple[str, ...], key: Hashable, run: Callable[[Ses
     found = reads.kept.get(key)
     if found is not None and found[0] > now and found[1] == written:
         return found[2]
+    _watched.update(tables)
     # reads only, one statement each as a rule: no transaction to begin and end (nor SQLite's BEGIN IMMEDIATE, which
     # would wait on the very event that asks)
     with Session(engine, expire_on_commit=False) as own:
@@ -72,9 +75,8 @@ def _reads(engine: Engine) -> _Reads:
 def _written(connection: Connection, statement: Any, *_args: Any) -> None:
     """A write is counted when made (a read kept while it is not yet committed is dropped) and again at commit."""
     if isinstance(statement, UpdateBase):
-        table = getattr(statement, "table", None)
-        name = getattr(table, "name", None)
-        if name is not None:
+        name = getattr(getattr(statement, "table", None), "name", None)
+        if name in _watched:
             connection.info.setdefault("kept.written", set()).add(name)
             _count(connection, (name,))
 
