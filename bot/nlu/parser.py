@@ -24,13 +24,23 @@ def parse(text: str, model: Classifier | None = None) -> Intent:
     return _intent(text, tokenize(text, LEXICON), model)
 
 
-@lru_cache(maxsize=4096)
 def understand(text: str) -> tuple[Intent, Readings]:
     """The intent with its contract slots, and everything answer-like in the message, from one tokenization.
-    Kept for the last few thousand texts: members send the same words again and again ("ราคายางวันนี้" on a price
-    morning, "สวัสดีครับ", "ใช่"), and both are frozen (handlers change an intent with `with_slots`, a copy)."""
+    A short message is read once for the last few thousand: members send the same words again and again
+    ("ราคายางวันนี้" on a price morning, "สวัสดีครับ", "ใช่"); a long one (LINE allows 5,000 letters) is not kept."""
+    return _understood(text) if len(text) <= MEMO_LONGEST else _understand(text)
+
+
+MEMO_LONGEST = 200
+"""the longest message kept read: 4,096 of LINE's longest would hold over 100 MB in every worker"""
+
+
+def _understand(text: str) -> tuple[Intent, Readings]:
     tokens = tokenize(text, LEXICON)
     return _intent(text, tokens), read(text, tokens, LEXICON)
+
+
+_understood = lru_cache(maxsize=4096)(_understand)  # both are frozen: handlers change an intent with `with_slots`
 
 
 def train(rows: Iterable[Example]) -> Classifier:
