@@ -54,7 +54,7 @@ class Replies:
         self.token_life = token_life
         self.room = senders * depth  # replies that may wait before the webhook waits for room
         self._lock = threading.Lock()
-        self._idle = threading.Condition(self._lock)
+        self._drained = threading.Condition(self._lock)
         self._room = threading.Condition(self._lock)
         self._pending = 0
         self._lanes: dict[str, deque[tuple[float, dict[str, Any], str]]] = {}
@@ -92,12 +92,12 @@ class Replies:
     def flush(self, timeout: float = STOP_WAIT) -> bool:
         """Wait until every queued reply has been sent (or dropped); False if some were still waiting."""
         deadline = time.monotonic() + timeout
-        with self._idle:
+        with self._drained:
             while self._pending:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
-                self._idle.wait(left)
+                self._drained.wait(left)
         return True
 
     def stop(self, timeout: float = STOP_WAIT) -> None:
@@ -148,7 +148,7 @@ class Replies:
                 else:
                     self._post(body, event_id)
             finally:
-                with self._idle:
+                with self._drained:
                     lane.popleft()
                     if lane:  # the member's next reply, now that this one is through
                         self._ready.put(member)
@@ -157,7 +157,7 @@ class Replies:
                     self._pending -= 1
                     self._room.notify_all()  # a member's webhook may be waiting on their own lane
                     if not self._pending:
-                        self._idle.notify_all()
+                        self._drained.notify_all()
 
     def _post(self, body: dict[str, Any], event_id: str) -> None:
         try:
