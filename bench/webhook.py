@@ -68,7 +68,7 @@ def serve_line(conn: Connection, delay: float) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     counts = {"reply": 0, "profile": 0, "other": 0}
     sample: list[bytes] = []
-    arrived: dict[str, float] = {}  # reply token -> when the bot's reply reached LINE (time.monotonic)
+    arrived: list[tuple[str, float, int]] = []  # each reply that reached LINE: its token, when, how many messages
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -84,7 +84,8 @@ def serve_line(conn: Connection, delay: float) -> None:
                         length = int(value)
                 body = await reader.readexactly(length) if length else b""
                 if path.endswith("/message/reply"):
-                    arrived[json.loads(body)["replyToken"]] = time.monotonic()
+                    reply = json.loads(body)
+                    arrived.append((reply["replyToken"], time.monotonic(), len(reply["messages"])))
                 await asyncio.sleep(delay)
                 if path.endswith("/message/reply"):
                     counts["reply"] += 1
@@ -115,7 +116,7 @@ def serve_line(conn: Connection, delay: float) -> None:
                 message = conn.recv()
                 if message == "stop":
                     break
-                conn.send((dict(counts), list(sample), dict(arrived)))
+                conn.send((dict(counts), list(sample), list(arrived)))
                 counts.update(reply=0, profile=0, other=0)
                 sample.clear()
                 arrived.clear()
@@ -139,11 +140,11 @@ def _signed(user: str, text: str, reply_token: str = "") -> bytes:
 
 def phones(conn: Connection, port: int, users: list[list[str]], seconds: float) -> None:
     """Each phone sends, waits for the 200, sends again (for its members in turn, when it has more than one);
-    latencies of those sent after the warm-up, and when each of those was sent, by its reply token (time.monotonic,
-    one clock for every process of the machine)."""
+    latencies of those sent after the warm-up, and each event the webhook took: its member, its reply token, when
+    it was sent (time.monotonic, one clock for every process of the machine), whether after the warm-up."""
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    sent_at: dict[str, float] = {}
+    answered: list[tuple[str, str, float, bool]] = []
 
     async def phone(members: list[str], start: float, end: float) -> None:
         rng = random.Random(members[0])
@@ -152,7 +153,8 @@ def phones(conn: Connection, port: int, users: list[list[str]], seconds: float) 
         turn = 0
         while (now := time.perf_counter()) < end:
             token = uuid.uuid4().hex
-            request = _signed(members[turn % len(members)], rng.choice(PHRASES), token)
+            member = members[turn % len(members)]
+            request = _signed(member, rng.choice(PHRASES), token)
             turn += 1
             sent, sent_clock = time.perf_counter(), time.monotonic()
             try:
@@ -176,9 +178,10 @@ def phones(conn: Connection, port: int, users: list[list[str]], seconds: float) 
                 code, close = type(exc).__name__, True
             if code != "200":
                 errors[code] = errors.get(code, 0) + 1
-            elif now >= start:
-                latencies.append(time.perf_counter() - sent)
-                sent_at[token] = sent_clock
+            else:
+                if now >= start:
+                    latencies.append(time.perf_counter() - sent)
+                answered.append((member, token, sent_clock, now >= start))
             if close and writer is not None:
                 writer.close()
                 reader = writer = None
@@ -190,7 +193,7 @@ def phones(conn: Connection, port: int, users: list[list[str]], seconds: float) 
         await asyncio.gather(*(phone(members, begin + WARM_UP, begin + WARM_UP + seconds) for members in users))
 
     asyncio.run(main())
-    conn.send((latencies, errors, sent_at))
+    conn.send((latencies, errors, answered))
 
 
 # ---------------------------------------------------------------- gunicorn
@@ -285,6 +288,32 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def _reply_waits(answered: list[tuple[str, str, float, bool]], arrived: list[tuple[str, float, int]]
+                 ) -> tuple[list[float], int]:
+    """How long each event counted waited for its reply at LINE, and how many were counted. A member's waiting
+    replies may leave together on their newest token, so a member's k-th event is answered by the k-th message
+    to reach LINE for them (each event of the mix is answered by one message)."""
+    member_of = {token: member for member, token, _, _ in answered}
+    messages: dict[str, list[float]] = {}
+    for token, at, count in sorted(arrived, key=lambda reply: reply[1]):
+        if token in member_of:
+            messages.setdefault(member_of[token], []).extend([at] * count)
+    events: dict[str, list[tuple[float, bool]]] = {}
+    for member, _, sent, counts in answered:
+        events.setdefault(member, []).append((sent, counts))
+    waited, counted = [], 0
+    for member, theirs in events.items():
+        got = messages.get(member, [])
+        if len(got) > len(theirs):
+            print(f"  (member {member} had {len(got)} messages for {len(theirs)} events: the mix's one message an "
+                  "event no longer holds, and reply waits are off)")
+        for k, (sent, counts) in enumerate(sorted(theirs)):
+            counted += counts
+            if counts and k < len(got):
+                waited.append(got[k] - sent)
+    return waited, counted
+
+
 def measure(name: str, spec: str, env: dict[str, str], users: list[str], args: argparse.Namespace,
             line: Connection) -> dict[str, Any]:
     with gunicorn(spec, env, args.workers, args.threads) as (port, master):
@@ -297,19 +326,20 @@ def measure(name: str, spec: str, env: dict[str, str], users: list[str], args: a
         time.sleep(WARM_UP)
         workers = _children(master)
         cpu_before = sum(_cpu_seconds(pid) for pid in workers)
-        latencies, errors, sent_at = ours.recv()
+        latencies, errors, answered = ours.recv()
         cpu = sum(_cpu_seconds(pid) for pid in workers) - cpu_before
         load.join()
         memory = [_rss_mb(pid) for pid in workers]
     line.send("counts")  # after the server's stop, which sends what its workers still held
     counts, sample, arrived = line.recv()
-    waited = [arrived[token] - at for token, at in sent_at.items() if token in arrived]
+    waited, counted = _reply_waits(answered, arrived)
     result = {"name": name, "events": len(latencies), "per_second": len(latencies) / args.seconds,
               "p50": _percentile(latencies, 0.50), "p95": _percentile(latencies, 0.95),
               "p99": _percentile(latencies, 0.99), "errors": errors, "worker_mb": memory, "replies": counts["reply"],
+              "messages": sum(count for _, _, count in arrived),
               "sample": sample, "cpu_ms": cpu * 1000 / max(1, len(latencies)),
               "reply_p50": _percentile(waited, 0.50), "reply_p99": _percentile(waited, 0.99),
-              "unreplied": len(sent_at) - len(waited), "answered": len(sent_at)}
+              "unreplied": counted - len(waited), "answered": counted}
     print(f"  {name:8} {result['per_second']:7.0f} events/s   p50 {result['p50'] * 1000:6.0f} ms   "
           f"p95 {result['p95'] * 1000:6.0f} ms   p99 {result['p99'] * 1000:6.0f} ms   "
           f"errors {sum(errors.values())}{' ' + json.dumps(errors) if errors else ''}   "
@@ -434,7 +464,7 @@ def run(label: str, url: str, args: argparse.Namespace, line: Connection, line_u
         if floor in results and results[floor]["per_second"]:
             print(f"  bot / {floor}: {bot['per_second'] / results[floor]['per_second']:.1%}")
     checked, problems = _valid(bot["sample"])
-    print(f"  LINE received {bot['replies']} replies for {bot['events']} events answered "
+    print(f"  LINE received {bot['replies']} replies ({bot['messages']} messages) for {bot['events']} events answered "
           f"(with the warm-up's); {checked} sampled: {len(problems)} problems by LINE's rules"
           + (f": {problems[:3]}" if problems else ""))
     print("  replies as the member meets them (event sent -> its reply at LINE): "

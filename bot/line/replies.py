@@ -4,9 +4,14 @@ event as soon as the event's transaction commits, and waiting on LINE (a network
 Each process has `senders` threads and a lane of replies for each member with replies waiting: a sender takes a
 member's next reply only when their last one is through (LINE answered, or it failed), so a member's replies leave
 in the order their events were handled, and as many members are served at once as there are senders (a member's
-lane is never stuck behind another member's). The webhook waits for room when more replies wait than the senders
-can soon take (`DEPTH` a sender), or than one member's lane should hold (`LANE`: their replies leave one a LINE
-round trip): more load than LINE's round trips allow slows the answers to LINE, never the replies.
+lane is never stuck behind another member's). A member who writes faster than LINE's round trips has several
+replies waiting: they leave together, in order, in one reply of up to five messages on the newest of their reply
+tokens (the others are left unused, which LINE allows), so that member's answers keep pace instead of queueing one
+round trip each. Should LINE refuse such a reply (400), each of its replies is sent again alone, on its own token.
+
+The webhook waits for room when more replies wait than the senders can soon take (`DEPTH` a sender), or than one
+member's lane should hold (`LANE`): more load than LINE's round trips allow slows the answers to LINE, never the
+replies.
 
 A reply token is good for about a minute: a reply that has waited longer (LINE down, the process swamped) is
 dropped and logged, never sent late. A process that stops (a gunicorn worker's SIGTERM included) sends what is
@@ -17,6 +22,7 @@ the request.
 from __future__ import annotations
 
 import atexit
+import itertools
 import logging
 import os
 import queue
@@ -26,7 +32,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.line import LineError
+from bot.line import REPLY_LIMIT, LineError
 
 if TYPE_CHECKING:
     from linebot.v3.messaging import Message
@@ -35,14 +41,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+Waiting = tuple[float, dict[str, Any], str]  # when it was queued, the reply's body, its event's id
+
 TOKEN_LIFE = 50.0  # seconds a reply may wait; LINE's reply tokens last about a minute
 STOP_WAIT = 10.0
 DEPTH = 2
 """replies waiting per sender beyond which the webhook waits for room: under more load than the senders can carry,
 events are answered more slowly instead of their replies leaving late, or dying unsent at a token's life"""
 LANE = 8
-"""replies waiting for one member beyond which their next event's webhook waits: a member who writes faster than
-LINE's round trips waits at most that many of them for a reply (under a second, LINE 80 ms away)"""
+"""replies waiting for one member beyond which their next event's webhook waits: they leave up to five a LINE round
+trip, so a member who writes faster than that waits two or three round trips for a reply"""
 IDLE = 5.0  # seconds a sender with nothing to send lives on
 ROOM_WAIT = 5.0  # seconds the webhook waits for room at most (LINE down: the replies wait and are dropped in time)
 
@@ -57,7 +65,7 @@ class Replies:
         self._drained = threading.Condition(self._lock)
         self._room = threading.Condition(self._lock)
         self._pending = 0
-        self._lanes: dict[str, deque[tuple[float, dict[str, Any], str]]] = {}
+        self._lanes: dict[str, deque[Waiting]] = {}
         self._ready: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._pid = 0
         self._alive = 0
@@ -139,30 +147,58 @@ class Replies:
                 continue
             with self._lock:
                 lane = self._lanes[member]
-                queued, body, event_id = lane[0]
+                taken = self._together(lane)
             try:
-                waited = time.monotonic() - queued
-                if waited > self.token_life:
-                    log.warning("reply for event %s dropped: it waited %.0f s, past its token's life", event_id,
-                                waited)
-                else:
-                    self._post(body, event_id)
+                self._send_together(taken)
             finally:
                 with self._drained:
-                    lane.popleft()
-                    if lane:  # the member's next reply, now that this one is through
+                    for _ in taken:
+                        lane.popleft()
+                    if lane:  # the member's next replies, now that these are through
                         self._ready.put(member)
                     else:
                         del self._lanes[member]
-                    self._pending -= 1
+                    self._pending -= len(taken)
                     self._room.notify_all()  # a member's webhook may be waiting on their own lane
                     if not self._pending:
                         self._drained.notify_all()
 
-    def _post(self, body: dict[str, Any], event_id: str) -> None:
+    @staticmethod
+    def _together(lane: deque[Waiting]) -> list[Waiting]:
+        """The member's oldest reply, and those after it that fit beside it in one reply (the lock held)."""
+        taken, size = [lane[0]], len(lane[0][1]["messages"])
+        for waiting in itertools.islice(lane, 1, None):
+            size += len(waiting[1]["messages"])
+            if size > REPLY_LIMIT:
+                break
+            taken.append(waiting)
+        return taken
+
+    def _send_together(self, taken: list[Waiting]) -> None:
+        now, fresh = time.monotonic(), []
+        for queued, body, event_id in taken:
+            if now - queued > self.token_life:
+                log.warning("reply for event %s dropped: it waited %.0f s, past its token's life", event_id,
+                            now - queued)
+            else:
+                fresh.append((body, event_id))
+        if len(fresh) == 1:
+            self._post(*fresh[0])
+        elif fresh:
+            together = {"replyToken": fresh[-1][0]["replyToken"],
+                        "messages": [message for body, _ in fresh for message in body["messages"]]}
+            if self._post(together, ", ".join(event_id for _, event_id in fresh)) == 400:
+                for body, event_id in fresh:  # one message LINE refused must not take the others with it
+                    self._post(body, event_id)
+
+    def _post(self, body: dict[str, Any], event_id: str) -> int:
+        """Send one reply; LINE's refusal (its HTTP status) is logged and returned, 0 when it was sent."""
         try:
             self.line.send_reply(body)
         except LineError as exc:
             log.warning("reply for event %s not sent: %s", event_id, exc)
+            return exc.status or -1
         except Exception:  # whatever the SDK makes of a reply, the others still go out
             log.exception("reply for event %s failed", event_id)
+            return -1
+        return 0

@@ -3,6 +3,7 @@ their JSON, built in one walk (bot.line.wire), is what the SDK's own to_dict giv
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -86,18 +87,22 @@ def test_each_members_replies_leave_in_the_order_of_their_events(seeded: Flask, 
             assert client.post("/callback", data=body, headers={"x-line-signature": signature},
                                content_type="application/json").status_code == 200
     assert seeded.extensions["replies"].flush()
-    received = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply") if r.accepted]
+    received = [r.json for r in line_world.sent("/v2/bot/message/reply") if r.accepted]
     for member in members:
-        assert [t for t in received if t in tokens[member]] == tokens[member]
+        theirs = [body for body in received if body["replyToken"] in tokens[member]]
+        used = [body["replyToken"] for body in theirs]  # replies waiting together leave on the newest token
+        assert used == sorted(used, key=tokens[member].index) and used[-1] == tokens[member][-1]
+        said = [json.dumps(message, ensure_ascii=False) for body in theirs for message in body["messages"]]
+        assert len(said) == 8 and said[0] != said[1]  # a greeting's answer, then a price's: each in its event's place
+        assert set(said[0::2]) == {said[0]} and set(said[1::2]) == {said[1]}, said
 
 
 def test_a_reply_that_waited_past_its_tokens_life_is_dropped(
         seeded: Flask, line_world: LineWorld, caplog: pytest.LogCaptureFixture) -> None:
-    registered(seeded, "Udropped01")
     line_world.delay = 0.5
     replies = Replies(seeded.extensions["line"], senders=1, token_life=0.2, depth=3)
-    for n in range(3):  # one sender: the second and third wait behind the first's half second
-        replies.send("Udropped01", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
+    for n in range(3):  # one sender: the second and third members wait behind the first's half second
+        replies.send(f"Udropped0{n}", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
     with caplog.at_level(logging.WARNING, logger="bot.line.replies"):
         assert replies.flush()
     assert [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")] == ["token-0"]
@@ -132,9 +137,9 @@ def test_a_members_reply_never_waits_behind_another_members(seeded: Flask, line_
         replies.send("Ulanes0001", f"busy-{n}", [text(f"ข้อความ {n}")], f"busy-{n}")
     replies.send("Ulanes0003", "other", [text("สวัสดีครับ")], "other")  # two members a fixed queue each would share
     assert replies.flush()
-    order = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")]
-    assert order.index("other") < order.index("busy-1"), order
-    assert [t for t in order if t.startswith("busy")] == ["busy-0", "busy-1", "busy-2"]
+    order = _said(line_world)
+    assert order.index("สวัสดีครับ") < order.index("ข้อความ 1"), order
+    assert [t for t in order if t != "สวัสดีครับ"] == ["ข้อความ 0", "ข้อความ 1", "ข้อความ 2"]
 
 
 def test_the_webhook_waits_for_room_when_more_replies_wait_than_the_senders_can_take(
@@ -146,7 +151,7 @@ def test_the_webhook_waits_for_room_when_more_replies_wait_than_the_senders_can_
         replies.send("Uroom00001", f"room-{n}", [text(f"ข้อความ {n}")], f"room-{n}")
     assert time.monotonic() - started >= line_world.delay * 0.9
     assert replies.flush()
-    assert [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")] == ["room-0", "room-1", "room-2"]
+    assert _said(line_world) == ["ข้อความ 0", "ข้อความ 1", "ข้อความ 2"]
 
 
 def test_a_member_writing_faster_than_line_answers_waits_for_their_own_lane(
@@ -163,8 +168,50 @@ def test_a_member_writing_faster_than_line_answers_waits_for_their_own_lane(
     assert queued < line_world.delay / 2 <= time.monotonic() - started
     replies.send("Uother0001", "other", [text("สวัสดีครับ")], "other")  # another member's lane has room
     assert replies.flush()
-    order = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")]
-    assert [t for t in order if t != "other"] == [f"quick-{n}" for n in range(LANE)] + ["one-more"]
+    assert [t for t in _said(line_world) if t != "สวัสดีครับ"] == [f"ข้อความ {n}" for n in range(LANE)] + ["อีกข้อความ"]
+
+
+def _said(line_world: LineWorld) -> list[str]:
+    """The texts of every reply LINE took, in the order it took them."""
+    return [message["text"] for r in line_world.sent("/v2/bot/message/reply") if r.accepted
+            for message in r.json["messages"]]
+
+
+def _in_flight(line_world: LineWorld, token: str) -> None:
+    """Wait until LINE has the reply on `token` and is still answering it."""
+    deadline = time.monotonic() + 5
+    while not any(r.json["replyToken"] == token for r in line_world.sent("/v2/bot/message/reply")):
+        assert time.monotonic() < deadline, f"no reply on {token}"
+        time.sleep(0.01)
+
+
+def test_replies_waiting_for_a_member_leave_together_on_their_newest_token(
+        seeded: Flask, line_world: LineWorld) -> None:
+    line_world.delay = 0.3
+    replies = Replies(seeded.extensions["line"], senders=1, depth=8)
+    replies.send("Utogether1", "token-0", [text("ข้อความ 0")], "event-0")
+    _in_flight(line_world, "token-0")
+    for n in range(1, 7):  # six more while the first is with LINE: five fit in one reply, the sixth goes next
+        replies.send("Utogether1", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
+    assert replies.flush()
+    took = [(r.json["replyToken"], len(r.json["messages"])) for r in line_world.sent("/v2/bot/message/reply")]
+    assert took == [("token-0", 1), ("token-5", 5), ("token-6", 1)]
+    assert _said(line_world) == [f"ข้อความ {n}" for n in range(7)]
+
+
+def test_a_reply_line_refuses_does_not_take_the_replies_waiting_beside_it(
+        seeded: Flask, line_world: LineWorld) -> None:
+    line_world.delay = 0.3
+    replies = Replies(seeded.extensions["line"], senders=1, depth=8)
+    replies.send("Urefused01", "token-0", [text("ข้อความ 0")], "event-0")
+    _in_flight(line_world, "token-0")
+    for n in range(1, 4):
+        replies.send("Urefused01", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
+    line_world.faults = [400]  # LINE refuses the three together (one bad message would do that)
+    assert replies.flush()
+    took = [(r.json["replyToken"], r.status) for r in line_world.sent("/v2/bot/message/reply")]
+    assert took == [("token-0", 200), ("token-3", 400), ("token-1", 200), ("token-2", 200), ("token-3", 200)]
+    assert _said(line_world) == [f"ข้อความ {n}" for n in range(4)]
 
 
 def test_senders_start_as_members_need_them_and_stop_when_quiet(
