@@ -12,7 +12,8 @@ from models.conversation import Conversation
 from tests.support import Chat, button_data, buttons, registered, texts
 
 # short messages a member might type that could mean more than one thing; the reader is unsure of some of them
-AMBIGUOUS = ("หยุด", "เตือน", "ประกาศ", "เอายาง 50", "ปุ๋ยไม่เอาแล้วเตือนด้วย", "เลิก", "ไม่เอาแล้ว ยาง", "หยุดส่ง")
+AMBIGUOUS = ("หยุด", "เตือน", "ประกาศ", "เอายาง 50", "ปุ๋ยไม่เอาแล้วเตือนด้วย", "เลิก", "ไม่เอาแล้ว ยาง", "หยุดส่ง", "แจ้งราคา",
+             "แจ้งเตือน")
 
 
 def unsure_one() -> nlu.Intent:
