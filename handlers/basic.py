@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from linebot.v3.messaging import Message
 
-from bot.nlu import Intent
+from bot.nlu import Intent, readings
 from handlers import Turn
 from handlers.ui import MEANINGS, Button, main_actions, reply
 
@@ -12,7 +14,7 @@ from handlers.ui import MEANINGS, Button, main_actions, reply
 def greeting(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
     if intent.slots.get("thanks"):
-        return reply(_("You're welcome! Is there anything else I can help with?"), main_actions(_))
+        return _welcome(_)
     name = turn.member.name or turn.member.display_name
     # Thais greet by the first name (คุณสมชาย), never first name and surname
     hello = _("Hello {name}!").format(name=name.split()[0]) if name and name.split() else _("Hello!")
@@ -35,8 +37,14 @@ def help(turn: Turn, intent: Intent) -> list[Message]:
     )
 
 
+def _welcome(_: Callable[[str], str]) -> list[Message]:
+    return reply(_("You're welcome! Is there anything else I can help with?"), main_actions(_))
+
+
 def unknown(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
+    if intent.text and readings(intent.text).thanks:  # a member's thanks for the goods, a price, a coordinator
+        return _welcome(_)
     return reply(
         _("Sorry, I did not understand that. Try \"rubber price\" or \"CP pig feed 5 sacks\", or press a button."),
         main_actions(_),

@@ -77,3 +77,11 @@ def test_thanks_is_answered_as_thanks(chat: Chat) -> None:
         answer = texts(chat.say(typed))
         assert answer.startswith("ยินดีครับ") and "สวัสดี" not in answer, typed
     assert texts(chat.say("สวัสดีครับ")).startswith("สวัสดี")
+
+
+def test_thanks_inside_a_story_is_answered_as_thanks_not_as_a_message_not_understood(chat: Chat) -> None:
+    for typed in ("กรดมดรอบก่อนดีมาก ยางแผ่นออกมาสวย ขอบคุณครับ", "ได้รับของแล้วนะครับ ครบถ้วน ขอบคุณครับ",
+                  "ลูกหมูที่ซื้อไป 4 ตัวโตไวมาก ขอบคุณสหกรณ์"):
+        answer = texts(chat.say(typed))
+        assert answer.startswith("ยินดีครับ") and NOT_UNDERSTOOD not in answer, typed
+    assert NOT_UNDERSTOOD in texts(chat.say("ลูกหมูที่ซื้อไปโตไวมาก"))  # the same story without thanks
