@@ -43,12 +43,27 @@ def _welcome(_: Callable[[str], str]) -> list[Message]:
 
 def unknown(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
-    if intent.text and readings(intent.text).thanks:  # a member's thanks for the goods, a price, a coordinator
+    said = readings(intent.text) if intent.text else None
+    if said and said.thanks:  # a member's thanks for the goods, a price, a coordinator
         return _welcome(_)
+    if said and said.deposit:
+        return deposits(turn)
     return reply(
         _("Sorry, I did not understand that. Try \"rubber price\" or \"CP pig feed 5 sacks\", or press a button."),
         main_actions(_),
     )
+
+
+def deposits(turn: Turn) -> list[Message]:
+    """A deposit, savings or share account with the cooperative: the bot keeps none, so it says who does."""
+    _ = turn._
+    said = _("Deposits, shares and savings accounts are kept by your cooperative, not in this chat.")
+    cooperative = turn.member.cooperative
+    if cooperative is None:
+        return reply(said + "\n" + _("Please ask your cooperative's staff."), main_actions(_))
+    ask = _("Please ask {name}, phone {phone}.").format(
+        name=cooperative.name(turn.locale), phone=cooperative.phone or _("no phone number on file yet"))
+    return reply(said + "\n" + ask, main_actions(_))
 
 
 def which_meant(turn: Turn, intent: Intent) -> list[Message]:

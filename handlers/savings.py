@@ -6,8 +6,9 @@ from datetime import datetime
 
 from linebot.v3.messaging import Message
 
-from bot.nlu import Intent
+from bot.nlu import Intent, readings
 from handlers import Turn
+from handlers.basic import deposits
 from handlers.orders_ui import baht
 from handlers.ui import main_actions, reply
 from models.base import BANGKOK
@@ -16,6 +17,8 @@ from models.savings import gained
 
 def savings(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
+    if intent.text and readings(intent.text).deposit:  # their deposit or shares, not what buying together saved
+        return deposits(turn)
     local = turn.now.astimezone(BANGKOK)
     month = datetime(local.year, local.month, 1, tzinfo=BANGKOK)
     year = datetime(local.year, 1, 1, tzinfo=BANGKOK)

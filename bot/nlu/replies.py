@@ -31,6 +31,8 @@ class Readings:
     consent: str | None = None
     """'yes' or 'no' to the consent question: a yes or no, or its own words (ยินยอม, ไม่ยินยอม)"""
     thanks: bool = False
+    deposit: bool = False
+    """the message is about a deposit, savings or share account with the cooperative, which the bot does not keep"""
     name: str | None = None
     """the message as a person's name ("ผมชื่อ สมชาย ใจดี ครับ" -> "สมชาย ใจดี"), when it can be one"""
     phone: str | None = None
@@ -188,6 +190,7 @@ def read(text: str, tokens: list[Token], lexicon: Lexicon) -> Readings:
         skip=_skip(said, answer, words),
         consent=_consent(answer, said, words),
         thanks=any(token.has("#thanks") for token in tokens),
+        deposit=any(token.has("#deposit") for token in tokens),
         name=_name(value, words),
         phone=_phone(value),
         membership_no=_membership(value),

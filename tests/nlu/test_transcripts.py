@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.orders.conftest import lines, round_of, total
 from tests.prices.conftest import TODAY, put
-from tests.support import Chat, buttons, texts
+from tests.support import Chat, buttons, registered, texts
 
 NOT_UNDERSTOOD = "ผมไม่เข้าใจ"
 
@@ -85,3 +86,17 @@ def test_thanks_inside_a_story_is_answered_as_thanks_not_as_a_message_not_unders
         answer = texts(chat.say(typed))
         assert answer.startswith("ยินดีครับ") and NOT_UNDERSTOOD not in answer, typed
     assert NOT_UNDERSTOOD in texts(chat.say("ลูกหมูที่ซื้อไปโตไวมาก"))  # the same story without thanks
+
+
+def test_a_deposit_or_share_account_is_sent_to_the_cooperative_that_keeps_it(chat: Chat, db: Session) -> None:
+    from models.member import Member
+
+    registered(chat.app, chat.user_id)
+    cooperative = db.scalars(select(Member).where(Member.line_user_id == chat.user_id)).one().cooperative
+    assert cooperative is not None
+    for typed in ("ยอดเงินฝากสัจจะของผมเท่าไหร่ครับ", "ค่าหุ้นสหกรณ์ปีนี้ได้ปันผลเท่าไหร่",  # read as nothing we do
+                  "เงินปันผลที่ประหยัดได้ปีนี้เท่าไหร่"):  # read as savings, but it asks of the dividend
+        answer = texts(chat.say(typed))
+        assert "สหกรณ์เป็นผู้ดูแล" in answer and cooperative.name("th") in answer, typed
+        assert NOT_UNDERSTOOD not in answer and "ประหยัด" not in answer, typed
+    assert "สหกรณ์เป็นผู้ดูแล" not in texts(chat.say("สั่งรวมประหยัดไปเท่าไหร่"))
