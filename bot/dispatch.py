@@ -142,10 +142,12 @@ class Dispatcher:
             replies = [] if standby else self._apology(event)
         if replies and reply_token:
             source = event.source
-            member = (getattr(source, "user_id", None) or getattr(source, "group_id", None)
-                      or getattr(source, "room_id", None) or "") if source else ""
-            try:  # sent after the member's earlier replies, by a sender thread unless there are none
-                self.replies.send(member, reply_token, replies, str(event_id))
+            # the chat the reply shows in: a group's own, never the lane of its member's one-to-one chat, whose
+            # waiting replies may leave together with this one
+            chat = (getattr(source, "group_id", None) or getattr(source, "room_id", None)
+                    or getattr(source, "user_id", None) or "") if source else ""
+            try:  # sent after the chat's earlier replies, by a sender thread unless there are none
+                self.replies.send(chat, reply_token, replies, str(event_id))
             except Exception:  # whatever the SDK makes of a reply, the webhook still answers LINE 200
                 log.exception("reply for event %s (%s) failed", event_id, event_type)
 

@@ -72,7 +72,8 @@ class Replies:
 
     def send(self, member: str, reply_token: str, messages: Sequence[Message], event_id: str = "") -> None:
         """Reply to an event: serialised now, in the caller's thread (a message LINE cannot take fails here, with
-        its event), and sent in order after the member's earlier replies."""
+        its event), and sent in order after the earlier replies of `member`: the chat the reply shows in (the
+        member's own, or a group's), since replies waiting together leave on one token, into one chat."""
         if not messages:
             return
         body = self.line.reply_json(reply_token, messages)
