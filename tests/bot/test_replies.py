@@ -185,15 +185,22 @@ def _in_flight(line_world: LineWorld, token: str) -> None:
         time.sleep(0.01)
 
 
-def test_replies_waiting_for_a_member_leave_together_on_their_newest_token(
-        seeded: Flask, line_world: LineWorld) -> None:
+def _behind_one(seeded: Flask, line_world: LineWorld, member: str, more: int, faults: tuple[int, ...] = ()) -> None:
+    """One of the member's replies on its way to LINE (a third of a second), `more` of theirs queued behind it
+    (LINE then answering the next calls with `faults`), and all of them through."""
     line_world.delay = 0.3
     replies = Replies(seeded.extensions["line"], senders=1, depth=8)
-    replies.send("Utogether1", "token-0", [text("ข้อความ 0")], "event-0")
+    replies.send(member, "token-0", [text("ข้อความ 0")], "event-0")
     _in_flight(line_world, "token-0")
-    for n in range(1, 7):  # six more while the first is with LINE: five fit in one reply, the sixth goes next
-        replies.send("Utogether1", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
+    line_world.faults = list(faults)
+    for n in range(1, more + 1):
+        replies.send(member, f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
     assert replies.flush()
+
+
+def test_replies_waiting_for_a_member_leave_together_on_their_newest_token(
+        seeded: Flask, line_world: LineWorld) -> None:
+    _behind_one(seeded, line_world, "Utogether1", 6)  # five fit in one reply, the sixth goes next
     took = [(r.json["replyToken"], len(r.json["messages"])) for r in line_world.sent("/v2/bot/message/reply")]
     assert took == [("token-0", 1), ("token-5", 5), ("token-6", 1)]
     assert _said(line_world) == [f"ข้อความ {n}" for n in range(7)]
@@ -201,14 +208,7 @@ def test_replies_waiting_for_a_member_leave_together_on_their_newest_token(
 
 def test_a_reply_line_refuses_does_not_take_the_replies_waiting_beside_it(
         seeded: Flask, line_world: LineWorld) -> None:
-    line_world.delay = 0.3
-    replies = Replies(seeded.extensions["line"], senders=1, depth=8)
-    replies.send("Urefused01", "token-0", [text("ข้อความ 0")], "event-0")
-    _in_flight(line_world, "token-0")
-    for n in range(1, 4):
-        replies.send("Urefused01", f"token-{n}", [text(f"ข้อความ {n}")], f"event-{n}")
-    line_world.faults = [400]  # LINE refuses the three together (one bad message would do that)
-    assert replies.flush()
+    _behind_one(seeded, line_world, "Urefused01", 3, faults=(400,))  # the three together refused (one bad message)
     took = [(r.json["replyToken"], r.status) for r in line_world.sent("/v2/bot/message/reply")]
     assert took == [("token-0", 200), ("token-3", 400), ("token-1", 200), ("token-2", 200), ("token-3", 200)]
     assert _said(line_world) == [f"ข้อความ {n}" for n in range(4)]
