@@ -39,10 +39,11 @@ def understand(text: str) -> tuple[Intent, Readings]:
 
 
 def readings(text: str) -> Readings:
-    """Everything answer-like in the message: what `understand` gives beside the intent."""
-    from bot.nlu.parser import readings
+    """Everything answer-like in the message: what `understand` gives beside the intent (a message the webhook has
+    just read is not read again)."""
+    from bot.nlu.parser import understand
 
-    return readings(text)
+    return understand(text)[1]
 
 
 def answer(text: str) -> str | None:

@@ -66,10 +66,6 @@ def _document(text: str, tokens: list[Token], reading: grammar.Reading) -> list[
     return features(normalize(text), words, tags, rule)
 
 
-def readings(text: str) -> Readings:
-    return read(text, tokenize(text, LEXICON), LEXICON)
-
-
 def answer(text: str) -> str | None:
     return answer_of(tokenize(text, LEXICON), LEXICON)
 
