@@ -1,7 +1,7 @@
 """A price morning at the webhook: 32 members' phones sending signed Thai events at once, for a fixed time.
 
-The bot runs as production runs it (gunicorn, `bot:create_app()`, 2 workers of N threads, `gthread`), beside two
-floors served the same way in the same run (bench/floors.py): a bare Flask app that only checks the signature,
+The bot runs as production runs it (gunicorn, `bot:create_app()`, the Procfile's 4 workers of 4 threads,
+`gthread`), beside two floors served the same way in the same run (bench/floors.py): a bare Flask app that only checks the signature,
 and the least a bot does with the same libraries (the SDK's parser, one insert and one select, the SDK's
 reply). LINE is a local API in its own process that answers every call after 80 ms, as LINE a network away does;
 it is asyncio, so that it spends next to no CPU of its own. The phones are one asyncio process too; each
@@ -15,7 +15,7 @@ and the in-process cost of one event, from the webhook body to the reply's JSON,
 Runs on a throwaway SQLite file, and also on PostgreSQL when BENCH_DATABASE_URL names a database of your own
 (its public schema is dropped). The Thai reader's model is kept in a folder of the run's own (BENCH_CACHE, default
 under /tmp). Loopback only; stops by itself.
-  .venv/bin/python bench/webhook.py [--seconds 10] [--threads 4] [--workers 2] [--phones 32] [--only bot]
+  .venv/bin/python bench/webhook.py [--seconds 10] [--threads 4] [--workers 4] [--phones 32] [--only bot]
 """
 
 from __future__ import annotations
@@ -498,8 +498,8 @@ def _warm_reader() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="default: the Procfile's")
+    parser.add_argument("--threads", type=int, default=4, help="default: the Procfile's")
     parser.add_argument("--phones", type=int, default=32)
     parser.add_argument("--members", type=int, help="members the phones write for, in turn (default: one a phone); "
                         "a member's replies leave in order, one a LINE round trip")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeAlias
 from urllib.parse import quote_plus
 
@@ -75,6 +76,19 @@ MEANINGS = {
 def button(label: str, intent: Intent) -> QuickReplyItem:
     """A quick-reply button that sends `intent` as a postback and shows `label` as the member's words, always
     within LINE's limits (a label of 1 to 20 characters, data and display text of at most 300)."""
+    try:  # most replies end with the same few buttons (the menu's six, yes and no): each is built once
+        return _button(label, intent.name, tuple(intent.slots.items()))
+    except TypeError:  # a slot whose value cannot be a key (a list): built for this reply alone
+        return _built(label, intent)
+
+
+@lru_cache(maxsize=4096)
+def _button(label: str, name: str, slots: tuple[tuple[str, Any], ...]) -> QuickReplyItem:
+    """A button, kept: nothing changes a reply's models once they are built (bot.line.wire reads them)."""
+    return _built(label, Intent(name, dict(slots)))
+
+
+def _built(label: str, intent: Intent) -> QuickReplyItem:
     label = fmt.shortened(label, LABEL_LIMIT) if label.strip() else EMPTY  # "Unsmoked rubber she…": cut, and says so
     data = postback(intent)
     # Built without the SDK's validation (a few of these in every reply, each costing more than the handler's
@@ -115,8 +129,9 @@ def text(body: str, buttons: Sequence[Choice] = ()) -> TextMessage:
     if len(units) // 2 > TEXT_LIMIT:
         body = units[: (TEXT_LIMIT - 1) * 2].decode("utf-16-le", "ignore") + "…"
     items = [item if isinstance(item, QuickReplyItem) else button(*item) for item in buttons[:QUICK_REPLY_LIMIT]]
-    quick = QuickReply(items=items) if items else None
-    return TextMessage(text=body or EMPTY, quickReply=quick)
+    # built without the SDK's validation, as buttons are: every reply has one or more, and the types are plain
+    quick = QuickReply.construct(items=items) if items else None
+    return TextMessage.construct(type="text", text=body or EMPTY, quick_reply=quick)
 
 
 class ReadyFlex(FlexContainer):

@@ -1,7 +1,7 @@
 """Messages as LINE's JSON, in one walk. The SDK's `to_dict` asks pydantic for the whole tree and then calls
 `to_dict` again on every nested model, each of which walks its subtree again: for a Flex card of a few hundred
 nodes that is most of the CPU a reply costs. Here each SDK model's fields are read once, under their JSON
-names, leaving out what is None, which is what `to_dict` gives (tests/bot/test_line_wire.py holds it to that).
+names, leaving out what is None, which is what `to_dict` gives (tests/bot/test_replies.py holds it to that).
 A model of our own that subclasses the SDK's (handlers.ui's ready-made Flex contents) says its own JSON."""
 
 from __future__ import annotations
@@ -11,9 +11,13 @@ from typing import Any
 
 from pydantic.v1 import BaseModel
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
 
 def plain(value: Any) -> Any:
     """`value` (an SDK model, a list of them, …) as the JSON-ready data its `to_dict()` gives."""
+    if type(value) in _PLAIN:  # most of a reply's leaves; pydantic's isinstance check below is slow
+        return value
     if isinstance(value, BaseModel):
         if not type(value).__module__.startswith("linebot."):
             return value.to_dict()  # type: ignore[attr-defined]
