@@ -2,8 +2,8 @@
 
 The bot runs as production runs it (gunicorn, `bot:create_app()`, the Procfile's 4 workers of 4 threads,
 `gthread`), beside two floors served the same way in the same run (bench/floors.py): a bare Flask app that only
-checks the signature, and the least a bot does with the same libraries (the SDK's parser, one insert and one select, the SDK's
-reply). LINE is a local API in its own process that answers every call after 80 ms, as LINE a network away does;
+checks the signature, and the least a bot does with the same libraries (the SDK's parser, one insert and one
+select, the SDK's reply). LINE is a local API in its own process that answers every call after 80 ms, as LINE a network away does;
 it is asyncio, so that it spends next to no CPU of its own. The phones are one asyncio process too; each
 member sends their next message when the bot has answered the last (LINE keeps one member's events in order).
 
