@@ -3,9 +3,10 @@
 The bot runs as production runs it (gunicorn, `bot:create_app()`, the Procfile's 4 workers of 4 threads,
 `gthread`), beside two floors served the same way in the same run (bench/floors.py): a bare Flask app that only
 checks the signature, and the least a bot does with the same libraries (the SDK's parser, one insert and one
-select, the SDK's reply). LINE is a local API in its own process that answers every call after 80 ms, as LINE a network away does;
-it is asyncio, so that it spends next to no CPU of its own. The phones are one asyncio process too; each
-member sends their next message when the bot has answered the last (LINE keeps one member's events in order).
+select, the SDK's reply). LINE is a local API in its own process that answers every call after 80 ms, as LINE a
+network away does; it is asyncio, so that it spends next to no CPU of its own. The phones are one asyncio process
+too; each member sends their next message when the bot has answered the last (LINE keeps one member's events in
+order).
 
 Prints, for each app: events/s, latency p50/p95/p99, errors, memory per worker; the bot's ratio to both floors;
 how many replies LINE received and whether a sample of them is valid by LINE's rules (bot/sandbox/rules.py); how
