@@ -176,21 +176,27 @@ class Replies:
         return taken
 
     def _send_together(self, taken: list[Waiting]) -> None:
-        now, fresh = time.monotonic(), []
-        for queued, body, event_id in taken:
-            if now - queued > self.token_life:
-                log.warning("reply for event %s dropped: it waited %.0f s, past its token's life", event_id,
-                            now - queued)
-            else:
-                fresh.append((body, event_id))
+        fresh = self._fresh(taken)
         if len(fresh) == 1:
-            self._post(*fresh[0])
+            self._post(*fresh[0][1:])
         elif fresh:
-            together = {"replyToken": fresh[-1][0]["replyToken"],
-                        "messages": [message for body, _ in fresh for message in body["messages"]]}
-            if self._post(together, ", ".join(event_id for _, event_id in fresh)) == 400:
-                for body, event_id in fresh:  # one message LINE refused must not take the others with it
+            together = {"replyToken": fresh[-1][1]["replyToken"],
+                        "messages": [message for _, body, _ in fresh for message in body["messages"]]}
+            if self._post(together, ", ".join(event_id for *_, event_id in fresh)) == 400:
+                # one message LINE refused must not take the others with it: each again alone, if still in time
+                for _, body, event_id in self._fresh(fresh):
                     self._post(body, event_id)
+
+    def _fresh(self, taken: list[Waiting]) -> list[Waiting]:
+        """Those replies still within their token's life; the others are dropped, and logged."""
+        now, fresh = time.monotonic(), []
+        for waiting in taken:
+            waited = now - waiting[0]
+            if waited > self.token_life:
+                log.warning("reply for event %s dropped: it waited %.0f s, past its token's life", waiting[2], waited)
+            else:
+                fresh.append(waiting)
+        return fresh
 
     def _post(self, body: dict[str, Any], event_id: str) -> int:
         """Send one reply; LINE's refusal (its HTTP status) is logged and returned, 0 when it was sent."""

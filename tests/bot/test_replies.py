@@ -133,7 +133,9 @@ def test_a_postback_reply_goes_the_same_way(seeded: Flask, line_world: LineWorld
 def test_a_members_reply_never_waits_behind_another_members(seeded: Flask, line_world: LineWorld) -> None:
     line_world.delay = 0.3
     replies = Replies(seeded.extensions["line"], senders=2)
-    for n in range(3):  # a member whose replies take LINE a third of a second each
+    replies.send("Ulanes0001", "busy-0", [text("ข้อความ 0")], "busy-0")  # LINE takes a third of a second a reply
+    _in_flight(line_world, "busy-0")  # on its way alone: the member's next two wait for it, then leave together
+    for n in (1, 2):
         replies.send("Ulanes0001", f"busy-{n}", [text(f"ข้อความ {n}")], f"busy-{n}")
     replies.send("Ulanes0003", "other", [text("สวัสดีครับ")], "other")  # two members a fixed queue each would share
     assert replies.flush()
@@ -212,6 +214,51 @@ def test_a_reply_line_refuses_does_not_take_the_replies_waiting_beside_it(
     took = [(r.json["replyToken"], r.status) for r in line_world.sent("/v2/bot/message/reply")]
     assert took == [("token-0", 200), ("token-3", 400), ("token-1", 200), ("token-2", 200), ("token-3", 200)]
     assert _said(line_world) == [f"ข้อความ {n}" for n in range(4)]
+
+
+def test_replies_line_refused_together_are_not_sent_again_past_their_tokens_life(
+        seeded: Flask, line_world: LineWorld, caplog: pytest.LogCaptureFixture) -> None:
+    line_world.delay = 0.3
+    replies = Replies(seeded.extensions["line"], senders=1, token_life=0.5, depth=8)
+    replies.send("Ulate00001", "late-0", [text("ข้อความ 0")], "late-0")
+    _in_flight(line_world, "late-0")
+    line_world.faults = [400]  # the two behind it, together, refused after they have waited 0.6 s
+    for n in (1, 2):
+        replies.send("Ulate00001", f"late-{n}", [text(f"ข้อความ {n}")], f"late-{n}")
+    with caplog.at_level(logging.WARNING, logger="bot.line.replies"):
+        assert replies.flush()
+    took = [(r.json["replyToken"], r.status) for r in line_world.sent("/v2/bot/message/reply")]
+    assert took == [("late-0", 200), ("late-2", 400)]
+    assert sum("past its token's life" in record.getMessage() for record in caplog.records) == 2
+
+
+def test_a_groups_reply_leaves_alone_on_its_own_token_beside_a_members_waiting_ones(
+        seeded: Flask, line_world: LineWorld) -> None:
+    """Replies wait in the lane of the chat they show in: the bot's greeting to a group it was added to, sent while
+    the member who added it has replies waiting, is never joined to theirs (which would show it in their chat)."""
+    registered(seeded, "Ugroupie01")
+    line_world.delay = 0.3
+    client = seeded.test_client()
+    private = [text_event("Ugroupie01", "สวัสดีครับ") for _ in range(3)]
+    joined = {**text_event("Ugroupie01", ""), "type": "join", "source": {"type": "group", "groupId": "Cgroup0001"}}
+    del joined["message"]
+    for n, sent in enumerate([private[0], private[1], joined, private[2]]):
+        body, signature = _signed(sent)
+        assert client.post("/callback", data=body, headers={"x-line-signature": signature},
+                           content_type="application/json").status_code == 200
+        if n == 0:
+            _in_flight(line_world, private[0]["replyToken"])
+    assert seeded.extensions["replies"].flush()
+    took = [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply") if r.accepted]
+    assert joined["replyToken"] in took
+    assert took.count(joined["replyToken"]) == 1
+    group_reply = next(r.json for r in line_world.sent("/v2/bot/message/reply") if r.accepted
+                       and r.json["replyToken"] == joined["replyToken"])
+    assert len(group_reply["messages"]) == 1  # the greeting alone: none of the member's replies with it
+    theirs = [r.json for r in line_world.sent("/v2/bot/message/reply") if r.accepted
+              and r.json["replyToken"] in {sent["replyToken"] for sent in private}]
+    assert sum(len(body["messages"]) for body in theirs) == 3  # the member's three answers, in their own chat
+    assert theirs[-1]["replyToken"] == private[2]["replyToken"]  # the two behind the first left together
 
 
 def test_senders_start_as_members_need_them_and_stop_when_quiet(
