@@ -48,6 +48,12 @@ def unknown(turn: Turn, intent: Intent) -> list[Message]:
         return _welcome(_)
     if said and said.deposit:
         return deposits(turn)
+    if intent.slots.get("product") and turn.pending is None:
+        # goods named alone ("หมู", "ปุ๋ย 15-15-15") with no question open: most likely an order, or the open
+        # rounds of those goods; the member picks, nothing is started unasked
+        goods = {k: v for k, v in intent.slots.items() if k in ("product", "brand", "animal", "formula")}
+        rounds = Intent("rounds.list", {k: v for k, v in goods.items() if k in ("product", "brand")})
+        return which_meant(turn, Intent("order.join", goods, runner_up=rounds))
     return reply(
         _("Sorry, I did not understand that. Try \"rubber price\" or \"CP pig feed 5 sacks\", or press a button."),
         main_actions(_),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tests.orders.conftest import lines, round_of, total
 from tests.prices.conftest import TODAY, put
-from tests.support import Chat, buttons, registered, texts
+from tests.support import Chat, button_data, buttons, registered, texts
 
 NOT_UNDERSTOOD = "ผมไม่เข้าใจ"
 
@@ -44,6 +44,18 @@ def test_cancel_leaves_the_pending_question_and_a_later_number_orders_nothing(fa
     assert "ยกเลิกแล้ว" in texts(farmer.say("ยกเลิกครับ"))
     assert NOT_UNDERSTOOD in texts(farmer.say("5"))
     assert total(db, round_of(db, "feed-laemthong-pig").id) == 0
+
+
+def test_goods_named_alone_with_no_question_open_ask_whether_to_order_or_see_the_rounds(
+        farmer: Chat, db: Session) -> None:
+    for typed in ("หมู", "เป็ดครับ"):
+        asked = farmer.say(typed)
+        assert NOT_UNDERSTOOD not in texts(asked), typed
+        assert buttons(asked) == ["สั่งซื้อสินค้า", "สั่งซื้อรวม", "อย่างอื่น"], typed
+    asked = farmer.press(button_data(farmer.say("หมู"), "สั่งซื้อสินค้า"))
+    assert buttons(asked) == ["ซีพี", "เบทาโกร", "แหลมทอง"]  # the order of pig feed goes on: which brand
+    assert "animal=pig" in button_data(asked, "ซีพี")
+    assert lines(db, round_of(db, "feed-cp-pig").id) == []  # nothing is ordered before the member confirms
 
 
 def test_other_crops_and_chit_chat_are_not_answered_with_rubber_prices(farmer: Chat) -> None:
