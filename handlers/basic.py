@@ -48,9 +48,10 @@ def unknown(turn: Turn, intent: Intent) -> list[Message]:
         return _welcome(_)
     if said and said.deposit:
         return deposits(turn)
-    if intent.slots.get("product") and turn.pending is None:
-        # goods named alone ("หมู", "ปุ๋ย 15-15-15") with no question open: most likely an order, or the open
-        # rounds of those goods; the member picks, nothing is started unasked
+    if intent.slots.get("product"):
+        # goods named alone ("หมู", "ปุ๋ย 15-15-15"), not as the answer to an open question (the dispatcher gives
+        # those to the question's form): most likely an order, or the open rounds of those goods; the member
+        # picks, nothing is started unasked
         goods = {k: v for k, v in intent.slots.items() if k in ("product", "brand", "animal", "formula")}
         rounds = Intent("rounds.list", {k: v for k, v in goods.items() if k in ("product", "brand")})
         return which_meant(turn, Intent("order.join", goods, runner_up=rounds))
