@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from linebot.v3.messaging import Message
 
-from bot.nlu import Intent, readings
+from bot.nlu import Intent
 from handlers import Turn
 from handlers.ui import MEANINGS, Button, main_actions, reply
 
@@ -43,10 +43,10 @@ def _welcome(_: Callable[[str], str]) -> list[Message]:
 
 def unknown(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
-    said = readings(intent.text) if intent.text else None
-    if said and said.thanks:  # a member's thanks for the goods, a price, a coordinator
+    # what the message was read to hold beside its intent (bot.nlu's readings, slots the dispatcher adds)
+    if intent.slots.get("thanks"):  # a member's thanks for the goods, a price, a coordinator
         return _welcome(_)
-    if said and said.deposit:
+    if intent.slots.get("deposit"):
         return deposits(turn)
     if intent.slots.get("product"):
         # goods named alone ("หมู", "ปุ๋ย 15-15-15"), not as the answer to an open question (the dispatcher gives
@@ -74,8 +74,8 @@ def deposits(turn: Turn) -> list[Message]:
 
 
 def which_meant(turn: Turn, intent: Intent) -> list[Message]:
-    """A message that would change something, read without enough confidence: nothing is done; the member
-    chooses between the two likeliest meanings, or neither (Rasa's two-stage fallback)."""
+    """A message that would change something, read without enough confidence, or goods named alone: nothing is
+    done; the member chooses between the two likeliest meanings, or neither (Rasa's two-stage fallback)."""
     _ = turn._
     choices = [meant for meant in (intent, intent.runner_up) if meant is not None and meant.name in MEANINGS]
     buttons: list[Button] = [(_(MEANINGS[meant.name]), Intent(meant.name, meant.slots)) for meant in choices]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from linebot.v3.messaging import Message
 
-from bot.nlu import Intent, readings
+from bot.nlu import Intent
 from handlers import Turn
 from handlers.basic import deposits
 from handlers.orders_ui import baht
@@ -17,7 +17,7 @@ from models.savings import gained
 
 def savings(turn: Turn, intent: Intent) -> list[Message]:
     _ = turn._
-    if intent.text and readings(intent.text).deposit:  # their deposit or shares, not what buying together saved
+    if intent.slots.get("deposit"):  # their deposit or shares, not what buying together saved
         return deposits(turn)
     local = turn.now.astimezone(BANGKOK)
     month = datetime(local.year, local.month, 1, tzinfo=BANGKOK)
