@@ -85,6 +85,22 @@ def parse(raw: Any) -> Event | None:
     return event
 
 
+Start = tuple[Member | None, conversation.Conversation | None]  # the member and their open question
+
+
+def _user(event: Event) -> str:
+    """The user a one-to-one chat's event comes from; "" for a group's, a room's or none."""
+    source = event.source
+    if source is None or getattr(source, "type", None) != "user":
+        return ""
+    return getattr(source, "user_id", None) or ""
+
+
+def _turn_user(event: Event) -> str:
+    """The member whose turn the event starts: a follow, a postback or a message in their one-to-one chat."""
+    return _user(event) if isinstance(event, FollowEvent | PostbackEvent | MessageEvent) else ""
+
+
 class _Newcomer(Exception):
     """A user the bot has not met: their LINE profile is fetched before the event's transaction begins."""
 
@@ -123,10 +139,18 @@ class Dispatcher:
             while True:
                 try:
                     with self.sessions() as db, db.begin():
-                        if event_id and not claim_event(db, event_id, str(event_type)[:32]):
+                        user_id = None if standby else _turn_user(event)
+                        start: Start | None = None
+                        if event_id and user_id:  # the claim and the member's row read together
+                            start = conversation.claim_and_start(db, event_id, str(event_type)[:32], user_id,
+                                                                 self.clock())
+                            claimed = start is not None
+                        else:
+                            claimed = not event_id or claim_event(db, event_id, str(event_type)[:32])
+                        if not claimed:
                             log.info("event %s already handled", event_id)
                             return
-                        replies = self._standby(db, event) if standby else self._event(db, event, profiles)
+                        replies = self._standby(db, event) if standby else self._event(db, event, profiles, start)
                     break
                 except _Newcomer as newcomer:  # rolled back, claim and all: ask LINE who it is, then again
                     profiles[newcomer.user_id] = self.line.profile(newcomer.user_id)
@@ -165,18 +189,16 @@ class Dispatcher:
         _ = translator(locale)
         return reply(_("Sorry, something went wrong on our side. Please try again in a moment."))
 
-    def _event(self, db: Session, event: Event, profiles: dict[str, Profile | None]) -> list[Message]:
-        user_id = getattr(event.source, "user_id", None) if event.source else None
-        source_type = getattr(event.source, "type", None)
+    def _event(self, db: Session, event: Event, profiles: dict[str, Profile | None],
+               start: Start | None = None) -> list[Message]:
         if isinstance(event, JoinEvent):
             return basic.introduce(self._guest_turn(db), Intent("help"))
-        if source_type != "user" or not user_id:
-            return []
-        if isinstance(event, UnfollowEvent):
-            return self._unfollow(db, user_id)
-        if not isinstance(event, FollowEvent | PostbackEvent | MessageEvent):
-            return []  # a beacon, an unsend, a video watched: nothing to answer, nobody to sign up
-        turn = self._turn(db, user_id, profiles)
+        if isinstance(event, UnfollowEvent) and _user(event):
+            return self._unfollow(db, _user(event))
+        user_id = _turn_user(event)
+        if not user_id:
+            return []  # a group's message, a beacon, an unsend, a video watched: nobody to answer or sign up
+        turn = self._turn(db, user_id, profiles, start)
         turn.acted_at = _stamped(event)
         if isinstance(event, FollowEvent):
             return register.welcome(turn)
@@ -211,9 +233,9 @@ class Dispatcher:
         now = self.clock()
         return Turn(db=db, member=Member(line_user_id=""), now=now, _=translator("th"), locale="th")
 
-    def _turn(self, db: Session, user_id: str, profiles: dict[str, Profile | None]) -> Turn:
+    def _turn(self, db: Session, user_id: str, profiles: dict[str, Profile | None], start: Start | None) -> Turn:
         now = self.clock()
-        member, pending = conversation.member_and_pending(db, user_id, now)
+        member, pending = start or conversation.member_and_pending(db, user_id, now)
         if member is None:
             if user_id not in profiles:
                 raise _Newcomer(user_id)  # LINE is asked outside the transaction, never while it holds locks

@@ -29,13 +29,13 @@ def claim_event(db: Session, webhook_event_id: str, event_type: str) -> bool:
     on the primary key until the first commits, then inserts nothing, so the same event is never handled twice
     even by two workers at once.
     """
-    statement = _claim(db.get_bind().dialect.name)
+    statement = claim_statement(db.get_bind().dialect.name)
     row = db.execute(statement, {"id": webhook_event_id, "type": event_type, "at": utcnow()}).first()
     return row is not None
 
 
 @cache
-def _claim(dialect: str) -> ReturningInsert[str]:
+def claim_statement(dialect: str) -> ReturningInsert[str]:
     """Built once per dialect: it runs for every event, and putting it together costs more than running it."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     # The table, not the class: the ORM's bulk-insert machinery has nothing to do here.

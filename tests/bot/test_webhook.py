@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.event import listen, remove
 from sqlalchemy.orm import Session
 
 from bot.sandbox.line_api import LineWorld
+from models.conversation import Conversation
 from models.events import ProcessedEvent
 from models.member import Member
-from tests.support import Chat, post_events, sign, text_event, texts
+from tests.support import Chat, post_events, registered, sign, text_event, texts
 
 # LINE's own fixture from line-bot-sdk-python, copied unchanged (see tests/data/line/SOURCE.md); ours is
 # tests/data/line/webhook-events.json, replayed by tests/bot/test_fixture_events.py.
@@ -110,6 +112,38 @@ def test_redelivered_event_changes_nothing(seeded: Flask, db: Session, line_worl
     assert post_events(seeded.test_client(), [event]).status_code == 200
     assert _rows(db) == (1, 1)
     assert len(line_world.sent("/v2/bot/message/reply")) == 1
+
+
+def test_a_members_turn_starts_with_one_statement_on_postgresql(
+    seeded: Flask, db: Session, line_world: LineWorld
+) -> None:
+    """The event's claim and the member's row (with any open question) come in one statement on PostgreSQL, a
+    data-modifying WITH; SQLite has none, and two statements in its own process cost no round trip. Redelivered,
+    the same statement claims nothing and the event changes nothing."""
+    registered(seeded, "Uknown")
+    Chat(seeded, line_world, "Uknown").say("ตั้งเตือนราคา")  # an open question, read back with the member
+    assert db.scalar(select(func.count()).select_from(Conversation)) == 1
+    engine = seeded.extensions["engine"]
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event = text_event("Uknown", "ราคายางวันนี้")
+    listen(engine, "before_cursor_execute", seen)
+    try:
+        assert post_events(seeded.test_client(), [event]).status_code == 200
+        assert post_events(seeded.test_client(), [event]).status_code == 200
+    finally:
+        remove(engine, "before_cursor_execute", seen)
+    starts = [s for s in statements if "processed_events" in s or "FROM members" in s]
+    first = 1 if engine.dialect.name == "postgresql" else 2
+    assert len(starts) == first + 1, starts  # a redelivery's claim inserts nothing, and nothing more is read
+    if engine.dialect.name == "postgresql":
+        assert all("processed_events" in s and "conversations" in s for s in starts)
+    assert db.scalar(select(func.count()).select_from(ProcessedEvent)) == 2
+    replies = line_world.sent("/v2/bot/message/reply")
+    assert len(replies) == 2 and "ราคา" in texts(replies[-1].json["messages"])
 
 
 def test_one_failing_event_does_not_disturb_the_others(
