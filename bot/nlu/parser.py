@@ -62,7 +62,9 @@ def trained() -> Classifier:
 def _document(text: str, tokens: list[Token], reading: grammar.Reading) -> list[str]:
     rule = grammar.intent_of(reading)
     words = [t.text for t in tokens if t.kind == "word"]
-    tags = [part for t in tokens for tag in t.tags for part in {tag, tag.partition(":")[0]}]
+    # in the same order in every process (a set's order changes with Python's string hashing, and with it the sums
+    # of training, so that two builds of one corpus would not read quite alike)
+    tags = [part for t in tokens for tag in t.tags for part in dict.fromkeys((tag, tag.partition(":")[0]))]
     return features(normalize(text), words, tags, rule)
 
 
