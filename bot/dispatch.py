@@ -193,7 +193,7 @@ class Dispatcher:
                start: Start | None = None) -> list[Message]:
         if isinstance(event, JoinEvent):
             return basic.introduce(self._guest_turn(db), Intent("help"))
-        if isinstance(event, UnfollowEvent) and _user(event):
+        if isinstance(event, UnfollowEvent):
             return self._unfollow(db, _user(event))
         user_id = _turn_user(event)
         if not user_id:
@@ -218,13 +218,10 @@ class Dispatcher:
     def _standby(self, db: Session, event: Event) -> list[Message]:
         """Another channel is answering this chat (LINE's standby mode): say nothing and start nothing. Only
         an unfollow is taken note of, since the member has blocked the whole account."""
-        user_id = getattr(event.source, "user_id", None) if event.source else None
-        if isinstance(event, UnfollowEvent) and user_id:
-            return self._unfollow(db, user_id)
-        return []
+        return self._unfollow(db, _user(event)) if isinstance(event, UnfollowEvent) else []
 
     def _unfollow(self, db: Session, user_id: str) -> list[Message]:
-        member = member_by_line_id(db, user_id)
+        member = member_by_line_id(db, user_id) if user_id else None
         if member is not None:
             member.active = False
         return []
