@@ -30,7 +30,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.line import REPLY_LIMIT, LineError
 
@@ -41,7 +41,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Waiting = tuple[float, dict[str, Any], str]  # when it was queued, the reply's body, its event's id
+
+class Waiting(NamedTuple):
+    """A reply in its member's lane."""
+
+    queued: float  # time.monotonic() when it was queued
+    body: dict[str, Any]
+    event_id: str
+
 
 TOKEN_LIFE = 50.0  # seconds a reply may wait; LINE's reply tokens last about a minute
 STOP_WAIT = 10.0
@@ -91,7 +98,7 @@ class Replies:
                 lane = self._lanes[member] = deque()
                 self._ready.put(member)
                 self._wake()
-            lane.append((time.monotonic(), body, event_id))
+            lane.append(Waiting(time.monotonic(), body, event_id))
 
     @property
     def running(self) -> int:
@@ -167,9 +174,9 @@ class Replies:
     @staticmethod
     def _together(lane: deque[Waiting]) -> list[Waiting]:
         """The member's oldest reply, and those after it that fit beside it in one reply (the lock held)."""
-        taken, size = [lane[0]], len(lane[0][1]["messages"])
+        taken, size = [lane[0]], len(lane[0].body["messages"])
         for waiting in itertools.islice(lane, 1, None):
-            size += len(waiting[1]["messages"])
+            size += len(waiting.body["messages"])
             if size > REPLY_LIMIT:
                 break
             taken.append(waiting)
@@ -178,22 +185,23 @@ class Replies:
     def _send_together(self, taken: list[Waiting]) -> None:
         fresh = self._fresh(taken)
         if len(fresh) == 1:
-            self._post(*fresh[0][1:])
+            self._post(fresh[0].body, fresh[0].event_id)
         elif fresh:
-            together = {"replyToken": fresh[-1][1]["replyToken"],
-                        "messages": [message for _, body, _ in fresh for message in body["messages"]]}
-            if self._post(together, ", ".join(event_id for *_, event_id in fresh)) == 400:
+            together = {"replyToken": fresh[-1].body["replyToken"],
+                        "messages": [message for waiting in fresh for message in waiting.body["messages"]]}
+            if self._post(together, ", ".join(waiting.event_id for waiting in fresh)) == 400:
                 # one message LINE refused must not take the others with it: each again alone, if still in time
-                for _, body, event_id in self._fresh(fresh):
-                    self._post(body, event_id)
+                for waiting in self._fresh(fresh):
+                    self._post(waiting.body, waiting.event_id)
 
     def _fresh(self, taken: list[Waiting]) -> list[Waiting]:
         """Those replies still within their token's life; the others are dropped, and logged."""
         now, fresh = time.monotonic(), []
         for waiting in taken:
-            waited = now - waiting[0]
+            waited = now - waiting.queued
             if waited > self.token_life:
-                log.warning("reply for event %s dropped: it waited %.0f s, past its token's life", waiting[2], waited)
+                log.warning("reply for event %s dropped: it waited %.0f s, past its token's life", waiting.event_id,
+                            waited)
             else:
                 fresh.append(waiting)
         return fresh
