@@ -62,15 +62,17 @@ def unknown(turn: Turn, intent: Intent) -> list[Message]:
 
 
 def deposits(turn: Turn) -> list[Message]:
-    """A deposit, savings or share account with the cooperative: the bot keeps none, so it says who does."""
+    """A deposit, savings or share account with the cooperative: the bot keeps none, so it says who does. The
+    first button is what buying and selling together saved, for a member whose "savings" meant that."""
     _ = turn._
     said = _("Deposits, shares and savings accounts are kept by your cooperative, not in this chat.")
+    buttons = [(_(MEANINGS["savings"]), Intent("savings")), *main_actions(_)[:-1]]
     cooperative = turn.member.cooperative
     if cooperative is None:
-        return reply(said + "\n" + _("Please ask your cooperative's staff."), main_actions(_))
+        return reply(said + "\n" + _("Please ask your cooperative's staff."), buttons)
     ask = _("Please ask {name}, phone {phone}.").format(
         name=cooperative.name(turn.locale), phone=cooperative.phone or _("no phone number on file yet"))
-    return reply(said + "\n" + ask, main_actions(_))
+    return reply(said + "\n" + ask, buttons)
 
 
 def which_meant(turn: Turn, intent: Intent) -> list[Message]:

@@ -111,4 +111,8 @@ def test_a_deposit_or_share_account_is_sent_to_the_cooperative_that_keeps_it(cha
         answer = texts(chat.say(typed))
         assert "สหกรณ์เป็นผู้ดูแล" in answer and cooperative.name("th") in answer, typed
         assert NOT_UNDERSTOOD not in answer and "ประหยัด" not in answer, typed
+    # a member whose "savings" meant what buying together saved them gets that in one tap
+    answer = chat.say("ยอดเงินออมของผมเท่าไหร่")
+    assert "สหกรณ์เป็นผู้ดูแล" in texts(answer) and buttons(answer)[0] == "ประหยัดไปเท่าไร"
+    assert "ยังไม่มียอดประหยัด" in texts(chat.press(button_data(answer, "ประหยัดไปเท่าไร")))
     assert "สหกรณ์เป็นผู้ดูแล" not in texts(chat.say("สั่งรวมประหยัดไปเท่าไหร่"))
