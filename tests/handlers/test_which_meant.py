@@ -43,3 +43,27 @@ def test_the_member_picks_a_meaning_and_it_is_done(seeded: Flask, chat: Chat) ->
     answer = chat.say(reading.text)
     picked = chat.press(button_data(answer, buttons(answer)[0]))
     assert "ไม่แน่ใจว่าท่านหมายถึงอะไร" not in texts(picked) and texts(picked)
+
+
+# short messages the reader doubts so much that it reads them as nothing the bot does, a request being likelier
+DOUBTED = ("สมาชิก", "ที่อยู่", "สมาชิกใหม่", "ที่อยู่ผม", "เบอร์ผม")
+
+
+def test_a_message_read_as_nothing_we_do_by_doubt_asks_whether_the_likelier_request_was_meant(chat: Chat,
+                                                                                                 db: Session) -> None:
+    readings = [nlu.parse(text) for text in DOUBTED]
+    doubted = [r for r in readings if r.name == "unknown" and r.runner_up is not None
+               and r.runner_up.confidence > r.confidence]
+    assert doubted, [(r.text, r.name, round(r.confidence, 2), r.runner_up and r.runner_up.name) for r in readings]
+    reading = doubted[0]
+    registered(chat.app, chat.user_id)
+    rows_before = db.scalar(select(func.count()).select_from(Conversation))
+    answer = chat.say(reading.text)
+    assert "ไม่แน่ใจว่าท่านหมายถึงอะไร" in texts(answer)
+    assert buttons(answer)[-1] == "อย่างอื่น" and len(buttons(answer)) == 2, buttons(answer)
+    assert db.scalar(select(func.count()).select_from(Conversation)) == rows_before, "nothing was started"
+    assert reading.runner_up is not None
+    chosen = nlu.Intent.from_postback(button_data(answer, buttons(answer)[0]))
+    assert chosen is not None and chosen.name == reading.runner_up.name
+    # a message the reader is sure is nothing the bot does is told so, with the menu, and asked nothing
+    assert "ไม่แน่ใจ" not in texts(chat.say("พรุ่งนี้ฝนจะตกไหมนะ"))
