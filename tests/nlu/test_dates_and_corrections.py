@@ -55,6 +55,13 @@ def test_feed_is_ordered_in_sacks_whatever_else_is_counted() -> None:
     assert parse("สั่งหมู 4 ตัว").slots == {"product": "piglet", "quantity": 4, "unit": "head"}
 
 
+def test_more_between_a_number_and_its_unit_keeps_the_unit() -> None:
+    assert parse("2 more sacks cp chicken feed").slots == {"product": "feed", "brand": "cp", "animal": "chicken",
+                                                          "quantity": 2, "unit": "sack"}
+    assert parse("add 3 extra sacks of pig feed").slots == {"product": "feed", "animal": "pig", "quantity": 3,
+                                                           "unit": "sack"}
+
+
 def test_a_coordinator_changing_the_days_price_posts_it() -> None:
     intent = parse("แก้ราคาน้ำยางเป็น 58.75 เมื่อกี้พิมพ์ผิด")
     assert (intent.name, dict(intent.slots)) == ("price.post", {"rubber_type": "latex", "price": 58.75})
