@@ -50,7 +50,7 @@ class Reader:
         from bot.nlu import parser
 
         intent = parser.parse(text, self.model)
-        return intent.name, dict(intent.slots), intent.unsure
+        return intent.name, dict(intent.slots), intent.unsure or intent.doubted  # the bot asks of either
 
 
 def rules(text: str) -> tuple[str, dict[str, Any]]:

@@ -55,19 +55,12 @@ def unknown(turn: Turn, intent: Intent) -> list[Message]:
         goods = {k: v for k, v in intent.slots.items() if k in ("product", "brand", "animal", "formula")}
         rounds = Intent("rounds.list", {k: v for k, v in goods.items() if k in ("product", "brand")})
         return which_meant(turn, Intent("order.join", goods, runner_up=rounds))
-    if _doubted(intent):
+    if intent.doubted and intent.runner_up is not None and intent.runner_up.name in MEANINGS:
         return which_meant(turn, intent)  # the reading it was likelier to be, or something else
     return reply(
         _("Sorry, I did not understand that. Try \"rubber price\" or \"CP pig feed 5 sacks\", or press a button."),
         main_actions(_),
     )
-
-
-def _doubted(intent: Intent) -> bool:
-    """Read as nothing the bot does although a request was likelier (bot.nlu.parser.DOUBT): the request is its
-    runner-up."""
-    meant = intent.runner_up
-    return meant is not None and meant.name in MEANINGS and meant.confidence > intent.confidence
 
 
 def deposits(turn: Turn) -> list[Message]:

@@ -55,6 +55,12 @@ class Intent:
         """A reading that would change something, not confident enough to act on: the bot asks which was meant."""
         return self.name in ACTIONS and self.confidence < SURE
 
+    @property
+    def doubted(self) -> bool:
+        """Read as nothing the bot does only because the likelier request was too unsure (bot.nlu.parser.DOUBT):
+        that request is the runner-up, and the bot asks whether it was meant."""
+        return self.name == "unknown" and self.runner_up is not None and self.runner_up.confidence > self.confidence
+
     def with_slots(self, **slots: Any) -> Intent:
         return replace(self, slots={**self.slots, **slots})
 
