@@ -179,7 +179,7 @@ def _shares(tokens: list[Token]) -> set[int]:
 
 def _measure(content: list[Token], i: int) -> str | None:
     after = content[i + 1] if i + 1 < len(content) else None
-    if after is not None and after.text in ("more", "extra") and i + 2 < len(content):
+    if after is not None and after.has("#more") and i + 2 < len(content):
         after = content[i + 2]  # 2 more sacks
     if after is not None and after.kind == "word":
         unit = after.slot("unit")
