@@ -398,7 +398,7 @@ def in_process(url: str, users: list[str], line_url: str, count: int = 2000) -> 
     bodies: list[bytes] = []
 
     def serialised(self: Line, body: dict[str, Any]) -> None:
-        bodies.append(json.dumps(body).encode())  # as the SDK's client writes it
+        bodies.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())  # as Line writes it
 
     if hasattr(Line, "send_reply"):
         Line.send_reply = serialised  # type: ignore[method-assign]  # the call to LINE itself is left out
