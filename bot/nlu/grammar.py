@@ -338,7 +338,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.cue("#what", "#see") and r.cue("#order", "#sell", "#want") and not r.numbers) or (
         r.goods and r.cue("#when", "#sell") and not r.numbers)),
     ("order.join", lambda r: r.goods or (r.cue("#order") and not r.cue("#what"))),
-    ("greeting", lambda r: r.cue("#greeting", "#thanks")),
+    ("greeting", lambda r: r.cue("#greeting")),  # thanks alone asks nothing: unknown, answered as thanks
 )
 
 

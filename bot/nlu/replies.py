@@ -229,7 +229,10 @@ def answer_of(tokens: list[Token], lexicon: Lexicon) -> str | None:
     """'yes', 'no' or 'cancel' when the whole message is such a reply, particles apart; else None."""
     answers = lexicon.answers
     words = [t.text for t in tokens if t.kind != "mark"]
-    for candidate in (words, [w for w in words if w in answers or w not in lexicon.fillers]):
+    said = list(words)  # without its closing particles: a leading one may be the answer's own word, as the
+    while said and said[-1] in lexicon.fillers and said[-1] not in answers:  # southern หม้าย (not) in หม้ายเอา,
+        said.pop()  # which is a particle (ไหม) at the end of a question and must not be dropped to leave "เอา" (yes)
+    for candidate in (words, said, [w for w in words if w in answers or w not in lexicon.fillers]):
         if not candidate:
             return None
         joined = "".join(candidate)
