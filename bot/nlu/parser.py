@@ -74,13 +74,18 @@ def answer(text: str) -> str | None:
 
 
 def _intent(text: str, tokens: list[Token], model: Classifier | None = None) -> Intent:
-    if answer_of(tokens, LEXICON) in ("yes", "no"):
+    said = answer_of(tokens, LEXICON)
+    if said in ("yes", "no"):
         # ไม่เอา answers the bot's question; read as "cancel my order" it would drop the pending question
         return Intent("unknown", {}, text)
     reading = grammar.read(tokens)
     ranked = (model or trained()).rank(_document(text, tokens, reading))
     (name, confidence), (second, chance) = ranked[0], ranked[1]
-    if name != "unknown" and second == "unknown" and confidence < DOUBT:
+    if said == "cancel" and name != "unknown":
+        # ไม่เอาแล้ว, ยกเลิก alone leave an open question (the dispatcher's); with none they name nothing to
+        # cancel: read as nothing, the likeliest request kept as the runner-up that the bot asks about
+        (name, confidence), (second, chance) = ("unknown", dict(ranked).get("unknown", 0.0)), (name, confidence)
+    elif name != "unknown" and second == "unknown" and confidence < DOUBT:
         (name, confidence), (second, chance) = ranked[1], ranked[0]  # less likely than not, and else nothing
     runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))

@@ -66,3 +66,15 @@ def test_a_message_read_as_nothing_we_do_by_doubt_asks_whether_the_likelier_requ
     assert chosen is not None and chosen.name == reading.runner_up.name
     # a message the reader is sure is nothing the bot does is told so, with the menu, and asked nothing
     assert "ไม่แน่ใจ" not in texts(chat.say("พรุ่งนี้ฝนจะตกไหมนะ"))
+
+
+def test_a_bare_refusal_with_no_question_open_asks_what_is_to_be_cancelled(chat: Chat, db: Session) -> None:
+    # ไม่เอาแล้ว answers the bot's question when one is open; alone it names nothing, and nothing is cancelled unasked
+    registered(chat.app, chat.user_id)
+    rows_before = db.scalar(select(func.count()).select_from(Conversation))
+    for typed in ("ไม่เอาแล้ว", "ยกเลิก"):
+        answer = chat.say(typed)
+        assert "ไม่แน่ใจว่าท่านหมายถึงอะไร" in texts(answer), texts(answer)
+        chosen = nlu.Intent.from_postback(button_data(answer, buttons(answer)[0]))
+        assert chosen is not None and chosen.name == "order.cancel"
+        assert db.scalar(select(func.count()).select_from(Conversation)) == rows_before, "nothing was started"
