@@ -389,7 +389,7 @@ def in_process(url: str, users: list[str], line_url: str, count: int = 2000) -> 
     import logging
 
     from bot import create_app
-    from bot.line import Line
+    from bot.line import Line, wire
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LINE_CHANNEL_SECRET": SECRET,
                       "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_API_BASE_URL": line_url,
@@ -398,7 +398,7 @@ def in_process(url: str, users: list[str], line_url: str, count: int = 2000) -> 
     bodies: list[bytes] = []
 
     def serialised(self: Line, body: dict[str, Any]) -> None:
-        bodies.append(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())  # as Line writes it
+        bodies.append(wire.encoded(body))  # as Line.send_reply writes it
 
     if hasattr(Line, "send_reply"):
         Line.send_reply = serialised  # type: ignore[method-assign]  # the call to LINE itself is left out

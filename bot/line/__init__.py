@@ -1,5 +1,5 @@
-"""The LINE seam: the only module that talks to the Messaging API through the SDK's client. Transport only:
-it moves one call's bytes, throttled to LINE's rate limit, and turns the SDK's errors into `LineError`.
+"""The LINE seam: the only module that talks to the Messaging API, through the SDK's client (a reply on its connection
+pool). Transport only: it moves one call's bytes, throttled to LINE's rate limit, and turns errors into `LineError`.
 
 Replies are free and go out at once. Pushes and multicasts cost quota: bot.delivery decides when and how
 often they are sent (the outbox, retries, holds and the month's quota).
@@ -7,7 +7,6 @@ often they are sent (the outbox, retries, holds and the month's quota).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -169,23 +168,21 @@ class Line:
     def send_reply(self, body: dict[str, Any]) -> None:
         """A reply whose body `reply_json` built, posted on the shared client's connection pool (its connections
         stay open). Not through `reply_message`, which validates its arguments with pydantic and parses LINE's
-        answer into models nobody reads (twice the CPU of the call), nor through the SDK's REST client, which
-        writes the JSON with every Thai letter escaped as six bytes: written once here as UTF-8, as LINE takes it."""
+        answer into models nobody reads (twice the CPU of the call), nor through the SDK's REST client, which writes
+        the JSON again with every Thai letter escaped."""
         from urllib3 import Timeout
-        from urllib3.exceptions import HTTPError as Urllib3Error
 
-        client = self._pusher().api_client
+        from bot.line import wire
+
+        api = self._pusher()
+        client = api.api_client
         headers = {**client.default_headers, "Accept": "application/json",
                    "Content-Type": "application/json; charset=UTF-8"}
-        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        try:
-            answer = client.rest_client.pool_manager.request(
-                "POST", f"{client.configuration.host}/v2/bot/message/reply", body=data, headers=headers,
-                timeout=Timeout(connect=self.timeout[0], read=self.timeout[1]))
-        except Urllib3Error as exc:
-            raise LineError(0, type(exc).__name__) from None
+        answer = self._call(lambda _api: client.rest_client.pool_manager.request(
+            "POST", f"{client.configuration.host}/v2/bot/message/reply", body=wire.encoded(body), headers=headers,
+            timeout=Timeout(connect=self.timeout[0], read=self.timeout[1])), api)
         if not 200 <= answer.status <= 299:
-            raise LineError(answer.status, answer.data.decode("utf-8", "replace")[:500])
+            raise LineError(answer.status, answer.data.decode("utf-8", "replace")[:500] or answer.reason or "")
 
     def profile(self, user_id: str) -> Profile | None:
         try:

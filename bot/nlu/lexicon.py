@@ -106,6 +106,7 @@ class Lexicon:
         return found
 
 
+NOT = "ไม่"
 FUZZY_MIN = 4
 """shorter words are never corrected: too many real words lie one letter from ยาง or กรด"""
 FUZZY_MIN_LATIN = 6
@@ -175,6 +176,8 @@ def load(path: Path = PATH) -> Lexicon:
             for surface in {word.lower(), word.lower().replace(" ", "")}:
                 tags.setdefault(surface, []).append(tag)
     answers = {word.lower(): kind for kind, words in data["answers"].items() for word in words}
+    answers |= {southern + word[len(NOT):]: kind for word, kind in list(answers.items())  # หม้ายเอา is ไม่เอา
+                if word.startswith(NOT) and word != NOT for southern in data["not_words"]}
     fillers = frozenset(word.lower() for word in data["particles"])
     typos = {wrong: right for wrong, right in data["typos"].items()}
     domain = frozenset(tags) | fillers | frozenset(answers)

@@ -10,8 +10,9 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789", "\u
 _SARA_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 # vowels and tone marks never double; consonants (ลล in แกลลอน) may, but never three times
 _REPEATED = re.compile(r"([\u0e30-\u0e4e])\1+|([\u0e01-\u0e2e])\2{2,}|([a-z])\3{2,}")
-# ค่ะ drawn out (ค่าาา, as it is said) at a message's end: the particle, not ค่า (a fee, as in ค่าไฟ)
-_LONG_KA = re.compile(r"(?<=\S)ค่า(?=\W*$)")
+# ค่า closing a message is ค่ะ as it is said (สวัสดีค่า, ได้ค่าาา), not ค่า the fee (ค่าไฟ), which leads its noun;
+# a noun ending in ค่า that ends a message (มูลค่า) is rare here and its words are read the same
+_LONG_KA = re.compile(r"(?<=\S)(\s*)ค่า(?=\W*$)")
 # a full stop that is not a decimal point (กก. ซี.พี.)
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 # a month written short after the day (1 เม.ย., ๓ มี.ค.): its dots would leave letters no word is made of
@@ -31,12 +32,12 @@ def arabic_digits(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """For the tokenizer: Arabic digits, lower case, sara am as one letter, no repeated letters, a closing ค่ะ drawn
-    out (ค่าาา) as ค่ะ, a formula with dashes, a month written short after a day in full, no stray dots."""
+    """For the tokenizer: Arabic digits, lower case, sara am as one letter, no repeated letters, a closing ค่า
+    (ค่ะ as it is said) as ค่ะ, a formula with dashes, a month written short after a day in full, no stray dots."""
     text = arabic_digits(text).lower()
     text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
     text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
-    text = _LONG_KA.sub("ค่ะ", text)
+    text = _LONG_KA.sub(r"\1ค่ะ", text)
     text = _FORMULA.sub(r"\1 \2-\3-\4", text)
     text = _SHORT_MONTH.sub(lambda m: (m.group(1) or " ") + _MONTHS[m.group(2)] + " ", text)
     return _STRAY_DOT.sub(" ", text)

@@ -81,12 +81,11 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None) -> 
     reading = grammar.read(tokens)
     ranked = (model or trained()).rank(_document(text, tokens, reading))
     (name, confidence), (second, chance) = ranked[0], ranked[1]
-    if said == "cancel" and name != "unknown":
-        # ไม่เอาแล้ว, ยกเลิก alone leave an open question (the dispatcher's); with none they name nothing to
-        # cancel: read as nothing, the likeliest request kept as the runner-up that the bot asks about
+    # Read as nothing, the likelier request kept as the runner-up that the bot asks about: a reading less likely
+    # than not whose runner-up is nothing, and a bare "ไม่เอาแล้ว", "ยกเลิก", which leaves an open question (the
+    # dispatcher's) and with none names nothing to cancel.
+    if name != "unknown" and (said == "cancel" or (second == "unknown" and confidence < DOUBT)):
         (name, confidence), (second, chance) = ("unknown", dict(ranked).get("unknown", 0.0)), (name, confidence)
-    elif name != "unknown" and second == "unknown" and confidence < DOUBT:
-        (name, confidence), (second, chance) = ranked[1], ranked[0]  # less likely than not, and else nothing
     runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
     return Intent(name, slots, text, confidence, runner_up)

@@ -229,9 +229,11 @@ def answer_of(tokens: list[Token], lexicon: Lexicon) -> str | None:
     """'yes', 'no' or 'cancel' when the whole message is such a reply, particles apart; else None."""
     answers = lexicon.answers
     words = [t.text for t in tokens if t.kind != "mark"]
-    said = list(words)  # without its closing particles: a leading one may be the answer's own word, as the
-    while said and said[-1] in lexicon.fillers and said[-1] not in answers:  # southern หม้าย (not) in หม้ายเอา,
-        said.pop()  # which is a particle (ไหม) at the end of a question and must not be dropped to leave "เอา" (yes)
+    # Without its closing particles only, before without any: a particle leading the message may be the answer's
+    # own word, as หม้าย (the southern ไม่) in หม้ายเอาเหอ, which is ไหม closing a question; dropped, it left เอา, a yes.
+    said = list(words)
+    while said and said[-1] in lexicon.fillers and said[-1] not in answers:
+        said.pop()
     for candidate in (words, said, [w for w in words if w in answers or w not in lexicon.fillers]):
         if not candidate:
             return None

@@ -249,3 +249,19 @@ def test_two_senders_splitting_one_refused_multicast_queue_its_pushes_once(
     assert sorted(tuple(d.recipients) for d in pushes) == [("Ua",), ("Ugone",)]
     outbox.drain()
     assert line_world.received() == Counter({"Ua": 1})
+
+
+def test_a_reply_refused_or_unanswered_becomes_the_projects_own_error(app: Flask, line_world: LineWorld) -> None:
+    line: Line = app.extensions["line"]
+    body = line.reply_json("a" * 32, [])
+    body["messages"] = HELLO
+    line_world.faults.extend([503])
+    with pytest.raises(LineError) as refused:
+        line.send_reply(body)
+    assert refused.value.status == 503 and refused.value.retryable and "Injected fault" in str(refused.value)
+    with pytest.raises(LineError) as unreachable:
+        Line("http://127.0.0.1:9", "", lambda: "t").send_reply(body)
+    assert unreachable.value.status == 0 and unreachable.value.retryable
+    line.send_reply(body)  # and once LINE answers, it goes, written in UTF-8 as LINE takes it
+    (sent,) = [r for r in line_world.sent("/v2/bot/message/reply") if r.accepted]
+    assert sent.json["messages"] == HELLO

@@ -18,10 +18,16 @@ def test_no(typed: str) -> None:
     assert answer(typed) == "no"
 
 
-@pytest.mark.parametrize("typed", ["หม้ายเอา", "หม้ายเอาเหอ", "ม่ายเอาครับ", "บ่เอา", "หม้ายต้อง", "บ่ใช่"])
+@pytest.mark.parametrize("typed", ["หม้ายเอา", "หม้ายเอาเหอ", "หม้าย เอา เหอ", "ม่ายเอาครับ", "บ่เอา", "หม้ายต้อง",
+                                   "บ่ใช่"])
 def test_a_southern_no_is_no_never_the_yes_of_its_verb(typed: str) -> None:
     # หม้าย is also the southern ไหม closing a question, a particle: dropped, it left เอา (yes) to "confirm?"
     assert answer(typed) == "no"
+
+
+@pytest.mark.parametrize("typed", ["ม่ายเอาแหละ", "หม้ายเอาแล้ว", "บ่เอาอีกแล้ว"])
+def test_a_southern_stop_is_cancel(typed: str) -> None:
+    assert answer(typed) == "cancel"
 
 
 @pytest.mark.parametrize("typed", ["ยกเลิก", "ยกเลิกครับ", "ยกเลิกกกก", "cancel", "ไม่เอาแล้ว", "พอแล้ว",

@@ -20,8 +20,9 @@ def words(text: str) -> list[str]:
         ("นํ้ายาง", "น้ำยาง"),  # ... with the tone mark after the nikhahit
         ("ครับบบบ", "ครับ"),
         ("ค่าาาา", "ค่า"),
-        ("สวัสดีค่าาา", "สวัสดีค่ะ"),  # ค่ะ drawn out at the end is the particle ...
+        ("สวัสดีค่าาา", "สวัสดีค่ะ"),  # ค่ะ as it is said, closing a message, is the particle ...
         ("ได้ค่า 🙏", "ได้ค่ะ 🙏"),
+        ("สวัสดี ค่าาา", "สวัสดี ค่ะ"),
         ("ค่าไฟแพง", "ค่าไฟแพง"),  # ... and ค่า (a fee) anywhere else is left alone
         ("แกลลอน", "แกลลอน"),  # a real double consonant stays
         ("CP", "cp"),
