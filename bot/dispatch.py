@@ -273,6 +273,8 @@ class Dispatcher:
         pending = turn.pending
         if pending is None and parsed.name in ("order.join", "sell.pledge"):
             return self.several(turn, parsed.with_slots(**read), nlu.items(text))
+        if pending is None and said.answer == "cancel":  # "ยกเลิก" with no question open: cancel what?
+            return basic.what_to_cancel(turn)
         if pending is None:
             return self.route(turn, parsed.with_slots(**read))
         form = form_of(pending.intent)

@@ -63,6 +63,15 @@ def unknown(turn: Turn, intent: Intent) -> list[Message]:
     )
 
 
+def what_to_cancel(turn: Turn) -> list[Message]:
+    """"ไม่เอาแล้ว", "ยกเลิก" with no question open: nothing is waiting for it, so nothing is cancelled; the member
+    picks what was meant."""
+    _ = turn._
+    cancels: list[Button] = [(_(MEANINGS[name]), Intent(name)) for name in ("order.cancel", "alert.cancel")]
+    return reply(_("Nothing is waiting for your answer now. What would you like to cancel?"),
+                 [*cancels, *main_actions(_)])
+
+
 def deposits(turn: Turn) -> list[Message]:
     """A deposit, savings or share account with the cooperative: the bot keeps none, so it says who does. The
     first button is what buying and selling together saved, for a member whose "savings" meant that."""

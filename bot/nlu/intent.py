@@ -57,8 +57,8 @@ class Intent:
 
     @property
     def doubted(self) -> bool:
-        """Read as nothing the bot does though a request was likelier: one too unsure (bot.nlu.parser.DOUBT), or
-        a bare "cancel" with no question open. That request is the runner-up, and the bot asks whether it was meant."""
+        """Read as nothing the bot does only because the likelier request was too unsure (bot.nlu.parser.DOUBT):
+        that request is the runner-up, and the bot asks whether it was meant."""
         return self.name == "unknown" and self.runner_up is not None and self.runner_up.confidence > self.confidence
 
     def with_slots(self, **slots: Any) -> Intent:

@@ -74,18 +74,15 @@ def answer(text: str) -> str | None:
 
 
 def _intent(text: str, tokens: list[Token], model: Classifier | None = None) -> Intent:
-    said = answer_of(tokens, LEXICON)
-    if said in ("yes", "no"):
-        # ไม่เอา answers the bot's question; read as "cancel my order" it would drop the pending question
+    if answer_of(tokens, LEXICON) is not None:
+        # ไม่เอา, ยกเลิก answer the bot's question (the dispatcher's, which also answers one typed with no question
+        # open); read as "cancel my order" they would drop the pending question
         return Intent("unknown", {}, text)
     reading = grammar.read(tokens)
     ranked = (model or trained()).rank(_document(text, tokens, reading))
     (name, confidence), (second, chance) = ranked[0], ranked[1]
-    # Read as nothing, the likelier request kept as the runner-up that the bot asks about: a reading less likely
-    # than not whose runner-up is nothing, and a bare "ไม่เอาแล้ว", "ยกเลิก", which leaves an open question (the
-    # dispatcher's) and with none names nothing to cancel.
-    if name != "unknown" and (said == "cancel" or (second == "unknown" and confidence < DOUBT)):
-        (name, confidence), (second, chance) = ("unknown", dict(ranked).get("unknown", 0.0)), (name, confidence)
+    if name != "unknown" and second == "unknown" and confidence < DOUBT:
+        (name, confidence), (second, chance) = ranked[1], ranked[0]  # less likely than not, and else nothing
     runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
     return Intent(name, slots, text, confidence, runner_up)

@@ -42,7 +42,7 @@ def test_anything_else_is_not_an_answer(typed: str) -> None:
     assert answer(typed) is None
 
 
-@pytest.mark.parametrize("typed", ["ไม่เอา", "ไม่ต้อง", "ใช่", "เอา", "ok"])
+@pytest.mark.parametrize("typed", ["ไม่เอา", "ไม่ต้อง", "ใช่", "เอา", "ok", "ไม่เอาแล้ว", "ยกเลิก"])
 def test_a_yes_or_no_is_never_read_as_a_request_of_its_own(typed: str) -> None:
     # with a pending question the dispatcher passes it on only when the parse is unknown (or the same intent)
     assert parse(typed).name == "unknown" and parse(typed).slots == {}
