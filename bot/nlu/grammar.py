@@ -112,6 +112,7 @@ def read(tokens: list[Token]) -> Reading:
             reading.numbers.append((amount, measure))
         elif token.tags:
             _one(content, i, reading)
+            _unit_and_a_half(content, i, reading)
             if token.has("#to") and reading.changed_at is None:
                 reading.changed_at = len(reading.numbers)
             for tag in token.tags:
@@ -146,6 +147,14 @@ def _satang(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float |
     return joined
 
 
+def _unit_and_a_half(content: list[Token], i: int, reading: Reading) -> None:
+    """A unit and a half with no number before it (ตันครึ่ง, กระสอบครึ่ง): one and a half of it."""
+    token = content[i]
+    measure = token.slot("unit") or ("ton" if token.has("#ton") else None)
+    if measure and (i == 0 or content[i - 1].kind != "num") and _and_a_half(content, i + 1):
+        reading.numbers.append((1.5, measure))
+
+
 def _one(content: list[Token], i: int, reading: Reading) -> None:
     unit = content[i].slot("unit")
     if unit is None or reading.one_of:
@@ -156,16 +165,27 @@ def _one(content: list[Token], i: int, reading: Reading) -> None:
 
 
 def _dates(tokens: list[Token]) -> set[int]:
-    """The numbers that are a day of the month (วันที่ 15, 1 เมษา), as token ids: a date, not a span or an amount."""
+    """The numbers of a date (วันที่ 15, 1 เมษา, 1/11/2569, ปี 2568, พ.ศ. 2568), as token ids: not a span, a price or
+    an amount. Numbers joined by slashes are a date unless the message splits shares (แบ่ง 60/40: bot.nlu's
+    _shares reads those first)."""
     dates: set[int] = set()
     for i, token in enumerate(tokens):
         if token.kind != "num":
             continue
+        before = tokens[i - 1] if i > 0 else None
         after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if (after is not None and after.has("#month_name")) or (
+        slashed = any(0 <= j < len(tokens) and 0 <= k < len(tokens) and tokens[j].text == "/"
+                      and tokens[k].kind == "num" for j, k in ((i - 1, i - 2), (i + 1, i + 2)))
+        year = before is not None and (before.has("#years") or before.text == "ศ") and (
+            _BUDDHIST_YEARS[0] <= token.value <= _BUDDHIST_YEARS[1] if token.value else False)
+        if slashed or year or (after is not None and after.has("#month_name")) or (
                 i > 1 and tokens[i - 1].text == "ที่" and tokens[i - 2].text in ("วัน", "เมื่อวัน")):
             dates.add(id(token))
     return dates
+
+
+_BUDDHIST_YEARS = (2400, 2700)
+"""ปี 2568: a year of the Buddhist era, which every Thai date is written in; ปี 2 is two years"""
 
 
 def _shares(tokens: list[Token]) -> set[int]:

@@ -13,6 +13,8 @@ _REPEATED = re.compile(r"([\u0e30-\u0e4e])\1+|([\u0e01-\u0e2e])\2{2,}|([a-z])\3{
 # ค่า closing a message is ค่ะ as it is said (สวัสดีค่า, ได้ค่าาา), not ค่า the fee (ค่าไฟ), which leads its noun;
 # a noun ending in ค่า that ends a message (มูลค่า) is rare here and its words are read the same
 _LONG_KA = re.compile(r"(?<=\S)(\s*)ค่า(?=\W*$)")
+# ยี่ (two, before สิบ) typed without its tone mark: ยีสิบ is twenty
+_YI_SIP = re.compile("ยี(?=สิบ)")
 # a full stop that is not a decimal point (กก. ซี.พี.)
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 # a month written short after the day (1 เม.ย., ๓ มี.ค.): its dots would leave letters no word is made of
@@ -38,6 +40,7 @@ def normalize(text: str) -> str:
     text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
     text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
     text = _LONG_KA.sub(r"\1ค่ะ", text)
+    text = _YI_SIP.sub("ยี่", text)
     text = _FORMULA.sub(r"\1 \2-\3-\4", text)
     text = _SHORT_MONTH.sub(lambda m: (m.group(1) or " ") + _MONTHS[m.group(2)] + " ", text)
     return _STRAY_DOT.sub(" ", text)

@@ -27,7 +27,10 @@ def test_a_short_month_with_no_day_is_left_alone() -> None:
      ("น้ำยาง 1 เม.ย. กี่บาท", {"rubber_type": "latex"}), ("ราคายางวันที่ 1 เมษา", {}),
      ("ราคาน้ำยาง 15 วัน", {"rubber_type": "latex", "days": 15}),
      ("ขอราคาย้อนหลังสักอาทิตย์นึงครับ", {"days": 7}), ("ราคายางเดือนก่อน", {"days": 30}),
-     ("ราคาน้ำยางย้อนหลังครึ่งปี", {"rubber_type": "latex", "days": 180})],
+     ("ราคาน้ำยางย้อนหลังครึ่งปี", {"rubber_type": "latex", "days": 180}),
+     # a date written with slashes, a year of the Buddhist era: no span, no price
+     ("ราคาน้ำยางย้อนหลังวันที่ 1/11/2569", {"rubber_type": "latex"}),
+     ("ราคาน้ำยางย้อนหลังปี 2568", {"rubber_type": "latex", "days": 365})],
 )
 def test_a_day_of_the_month_is_a_date_and_a_period_named_alone_is_one_of_it(typed: str, slots: dict) -> None:
     intent = parse(typed)

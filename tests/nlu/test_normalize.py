@@ -37,11 +37,27 @@ def test_normalize(typed: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("spoken", "value"),
     [("ห้า", 5), ("สิบ", 10), ("สิบเอ็ด", 11), ("ยี่สิบห้า", 25), ("หนึ่งร้อย", 100), ("ร้อยนึง", 100),
-     ("สองร้อยห้าสิบ", 250), ("สามพันสองร้อย", 3200), ("หกสิบ", 60)],
+     ("สองร้อยห้าสิบ", 250), ("สามพันสองร้อย", 3200), ("หกสิบ", 60),
+     # a digit after a power counts the next power down, as it is said; เอ็ด stays one
+     ("พันห้า", 1500), ("สองพันห้า", 2500), ("หมื่นสอง", 12000), ("ร้อยห้า", 150), ("ร้อยเอ็ด", 101)],
 )
 def test_number_words(spoken: str, value: int) -> None:
     assert thai_number(spoken) == value
     assert parse(spoken).slots == {"quantity": value}
+
+
+@pytest.mark.parametrize(
+    ("typed", "slots"),
+    [("สั่งอาหารหมูยีสิบกระสอบ", {"product": "feed", "animal": "pig", "quantity": 20, "unit": "sack"}),
+     ("เอาอาหารหมูกระสอบครึ่ง", {"product": "feed", "animal": "pig", "quantity": 1.5, "unit": "sack"})],
+)
+def test_twenty_typed_without_its_tone_mark_and_a_unit_and_a_half(typed: str, slots: dict) -> None:
+    intent = parse(typed)
+    assert (intent.name, dict(intent.slots)) == ("order.join", slots)
+
+
+def test_a_tonne_and_a_half_pledged_is_1500_kg() -> None:
+    assert parse("ขายยางตันครึ่ง").slots == {"quantity": 1500, "unit": "kg"}
 
 
 @pytest.mark.parametrize(
