@@ -48,7 +48,7 @@ def test_cancel_leaves_the_pending_question_and_a_later_number_orders_nothing(fa
 
 def test_goods_named_alone_with_no_question_open_ask_whether_to_order_or_see_the_rounds(
         farmer: Chat, db: Session) -> None:
-    for typed in ("หมู", "เป็ดครับ"):
+    for typed in ("หมู", "เป็ดครับ", "ซีพี", "เบทาโกร", "ปุ๋ย"):  # an animal, a brand, a product: none asked for
         asked = farmer.say(typed)
         assert NOT_UNDERSTOOD not in texts(asked), typed
         assert buttons(asked) == ["สั่งซื้อสินค้า", "สั่งซื้อรวม", "อย่างอื่น"], typed
