@@ -166,18 +166,18 @@ def _one(content: list[Token], i: int, reading: Reading) -> None:
 
 def _dates(tokens: list[Token]) -> set[int]:
     """The numbers of a date (วันที่ 15, 1 เมษา, 1/11/2569, ปี 2568, พ.ศ. 2568), as token ids: not a span, a price or
-    an amount. Numbers joined by slashes are a date unless the message splits shares (แบ่ง 60/40: bot.nlu's
-    _shares reads those first)."""
+    an amount. Numbers joined by slashes are a date unless the message splits shares (แบ่ง 60/40: _shares, read
+    first)."""
     dates: set[int] = set()
     for i, token in enumerate(tokens):
         if token.kind != "num":
             continue
         before = tokens[i - 1] if i > 0 else None
         after = tokens[i + 1] if i + 1 < len(tokens) else None
-        slashed = any(0 <= j < len(tokens) and 0 <= k < len(tokens) and tokens[j].text == "/"
-                      and tokens[k].kind == "num" for j, k in ((i - 1, i - 2), (i + 1, i + 2)))
-        year = before is not None and (before.has("#years") or before.text == "ศ") and (
-            _BUDDHIST_YEARS[0] <= token.value <= _BUDDHIST_YEARS[1] if token.value else False)
+        slashed = any(min(j, k) >= 0 and max(j, k) < len(tokens) and tokens[j].text == "/" and tokens[k].kind == "num"
+                      for j, k in ((i - 1, i - 2), (i + 1, i + 2)))
+        year = (before is not None and (before.has("#years") or before.text == "ศ")
+                and _BUDDHIST_YEARS[0] <= (token.value or 0) <= _BUDDHIST_YEARS[1])
         if slashed or year or (after is not None and after.has("#month_name")) or (
                 i > 1 and tokens[i - 1].text == "ที่" and tokens[i - 2].text in ("วัน", "เมื่อวัน")):
             dates.add(id(token))

@@ -33,9 +33,8 @@ TOO_LONG = "#too_long"
 _DIGITS = {"ศูนย์": 0, "หนึ่ง": 1, "นึง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6,
            "เจ็ด": 7, "แปด": 8, "เก้า": 9}
 _POWERS = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
-_TENTHS = {"ร้อย": "สิบ", "พัน": "ร้อย", "หมื่น": "พัน", "แสน": "หมื่น"}
-_SHORTHAND_DIGITS = frozenset({"สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า"})
-"""the digits said after a power for its tenth (ร้อยห้า, หมื่นสอง); เอ็ด, หนึ่ง and นึง stay ones (ร้อยเอ็ด 101)"""
+_TENTHS = dict(zip(list(_POWERS)[1:], _POWERS, strict=False))
+"""each power from a hundred up and the one below it: a digit said after it counts that one (พันห้า 1,500)"""
 NUMBER_WORDS = (*_DIGITS, *_POWERS)
 _NUMBER_WORD = re.compile("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
 _NUMBER_TOKEN = re.compile(f"(?:{_NUMBER_WORD.pattern})+")
@@ -66,9 +65,8 @@ def thai_number(text: str) -> int:
     pieces = _NUMBER_WORD.findall(text)
     if len(pieces) > 1 and pieces[-1] == "นึง" and _POWERS.get(pieces[-2], 0) >= 100:
         pieces.pop()
-    if len(pieces) > 1 and pieces[-1] in _SHORTHAND_DIGITS and 100 <= _POWERS.get(pieces[-2], 0) < 1_000_000:
-        # พันห้า is 1,500 as it is said (a digit after a hundred, thousand, … counts the next power down)
-        pieces.append(_TENTHS[pieces[-2]])
+    if len(pieces) > 1 and _DIGITS.get(pieces[-1], 0) > 1 and pieces[-2] in _TENTHS:
+        pieces.append(_TENTHS[pieces[-2]])  # as it is said: ร้อยห้า 150, หมื่นสอง 12,000; ร้อยเอ็ด stays 101
     total, digit = 0, None
     for piece in pieces:
         if piece in _DIGITS:
