@@ -21,8 +21,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # No pre-ping: it costs a round trip on every checkout. A connection found dead invalidates the whole pool,
-    # and the webhook tries that event once more (bot.dispatch); other requests fail once and recover.
-    # A database host that stops answering fails a new connection in 5 s, not the system's two minutes.
+    # and the webhook tries that event once more (bot.dispatch), as it does one whose new connection did not open;
+    # other requests fail once and recover. A database host that stops answering fails a new connection in 5 s,
+    # not the system's two minutes.
     return create_engine(url, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5})
 
 

@@ -155,12 +155,13 @@ class Dispatcher:
                 except _Newcomer as newcomer:  # rolled back, claim and all: ask LINE who it is, then again
                     profiles[newcomer.user_id] = self.line.profile(newcomer.user_id)
                 except DBAPIError as exc:
-                    # A pooled connection the database dropped (a restart): the pool is renewed and the event,
-                    # rolled back whole, is tried once more; its claim makes a commit that did land a no-op.
-                    if not exc.connection_invalidated or reconnected:
+                    # A pooled connection the database dropped (a restart: the pool is renewed), or a new one it
+                    # did not open in time (a burst of events on a busy host; no statement ran): the event, rolled
+                    # back whole, is tried once more; its claim makes a commit that did land a no-op.
+                    if not (exc.connection_invalidated or exc.statement is None) or reconnected:
                         raise
                     reconnected = True
-                    log.warning("event %s: the database connection was lost; trying again", event_id)
+                    log.warning("event %s: no database connection (%s); trying again", event_id, exc.orig)
         except Exception:
             log.exception("event %s (%s) failed", event_id, event_type)
             replies = [] if standby else self._apology(event)

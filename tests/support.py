@@ -63,7 +63,13 @@ class Restartable:
         self._open: set[socket.socket] = set()
         self._accepting = threading.Event()
         self._listener: threading.Thread | None = None
+        self._refusing = 0
         self.up()
+
+    def refuse(self, count: int) -> None:
+        """Cut the next `count` new connections as they open, as a server still starting (or too busy) does."""
+        with self._lock:
+            self._refusing = count
 
     def up(self) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -94,6 +100,11 @@ class Restartable:
                 try:
                     client, _ = listener.accept()
                 except TimeoutError:
+                    continue
+                with self._lock:
+                    refused, self._refusing = self._refusing > 0, max(0, self._refusing - 1)
+                if refused:
+                    _close(client, reset=True)
                     continue
                 try:
                     server = socket.create_connection(self.target, timeout=5)

@@ -30,7 +30,7 @@ from models.alerts import MAX_ACTIVE, PriceAlert
 from models.events import ProcessedEvent
 from models.member import Member
 from tests.bot.test_webhook_isolation import APOLOGY_TH
-from tests.support import Restartable, registered, serve, sign, texts
+from tests.support import Chat, Restartable, registered, serve, sign, texts
 
 MEMBERS = 40
 SENDERS = 16
@@ -150,3 +150,22 @@ def test_after_a_restart_while_all_was_quiet_the_first_events_take_effect(
         assert seeded.extensions["replies"].flush(timeout=30)
     claimed, _ = _effects(db)
     assert claimed == {str(event["webhookEventId"]) for event in before + after}
+
+
+def test_a_connection_the_database_did_not_open_is_asked_for_once_more(
+        seeded: Flask, database: Restartable, chat: Chat, db: Session) -> None:
+    """A new connection cut as it opens (a server still starting, or too busy to answer in time, as under a burst
+    of events): nothing ran, so the event is tried once more and the member answered, not apologised to. Twice in
+    a row, the member is told to try again, and nothing took effect."""
+    registered(seeded, chat.user_id)
+    assert "สวัสดี" in texts(chat.say("สวัสดีครับ"))
+    seeded.extensions["engine"].dispose()  # the next event opens a connection of its own
+    database.refuse(1)
+    answer = texts(chat.say("แจ้งเตือนเมื่อน้ำยางเกิน 50 บาท"))
+    assert APOLOGY_TH not in answer and "50" in answer, answer
+
+    seeded.extensions["engine"].dispose()
+    database.refuse(2)
+    assert texts(chat.say("แจ้งเตือนเมื่อน้ำยางเกิน 60 บาท")) == APOLOGY_TH
+    _, alerts = _effects(db)
+    assert alerts == Counter({(chat.user_id, Decimal(50)): 1})
