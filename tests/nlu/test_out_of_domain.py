@@ -30,3 +30,16 @@ def test_uncertain_requests_leave_slots_for_the_handler_to_ask() -> None:
     assert parse("อยากได้อาหารหมู").slots == {"product": "feed", "animal": "pig"}  # which brand? how many?
     assert "direction" not in parse("ตั้งเตือนน้ำยาง 60").slots  # above or below? ask
     assert parse("สั่ง").slots == {}
+
+
+@pytest.mark.parametrize(("elsewhere", "ours", "intent"), [
+    ("สมัครสมาชิกออมสินต้องใช้อะไรบ้างครับ", "สมัครสมาชิกต้องใช้อะไรบ้างครับ", "register"),
+    ("ขอเบอร์ผู้ใหญ่บ้านหน่อยครับ", "ขอเบอร์ผู้ประสานงานหน่อยครับ", "contact"),
+    ("เงินเยียวยาเข้าวันไหนครับ", "เงินค่าปุ๋ยต้องโอนวันไหนครับ", "payment"),
+    ("จ่ายค่าประกันสังคมยังไง", "จ่ายค่าอาหารหมูยังไง", "payment"),
+    ("ธนาคารเปิดกี่โมง", "สหกรณ์เปิดกี่โมง", "contact"),
+])
+def test_someone_elses_business_in_our_words_is_not_a_request_to_us(elsewhere: str, ours: str, intent: str) -> None:
+    """A bank's, a scheme's or the village's business asks nothing of the bot; the same words about ours do."""
+    assert (parse(elsewhere).name, dict(parse(elsewhere).slots)) == ("unknown", {})
+    assert parse(ours).name == intent
