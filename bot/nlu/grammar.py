@@ -149,17 +149,24 @@ def _satang(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float |
 
 def _unit_and_a_half(content: list[Token], i: int, reading: Reading) -> None:
     """A unit and a half with no number before it (ตันครึ่ง, กระสอบครึ่ง): one and a half of it."""
-    token = content[i]
-    measure = token.slot("unit") or ("ton" if token.has("#ton") else None)
+    measure = _unit_of(content[i])
     if measure and (i == 0 or content[i - 1].kind != "num") and _and_a_half(content, i + 1):
         reading.numbers.append((1.5, measure))
 
 
+def _unit_of(token: Token) -> str | None:
+    """The unit a word counts in: a unit of the contract, or a ton (a thousand kilos)."""
+    return token.slot("unit") or ("ton" if token.has("#ton") else None)
+
+
 def _one(content: list[Token], i: int, reading: Reading) -> None:
-    unit = content[i].slot("unit")
+    unit = _unit_of(content[i])
     if unit is None or reading.one_of:
         return
     if (i > 0 and content[i - 1].text == "สัก") or (i + 1 < len(content) and content[i + 1].has("#single")):
+        if unit == "ton":
+            reading.numbers.append((1, unit))  # สักตัน, ตันเดียว: a thousand kilos
+            return
         reading.one_of = unit  # สักแกลลอน, แกลลอนเดียว
         reading.one_of_at = len(reading.numbers)
 
@@ -176,16 +183,28 @@ def _dates(tokens: list[Token]) -> set[int]:
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         slashed = any(min(j, k) >= 0 and max(j, k) < len(tokens) and tokens[j].text == "/" and tokens[k].kind == "num"
                       for j, k in ((i - 1, i - 2), (i + 1, i + 2)))
-        year = (before is not None and (before.has("#years") or before.text == "ศ")
-                and _BUDDHIST_YEARS[0] <= (token.value or 0) <= _BUDDHIST_YEARS[1])
+        year = before is not None and _year(before, token, after)
         if slashed or year or (after is not None and after.has("#month_name")) or (
                 i > 1 and tokens[i - 1].text == "ที่" and tokens[i - 2].text in ("วัน", "เมื่อวัน")):
             dates.add(id(token))
     return dates
 
 
+def _year(before: Token, token: Token, after: Token | None) -> bool:
+    """ปี 2568, พ.ศ. 2568, มกราคม 2567, ม.ค. 67: a year of the Buddhist era, in full or by its last two digits
+    after a month (but มีนา 60 กระสอบ is sixty sacks)."""
+    value = token.value or 0
+    full = _BUDDHIST_YEARS[0] <= value <= _BUDDHIST_YEARS[1]
+    if before.has("#years") or before.text == "ศ":
+        return full
+    short = value in range(*_SHORT_YEARS) and not (after is not None and _unit_of(after))
+    return before.has("#month_name") and (full or short)
+
+
 _BUDDHIST_YEARS = (2400, 2700)
 """ปี 2568: a year of the Buddhist era, which every Thai date is written in; ปี 2 is two years"""
+_SHORT_YEARS = (50, 100)
+"""ม.ค. 67: the year 2567 written short, as Thai dates often are"""
 
 
 def _shares(tokens: list[Token]) -> set[int]:
@@ -217,8 +236,8 @@ def _measure(content: list[Token], i: int) -> str | None:
         return "split"  # แบ่ง 60 40: the owner's and the tapper's shares, not a price
     if before is not None and before.kind == "num" and i > 1 and content[i - 2].has("#split"):
         return "split"
-    if before is not None and content[i].text in ("นึง", "หนึ่ง") and before.slot("unit"):
-        return before.slot("unit")  # กระสอบนึง: one sack
+    if before is not None and content[i].text in ("นึง", "หนึ่ง") and _unit_of(before):
+        return _unit_of(before)  # กระสอบนึง: one sack; ตันนึง: one ton
     if before is not None and content[i].text in ("นึง", "หนึ่ง"):
         for cue, measure in _MEASURES.items():
             if before.has(cue) and measure in ("days", "weeks", "months", "years"):
@@ -227,6 +246,8 @@ def _measure(content: list[Token], i: int) -> str | None:
         return "code"  # อาหารหมูเบอร์ 552: the feed's number, no amount
     if before is not None and before.text == "ตี":
         return "clock"  # ตีห้า: five in the morning
+    if before is not None and before.has("#about") and i > 1:
+        before = content[i - 2]  # เปอร์เซ็นต์ประมาณ 33: about 33 percent
     if before is not None and before.has("#percent"):
         return "percent"
     if before is not None and before.has("#price"):

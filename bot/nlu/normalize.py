@@ -17,11 +17,13 @@ _LONG_KA = re.compile(r"(?<=\S)(\s*)ค่า(?=\W*$)")
 _YI_SIP = re.compile("ยี(?=สิบ)")
 # a full stop that is not a decimal point (กก. ซี.พี.)
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
-# a month written short after the day (1 เม.ย., ๓ มี.ค.): its dots would leave letters no word is made of
+# a month written short after the day, after เดือน or before its year (1 เม.ย., ๓ มี.ค., เดือน ม.ค., ม.ค. 67): its
+# dots would leave letters no word is made of (alone, ก.พ. is as likely the civil service's)
 _MONTHS = {"ม.ค": "มกราคม", "ก.พ": "กุมภาพันธ์", "มี.ค": "มีนาคม", "เม.ย": "เมษายน", "พ.ค": "พฤษภาคม",
            "มิ.ย": "มิถุนายน", "ก.ค": "กรกฎาคม", "ส.ค": "สิงหาคม", "ก.ย": "กันยายน", "ต.ค": "ตุลาคม",
            "พ.ย": "พฤศจิกายน", "ธ.ค": "ธันวาคม"}
-_SHORT_MONTH = re.compile(r"(?<=\d)(\s*)(" + "|".join(re.escape(m) for m in _MONTHS) + r")\.?")
+_SHORT = "(" + "|".join(re.escape(m) for m in _MONTHS) + r")\.?"
+_SHORT_MONTH = re.compile(r"(?:(?<=\d)|(?<=เดือน))(\s*)" + _SHORT + r"|(?<![\u0e00-\u0e7f])()" + _SHORT + r"(?=\s*\d)")
 
 
 # a fertilizer formula written with spaces, slashes or dots after สูตร or ปุ๋ย (สูตร 15 15 15, ปุ๋ย 15/15/15)
@@ -42,5 +44,6 @@ def normalize(text: str) -> str:
     text = _LONG_KA.sub(r"\1ค่ะ", text)
     text = _YI_SIP.sub("ยี่", text)
     text = _FORMULA.sub(r"\1 \2-\3-\4", text)
-    text = _SHORT_MONTH.sub(lambda m: (m.group(1) or " ") + _MONTHS[m.group(2)] + " ", text)
+    text = _SHORT_MONTH.sub(lambda m: (m.group(1) or m.group(3) or " ") + _MONTHS[m.group(2) or m.group(4)] + " ",
+                            text)
     return _STRAY_DOT.sub(" ", text)

@@ -21,6 +21,15 @@ def test_a_short_month_with_no_day_is_left_alone() -> None:
     assert normalize("ก.พ. ประชุม") == "ก พ  ประชุม"
 
 
+def test_a_short_month_after_เดือน_or_before_its_year_is_written_out() -> None:
+    assert normalize("เดือนม.ค.67") == "เดือน มกราคม 67"
+    assert normalize("ธ.ค. 66") == " ธันวาคม  66"
+
+
+def test_sixty_sacks_ordered_in_a_named_month_are_no_year() -> None:
+    assert parse("สั่งปุ๋ยเดือนมีนา 60 กระสอบ").slots == {"product": "fertilizer", "quantity": 60, "unit": "sack"}
+
+
 @pytest.mark.parametrize(
     ("typed", "slots"),
     [("ราคายางวันที่ 15", {}), ("ราคาน้ำยางวันที่ ๒๐", {"rubber_type": "latex"}),
@@ -30,7 +39,10 @@ def test_a_short_month_with_no_day_is_left_alone() -> None:
      ("ราคาน้ำยางย้อนหลังครึ่งปี", {"rubber_type": "latex", "days": 180}),
      # a date written with slashes, a year of the Buddhist era: no span, no price
      ("ราคาน้ำยางย้อนหลังวันที่ 1/11/2569", {"rubber_type": "latex"}),
-     ("ราคาน้ำยางย้อนหลังปี 2568", {"rubber_type": "latex", "days": 365})],
+     ("ราคาน้ำยางย้อนหลังปี 2568", {"rubber_type": "latex", "days": 365}),
+     # a year after its month, in full or written short; weeks typed as they are said
+     ("ราคายางวันที่ 5 มกราคม 2567", {}), ("ราคาน้ำยางเดือน ม.ค. 67", {"rubber_type": "latex"}),
+     ("ราคาน้ำยางย้อนหลัง 2 อาทิต", {"rubber_type": "latex", "days": 14})],
 )
 def test_a_day_of_the_month_is_a_date_and_a_period_named_alone_is_one_of_it(typed: str, slots: dict) -> None:
     intent = parse(typed)

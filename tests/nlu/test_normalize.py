@@ -60,6 +60,16 @@ def test_a_tonne_and_a_half_pledged_is_1500_kg() -> None:
     assert parse("ขายยางตันครึ่ง").slots == {"quantity": 1500, "unit": "kg"}
 
 
+@pytest.mark.parametrize("typed", ["ขายน้ำยางตันนึงครับ", "ขายน้ำยางตันเดียว", "ขายน้ำยางสักตัน"])
+def test_one_tonne_said_after_its_unit_is_1000_kg(typed: str) -> None:
+    assert parse(typed).slots == {"rubber_type": "latex", "quantity": 1000, "unit": "kg"}
+
+
+def test_a_percent_said_before_its_hedged_number_is_the_drc() -> None:
+    assert parse("ขายน้ำยาง 800 กิโล เปอร์เซ็นต์ประมาณ 33").slots == {
+        "rubber_type": "latex", "quantity": 800, "unit": "kg", "drc": 33}
+
+
 @pytest.mark.parametrize(
     ("typed", "value"),
     [("5", 5), ("๕", 5), ("58.50", 58.5), ("1,200", 1200), ("ห้า", 5), ("เอาสิบ", 10)],
