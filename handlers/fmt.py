@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.nlu.normalize import BUDDHIST_ERA
+
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-BUDDHIST_ERA_OFFSET = 543
 
 
 def number(value: float | Decimal, decimals: int = 0) -> str:
@@ -40,7 +41,7 @@ def day(value: date | datetime, locale: str) -> str:
     """'3 พ.ย. 2565' in Thai (Buddhist era), '3 Nov 2022' in English."""
     if locale == "en":
         return f"{value.day} {EN_MONTHS[value.month - 1]} {value.year}"
-    return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + BUDDHIST_ERA_OFFSET}"
+    return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + BUDDHIST_ERA}"
 
 
 def moment(value: datetime, locale: str) -> str:

@@ -52,10 +52,42 @@ def today(turn: Turn, intent: Intent) -> list[Message]:
     unpriced = None if wanted else other_rubber(_, intent.slots)
     if unpriced:
         return reply(unpriced, type_buttons(_, "price.today"))
-    day = local_day(turn.now)
+    today = local_day(turn.now)
+    day = intent.slots.get("day")
+    return _board(turn, wanted, (asked_day(day, today) if day else None) or today)
+
+
+def asked_day(said: str, today: date) -> date | None:
+    """The day a member named (bot.nlu's reading `day`: "ago:1", "25", "1/11", "1/11/2026"), placed on or before
+    today: the 25th is this month's or, still to come, last month's; 1 Nov this year's or last year's. None for a
+    day that never was (31/2) or one still to come."""
+    if said.startswith("ago:"):
+        return today - timedelta(days=int(said[4:]))
+    day, month, year = [*map(int, said.split("/")), 0, 0][:3]
+    try:
+        if year:
+            asked = date(year, month, day)
+        elif month:
+            asked = date(today.year, month, day)
+            asked = asked if asked <= today else asked.replace(year=today.year - 1)
+        else:
+            asked = today.replace(day=day)
+            asked = asked if asked <= today else (today.replace(day=1) - timedelta(days=1)).replace(day=day)
+    except ValueError:
+        return None
+    return asked if asked <= today else None
+
+
+def _board(turn: Turn, wanted: str | None, day: date) -> list[Message]:
+    """Each price (or the one wanted) of this day, or the latest before it, with its change from the day before."""
+    _ = turn._
     coop_id = turn.member.cooperative_id
     priced = board(turn.db, [wanted] if wanted else RUBBER_TYPES, coop_id, day)
     found = [quote for quote, _before in priced]
+    past = day != local_day(turn.now)
+    if not found and past:
+        return reply(_("No rubber price was posted on or before {day}.").format(day=fmt.day(day, turn.locale)),
+                     type_buttons(_, "price.today"))
     if not found and wanted:
         return reply(_("No {type} price has been posted yet. Please ask again later today.").format(
             type=type_name(_, wanted)), type_buttons(_, "price.today"))
@@ -74,7 +106,12 @@ def today(turn: Turn, intent: Intent) -> list[Message]:
         for q, before in priced
     ]
     title = _("Rubber prices {day}").format(day=fmt.day(max(q.day for q in found), turn.locale))
-    note = _("Today's price is not posted yet. These are the latest.") if stale else _("Today's prices")
+    if past:
+        when = fmt.day(day, turn.locale)
+        note = (_("No price was posted on {day}. These are the latest before it.") if stale
+                else _("Prices of {day}")).format(day=when)
+    else:
+        note = _("Today's price is not posted yet. These are the latest.") if stale else _("Today's prices")
     first = wanted or "latex"
     buttons = [
         (_("Price chart"), Intent("price.history", {"rubber_type": first})),
@@ -101,6 +138,10 @@ def history(turn: Turn, intent: Intent) -> list[Message]:
     kind = intent.slots.get("rubber_type") or "latex"
     if kind not in RUBBER_TYPES:
         return reply(_("Which rubber price would you like to see?"), type_buttons(_, "price.history"))
+    day = intent.slots.get("day")
+    asked = asked_day(day, local_day(turn.now)) if day and not intent.slots.get("days") else None
+    if asked is not None:  # ราคายางเมื่อวาน, วันที่ 1 พ.ย.: that day's prices, not a chart
+        return _board(turn, intent.slots.get("rubber_type"), asked)
     days = intent.slots.get("days") or DEFAULT_DAYS
     if not isinstance(days, int) or not MIN_DAYS <= days <= MAX_DAYS:
         return reply(_("I can show {low} to {high} days. Choose one:").format(low=MIN_DAYS, high=MAX_DAYS),

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.nlu.normalize import arabic_digits
+from bot.nlu.normalize import arabic_digits, christian_year
 from models import alerts
 from models.prices import PriceError, PriceQuote, checked
 
@@ -40,7 +40,6 @@ THAI_MONTHS = {
 COLUMNS = (("น้ำยางสด", "latex"), ("ยางก้อนถ้วย", "cuplump"), ("ยางแผ่นดิบ", "uss"), ("ยางแผ่นรมควัน", "rss3"))
 NO_PRICE = {"": "empty cell", "-": "no price published (-)", "ปิดทำการ": "market closed (ปิดทำการ)"}
 _DATE = re.compile(r"(\d{1,2}) (\S+) (\d{4})")
-BUDDHIST_ERA = 543
 
 
 class FormatError(Exception):
@@ -83,7 +82,7 @@ def thai_date(text: str) -> date | None:
     if not found or found.group(2) not in THAI_MONTHS:
         return None
     year = int(found.group(3))
-    return date(year - BUDDHIST_ERA if year > 2400 else year, THAI_MONTHS[found.group(2)], int(found.group(1)))
+    return date(christian_year(year), THAI_MONTHS[found.group(2)], int(found.group(1)))
 
 
 def _text(raw: bytes) -> str:

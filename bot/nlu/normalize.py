@@ -22,12 +22,26 @@ _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _MONTHS = {"ม.ค": "มกราคม", "ก.พ": "กุมภาพันธ์", "มี.ค": "มีนาคม", "เม.ย": "เมษายน", "พ.ค": "พฤษภาคม",
            "มิ.ย": "มิถุนายน", "ก.ค": "กรกฎาคม", "ส.ค": "สิงหาคม", "ก.ย": "กันยายน", "ต.ค": "ตุลาคม",
            "พ.ย": "พฤศจิกายน", "ธ.ค": "ธันวาคม"}
+MONTHS = tuple(_MONTHS.values())
+"""the months' Thai names, January first"""
 _SHORT = "(" + "|".join(re.escape(m) for m in _MONTHS) + r")\.?"
 _SHORT_MONTH = re.compile(r"(?:(?<=\d)|(?<=เดือน))(\s*)" + _SHORT + r"|(?<![\u0e00-\u0e7f])()" + _SHORT + r"(?=\s*\d)")
 
 
 # a fertilizer formula written with spaces, slashes or dots after สูตร or ปุ๋ย (สูตร 15 15 15, ปุ๋ย 15/15/15)
 _FORMULA = re.compile(r"(สูตร|ปุ๋ย)\s*(\d{1,2})(?:\s*[/.]\s*|\s+)(\d{1,2})(?:\s*[/.]\s*|\s+)(\d{1,2})(?![\d.,])")
+
+
+def christian_year(year: int) -> int:
+    """A year as a Thai date writes it, of the Buddhist era in full (2569) or by its last two digits (69), or already
+    of the Christian era (2026), as the Christian one: 2026."""
+    year = year + 2500 if year < 100 else year
+    return year - BUDDHIST_ERA if year > BUDDHIST_YEARS_FROM else year
+
+
+BUDDHIST_ERA = 543
+BUDDHIST_YEARS_FROM = 2400
+"""a year above it is of the Buddhist era"""
 
 
 def arabic_digits(text: str) -> str:

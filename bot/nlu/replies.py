@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
-from bot.nlu.normalize import arabic_digits
+from bot.nlu.normalize import MONTHS, arabic_digits, christian_year, normalize
 
 if TYPE_CHECKING:
     from bot.nlu.lexicon import Lexicon
@@ -66,6 +66,9 @@ class Readings:
     announcement: str | None = None
     """the text of an announcement typed in one line with its command ("ประกาศ ประชุมวันเสาร์" -> "ประชุมวันเสาร์"),
     as typed"""
+    day: str | None = None
+    """a day the message names, for the handler to place before today: "ago:1" (เมื่อวาน), "25" (วันที่ 25),
+    "1/11" (1 พ.ย.), "1/11/2026" (1/11/2569, 1 พ.ย. 69: the year of the Christian era)"""
 
     def slots(self) -> dict[str, Any]:
         """The readings found, as slots beside the intent's. `answer` is left out: only an open question has
@@ -176,6 +179,12 @@ _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _ANY_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _MINUS = re.compile(r"(?<![\w-])-\d[\d,]*(?:\.\d+)?")
 _COMMA = re.compile(r"\d,\d")
+# a month by its name in full or said short (มกรา, พฤศจิกา), its year after it in full or by two digits
+_MONTH = "|".join(f"{name[:-cut]}(?:{name[-cut:]})?" for name in MONTHS for cut in [5 if name.endswith("พันธ์") else 2])
+_DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*(" + _MONTH + r")(?:\s*(?:พ\s*ศ\s*)?(\d{4}|\d{2})(?!\d))?")
+_SLASHED_DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
+_DAY_ALONE = re.compile(r"วันที่\s*(\d{1,2})(?!\d)")
+_DAYS_AGO = (("เมื่อวานซืน", 2), ("เมื่อวาน", 1), ("yesterday", 1))
 NAME_LENGTH = (2, 100)
 
 
@@ -207,7 +216,23 @@ def read(text: str, tokens: list[Token], lexicon: Lexicon) -> Readings:
         words=sum(1 for token in tokens if token.kind not in ("filler", "mark")),
         news=any(token.has("#news") for token in tokens),
         announcement=_announcement(text, words),
+        day=_day(normalize(digits)),
     )
+
+
+def _day(said: str) -> str | None:
+    """The day named in a normalised message (bot.nlu.normalize: months written out, no dots), see `Readings.day`."""
+    for pattern in (_SLASHED_DAY, _DAY_OF_MONTH):
+        for found in pattern.finditer(said):
+            day, month, year = found.groups()
+            number = int(month) if month.isdigit() else next(
+                n for n, name in enumerate(MONTHS, 1) if name.startswith(month))
+            if 1 <= int(day) <= 31 and 1 <= number <= 12:
+                return "/".join([day, str(number), *([str(christian_year(int(year)))] if year else [])])
+    alone = _DAY_ALONE.search(said)
+    if alone and 1 <= int(alone.group(1)) <= 31:
+        return alone.group(1)
+    return next((f"ago:{n}" for word, n in _DAYS_AGO if word in said), None)
 
 
 def _skip(said: str, answer: str | None, words: ReplyWords) -> bool:

@@ -223,3 +223,16 @@ def test_understanding_gives_the_parse_unchanged_and_the_readings_beside_it(type
     intent, said = understand(typed)
     assert intent == parse(typed)
     assert said == readings(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [("ราคายางเมื่อวาน", "ago:1"), ("เมื่อวานซืนน้ำยางกี่บาท", "ago:2"), ("ราคาแผ่นดิบวันที่ ๒๕", "25"),
+     ("ราคาน้ำยางวันที่ 1 พ.ย.", "1/11"), ("ราคา 3 กุมภา", "3/2"), ("ราคายาง 1/11/2569", "1/11/2026"),
+     ("ราคายางวันที่ 5 มกราคม 2567", "5/1/2024"), ("น้ำยาง 7 พฤศจิกา 68", "7/11/2025"),
+     ("ราคา 3 ก.พ. พ.ศ. 2568", "3/2/2025"),
+     # no day: shares, a formula, a quantity, a day of the month that never is
+     ("แบ่ง 60/40", None), ("ปุ๋ย 15/15/15", None), ("ขอ 5 กระสอบ", None), ("ราคาวันที่ 45", None)],
+)
+def test_a_day_named_is_read_with_its_year_in_the_christian_era(typed: str, day: str | None) -> None:
+    assert readings(typed).day == day
