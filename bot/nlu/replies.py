@@ -96,6 +96,9 @@ class ReplyWords:
     split: re.Pattern[str]
     units: re.Pattern[str]
     announce: re.Pattern[str]
+    days_ago: tuple[tuple[str, int], ...]
+    """a word for a past day -> how many days back, the longest word first"""
+    day_of_month: re.Pattern[str]
 
 
 def _either(words: Iterable[str]) -> str:
@@ -170,6 +173,8 @@ def reply_words(data: Mapping[str, Any], tags: Mapping[str, list[str]]) -> Reply
         announce=re.compile(
             rf"^\s*(?:{_either(data['announce']['asking'])})?\s*(?:{_either(data['announce']['verbs'])})\s*"
             rf"(?:(?:ให้|ถึง|to)\s*)?(?:(?:{_either(data['announce']['audience'])})\s*)?[:：\-–]?\s*", re.I),
+        days_ago=tuple(sorted(data["days"]["ago"].items(), key=lambda item: len(item[0]), reverse=True)),
+        day_of_month=re.compile(rf"(?:{_either(data['days']['of_month'])})\s*(\d{{1,2}})(?!\d)", re.I),
     )
 
 
@@ -183,8 +188,6 @@ _COMMA = re.compile(r"\d,\d")
 _MONTH = "|".join(f"{name[:-cut]}(?:{name[-cut:]})?" for name in MONTHS for cut in [5 if name.endswith("พันธ์") else 2])
 _DAY_OF_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*(" + _MONTH + r")(?:\s*(?:พ\s*ศ\s*)?(\d{4}|\d{2})(?!\d))?")
 _SLASHED_DAY = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])")
-_DAY_ALONE = re.compile(r"วันที่\s*(\d{1,2})(?!\d)")
-_DAYS_AGO = (("เมื่อวานซืน", 2), ("เมื่อวาน", 1), ("yesterday", 1))
 NAME_LENGTH = (2, 100)
 
 
@@ -216,11 +219,11 @@ def read(text: str, tokens: list[Token], lexicon: Lexicon) -> Readings:
         words=sum(1 for token in tokens if token.kind not in ("filler", "mark")),
         news=any(token.has("#news") for token in tokens),
         announcement=_announcement(text, words),
-        day=_day(normalize(digits)),
+        day=_day(normalize(digits), words),
     )
 
 
-def _day(said: str) -> str | None:
+def _day(said: str, words: ReplyWords) -> str | None:
     """The day named in a normalised message (bot.nlu.normalize: months written out, no dots), see `Readings.day`."""
     for pattern in (_SLASHED_DAY, _DAY_OF_MONTH):
         for found in pattern.finditer(said):
@@ -229,10 +232,10 @@ def _day(said: str) -> str | None:
                 n for n, name in enumerate(MONTHS, 1) if name.startswith(month))
             if 1 <= int(day) <= 31 and 1 <= number <= 12:
                 return "/".join([day, str(number), *([str(christian_year(int(year)))] if year else [])])
-    alone = _DAY_ALONE.search(said)
+    alone = words.day_of_month.search(said)
     if alone and 1 <= int(alone.group(1)) <= 31:
         return alone.group(1)
-    return next((f"ago:{n}" for word, n in _DAYS_AGO if word in said), None)
+    return next((f"ago:{n}" for word, n in words.days_ago if word in said), None)
 
 
 def _skip(said: str, answer: str | None, words: ReplyWords) -> bool:
