@@ -60,3 +60,10 @@ def test_a_period_asked_is_still_a_chart(chat: Chat, clock: datetime) -> None:
 ])
 def test_a_named_day_is_placed_on_or_before_today(said: str, day: date | None) -> None:
     assert asked_day(said, TODAY) == day
+
+
+def test_a_day_written_with_slashes_is_asked_by_a_member_not_posted(chat: Chat, clock: datetime) -> None:
+    put(chat.app, date(2026, 11, 2), "latex", "56.75")
+    shown = texts(chat.say("ราคาน้ำยาง 2/11/2569"))
+    assert "ราคาวันที่ 2 พ.ย. 2569" in shown and "56.75" in shown
+    assert "ขออภัย" not in shown, "read as a coordinator's post and refused"
