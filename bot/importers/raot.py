@@ -20,22 +20,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.nlu.normalize import arabic_digits, christian_year
+from bot.nlu.normalize import MONTHS, SHORT_MONTHS, arabic_digits, christian_year
 from models import alerts
 from models.prices import PriceError, PriceQuote, checked
 
-THAI_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("มกราคม", "ม.ค."), ("กุมภาพันธ์", "ก.พ."), ("มีนาคม", "มี.ค."), ("เมษายน", "เม.ย."),
-            ("พฤษภาคม", "พ.ค."), ("มิถุนายน", "มิ.ย."), ("กรกฎาคม", "ก.ค."), ("สิงหาคม", "ส.ค."),
-            ("กันยายน", "ก.ย."), ("ตุลาคม", "ต.ค."), ("พฤศจิกายน", "พ.ย."), ("ธันวาคม", "ธ.ค."),
-        ),
-        start=1,
-    )
-    for name in names
-}
+THAI_MONTHS = {name: number for number, names in enumerate(zip(MONTHS, SHORT_MONTHS, strict=True), start=1)
+               for name in names}
 # Column names as RAOT writes them; the first that a header cell starts with decides the type.
 COLUMNS = (("น้ำยางสด", "latex"), ("ยางก้อนถ้วย", "cuplump"), ("ยางแผ่นดิบ", "uss"), ("ยางแผ่นรมควัน", "rss3"))
 NO_PRICE = {"": "empty cell", "-": "no price published (-)", "ปิดทำการ": "market closed (ปิดทำการ)"}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.nlu.normalize import BUDDHIST_YEARS_FROM
 from bot.nlu.tokens import TOO_LONG, Token
 
 SLOT_NAMES = ("product", "brand", "animal", "rubber_type", "direction")
@@ -201,7 +202,7 @@ def _year(before: Token, token: Token, after: Token | None) -> bool:
     return before.has("#month_name") and (full or short)
 
 
-_BUDDHIST_YEARS = (2400, 2700)
+_BUDDHIST_YEARS = (BUDDHIST_YEARS_FROM, 2700)
 """ปี 2568: a year of the Buddhist era, which every Thai date is written in; ปี 2 is two years"""
 _SHORT_YEARS = (50, 100)
 """ม.ค. 67: the year 2567 written short, as Thai dates often are"""

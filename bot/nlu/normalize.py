@@ -24,6 +24,8 @@ _MONTHS = {"ม.ค": "มกราคม", "ก.พ": "กุมภาพัน
            "พ.ย": "พฤศจิกายน", "ธ.ค": "ธันวาคม"}
 MONTHS = tuple(_MONTHS.values())
 """the months' Thai names, January first"""
+SHORT_MONTHS = tuple(f"{short}." for short in _MONTHS)
+"""the months as Thai dates write them short (ม.ค.), January first"""
 _SHORT = "(" + "|".join(re.escape(m) for m in _MONTHS) + r")\.?"
 _SHORT_MONTH = re.compile(r"(?:(?<=\d)|(?<=เดือน))(\s*)" + _SHORT + r"|(?<![\u0e00-\u0e7f])()" + _SHORT + r"(?=\s*\d)")
 
