@@ -113,11 +113,12 @@ def _board(turn: Turn, wanted: str | None, day: date) -> list[Message]:
     else:
         note = _("Today's price is not posted yet. These are the latest.") if stale else _("Today's prices")
     first = wanted or "latex"
+    on = {"day": f"{day.day}/{day.month}/{day.year}"} if past else {}  # the other types' prices of the same day
     buttons = [
         (_("Price chart"), Intent("price.history", {"rubber_type": first})),
         (_("Latex payment"), Intent("latex.calc")),
         (_("Price alerts"), Intent("alert.list")),
-        *[(type_name(_, t), Intent("price.today", {"rubber_type": t})) for t in RUBBER_TYPES if t != wanted],
+        *[(type_name(_, t), Intent("price.today", {"rubber_type": t, **on})) for t in RUBBER_TYPES if t != wanted],
     ]
     footer = _("Change is from the previous trading day. Latex and cup lump are per kg of dry rubber (DRC 100%).")
     return [prices(title, note, rows, footer, buttons, stale=stale)]

@@ -10,7 +10,7 @@ import pytest
 
 from handlers.prices import asked_day
 from tests.prices.conftest import TODAY, put
-from tests.support import Chat, texts
+from tests.support import Chat, button_data, texts
 
 YESTERDAY = TODAY - timedelta(days=1)
 
@@ -67,3 +67,16 @@ def test_a_day_written_with_slashes_is_asked_by_a_member_not_posted(chat: Chat, 
     shown = texts(chat.say("ราคาน้ำยาง 2/11/2569"))
     assert "ราคาวันที่ 2 พ.ย. 2569" in shown and "56.75" in shown
     assert "ขออภัย" not in shown, "read as a coordinator's post and refused"
+
+
+def test_a_past_days_other_types_are_of_that_day_too(chat: Chat, clock: datetime) -> None:
+    put(chat.app, YESTERDAY, "latex", "57.25")
+    put(chat.app, YESTERDAY, "uss", "60.10")
+    put(chat.app, TODAY, "uss", "61.40")
+    latex = chat.say("น้ำยางเมื่อวานกี่บาท")
+    assert "57.25" in texts(latex)
+    sheet = texts(chat.press(button_data(latex, "ยางแผ่นดิบ")))
+    assert "ราคาวันที่ 24 พ.ย. 2569" in sheet and "60.10" in sheet
+    assert "61.40" not in sheet, "the button of yesterday's card answered with today's price"
+    today = chat.say("ราคาน้ำยางวันนี้")
+    assert "ราคาวันที่" not in texts(chat.press(button_data(today, "ยางแผ่นดิบ")))
