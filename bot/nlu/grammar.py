@@ -81,7 +81,8 @@ _UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out
 def read(tokens: list[Token]) -> Reading:
     reading = Reading(tokens)
     content = [t for t in tokens if t.kind not in ("mark", "filler")]
-    reading.announcement = len(content) >= ANNOUNCEMENT_WORDS and content[0].text in ("ประกาศ", "announce")
+    reading.announcement = len(content) >= ANNOUNCEMENT_WORDS and (
+        content[0].text in ("ประกาศ", "announce") or content[0].has("#header"))  # แจ้งด่วน!! …, 📢 …
     reading.size = len(content)
     shares = _shares(tokens) if any(t.has("#split") for t in tokens) else set()
     reading.unread = any(t.kind == "mark" and (_UNREAD.fullmatch(t.text) or t.has(TOO_LONG)) for t in tokens)
@@ -462,7 +463,8 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
     fitting = [(v, m) for v, m in counted if m in _FITS.get(slots.get("product", ""), UNITS)]
     bare = [(v, m) for v, m in numbers if m is None]
     if counted or bare:
-        value, measure = (fitting or counted or bare)[0]
+        # ผิด 10 กระสอบ เอา 5, 100 กิโลผิด จริงๆ 10 กิโล: a wrong number is corrected by the last one
+        value, measure = (fitting or counted or bare)[-1 if reading.cue("#wrong") else 0]
         slots["quantity"] = value
         was = [m for _, m in before if m in UNITS]
         if measure:
@@ -497,8 +499,11 @@ def _calc(reading: Reading, slots: dict[str, Any]) -> None:
 
 
 def _days(reading: Reading, slots: dict[str, Any]) -> None:
-    """The span asked: 2 สัปดาห์ is 14 days; a period named alone (เดือนที่แล้ว, ปีที่ผ่านมา) is one of it."""
+    """The span asked: 2 สัปดาห์ is 14 days; a period named alone (เดือนที่แล้ว, ปีที่ผ่านมา) is one of it. A count of
+    days is whole: 58.50 is a price (1.5 เดือน is 45 days)."""
     for value, measure in reading.numbers:
+        if measure in (None, "days") and value != int(value):
+            continue
         if measure in _PERIOD_DAYS or measure is None:
             slots["days"] = value * _PERIOD_DAYS.get(measure or "days", 1)
             return

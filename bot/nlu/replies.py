@@ -96,6 +96,8 @@ class ReplyWords:
     split: re.Pattern[str]
     units: re.Pattern[str]
     announce: re.Pattern[str]
+    header: re.Pattern[str]
+    """the header that opens a coordinator's notice (แจ้งด่วน, 📢): the whole message is the announcement"""
     days_ago: tuple[tuple[str, int], ...]
     """a word for a past day -> how many days back, the longest word first"""
     day_of_month: re.Pattern[str]
@@ -172,7 +174,8 @@ def reply_words(data: Mapping[str, Any], tags: Mapping[str, list[str]]) -> Reply
         units=re.compile(rf"\s*(?:{_either(data['number_units'])})\s*$", re.I),
         announce=re.compile(
             rf"^\s*(?:{_either(data['announce']['asking'])})?\s*(?:{_either(data['announce']['verbs'])})\s*"
-            rf"(?:(?:ให้|ถึง|to)\s*)?(?:(?:{_either(data['announce']['audience'])})\s*)?[:：\-–]?\s*", re.I),
+            rf"(?:(?:ให้|ถึง|to)\s*)?(?:(?:{_either(data['announce']['audience'])})\s*)?[:：\-–!]*\s*", re.I),
+        header=re.compile(rf"^\s*(?:{_either(tagged('#header'))})", re.I),
         days_ago=tuple(sorted(data["days"]["ago"].items(), key=lambda item: len(item[0]), reverse=True)),
         day_of_month=re.compile(rf"(?:{_either(data['days']['of_month'])})\s*(\d{{1,2}})(?!\d)", re.I),
     )
@@ -248,6 +251,9 @@ def _skip(said: str, answer: str | None, words: ReplyWords) -> bool:
 
 
 def _announcement(text: str, words: ReplyWords) -> str | None:
+    """What follows the command (ประกาศ: …); a notice opened by its header (แจ้งด่วน!! …, 📢 …) is all of it."""
+    if words.header.match(text):
+        return text.strip()
     lead = words.announce.match(text)
     rest = text[lead.end():].strip() if lead else ""
     return rest or None

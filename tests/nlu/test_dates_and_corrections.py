@@ -42,7 +42,9 @@ def test_sixty_sacks_ordered_in_a_named_month_are_no_year() -> None:
      ("ราคาน้ำยางย้อนหลังปี 2568", {"rubber_type": "latex", "days": 365}),
      # a year after its month, in full or written short; weeks typed as they are said
      ("ราคายางวันที่ 5 มกราคม 2567", {}), ("ราคาน้ำยางเดือน ม.ค. 67", {"rubber_type": "latex"}),
-     ("ราคาน้ำยางย้อนหลัง 2 อาทิต", {"rubber_type": "latex", "days": 14})],
+     ("ราคาน้ำยางย้อนหลัง 2 อาทิต", {"rubber_type": "latex", "days": 14}),
+     # a count of days is whole: 57.25 beside a date is a price, not 57¼ days; half a month is still 15
+     ("น้ำยาง 57.25 วันที่ 3", {"rubber_type": "latex"}), ("ราคายางย้อนหลัง 1.5 เดือน", {"days": 45})],
 )
 def test_a_day_of_the_month_is_a_date_and_a_period_named_alone_is_one_of_it(typed: str, slots: dict) -> None:
     intent = parse(typed)
@@ -56,7 +58,10 @@ def test_a_day_of_the_month_is_a_date_and_a_period_named_alone_is_one_of_it(type
      ("สิบกส. ไม่ใช่สิบห้า", {"quantity": 10, "unit": "sack"}),
      ("ไม่ใช่เบทาโก เอาซีพี", {"product": "feed", "brand": "cp"}),
      ("น้ำกรดจาก 3 แกลลอนลดเหลือ 2", {"product": "acid", "quantity": 2, "unit": "container"}),
-     ("สั่งกรดไว้สองแกลลอน ขอลดเหลือแกลลอนเดียว", {"product": "acid", "quantity": 1, "unit": "container"})],
+     ("สั่งกรดไว้สองแกลลอน ขอลดเหลือแกลลอนเดียว", {"product": "acid", "quantity": 1, "unit": "container"}),
+     # the wrong number named first, the meant one after it
+     ("8 กระสอบผิดครับ จริงๆ 3 กระสอบ", {"quantity": 3, "unit": "sack"}),
+     ("ปุ๋ยผิดจ้า 12 ลูก ขอ 7 ลูก", {"product": "fertilizer", "quantity": 7, "unit": "sack"})],
 )
 def test_a_correction_changes_the_order_to_what_is_meant(typed: str, slots: dict) -> None:
     intent = parse(typed)

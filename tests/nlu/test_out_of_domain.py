@@ -43,3 +43,23 @@ def test_someone_elses_business_in_our_words_is_not_a_request_to_us(elsewhere: s
     """A bank's, a scheme's or the village's business asks nothing of the bot; the same words about ours do."""
     assert (parse(elsewhere).name, dict(parse(elsewhere).slots)) == ("unknown", {})
     assert parse(ours).name == intent
+
+
+@pytest.mark.parametrize(("typed", "name", "slots"), [
+    ("เอาข้าว 3 ถุงครับ", "order.join", {"product": "rice", "quantity": 3, "unit": "bag"}),
+    ("ข้าวที่จองไว้ได้ยัง", "delivery.status", {"product": "rice"}),
+    ("ไปกินข้าวกันก่อนนะทุกคน", "unknown", {}),
+    ("ข้าวโพดหวานกิโลละ 15 บาท", "unknown", {}),
+])
+def test_rice_is_named_plainly_and_a_meal_or_corn_is_no_rice(typed: str, name: str, slots: dict) -> None:
+    intent = parse(typed)
+    assert (intent.name, dict(intent.slots)) == (name, slots)
+
+
+@pytest.mark.parametrize(("typed", "slots"), [
+    ("tuan duay nam yang koen 62", {"rubber_type": "latex", "direction": "above", "threshold": 62}),
+    ("tuan yang pan dib tam kwa 54", {"rubber_type": "uss", "direction": "below", "threshold": 54}),
+])
+def test_an_alert_typed_in_romanised_thai(typed: str, slots: dict) -> None:
+    intent = parse(typed)
+    assert (intent.name, dict(intent.slots)) == ("alert.create", slots)

@@ -236,3 +236,16 @@ def test_understanding_gives_the_parse_unchanged_and_the_readings_beside_it(type
 )
 def test_a_day_named_is_read_with_its_year_in_the_christian_era(typed: str, day: str | None) -> None:
     assert readings(typed).day == day
+
+
+@pytest.mark.parametrize("typed", ["แจ้งด่วน!! พรุ่งนี้รถรับน้ำยางเข้าหมู่ 9 ก่อนเที่ยง",
+                                   "📢 งดรับยางก้อนถ้วยวันจันทร์ เครื่องชั่งซ่อม",
+                                   "เรียนสมาชิกทุกท่าน ประชุมใหญ่สามัญประจำปีวันเสาร์นี้ 9 โมงที่หอประชุม"])
+def test_a_notice_opened_by_its_header_is_a_broadcast_of_all_of_it(typed: str) -> None:
+    intent, said = understand(typed)
+    assert intent.name == "broadcast"
+    assert said.announcement == typed
+
+
+def test_the_exclamation_marks_after_the_command_are_not_the_announcements() -> None:
+    assert readings("ประกาศ!!! ลานยางปิดวันพระ").announcement == "ลานยางปิดวันพระ"
