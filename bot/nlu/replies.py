@@ -251,9 +251,10 @@ def _skip(said: str, answer: str | None, words: ReplyWords) -> bool:
 
 
 def _announcement(text: str, words: ReplyWords) -> str | None:
-    """What follows the command (ประกาศ: …); a notice opened by its header (แจ้งด่วน!! …, 📢 …) is all of it."""
+    """What follows the command (ประกาศ: …); a notice opened by its header (แจ้งด่วน!! …, 📢 …) is all of it, but
+    for a loudspeaker, which the bot puts before every announcement itself."""
     if words.header.match(text):
-        return text.strip()
+        return text.strip().lstrip("📢📣 ") or None
     lead = words.announce.match(text)
     rest = text[lead.end():].strip() if lead else ""
     return rest or None

@@ -138,6 +138,16 @@ def test_an_announcement_in_one_line_is_taken_at_once(catalog: Flask, line_world
     assert "ประกาศ ประชุม" not in preview
 
 
+def test_a_notice_opened_by_its_header_is_announced_whole(catalog: Flask, line_world: LineWorld, db: Session) -> None:
+    coordinator = _person(catalog, line_world, "coordinator")
+    _person(catalog, line_world, "member")
+    preview = texts(coordinator.say("แจ้งด่วน!! พรุ่งนี้งดรับน้ำยาง ไฟฟ้าดับทั้งตำบล"))
+    assert "ส่งถึงสมาชิก" in preview and "แจ้งด่วน!! พรุ่งนี้งดรับน้ำยาง ไฟฟ้าดับทั้งตำบล" in preview
+    other = _person(catalog, line_world, "coordinator")
+    loud = texts(other.say("📢 พรุ่งนี้ศูนย์ปิดครึ่งวัน รับของได้ถึงเที่ยง"))
+    assert "พรุ่งนี้ศูนย์ปิดครึ่งวัน รับของได้ถึงเที่ยง" in loud and "📢 📢" not in loud
+
+
 @pytest.mark.parametrize("typed", ["ปิดรอบ", GREETING, PRICE_QUESTION])
 def test_a_command_typed_where_an_announcement_is_awaited_is_asked_about(
     catalog: Flask, line_world: LineWorld, db: Session, typed: str
