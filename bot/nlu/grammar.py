@@ -471,6 +471,8 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
             slots["unit"] = measure
         elif was:
             slots["unit"] = was[0]  # จาก 3 แกลลอน ลดเหลือ 2: two containers
+        elif reading.corrected and "unit" in reading.words:
+            slots["unit"] = reading.words["unit"]  # 10 ไม่ใช่ 5 กระสอบ: ten sacks
     elif reading.one_of:
         slots["quantity"], slots["unit"] = 1, reading.one_of
 

@@ -39,6 +39,20 @@ NUMBER_WORDS = (*_DIGITS, *_POWERS)
 _NUMBER_WORD = re.compile("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
 _NUMBER_TOKEN = re.compile(f"(?:{_NUMBER_WORD.pattern})+")
 _WINDOW = 3
+# Numbers typed in Latin letters: English words, and Thai said in romanised spelling (ha kasop, sam sip kilo)
+_ENGLISH = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())} | {word: 10 * n for n, word in enumerate(
+        "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_ENGLISH_POWERS = {"hundred": 100, "thousand": 1000}
+_ROMANISED = {"nueng": "หนึ่ง", "neung": "หนึ่ง", "nung": "หนึ่ง", "song": "สอง", "sam": "สาม", "si": "สี่", "see": "สี่",
+              "ha": "ห้า", "haa": "ห้า", "hok": "หก", "jet": "เจ็ด", "jed": "เจ็ด", "ched": "เจ็ด", "paet": "แปด",
+              "paed": "แปด", "kao": "เก้า", "gao": "เก้า", "sip": "สิบ", "sib": "สิบ", "yi": "ยี่", "yee": "ยี่",
+              "et": "เอ็ด", "ed": "เอ็ด", "roi": "ร้อย", "phan": "พัน", "pan": "พัน", "muen": "หมื่น"}
+_MAYBE = frozenset({"one", "ha", "haa", "sam", "si", "see", "song", "kao", "gao", "pan", "phan", "yi", "yee", "et", "ed",
+                    "jet", "nung", "sib", "zero"})
+"""words that are more often something else (see, song, Sam, ha ha, jet): a number only before what it counts"""
+_COUNTED = ("unit:", "#percent", "#baht", "#days", "#weeks", "#months", "#years", "#ton")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +137,12 @@ def _words(words: list[str], lexicon: Lexicon, tokens: list[Token]) -> None:
     """Turn a run of words into tokens: number words to numbers; split or misspelt domain words re-joined."""
     i = 0
     while i < len(words):
+        latin = _latin_number(words, i, lexicon)
+        if latin is not None:
+            size, value = latin
+            tokens.append(Token("num", " ".join(words[i : i + size]), value=value))
+            i += size
+            continue
         if _NUMBER_TOKEN.fullmatch(words[i]):
             j = i
             while j < len(words) and _NUMBER_TOKEN.fullmatch(words[j]):
@@ -141,6 +161,36 @@ def _words(words: list[str], lexicon: Lexicon, tokens: list[Token]) -> None:
         tokens.append(_token(word, lexicon))
         i += size
     words.clear()
+
+
+def _latin_number(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The number spelt in Latin letters at i, English (fifty five, two hundred) or romanised Thai (ha sip), as
+    (words it takes, value); None when there is none, or only a word that is more often something else (see, ha)
+    with nothing counted after it."""
+    for vocabulary in (_ENGLISH.keys() | _ENGLISH_POWERS.keys(), _ROMANISED.keys()):
+        j = i
+        while j < len(words) and words[j] in vocabulary:
+            j += 1
+        if j == i:
+            continue
+        run = words[i:j]
+        counted = j < len(words) and any(tag.startswith(_COUNTED) for tag in lexicon.tags.get(words[j], ()))
+        if not counted and all(word in _MAYBE for word in run):
+            return None
+        if run[0] in _ROMANISED:
+            value = thai_number("".join(_ROMANISED[word] for word in run))
+        else:
+            total = current = 0
+            for word in run:
+                if word in _ENGLISH_POWERS and _ENGLISH_POWERS[word] == 1000:
+                    total, current = total + (current or 1) * 1000, 0
+                elif word in _ENGLISH_POWERS:
+                    current = (current or 1) * 100
+                else:
+                    current += _ENGLISH[word]
+            value = total + current
+        return j - i, value
+    return None
 
 
 def _domain_word(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, str]:

@@ -61,7 +61,9 @@ def test_a_day_of_the_month_is_a_date_and_a_period_named_alone_is_one_of_it(type
      ("สั่งกรดไว้สองแกลลอน ขอลดเหลือแกลลอนเดียว", {"product": "acid", "quantity": 1, "unit": "container"}),
      # the wrong number named first, the meant one after it
      ("8 กระสอบผิดครับ จริงๆ 3 กระสอบ", {"quantity": 3, "unit": "sack"}),
-     ("ปุ๋ยผิดจ้า 12 ลูก ขอ 7 ลูก", {"product": "fertilizer", "quantity": 7, "unit": "sack"})],
+     ("ปุ๋ยผิดจ้า 12 ลูก ขอ 7 ลูก", {"product": "fertilizer", "quantity": 7, "unit": "sack"}),
+     # the unit typed after the number that is not meant counts the one that is
+     ("อาหารไก่ 4 ไม่ใช่ 40 กระสอบ", {"product": "feed", "quantity": 4, "unit": "sack"})],
 )
 def test_a_correction_changes_the_order_to_what_is_meant(typed: str, slots: dict) -> None:
     intent = parse(typed)

@@ -85,6 +85,20 @@ def test_words_that_contain_number_words_are_not_numbers() -> None:
         assert "quantity" not in parse(text).slots, text
 
 
+@pytest.mark.parametrize(("typed", "value"), [
+    ("khor ahan pet betagro paet kasop", 8), ("sang puy sam sip kasop", 30), ("look moo song tua", 2),
+    ("order twenty five sacks of cp feed", 25), ("two hundred kg", 200), ("one sack of rice", 1),
+])
+def test_numbers_spelt_in_latin_letters_are_numbers(typed: str, value: int) -> None:
+    assert [t.value for t in tokenize(typed, LEXICON) if t.kind == "num"] == [value]
+
+
+@pytest.mark.parametrize("typed", ["see my orders", "ha ha thanks", "sam here, hello", "one of my pigs is sick",
+                                   "song for the meeting"])
+def test_latin_words_that_are_more_often_something_else_are_no_number_alone(typed: str) -> None:
+    assert not [t for t in tokenize(typed, LEXICON) if t.kind == "num"]
+
+
 def test_brand_names_stay_whole_and_compounds_do_not_swallow_the_product() -> None:
     assert words("สั่งอาหารหมูซีพี") == ["สั่ง", "อาหาร", "หมู", "ซีพี"]
     assert "เบทาโกร" in words("อาหารไก่เบทาโกร")
