@@ -15,6 +15,8 @@ _REPEATED = re.compile(r"([\u0e30-\u0e4e])\1+|([\u0e01-\u0e2e])\2{2,}|([a-z])\3{
 _LONG_KA = re.compile(r"(?<=\S)(\s*)ค่า(?=\W*$)")
 # ยี่ (two, before สิบ) typed without its tone mark: ยีสิบ is twenty
 _YI_SIP = re.compile("ยี(?=สิบ)")
+# an apostrophe inside an English word: don't is dont, as many type it
+_APOSTROPHE = re.compile("(?<=[a-z])['’](?=[a-z])")
 # a full stop that is not a decimal point (กก. ซี.พี.)
 _STRAY_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 # a month written short after the day, after เดือน or before its year (1 เม.ย., ๓ มี.ค., เดือน ม.ค., ม.ค. 67): its
@@ -52,9 +54,9 @@ def arabic_digits(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """For the tokenizer: Arabic digits, lower case, sara am as one letter, no repeated letters, a closing ค่า
+    """For the tokenizer: Arabic digits, lower case, no apostrophe inside a word, sara am as one letter, no repeated letters, a closing ค่า
     (ค่ะ as it is said) as ค่ะ, a formula with dashes, a month written short after a day in full, no stray dots."""
-    text = arabic_digits(text).lower()
+    text = _APOSTROPHE.sub("", arabic_digits(text).lower())
     text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
     text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
     text = _LONG_KA.sub(r"\1ค่ะ", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu import parse
+from bot.nlu import answer, parse
 
 OUT_OF_DOMAIN = [
     "ทุเรียนราคาเท่าไหร่", "มังคุดกิโลละกี่บาท", "ราคาปาล์มวันนี้", "ราคาสับปะรดวันนี้", "ราคาหมูหน้าฟาร์ม",
@@ -63,3 +63,13 @@ def test_rice_is_named_plainly_and_a_meal_or_corn_is_no_rice(typed: str, name: s
 def test_an_alert_typed_in_romanised_thai(typed: str, slots: dict) -> None:
     intent = parse(typed)
     assert (intent.name, dict(intent.slots)) == ("alert.create", slots)
+
+
+@pytest.mark.parametrize("typed", ["please don't cancel the fertilizer", "อย่าเพิ่งยกเลิกอาหารเป็ดนะครับ",
+                                   "ยังไม่ได้ยกเลิกนะคะ แค่ถามเฉยๆ", "กรดมดไม่ต้องยกเลิกแล้วจ้า"])
+def test_a_cancel_said_not_to_be_meant_cancels_nothing(typed: str) -> None:
+    assert parse(typed).name not in ("order.cancel", "alert.cancel")
+
+
+def test_not_cancelling_answers_no() -> None:
+    assert answer("ไม่ยกเลิก") == answer("อย่ายกเลิก") == "no"
