@@ -33,6 +33,8 @@ class Reading:
     """the unit in สักแกลลอน: one of it"""
     announcement: bool = False
     """starts with ประกาศ and goes on: a coordinator's notice, not a question about notices"""
+    held: bool = False
+    """an action said not (yet) to be done: ยังไม่ปิดรอบ, อย่าเพิ่งประกาศ (its cues are left out), ไม่ยกเลิก (#held)"""
     size: int = 0
     """content words, particles and punctuation apart"""
     period: str | None = None
@@ -75,6 +77,10 @@ _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months
 KG_PER_TON = 1000
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _HALF_DAYS = {"weeks": 3, "months": 15, "years": 180}  # ครึ่งปี is six months of 30 days
+_ACTING = frozenset({"#order", "#want", "#more", "#sell", "#change", "#cancel", "#close", "#post", "#setprice",
+                     "#broadcast", "#alert"})
+"""the cues of doing something: after ยังไม่, อย่า(เพิ่ง), ไม่ได้(จะ), don't (#hold) they ask for nothing to be done"""
+_HELD = _ACTING | {"#news"}  # อย่าเพิ่งประกาศถึงสมาชิก: the words a hold reaches, one after another
 _UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out: 58,50 and -5
 
 
@@ -97,7 +103,10 @@ def read(tokens: list[Token]) -> Reading:
         reading.this_period = reading.this_period or (measure in ("weeks", "months", "years") and this)
         reading.lately = reading.lately or token.text == "ช่วงนี้"
     dates = _dates(tokens)
+    holding, place = False, {id(token): n for n, token in enumerate(tokens)}
     for i, token in enumerate(content):
+        # a hold reaches the words right after it, not past a particle or a mark (ยังไม่ได้สั่งเลย ขอสั่ง 5 ลูก)
+        holding, was_holding = False, holding and place[id(token)] == place[id(content[i - 1])] + 1
         if i > 0 and content[i - 1].has("#not") and (token.kind in ("num", "formula") or any(
                 ":" in tag for tag in token.tags)):
             reading.corrected = True  # ไม่ใช่ 50: not what is meant
@@ -117,9 +126,14 @@ def read(tokens: list[Token]) -> Reading:
             _unit_and_a_half(content, i, reading)
             if token.has("#to") and reading.changed_at is None:
                 reading.changed_at = len(reading.numbers)
+            # ยังไม่ปิดรอบ, อย่าเพิ่งส่งข้อความถึงสมาชิก: the acting words after ยังไม่ or อย่าเพิ่ง are not (yet) done
+            held = was_holding and not _HELD.isdisjoint(token.tags)
+            holding = held or token.has("#hold")
+            reading.held = reading.held or held or token.has("#held")
             for tag in token.tags:
                 if tag.startswith("#"):
-                    reading.cues.add(tag)
+                    if not (held and tag in _ACTING):
+                        reading.cues.add(tag)
                 else:
                     name, _, value = tag.partition(":")
                     reading.words.setdefault(name, value)
@@ -128,6 +142,7 @@ def read(tokens: list[Token]) -> Reading:
         else:
             reading.others += 1
     reading.numbers = _satang(reading.numbers)
+    reading.held = reading.held and reading.cues.isdisjoint(_ACTING)  # ยังไม่ได้สั่ง ขอสั่ง 5 ลูก: asked after all
     return reading
 
 

@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 
 from bot.nlu import grammar
 from bot.nlu.classifier import Classifier, Example, features, kept, shipped
-from bot.nlu.intent import Intent
+from bot.nlu.intent import ACTIONS, Intent
 from bot.nlu.lexicon import load
 from bot.nlu.normalize import normalize
 from bot.nlu.replies import Readings, answer_of, read
@@ -83,6 +83,10 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None) -> 
     (name, confidence), (second, chance) = ranked[0], ranked[1]
     if name != "unknown" and second == "unknown" and confidence < DOUBT:
         (name, confidence), (second, chance) = ranked[1], ranked[0]  # less likely than not, and else nothing
+    elif reading.held and name in ACTIONS:
+        # ยังไม่ปิดรอบ, อย่าเพิ่งประกาศ: an action said not (yet) to be done is never done; the bot asks if it was meant
+        (second, chance) = (name, confidence)
+        name, confidence = "unknown", next((p for intent, p in ranked if intent == "unknown"), 0.0)
     runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
     return Intent(name, slots, text, confidence, runner_up)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu import answer, parse
+from bot.nlu.intent import ACTIONS
 
 OUT_OF_DOMAIN = [
     "ทุเรียนราคาเท่าไหร่", "มังคุดกิโลละกี่บาท", "ราคาปาล์มวันนี้", "ราคาสับปะรดวันนี้", "ราคาหมูหน้าฟาร์ม",
@@ -66,10 +67,23 @@ def test_an_alert_typed_in_romanised_thai(typed: str, slots: dict) -> None:
 
 
 @pytest.mark.parametrize("typed", ["please don't cancel the fertilizer", "อย่าเพิ่งยกเลิกอาหารเป็ดนะครับ",
-                                   "ยังไม่ได้ยกเลิกนะคะ แค่ถามเฉยๆ", "กรดมดไม่ต้องยกเลิกแล้วจ้า"])
-def test_a_cancel_said_not_to_be_meant_cancels_nothing(typed: str) -> None:
-    assert parse(typed).name not in ("order.cancel", "alert.cancel")
+                                   "ยังไม่ได้ยกเลิกนะคะ แค่ถามเฉยๆ", "กรดมดไม่ต้องยกเลิกแล้วจ้า",
+                                   "ยังไม่ปิดรอบกรดนะ รอพรุ่งนี้", "อย่าเพิ่งประกาศถึงสมาชิกนะครับ",
+                                   "ยังไม่ขายน้ำยางนะ ราคายังต่ำ", "don't order the piglets yet"])
+def test_an_action_said_not_to_be_done_is_not_done(typed: str) -> None:
+    assert parse(typed).name not in ACTIONS
+
+
+def test_do_not_forget_to_order_is_an_order() -> None:
+    assert parse("อย่าลืมสั่งปุ๋ยให้ด้วย 2 ลูก").name == "order.join"
 
 
 def test_not_cancelling_answers_no() -> None:
     assert answer("ไม่ยกเลิก") == answer("อย่ายกเลิก") == "no"
+
+
+def test_an_action_held_back_is_asked_about_and_one_asked_for_after_it_is_done() -> None:
+    held = parse("อย่าเพิ่งประกาศให้สมาชิกทราบนะครับ")
+    assert held.name == "unknown" and held.doubted and held.runner_up is not None
+    assert held.runner_up.name == "broadcast", "the bot asks whether the announcement was meant after all"
+    assert parse("ยังไม่ได้สั่งเลยค่ะ ขอสั่งอาหารไก่ 2 กระสอบ").name == "order.join"
