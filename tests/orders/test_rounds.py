@@ -226,3 +226,11 @@ def test_a_new_price_the_earlier_tiers_would_not_undercut_says_what_to_type(
     assert round_of(db, "feed-cp-pig").id == feed.id, "nothing opened"
     assert "เปิดรอบแล้ว" in texts(boss.say("585")), "the price is asked for again"
     assert round_of(db, "feed-cp-pig").price == 585
+
+
+def test_not_yet_closing_a_round_closes_nothing_and_asks(catalog: Flask, line_world: LineWorld, db: Session) -> None:
+    boss = coordinator(catalog, line_world)
+    held = boss.say("ยังไม่ปิดรอบสั่งกรดนะ รอสมาชิกอีกวัน")
+    assert "ใช่ ปิดรอบ" not in buttons(held) and "ยอดสั่ง" not in texts(held)
+    assert round_of(db, "acid-formic").status == "open"
+    assert "ปิดรอบ" in buttons(held), "closing is offered as a choice, not done"
