@@ -54,8 +54,9 @@ def arabic_digits(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """For the tokenizer: Arabic digits, lower case, no apostrophe inside a word, sara am as one letter, no repeated letters, a closing ค่า
-    (ค่ะ as it is said) as ค่ะ, a formula with dashes, a month written short after a day in full, no stray dots."""
+    """For the tokenizer: Arabic digits, lower case, no apostrophe inside a word, sara am as one letter, no repeated
+    letters, a closing ค่า (ค่ะ as it is said) as ค่ะ, a formula with dashes, a month written short after a day in
+    full, no stray dots."""
     text = _APOSTROPHE.sub("", arabic_digits(text).lower())
     text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
     text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)

@@ -41,16 +41,17 @@ _NUMBER_TOKEN = re.compile(f"(?:{_NUMBER_WORD.pattern})+")
 _WINDOW = 3
 # Numbers typed in Latin letters: English words, and Thai said in romanised spelling (ha kasop, sam sip kilo)
 _ENGLISH = {word: n for n, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen".split())} | {word: 10 * n for n, word in enumerate(
-        "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])} | {
+    word: 10 * n for n, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2)}
 _ENGLISH_POWERS = {"hundred": 100, "thousand": 1000}
 _ROMANISED = {"nueng": "หนึ่ง", "neung": "หนึ่ง", "nung": "หนึ่ง", "song": "สอง", "sam": "สาม", "si": "สี่", "see": "สี่",
               "ha": "ห้า", "haa": "ห้า", "hok": "หก", "jet": "เจ็ด", "jed": "เจ็ด", "ched": "เจ็ด", "paet": "แปด",
               "paed": "แปด", "kao": "เก้า", "gao": "เก้า", "sip": "สิบ", "sib": "สิบ", "yi": "ยี่", "yee": "ยี่",
               "et": "เอ็ด", "ed": "เอ็ด", "roi": "ร้อย", "phan": "พัน", "pan": "พัน", "muen": "หมื่น"}
-_MAYBE = frozenset({"one", "ha", "haa", "sam", "si", "see", "song", "kao", "gao", "pan", "phan", "yi", "yee", "et", "ed",
-                    "jet", "nung", "sib", "zero"})
+_MAYBE = frozenset({"one", "ha", "haa", "sam", "si", "see", "song", "kao", "gao", "pan", "phan", "yi", "yee", "et",
+                    "ed", "jet", "nung", "sib", "zero"})
 """words that are more often something else (see, song, Sam, ha ha, jet): a number only before what it counts"""
 _COUNTED = ("unit:", "#percent", "#baht", "#days", "#weeks", "#months", "#years", "#ton")
 
