@@ -333,7 +333,9 @@ def _to_members(r: Reading) -> bool:
 
 # (intent, when) in order; the first that holds wins
 RULES: tuple[tuple[str, Rule], ...] = (
-    ("unknown", lambda r: r.cue("#ood") and not (r.goods or "rubber_type" in r.words)),
+    # not a sign-up giving one's details: a name may hold a word of other business (ชูทอง, ฝน)
+    ("unknown", lambda r: r.cue("#ood") and not (
+        r.goods or "rubber_type" in r.words or (r.cue("#register") and r.cue("#details")))),
     ("broadcast", lambda r: r.cue("#broadcast") or (r.cue("#everyone") and r.cue("#news", "#send", "#alert")) or (
         r.announcement and not r.cue("#what", "#see", "#today")) or _to_members(r)),
     # chain letters, loan offers and links are not for the bot to act on, whatever goods they name; nor is a long

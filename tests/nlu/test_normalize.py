@@ -165,3 +165,12 @@ def test_a_sack_of_feed_may_be_called_a_bag_but_rice_comes_in_bags() -> None:
 def test_a_decimal_comma_is_not_guessed_at() -> None:
     assert parse("ตั้งราคาน้ำยาง 58,50").slots == {"rubber_type": "latex"}  # 58.50 or 5,850? the handler asks
     assert parse("1,500 กิโล").slots == {"quantity": 1500, "unit": "kg"}
+
+
+@pytest.mark.parametrize(("typed", "tag"), [("วธใช", "#help"), ("ยกเลก", "#cancel"), ("คมอ", "#help")])
+def test_domain_words_typed_with_no_vowel_above_or_below(typed: str, tag: str) -> None:
+    assert tag in tokenize(typed, LEXICON)[0].tags
+
+
+def test_a_sign_up_with_a_name_that_holds_another_business_word_is_a_sign_up() -> None:
+    assert parse("สวัสดีครับ ขอสมัครสมาชิก ชื่อ นายสมพงษ์ เงินทอง อำเภอกงหรา").name == "register"
