@@ -190,7 +190,8 @@ def load(path: Path = PATH) -> Lexicon:
             # a phrase ("how much", "pick up") is typed as words the tokenizer rejoins without their spaces
             for surface in {word.lower(), word.lower().replace(" ", "")}:
                 tags.setdefault(surface, []).append(tag)
-    answers = {word.lower(): kind for kind, words in data["answers"].items() for word in words}
+    answers = {surface: kind for kind, words in data["answers"].items() for word in words
+               for surface in (word.lower(), word.lower().replace(" ", ""))}  # as tags: "dont cancel" is one word
     answers |= {southern + word[len(NOT):]: kind for word, kind in list(answers.items())  # หม้ายเอา is ไม่เอา
                 if word.startswith(NOT) and word != NOT for southern in data["not_words"]}
     fillers = frozenset(word.lower() for word in data["particles"])

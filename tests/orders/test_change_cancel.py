@@ -135,3 +135,13 @@ def test_orders_named_by_their_number_in_my_orders(farmer: Chat, db: Session) ->
     assert "กรดฟอร์มิก" in asked and "ใช่ไหม" in asked
     farmer.say("ใช่")
     assert [line.status for line in lines(db, acid.id)] == ["cancelled"] and total(db, cp.id) == 3
+
+
+@pytest.mark.parametrize("typed", ["ไม่ยกเลิก", "อย่ายกเลิกนะครับ", "don't cancel"])
+def test_not_cancelling_typed_in_answer_keeps_the_order(farmer: Chat, db: Session, typed: str) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 5)
+    assert "ใช่ไหม" in texts(farmer.say("ยกเลิกอาหารหมู"))
+    kept = texts(farmer.say(typed))
+    assert "เหมือนเดิม" in kept, kept  # as the button "ไม่ เก็บไว้" answers
+    assert total(db, cp.id) == 5 and [line.status for line in lines(db, cp.id)] != ["cancelled"]
