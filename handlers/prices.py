@@ -78,6 +78,11 @@ def asked_day(said: str, today: date) -> date | None:
     return asked if asked <= today else None
 
 
+def said_day(day: date) -> str:
+    """A day as bot.nlu's reading `day` says it, so that a button asks `asked_day` for that very day."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
 def _board(turn: Turn, wanted: str | None, day: date) -> list[Message]:
     """Each price (or the one wanted) of this day, or the latest before it, with its change from the day before."""
     _ = turn._
@@ -85,9 +90,10 @@ def _board(turn: Turn, wanted: str | None, day: date) -> list[Message]:
     priced = board(turn.db, [wanted] if wanted else RUBBER_TYPES, coop_id, day)
     found = [quote for quote, _before in priced]
     past = day != local_day(turn.now)
+    on = {"day": said_day(day)} if past else {}  # the other types' prices of the same day
     if not found and past:
         return reply(_("No rubber price was posted on or before {day}.").format(day=fmt.day(day, turn.locale)),
-                     type_buttons(_, "price.today"))
+                     type_buttons(_, "price.today", on))
     if not found and wanted:
         return reply(_("No {type} price has been posted yet. Please ask again later today.").format(
             type=type_name(_, wanted)), type_buttons(_, "price.today"))
@@ -113,7 +119,6 @@ def _board(turn: Turn, wanted: str | None, day: date) -> list[Message]:
     else:
         note = _("Today's price is not posted yet. These are the latest.") if stale else _("Today's prices")
     first = wanted or "latex"
-    on = {"day": f"{day.day}/{day.month}/{day.year}"} if past else {}  # the other types' prices of the same day
     buttons = [
         (_("Price chart"), Intent("price.history", {"rubber_type": first})),
         (_("Latex payment"), Intent("latex.calc")),

@@ -77,10 +77,11 @@ _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months
 KG_PER_TON = 1000
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _HALF_DAYS = {"weeks": 3, "months": 15, "years": 180}  # ครึ่งปี is six months of 30 days
-_ACTING = frozenset({"#order", "#want", "#more", "#sell", "#change", "#cancel", "#close", "#post", "#setprice",
-                     "#broadcast", "#alert"})
+_ACTING = frozenset({"#order", "#sell", "#change", "#cancel", "#close", "#post", "#setprice", "#broadcast", "#alert"})
 """the cues of doing something: after ยังไม่, อย่า(เพิ่ง), ไม่ได้(จะ), don't (#hold) they ask for nothing to be done"""
-_HELD = _ACTING | {"#news"}  # อย่าเพิ่งประกาศถึงสมาชิก: the words a hold reaches, one after another
+_HELD_ON = frozenset({"#news", "#broadcast", "#members", "#everyone"})
+"""what a hold reaches after the word right after it: its audience (อย่าเพิ่งประกาศถึงสมาชิก), not a new request
+(ยังไม่ได้สั่ง ขอสั่ง 2 กระสอบ, ทำไมยังไม่ปิดรอบ ปิดได้เลย)"""
 _UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out: 58,50 and -5
 
 
@@ -105,8 +106,9 @@ def read(tokens: list[Token]) -> Reading:
     dates = _dates(tokens)
     holding, place = False, {id(token): n for n, token in enumerate(tokens)}
     for i, token in enumerate(content):
-        # a hold reaches the words right after it, not past a particle or a mark (ยังไม่ได้สั่งเลย ขอสั่ง 5 ลูก)
+        # a hold reaches the word right after it, and that word's audience; not past a particle or a mark
         holding, was_holding = False, holding and place[id(token)] == place[id(content[i - 1])] + 1
+        first_after = i > 0 and content[i - 1].has("#hold")
         if i > 0 and content[i - 1].has("#not") and (token.kind in ("num", "formula") or any(
                 ":" in tag for tag in token.tags)):
             reading.corrected = True  # ไม่ใช่ 50: not what is meant
@@ -127,9 +129,10 @@ def read(tokens: list[Token]) -> Reading:
             if token.has("#to") and reading.changed_at is None:
                 reading.changed_at = len(reading.numbers)
             # ยังไม่ปิดรอบ, อย่าเพิ่งส่งข้อความถึงสมาชิก: the acting words after ยังไม่ or อย่าเพิ่ง are not (yet) done
-            held = was_holding and not _HELD.isdisjoint(token.tags)
+            held = was_holding and (first_after or not _HELD_ON.isdisjoint(token.tags))
             holding = held or token.has("#hold")
-            reading.held = reading.held or held or token.has("#held")
+            reading.held = reading.held or (held and not (_ACTING | _HELD_ON).isdisjoint(token.tags)) or token.has(
+                "#held")
             for tag in token.tags:
                 if tag.startswith("#"):
                     if not (held and tag in _ACTING):

@@ -152,34 +152,28 @@ _TONELESS = str.maketrans({"\u0e48": None, "\u0e49": None, "\u0e4a": None, "\u0e
                            "\u0e39": "\u0e38", "\u0e35": "\u0e34", "\u0e37": "\u0e36"})
 
 
-_MARKS = str.maketrans(dict.fromkeys([0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)]))
-"""every vowel and mark written above or below a letter: วธใช for วิธีใช้, as some type in a hurry"""
-SKELETON_MIN = 3
-"""the letters a word typed without its vowels above and below keeps, at the least, to be read as that word"""
-
-
 def _unmarked(tags: dict[str, list[str]], domain: frozenset[str], fillers: frozenset[str]) -> dict[str, str]:
     """Domain words as typed on a phone without tone marks or long vowels (เปด for เป็ด, หมุ for หมู, ยอนหลัง for
-    ย้อนหลัง), or with no vowel above or below at all (ชวยดวย for ช่วยด้วย), where that spelling is no word of its own
-    and stands for one domain word only; not a word with its particle (ดีครับ: ไปดิครับ is no greeting)."""
+    ย้อนหลัง), where that spelling is no word of its own and stands for one domain word only; not a word with its
+    particle (ดีครับ: ไปดิครับ is no greeting), nor a word that only holds an action back (อย่า, ยังไม่): read exactly."""
     words = set(thai_words())
     endings = tuple(particle for particle in fillers if len(particle) > 1 and not particle.isascii())
-    toneless: dict[str, set[str]] = {}
-    bare: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
     for word in tags:
-        if word.isascii() or word.endswith(endings):
-            continue
-        typed, skeleton = word.translate(_TONELESS), word.translate(_MARKS)
-        if typed != word and len(typed) > 1:
-            toneless.setdefault(typed, set()).add(word)
-        if skeleton not in (word, typed) and len(skeleton) >= SKELETON_MIN:
-            bare.setdefault(skeleton, set()).add(word)
+        bare = word.translate(_TONELESS)
+        if bare != word and len(bare) > 1 and not word.isascii() and not word.endswith(endings) and not _exact(
+                tags[word]):
+            found.setdefault(bare, set()).add(word)
+    return {bare: next(iter(sources)) for bare, sources in found.items()
+            if len(sources) == 1 and bare not in domain and bare not in words}
 
-    def unique(found: dict[str, set[str]]) -> dict[str, str]:
-        return {typed: next(iter(sources)) for typed, sources in found.items()
-                if len(sources) == 1 and typed not in domain and typed not in words}
 
-    return unique(bare) | unique(toneless)  # เปด is เป็ด typed without its mark before it is เปิด without its vowel
+EXACT = frozenset({"#hold", "#held"})
+"""the tags of words read only as typed: ยังไม่ is no misspelt ยางไม่, อย่า no อยาก cut short"""
+
+
+def _exact(word_tags: list[str]) -> bool:
+    return set(word_tags) <= EXACT
 
 
 def load(path: Path = PATH) -> Lexicon:
@@ -204,7 +198,7 @@ def load(path: Path = PATH) -> Lexicon:
     dictionary = WordSet([*general, *domain, *typos, *NUMBER_WORDS])
     near: dict[str, list[str]] = {}
     for word in tags:
-        if len(word) >= (FUZZY_MIN_LATIN if word.isascii() else FUZZY_MIN):
+        if len(word) >= (FUZZY_MIN_LATIN if word.isascii() else FUZZY_MIN) and not _exact(tags[word]):
             for variant in _deletions(word, 2 if len(word) >= FUZZY_TWO else 1):
                 near.setdefault(variant, []).append(word)
     return Lexicon(

@@ -251,13 +251,13 @@ def _skip(said: str, answer: str | None, words: ReplyWords) -> bool:
 
 
 def _announcement(text: str, words: ReplyWords) -> str | None:
-    """What follows the command (ประกาศ: …); a notice opened by its header (แจ้งด่วน!! …, 📢 …) is all of it, but
-    for a loudspeaker, which the bot puts before every announcement itself."""
-    if words.header.match(text):
-        return text.strip().lstrip("📢📣 ") or None
-    lead = words.announce.match(text)
-    rest = text[lead.end():].strip() if lead else ""
-    return rest or None
+    """What follows the command (ประกาศ: …); a notice opened by its header (แจ้งด่วน!! …, 📢 …) is all of it. Never
+    a loudspeaker in front: the bot puts its own before every announcement."""
+    said = text.strip().lstrip("📢📣 ")
+    lead = words.announce.match(said)
+    if lead is not None:
+        return said[lead.end():].strip() or None
+    return (said or None) if words.header.match(text) else None
 
 
 def answer_of(tokens: list[Token], lexicon: Lexicon) -> str | None:

@@ -54,6 +54,25 @@ _MAYBE = frozenset({"one", "ha", "haa", "sam", "si", "see", "song", "kao", "gao"
                     "ed", "jet", "nung", "sib", "zero"})
 """words that are more often something else (see, song, Sam, ha ha, jet): a number only before what it counts"""
 _COUNTED = ("unit:", "#percent", "#baht", "#days", "#weeks", "#months", "#years", "#ton")
+_VOCABULARIES = (frozenset(_ENGLISH) | frozenset(_ENGLISH_POWERS) | {"and"}, frozenset(_ROMANISED))
+
+
+def _english_run(run: list[str]) -> int:
+    """How many words of the run make one English number: a digit after a digit starts another (five five, the
+    digits of a phone), "and" only after a hundred or a thousand (five hundred and fifty)."""
+    last = ""
+    for n, word in enumerate(run):
+        if word == "and":
+            fits = last == "power"
+        elif word in _ENGLISH_POWERS:
+            fits = last in ("", "digit", "teen", "tens", "power")
+        else:
+            kind = "digit" if _ENGLISH[word] < 10 else "teen" if _ENGLISH[word] < 20 else "tens"
+            fits = last in ("", "power", "and") or (last == "tens" and kind == "digit")
+        if not fits:
+            return n
+        last = "power" if word in _ENGLISH_POWERS else "and" if word == "and" else kind
+    return len(run) - (last == "and")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +187,12 @@ def _latin_number(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, int]
     """The number spelt in Latin letters at i, English (fifty five, two hundred) or romanised Thai (ha sip), as
     (words it takes, value); None when there is none, or only a word that is more often something else (see, ha)
     with nothing counted after it."""
-    for vocabulary in (_ENGLISH.keys() | _ENGLISH_POWERS.keys(), _ROMANISED.keys()):
+    for vocabulary in _VOCABULARIES:
         j = i
         while j < len(words) and words[j] in vocabulary:
             j += 1
+        if j > i and words[i] not in _ROMANISED:
+            j = i + _english_run(words[i:j])
         if j == i:
             continue
         run = words[i:j]
@@ -183,6 +204,8 @@ def _latin_number(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, int]
         else:
             total = current = 0
             for word in run:
+                if word == "and":
+                    continue
                 if word in _ENGLISH_POWERS and _ENGLISH_POWERS[word] == 1000:
                     total, current = total + (current or 1) * 1000, 0
                 elif word in _ENGLISH_POWERS:

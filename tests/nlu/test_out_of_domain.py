@@ -87,3 +87,6 @@ def test_an_action_held_back_is_asked_about_and_one_asked_for_after_it_is_done()
     assert held.name == "unknown" and held.doubted and held.runner_up is not None
     assert held.runner_up.name == "broadcast", "the bot asks whether the announcement was meant after all"
     assert parse("ยังไม่ได้สั่งเลยค่ะ ขอสั่งอาหารไก่ 2 กระสอบ").name == "order.join"
+    assert parse("ยังไม่ได้จอง จองปุ๋ย 3 ลูกครับ").name == "order.join"
+    assert parse("ยังไม่ได้สั่ง ขอสั่งอาหารเป็ด 4 กระสอบ").name == "order.join"
+    assert parse("don't want the acid anymore").name == "order.cancel", "not wanting is a cancel, not a hold"

@@ -249,3 +249,4 @@ def test_a_notice_opened_by_its_header_is_a_broadcast_of_all_of_it(typed: str) -
 
 def test_the_exclamation_marks_after_the_command_are_not_the_announcements() -> None:
     assert readings("ประกาศ!!! ลานยางปิดวันพระ").announcement == "ลานยางปิดวันพระ"
+    assert readings("📢 ประกาศ: ลานยางปิดวันพระ").announcement == "ลานยางปิดวันพระ"
