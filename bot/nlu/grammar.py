@@ -82,6 +82,8 @@ _ACTING = frozenset({"#order", "#sell", "#change", "#cancel", "#close", "#post",
 _HELD_ON = frozenset({"#news", "#broadcast", "#members", "#everyone"})
 """what a hold reaches after the word right after it: its audience (อย่าเพิ่งประกาศถึงสมาชิก), not a new request
 (ยังไม่ได้สั่ง ขอสั่ง 2 กระสอบ, ทำไมยังไม่ปิดรอบ ปิดได้เลย)"""
+_HELD_BACK = _ACTING | _HELD_ON
+"""a word the hold reached with one of these held an action back (อย่าลืมสั่ง: ลืม holds nothing back)"""
 _UNREAD = re.compile(r"\d+,\d{1,2}|-[\d.,]+")  # as bot.nlu.tokens cuts them out: 58,50 and -5
 
 
@@ -131,8 +133,7 @@ def read(tokens: list[Token]) -> Reading:
             # ยังไม่ปิดรอบ, อย่าเพิ่งส่งข้อความถึงสมาชิก: the acting words after ยังไม่ or อย่าเพิ่ง are not (yet) done
             held = was_holding and (first_after or not _HELD_ON.isdisjoint(token.tags))
             holding = held or token.has("#hold")
-            reading.held = reading.held or (held and not (_ACTING | _HELD_ON).isdisjoint(token.tags)) or token.has(
-                "#held")
+            reading.held = reading.held or (held and not _HELD_BACK.isdisjoint(token.tags)) or token.has("#held")
             for tag in token.tags:
                 if tag.startswith("#"):
                     if not (held and tag in _ACTING):

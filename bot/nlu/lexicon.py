@@ -168,12 +168,12 @@ def _unmarked(tags: dict[str, list[str]], domain: frozenset[str], fillers: froze
             if len(sources) == 1 and bare not in domain and bare not in words}
 
 
-EXACT = frozenset({"#hold", "#held"})
+_EXACT = frozenset({"#hold", "#held"})
 """the tags of words read only as typed: ยังไม่ is no misspelt ยางไม่, อย่า no อยาก cut short"""
 
 
 def _exact(word_tags: list[str]) -> bool:
-    return set(word_tags) <= EXACT
+    return set(word_tags) <= _EXACT
 
 
 def load(path: Path = PATH) -> Lexicon:

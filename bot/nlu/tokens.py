@@ -54,25 +54,33 @@ _MAYBE = frozenset({"one", "ha", "haa", "sam", "si", "see", "song", "kao", "gao"
                     "ed", "jet", "nung", "sib", "zero"})
 """words that are more often something else (see, song, Sam, ha ha, jet): a number only before what it counts"""
 _COUNTED = ("unit:", "#percent", "#baht", "#days", "#weeks", "#months", "#years", "#ton")
-_VOCABULARIES = (frozenset(_ENGLISH) | frozenset(_ENGLISH_POWERS) | {"and"}, frozenset(_ROMANISED))
 
 
-def _english_run(run: list[str]) -> int:
-    """How many words of the run make one English number: a digit after a digit starts another (five five, the
-    digits of a phone), "and" only after a hundred or a thousand (five hundred and fifty)."""
+def _english(words: list[str]) -> tuple[int, int]:
+    """The English number the words start with, as (words it takes, value): a digit after a digit starts another
+    (five five, a phone's digits), "and" only joins after a hundred or a thousand (five hundred and fifty)."""
+    size = total = current = 0
     last = ""
-    for n, word in enumerate(run):
+    for word in words:
         if word == "and":
-            fits = last == "power"
+            kind, fits = "and", last == "power"
         elif word in _ENGLISH_POWERS:
-            fits = last in ("", "digit", "teen", "tens", "power")
-        else:
+            kind, fits = "power", last in ("", "digit", "teen", "tens", "power")
+        elif word in _ENGLISH:
             kind = "digit" if _ENGLISH[word] < 10 else "teen" if _ENGLISH[word] < 20 else "tens"
             fits = last in ("", "power", "and") or (last == "tens" and kind == "digit")
+        else:
+            break
         if not fits:
-            return n
-        last = "power" if word in _ENGLISH_POWERS else "and" if word == "and" else kind
-    return len(run) - (last == "and")
+            break
+        size, last = size + 1, kind
+        if kind == "power" and _ENGLISH_POWERS[word] == 1000:
+            total, current = total + (current or 1) * 1000, 0
+        elif kind == "power":
+            current = (current or 1) * 100
+        elif kind != "and":
+            current += _ENGLISH[word]
+    return size - (last == "and"), total + current
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,36 +193,22 @@ def _words(words: list[str], lexicon: Lexicon, tokens: list[Token]) -> None:
 
 def _latin_number(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, int] | None:
     """The number spelt in Latin letters at i, English (fifty five, two hundred) or romanised Thai (ha sip), as
-    (words it takes, value); None when there is none, or only a word that is more often something else (see, ha)
-    with nothing counted after it."""
-    for vocabulary in _VOCABULARIES:
-        j = i
-        while j < len(words) and words[j] in vocabulary:
-            j += 1
-        if j > i and words[i] not in _ROMANISED:
-            j = i + _english_run(words[i:j])
-        if j == i:
-            continue
-        run = words[i:j]
-        counted = j < len(words) and any(tag.startswith(_COUNTED) for tag in lexicon.tags.get(words[j], ()))
-        if not counted and all(word in _MAYBE for word in run):
-            return None
-        if run[0] in _ROMANISED:
-            value = thai_number("".join(_ROMANISED[word] for word in run))
-        else:
-            total = current = 0
-            for word in run:
-                if word == "and":
-                    continue
-                if word in _ENGLISH_POWERS and _ENGLISH_POWERS[word] == 1000:
-                    total, current = total + (current or 1) * 1000, 0
-                elif word in _ENGLISH_POWERS:
-                    current = (current or 1) * 100
-                else:
-                    current += _ENGLISH[word]
-            value = total + current
-        return j - i, value
-    return None
+    (words it takes, value); None when there is none, or only words that are more often something else (see, ha)
+    with nothing counted after them."""
+    if not words[i].isascii():
+        return None
+    size, value = _english(words[i:])
+    if not size:
+        while i + size < len(words) and words[i + size] in _ROMANISED:
+            size += 1
+        value = thai_number("".join(_ROMANISED[word] for word in words[i : i + size]))
+    if not size:
+        return None
+    after = words[i + size] if i + size < len(words) else ""
+    counted = any(tag.startswith(_COUNTED) for tag in lexicon.tags.get(after, ()))
+    if not counted and all(word in _MAYBE for word in words[i : i + size]):
+        return None
+    return size, value
 
 
 def _domain_word(words: list[str], i: int, lexicon: Lexicon) -> tuple[int, str]:
