@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 from linebot.v3.messaging import Message
-from linebot.v3.models.events import UnknownEvent
 from linebot.v3.webhooks import (
     Event,
     EventMode,
@@ -27,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import nlu
 from bot.i18n import translator
 from bot.line import Line, Profile
+from bot.line.events import clean
 from bot.line.replies import Replies
 from bot.nlu import Intent
 from bot.routes import ADMIN, ANYONE, BY_INTENT, COORDINATOR, MEMBER, Route
@@ -47,42 +45,6 @@ def form_of(intent: str) -> Form:
     """The conversation an intent declares (handlers.forms), or a plain one."""
     route = BY_INTENT.get(intent)
     return route.form if route is not None and route.form is not None else Form(intent)
-EVENT_ID_LENGTH = 64  # models.events.ProcessedEvent.webhook_event_id; LINE's own ids have 26 characters
-# A lone UTF-16 surrogate (JSON's "\ud800") has no UTF-8 form, so neither the database nor a reply can carry
-# it; PostgreSQL refuses a NUL in text and in JSON. Both become U+FFFD where the event is read.
-_UNENCODABLE = re.compile("[\ud800-\udfff\x00]")
-
-
-def clean(value: Any) -> Any:
-    """Every string in a parsed webhook event (or any JSON value) with unencodable characters replaced."""
-    if isinstance(value, str):
-        return _UNENCODABLE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {clean(key): clean(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [clean(item) for item in value]
-    return value
-
-
-def parse(raw: Any) -> Event | None:
-    """One event of a webhook body as the SDK's model, its strings cleaned; None when it is malformed: logged by
-    its type and id only (never its text) and skipped, so that the rest of its body goes on."""
-    kind = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
-    event_id = raw.get("webhookEventId") if isinstance(raw, dict) else None
-    try:
-        if isinstance(raw, dict) and not Event.get_discriminator_value(raw):
-            # a type newer than the SDK: recorded all the same (as the SDK's own parser does), and left alone
-            log.info("webhook: event of a type the SDK does not know: type %.40r, id %.70r", kind, event_id)
-            event = UnknownEvent.new_from_json_dict(clean(raw))
-        else:
-            event = Event.from_dict(clean(raw))
-    except Exception:  # pydantic's ValidationError, a nested type the SDK does not know, any other bad shape
-        event = None  # not logged: the SDK's messages quote the whole event, text and all
-    identified = isinstance(event_id, str) and 0 < len(event_id) <= EVENT_ID_LENGTH
-    if event is None or not identified:
-        log.warning("webhook: malformed event skipped: type %.40r, id %.70r", kind, event_id)
-        return None
-    return event
 
 
 Start = tuple[Member | None, conversation.Conversation | None]  # the member and their open question

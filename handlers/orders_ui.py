@@ -11,7 +11,7 @@ from linebot.v3.messaging import FlexMessage, Message, QuickReply
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
-from handlers.ui import QUICK_REPLY_LIMIT, Button, button, reply
+from handlers.ui import N_, QUICK_REPLY_LIMIT, Button, button, reply
 from handlers.ui import flex as flex_message
 from models.base import BANGKOK
 from models.network import Center, district_cooperative
@@ -23,16 +23,20 @@ ALT_TEXT_LIMIT = 1500
 Tr = Callable[[str], str]
 
 
+UNIT_WORDS = {  # one, many
+    "sack": (N_("sack"), N_("sacks")),
+    "kg": (N_("kg"), N_("kg")),
+    "container": (N_("container"), N_("containers")),
+    "head": (N_("head"), N_("head")),
+    "bag": (N_("bag"), N_("bags")),
+}
+
+
 def unit_word(_: Tr, unit: str, quantity: Decimal | int = 2) -> str:
-    words = {
-        "sack": (_("sack"), _("sacks")),
-        "kg": (_("kg"), _("kg")),
-        "container": (_("container"), _("containers")),
-        "head": (_("head"), _("head")),
-        "bag": (_("bag"), _("bags")),
-    }
-    one, many = words.get(unit, (unit, unit))
-    return one if quantity == 1 else many
+    if unit not in UNIT_WORDS:
+        return unit
+    one, many = UNIT_WORDS[unit]
+    return _(one if quantity == 1 else many)
 
 
 def amount(_: Tr, quantity: Decimal | int, unit: str) -> str:

@@ -5,6 +5,7 @@ conversations are declarations: handlers.forms keeps every open question, no han
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,10 @@ def test_thai_digits_are_converted_in_one_place() -> None:
 
 def _loaded(code: str) -> set[str]:
     probe = code + "\nimport sys\nprint(' '.join(sorted(sys.modules)))"
-    env = {"PYTHAINLP_OFFLINE": "1", "PYTHAINLP_READ_ONLY": "1", "PATH": "/usr/bin:/bin"}
+    # the reader the session trained (tests/conftest.py) is read from the same cache: without it, a fresh machine
+    # would train it again here, under this test's time limit
+    kept = {name: os.environ[name] for name in ("HOME", "XDG_CACHE_HOME") if name in os.environ}
+    env = {"PYTHAINLP_OFFLINE": "1", "PYTHAINLP_READ_ONLY": "1", "PATH": "/usr/bin:/bin", **kept}
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True, capture_output=True,
                           text=True)
     return set(done.stdout.split())

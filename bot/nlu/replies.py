@@ -288,7 +288,7 @@ def _found(match: re.Match[str] | None) -> str | None:
 def _name(value: str, words: ReplyWords) -> str | None:
     name = " ".join(words.name_prefix.sub("", value, count=1).split())
     low, high = NAME_LENGTH
-    # U+FFFD stands where the member's phone sent a character that could not be read (bot.dispatch.clean)
+    # U+FFFD stands where the member's phone sent a character that could not be read (bot.line.events.clean)
     ok = (low <= len(name) <= high and any(c.isalpha() for c in name) and not any(c.isdigit() for c in name)
           and "\ufffd" not in name)
     return name if ok else None

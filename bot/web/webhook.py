@@ -28,7 +28,7 @@ def callback() -> tuple[str, int]:
     # Here, not at the top: the command line builds the app without the LINE SDK and the handlers.
     from linebot.v3.webhook import SignatureValidator
 
-    from bot.dispatch import parse
+    from bot.line.events import parse
 
     secret = current_app.extensions["channel"].secret()
     if not secret:

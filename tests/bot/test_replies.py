@@ -10,8 +10,8 @@ import time
 import pytest
 from flask import Flask
 
-from bot.dispatch import parse
 from bot.line import wire
+from bot.line.events import parse
 from bot.line.replies import Replies
 from bot.sandbox.line_api import LineWorld
 from bot.sandbox.phone import postback_event, text_event

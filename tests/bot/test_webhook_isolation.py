@@ -111,7 +111,7 @@ def test_a_batch_with_malformed_events_answers_200_and_every_good_event(
     handled = set(db.scalars(select(ProcessedEvent.webhook_event_id)))
     assert handled == {first["webhookEventId"], newer["webhookEventId"], last["webhookEventId"]}
     assert set(db.scalars(select(Member.line_user_id))) == {"Ufirst", "Ulast"}
-    skipped = [r for r in caplog.records if r.name == "bot.dispatch" and "skipped" in r.getMessage()]
+    skipped = [r for r in caplog.records if r.name == "bot.line.events" and "skipped" in r.getMessage()]
     assert len(skipped) == len(malformed), "each logged once, by its type and id"
     assert SECRET_WORDS not in caplog.text, "a malformed event's text was logged"
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
