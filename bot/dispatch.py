@@ -1,4 +1,5 @@
-"""One event's way through the house: read it, record it, find the member, understand, route, reply once."""
+"""One event's way through the house, once bot.line.events has read it: record it, find the member, understand, route,
+reply once."""
 
 from __future__ import annotations
 

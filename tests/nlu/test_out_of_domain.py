@@ -46,6 +46,18 @@ def test_someone_elses_business_in_our_words_is_not_a_request_to_us(elsewhere: s
     assert parse(ours).name == intent
 
 
+MARKETS = ["นครศรีธรรมราช", "สุราษฎร์ธานี", "สงขลา", "หาดใหญ่", "ยะลา"]
+TYPES = [("ยางแผ่นดิบ", "uss"), ("ยางแผ่นรมควัน", "rss3"), ("น้ำยางสด", "latex"), ("ยางก้อนถ้วย", "cuplump")]
+
+
+@pytest.mark.parametrize("market", MARKETS)
+@pytest.mark.parametrize(("named", "rubber_type"), TYPES)
+def test_a_central_markets_price_keeps_its_province(market: str, named: str, rubber_type: str) -> None:
+    """Another province is someone else's business (#elsewhere), but not the rubber priced at its central market."""
+    intent = parse(f"{named}ที่ตลาดกลาง{market}วันนี้ราคาเท่าไหร่ครับ")
+    assert (intent.name, dict(intent.slots)) == ("price.today", {"rubber_type": rubber_type})
+
+
 @pytest.mark.parametrize(("typed", "name", "slots"), [
     ("เอาข้าว 3 ถุงครับ", "order.join", {"product": "rice", "quantity": 3, "unit": "bag"}),
     ("ข้าวที่จองไว้ได้ยัง", "delivery.status", {"product": "rice"}),
