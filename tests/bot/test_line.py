@@ -3,6 +3,7 @@ retries, holds on 429, final refusals per member, the quota, and one sender at a
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import Counter
@@ -265,3 +266,25 @@ def test_a_reply_refused_or_unanswered_becomes_the_projects_own_error(app: Flask
     line.send_reply(body)  # and once LINE answers, it goes, written in UTF-8 as LINE takes it
     (sent,) = [r for r in line_world.sent("/v2/bot/message/reply") if r.accepted]
     assert sent.json["messages"] == HELLO
+
+
+def test_a_reply_from_the_senders_loop_fails_and_goes_the_same_way(app: Flask, line_world: LineWorld) -> None:
+    """Line.post_reply, the reply senders' way (bot.line.replies): the same errors, the same call as LINE sees it."""
+    line: Line = app.extensions["line"]
+    body = {"replyToken": "b" * 32, "messages": HELLO}
+
+    async def post(to: Line) -> None:
+        async with to.reply_session(1) as session:
+            await to.post_reply(session, body)
+
+    line_world.faults.extend([503])
+    with pytest.raises(LineError) as refused:
+        asyncio.run(post(line))
+    assert refused.value.status == 503 and refused.value.retryable and "Injected fault" in str(refused.value)
+    with pytest.raises(LineError) as unreachable:
+        asyncio.run(post(Line("http://127.0.0.1:9", "", lambda: "t")))
+    assert unreachable.value.status == 0 and unreachable.value.retryable
+    asyncio.run(post(line))
+    (sent,) = [r for r in line_world.sent("/v2/bot/message/reply") if r.accepted]
+    assert sent.json == body
+    assert sent.headers["authorization"].startswith("Bearer ") and "line-bot-sdk-python" in sent.headers["user-agent"]

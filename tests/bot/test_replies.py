@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 
 import pytest
@@ -269,15 +270,19 @@ def test_senders_start_as_members_need_them_and_stop_when_quiet(
     line_world.delay = 0.1
     replies = Replies(seeded.extensions["line"], senders=8)
     assert replies.running == 0
+    before = set(threading.enumerate())  # other tests' apps' senders may be winding down beside this one
     for n in range(3):
         replies.send(f"Uquiet{n:04d}", f"quiet-{n}", [text("สวัสดีครับ")], f"quiet-{n}")
-    assert 1 <= replies.running <= 3
+    assert replies.running == 3 and replies.alive
     assert replies.flush()
+    assert replies.running == 0
     deadline = time.monotonic() + 5
-    while replies.running and time.monotonic() < deadline:
+    while replies.alive and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert replies.running == 0, "a quiet process keeps sender threads"
+    assert not replies.alive, "a quiet process keeps the senders' thread"
+    assert not [t for t in threading.enumerate() if t.name == "line-replies" and t not in before]
     replies.send("Uquiet0000", "again", [text("สวัสดีครับ")], "again")  # and a new one starts when needed
+    assert replies.alive
     assert replies.flush()
     assert sorted(r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")) == [
         "again", "quiet-0", "quiet-1", "quiet-2"]
