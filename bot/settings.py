@@ -143,7 +143,7 @@ class Settings:
     scheduler: bool = False
     moc_prices_enabled: bool = False
     moc_api_base_url: str = "https://dataapi.moc.go.th"
-    reply_senders: int = 32  # threads per process that send replies after the webhook has answered; 0: in it
+    reply_senders: int = 32  # replies a process sends at once, after the webhook has answered; 0: in it
 
     @property
     def image_base_url(self) -> str:

@@ -169,6 +169,12 @@ class Replies:
             with self._lock:
                 left = self._pending
             log.warning("%d replies left unsent or unconfirmed: the process stopped (after %.1f s)", left, timeout)
+            return
+        with self._lock:  # all sent: the senders' session with LINE is closed as it should be, not dropped
+            loop, self._loop = self._loop, None
+        if loop is not None and self._pid == os.getpid():
+            asyncio.run_coroutine_threadsafe(loop.close(), loop.loop)
+            loop.thread.join(timeout)
 
     def _full(self, member: str) -> bool:
         return self._pending >= self.room or len(self._lanes.get(member, ())) >= LANE

@@ -3,6 +3,7 @@ their JSON, built in one walk (bot.line.wire), is what the SDK's own to_dict giv
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
@@ -122,6 +123,21 @@ def test_replies_a_stopping_process_could_not_send_are_counted_in_the_log(
     assert [record.getMessage() for record in caplog.records] == [
         "3 replies left unsent or unconfirmed: the process stopped (after 0.2 s)"]
     assert replies.flush()  # this process goes on: they leave now, not in the next test
+
+
+def test_a_stopping_process_that_sent_everything_closes_its_session_with_line(
+        seeded: Flask, line_world: LineWorld, caplog: pytest.LogCaptureFixture) -> None:
+    replies = Replies(seeded.extensions["line"], senders=2)
+    before = set(threading.enumerate())
+    replies.send("Uclosing01", "closing-0", [text("ข้อความ")], "closing-0")
+    (senders,) = [t for t in threading.enumerate() if t.name == "line-replies" and t not in before]
+    with caplog.at_level(logging.DEBUG, logger="asyncio"):
+        replies.stop(timeout=5)
+        assert not replies.alive and not senders.is_alive()
+        del replies
+        gc.collect()  # an aiohttp session dropped unclosed says so when collected
+    assert [r.json["replyToken"] for r in line_world.sent("/v2/bot/message/reply")] == ["closing-0"]
+    assert not [record for record in caplog.records if "nclosed" in record.getMessage()]
 
 
 def test_a_postback_reply_goes_the_same_way(seeded: Flask, line_world: LineWorld) -> None:
