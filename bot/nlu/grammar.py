@@ -316,11 +316,15 @@ def _asks_closing(r: Reading) -> bool:
 
 
 def _corrected(r: Reading) -> bool:
-    """เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก, สั่งผิด เอา 4 กระสอบ: a correction of what was ordered."""
+    """เอา 3 ไม่ใช่ 5, เอาซีพี ไม่ใช่เบทาโก, สั่งผิด เอา 4 กระสอบ, ซีพีเป็นเบทาโกร, 15-15-15 เป็น 16-16-8: a
+    correction of what was ordered."""
     if r.rubber:
         return False
     if r.corrected:
         return r.goods or bool(r.numbers)
+    named = {"brand": r.words.get("brand"), "formula": r.formula}
+    if any(r.changed.get(slot) not in (None, was) for slot, was in named.items() if was):
+        return True  # one brand or formula named, then another after เป็น: swapped
     return r.cue("#wrong") and (r.goods or any(measure in UNITS for _, measure in r.numbers))
 
 

@@ -63,11 +63,19 @@ def test_a_day_of_the_month_is_a_date_and_a_period_named_alone_is_one_of_it(type
      ("8 กระสอบผิดครับ จริงๆ 3 กระสอบ", {"quantity": 3, "unit": "sack"}),
      ("ปุ๋ยผิดจ้า 12 ลูก ขอ 7 ลูก", {"product": "fertilizer", "quantity": 7, "unit": "sack"}),
      # the unit typed after the number that is not meant counts the one that is
-     ("อาหารไก่ 4 ไม่ใช่ 40 กระสอบ", {"product": "feed", "quantity": 4, "unit": "sack"})],
+     ("อาหารไก่ 4 ไม่ใช่ 40 กระสอบ", {"product": "feed", "quantity": 4, "unit": "sack"}),
+     # one brand or formula named, then another after เป็น: swapped
+     ("ปุ๋ย 15-15-15 เป็น 16-16-8 ได้ไหม", {"product": "fertilizer", "formula": "16-16-8"}),
+     ("ซีพีเป็นเบทาโกร", {"product": "feed", "brand": "betagro"})],
 )
 def test_a_correction_changes_the_order_to_what_is_meant(typed: str, slots: dict) -> None:
     intent = parse(typed)
     assert (intent.name, dict(intent.slots)) == ("order.change", slots)
+
+
+@pytest.mark.parametrize("typed", ["ปุ๋ย 16-20-0 เป็นปุ๋ยที่ดี", "ซีพีเป็นบริษัทใหญ่", "ลูกหมูเป็นโรค"])
+def test_goods_said_to_be_something_change_no_order(typed: str) -> None:
+    assert parse(typed).name != "order.change"
 
 
 def test_feed_is_ordered_in_sacks_whatever_else_is_counted() -> None:
