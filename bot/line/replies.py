@@ -73,6 +73,7 @@ class _Loop:
         self.loop = asyncio.new_event_loop()
         self.session: aiohttp.ClientSession | None = None
         self.tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to its tasks
+        self.idle: asyncio.TimerHandle | None = None  # the check for quiet, after the last reply
         self.thread = threading.Thread(target=self._run, name="line-replies", daemon=True)
         self.thread.start()
 
@@ -223,8 +224,10 @@ class Replies:
                 following = self._ready.popleft() if self._ready else None
                 if following is None:
                     self._busy -= 1
-                    if not self._busy:
-                        loop.loop.call_later(IDLE, self._quiet, loop)
+                    if not self._busy:  # one check at a time: a busy process would pile them up
+                        if loop.idle is not None:
+                            loop.idle.cancel()
+                        loop.idle = loop.loop.call_later(IDLE, self._quiet, loop)
             if following is not None:
                 self._serve(loop, following)
 
