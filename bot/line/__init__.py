@@ -1,5 +1,6 @@
 """The LINE seam: the only module that talks to the Messaging API, through the SDK's client (a reply on its connection
-pool). Transport only: it moves one call's bytes, throttled to LINE's rate limit, and turns errors into `LineError`.
+pool, or on the reply senders' aiohttp session, bot.line.replies). Transport only: it moves one call's bytes,
+throttled to LINE's rate limit, and turns errors into `LineError`.
 
 Replies are free and go out at once. Pushes and multicasts cost quota: bot.delivery decides when and how
 often they are sent (the outbox, retries, holds and the month's quota).
@@ -207,7 +208,7 @@ class Line:
         return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections), timeout=timeout)
 
     async def post_reply(self, session: aiohttp.ClientSession, body: dict[str, Any]) -> None:
-        """`send_reply` on an event loop's session: waiting on LINE holds no thread, and a call costs a third of
+        """`send_reply` on an event loop's session: waiting on LINE holds no thread, and a call costs about half
         the CPU of urllib3's (its response read by aiohttp's parser in C, the request written in one send)."""
         import aiohttp
 

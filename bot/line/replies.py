@@ -2,7 +2,7 @@
 event as soon as the event's transaction commits, and waiting on LINE (a network away) holds no thread at all.
 
 Each process has one thread running an event loop, where up to `senders` replies are on their way to LINE at once
-(aiohttp: a call costs a third of the CPU of a thread's urllib3 call, and a reply waiting on LINE is a coroutine,
+(aiohttp: a call costs about half the CPU of a thread's urllib3 call, and a reply waiting on LINE is a coroutine,
 not a thread), and a lane of replies for each member with replies waiting: a sender takes a member's next reply
 only when their last one is through (LINE answered, or it failed), so a member's replies leave in the order their
 events were handled, and as many members are served at once as there are senders (a member's lane is never stuck
