@@ -7,6 +7,7 @@ import asyncio
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -273,18 +274,22 @@ def test_a_reply_from_the_senders_loop_fails_and_goes_the_same_way(app: Flask, l
     line: Line = app.extensions["line"]
     body = {"replyToken": "b" * 32, "messages": HELLO}
 
-    async def post(to: Line) -> None:
-        async with to.reply_session(1) as session:
-            await to.post_reply(session, body)
+    def post(to: Line) -> None:
+        async def posting() -> None:
+            async with to.reply_session(1) as session:
+                await to.post_reply(session, body)
+
+        with ThreadPoolExecutor(1) as thread:  # a loop of its own: the browser tests' Playwright runs one here
+            thread.submit(asyncio.run, posting()).result()
 
     line_world.faults.extend([503])
     with pytest.raises(LineError) as refused:
-        asyncio.run(post(line))
+        post(line)
     assert refused.value.status == 503 and refused.value.retryable and "Injected fault" in str(refused.value)
     with pytest.raises(LineError) as unreachable:
-        asyncio.run(post(Line("http://127.0.0.1:9", "", lambda: "t")))
+        post(Line("http://127.0.0.1:9", "", lambda: "t"))
     assert unreachable.value.status == 0 and unreachable.value.retryable
-    asyncio.run(post(line))
+    post(line)
     (sent,) = [r for r in line_world.sent("/v2/bot/message/reply") if r.accepted]
     assert sent.json == body
     assert sent.headers["authorization"].startswith("Bearer ") and "line-bot-sdk-python" in sent.headers["user-agent"]
