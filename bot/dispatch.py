@@ -310,6 +310,8 @@ class Dispatcher:
         return [*replies[:4], text(note, [(items[1], after)])]
 
     def route(self, turn: Turn, intent: Intent, keep_pending: bool = False) -> list[Message]:
+        if intent.runner_up is not None and not self._theirs(turn, intent.runner_up.name):
+            intent = replace(intent, runner_up=None)  # a coordinator's meaning is never offered to a member
         if intent.unsure:  # nothing is done on a reading this unsure: the member picks what was meant
             return basic.which_meant(turn, intent)
         route = BY_INTENT.get(intent.name) or BY_INTENT["unknown"]
@@ -319,6 +321,12 @@ class Dispatcher:
         if refusal is not None:
             return refusal
         return route.handler(turn, intent)[:5]
+
+    def _theirs(self, turn: Turn, intent: str) -> bool:
+        """Whether the member's role lets them use the intent (an unregistered member is asked to register, so a
+        member's intent counts as theirs)."""
+        route = BY_INTENT.get(intent)
+        return route is None or route.who in (ANYONE, MEMBER) or self._refusal(turn, route) is None
 
     def _refusal(self, turn: Turn, route: Route) -> list[Message] | None:
         _ = turn._

@@ -90,7 +90,11 @@ class _Loop:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def close(self) -> None:
+    def close(self) -> None:
+        """Close the session with LINE and stop the loop, whichever thread asks; its thread then ends."""
+        self.loop.call_soon_threadsafe(self.run, self._closed())
+
+    async def _closed(self) -> None:
         if self.session is not None:
             await self.session.close()
         self.loop.stop()
@@ -174,7 +178,7 @@ class Replies:
         with self._lock:  # all sent: the senders' session with LINE is closed as it should be, not dropped
             loop, self._loop = self._loop, None
         if loop is not None and self._pid == os.getpid():
-            asyncio.run_coroutine_threadsafe(loop.close(), loop.loop)
+            loop.close()
             loop.thread.join(timeout)
 
     def _full(self, member: str) -> bool:
@@ -238,7 +242,7 @@ class Replies:
             if self._busy or self._loop is not loop:
                 return
             self._loop = None
-        loop.run(loop.close())
+        loop.close()
 
     @staticmethod
     def _together(lane: deque[Waiting]) -> list[Waiting]:

@@ -55,7 +55,7 @@ def test_a_message_read_as_nothing_we_do_by_doubt_asks_whether_the_likelier_requ
     doubted = [r for r in readings if r.doubted]
     assert doubted, [(r.text, r.name, round(r.confidence, 2), r.runner_up and r.runner_up.name) for r in readings]
     reading = doubted[0]
-    registered(chat.app, chat.user_id)
+    registered(chat.app, chat.user_id, role="coordinator", center_code="DIST-05")  # every meaning is theirs to pick
     rows_before = db.scalar(select(func.count()).select_from(Conversation))
     answer = chat.say(reading.text)
     assert "ไม่แน่ใจว่าท่านหมายถึงอะไร" in texts(answer)
@@ -78,3 +78,20 @@ def test_a_bare_refusal_with_no_question_open_asks_what_is_to_be_cancelled(chat:
         chosen = [nlu.Intent.from_postback(button_data(answer, label)) for label in buttons(answer)[:2]]
         assert [c.name for c in chosen if c is not None] == ["order.cancel", "alert.cancel"]
         assert db.scalar(select(func.count()).select_from(Conversation)) == rows_before, "nothing was started"
+
+
+def test_a_member_is_never_offered_a_coordinators_meaning(chat: Chat) -> None:
+    from bot.routes import BY_INTENT, COORDINATOR
+
+    readings = [nlu.parse(text) for text in (*DOUBTED, *AMBIGUOUS)]
+    staff = [r for r in readings if (r.doubted or r.unsure) and r.runner_up is not None
+             and BY_INTENT[r.runner_up.name].who == COORDINATOR and BY_INTENT[r.name].who != COORDINATOR]
+    assert staff, [(r.text, r.name, r.runner_up and r.runner_up.name) for r in readings]
+    reading = staff[0]
+    assert reading.runner_up is not None
+    registered(chat.app, chat.user_id)
+    answer = chat.say(reading.text)
+    offered = [nlu.Intent.from_postback(button_data(answer, label)) for label in buttons(answer)]
+    assert reading.runner_up.name not in {meant.name for meant in offered if meant is not None}, buttons(answer)
+    if reading.doubted:  # nothing theirs was likelier: told it was not understood, with the menu
+        assert "ไม่แน่ใจว่าท่านหมายถึงอะไร" not in texts(answer) and buttons(answer), texts(answer)
