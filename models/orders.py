@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Numeric, Select, String, UniqueConstraint, bindparam, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -264,14 +265,22 @@ def cancel(db: Session, line_id: int, now: datetime, actor: Member | None = None
 
 def member_lines(db: Session, member_id: int, *, active_only: bool = False, since: datetime | None = None,
                  round_statuses: tuple[str, ...] | None = None) -> list[OrderLine]:
-    query = select(OrderLine).join(OrderLine.round).where(OrderLine.member_id == member_id)
+    query = _member_lines(active_only, since is not None, round_statuses or ())
+    return list(db.scalars(query, {"member_id": member_id, "since": since}))
+
+
+@cache
+def _member_lines(active_only: bool, since: bool, round_statuses: tuple[str, ...]) -> Select[tuple[OrderLine]]:
+    """Built once for each way of asking, as models.conversation's statements: "my orders" asks on every price
+    morning, and putting the statement together cost as much as running it."""
+    query = select(OrderLine).join(OrderLine.round).where(OrderLine.member_id == bindparam("member_id"))
     if active_only:
         query = query.where(OrderLine.status == "active")
-    if since is not None:
-        query = query.where(Round.closes_at >= since)
+    if since:
+        query = query.where(Round.closes_at >= bindparam("since"))
     if round_statuses:
         query = query.where(Round.status.in_(round_statuses))
-    return list(db.scalars(query.order_by(Round.closes_at.desc(), OrderLine.id.desc())))
+    return query.order_by(Round.closes_at.desc(), OrderLine.id.desc())
 
 
 def round_lines(db: Session, round_id: int) -> list[OrderLine]:
