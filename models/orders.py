@@ -270,7 +270,7 @@ def member_lines(db: Session, member_id: int, *, active_only: bool = False, sinc
 
 
 @cache
-def _member_lines(active_only: bool, since: bool, round_statuses: tuple[str, ...]) -> Select[tuple[OrderLine]]:
+def _member_lines(active_only: bool, since: bool, round_statuses: tuple[str, ...]) -> Select[OrderLine]:
     """Built once for each way of asking, as models.conversation's statements: "my orders" asks on every price
     morning, and putting the statement together cost as much as running it."""
     query = select(OrderLine).join(OrderLine.round).where(OrderLine.member_id == bindparam("member_id"))
