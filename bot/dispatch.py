@@ -304,7 +304,7 @@ class Dispatcher:
         _ = turn._
         first, said = nlu.understand(items[0])
         replies = self.route(turn, first.with_slots(**said.slots()))
-        after = nlu.parse(items[1])
+        after = nlu.understand(items[1])[0]  # as the house does it: N more is joined, adding to the line
         note = _("One item at a time, please: this is for the first. Then the rest: {rest}").format(
             rest=", ".join(items[1:]))
         return [*replies[:4], text(note, [(items[1], after)])]

@@ -328,6 +328,16 @@ def _corrected(r: Reading) -> bool:
     return r.cue("#wrong") and (r.goods or any(measure in UNITS for _, measure in r.numbers))
 
 
+def adds(r: Reading) -> bool:
+    """เพิ่มอีก 2 กระสอบ, อาหารเป็ดเอาเพิ่มอีกสองกระสอบ, เพิ่มกรดมดอีก 1 แกลลอน: an amount more of what the member
+    ordered, เพิ่ม with a number soon after it and no new total (เพิ่มเป็น 5); not สั่งเพิ่มทีหลัง (more, later)."""
+    if r.rubber or r.cue("#to", "#change", "#cancel"):
+        return False
+    content = [t for t in r.tokens if t.kind not in ("mark", "filler")]
+    return any(token.has("#add") and any(t.kind == "num" for t in content[i + 1:i + 4])
+               for i, token in enumerate(content))
+
+
 def _against_middleman(r: Reading) -> bool:
     """ขายผ่านกลุ่มได้มากกว่าพ่อค้าเท่าไหร่: how much better the group did than the shop or the middleman, asked."""
     return r.cue("#compare") and r.cue("#middleman") and r.cue("#howmuch", "#price", "#what") and not r.cue("#alert")
@@ -394,7 +404,9 @@ RULES: tuple[tuple[str, Rule], ...] = (
         r.goods or r.cue("#orders")) and not r.cue("#when", "#where", "#pickup", "#arrived"))),
     ("order.change", _corrected),
     ("rounds.list", lambda r: r.goods and r.cue("#stock", "#howmany") and not r.numbers),
-    # เพิ่มอีก 5 adds five (joining again adds to the line); เพิ่มเป็น 5 or แก้เป็น 5 sets five
+    # เพิ่มอีก 5 changes the order by five more (the house adds them: bot.nlu.parser); เพิ่มเป็น 5 or แก้เป็น 5 sets
+    # five; เอาอีก 5, สั่งอีก 5 (another five) orders them
+    ("order.change", lambda r: adds(r)),
     ("order.join", lambda r: r.cue("#more") and not r.cue("#to", "#change") and (r.goods or bool(r.numbers))),
     # ที่สั่งไว้ 10 ลูก เอาแค่ 6: fewer than ordered
     ("order.change", lambda r: (r.cue("#change") or (r.cue("#more") and r.cue("#to")) or (

@@ -38,7 +38,7 @@ MEMO_LONGEST = 200
 
 def _understand(text: str) -> tuple[Intent, Readings]:
     tokens = tokenize(text, LEXICON)
-    return _intent(text, tokens), read(text, tokens, LEXICON)
+    return _intent(text, tokens, house=True), read(text, tokens, LEXICON)
 
 
 _understood = lru_cache(maxsize=4096)(_understand)  # both are frozen: handlers change an intent with `with_slots`
@@ -73,7 +73,10 @@ def answer(text: str) -> str | None:
     return answer_of(tokenize(text, LEXICON), LEXICON)
 
 
-def _intent(text: str, tokens: list[Token], model: Classifier | None = None) -> Intent:
+def _intent(text: str, tokens: list[Token], model: Classifier | None = None, house: bool = False) -> Intent:
+    """The contract's reading of the message; for the house (`house`), what it does about it: N more (เพิ่มอีก 2
+    กระสอบ) is the contract's order.change, which the house does as order.join, whose flow adds N to the
+    member's order for those goods (and joins the round when they have none), confirmed with the new total."""
     if answer_of(tokens, LEXICON) is not None:
         # ไม่เอา, ยกเลิก answer the bot's question (the dispatcher's, which also answers one typed with no question
         # open); read as "cancel my order" they would drop the pending question
@@ -87,9 +90,14 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None) -> 
         # ยังไม่ปิดรอบ, อย่าเพิ่งประกาศ: an action said not (yet) to be done is never done; the bot asks if it was meant
         (second, chance) = (name, confidence)
         name, confidence = "unknown", next((p for intent, p in ranked if intent == "unknown"), 0.0)
+    if house and grammar.adds(reading):
+        name, second = (_JOINED.get(name, name), _JOINED.get(second, second))
     runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
     return Intent(name, slots, text, confidence, runner_up)
+
+
+_JOINED = {"order.change": "order.join"}
 
 
 def items(text: str) -> list[str]:

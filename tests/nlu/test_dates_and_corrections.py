@@ -102,3 +102,23 @@ def test_a_date_after_เมื่อวันที่_is_not_yesterday_and_sat
     intent = parse("ราคายางเมื่อวันที่ ๒๐")
     assert (intent.name, dict(intent.slots)) == ("price.history", {})
     assert parse("ตั้งราคาน้ำยาง ห้าสิบแปดบาทห้าสิบสตางค์").slots == {"rubber_type": "latex", "price": 58.5}
+
+
+@pytest.mark.parametrize("typed", ["เพิ่มอีก 2 กระสอบ", "อาหารเป็ดเอาเพิ่มอีกสองกระสอบนะ", "เพิ่มกรดมดอีก 1 แกลลอน"])
+def test_so_many_more_changes_the_order_and_the_house_adds_them(typed: str) -> None:
+    from bot.nlu import understand
+
+    assert parse(typed).name == "order.change"  # the contract: the member's order, changed
+    assert understand(typed)[0].name == "order.join"  # done by joining again, which adds to their line
+
+
+@pytest.mark.parametrize(("typed", "intent"), [("เพิ่มเป็น 5 กระสอบ", "order.change"), ("เอาอีก 10 โล", "order.join"),
+                                               ("สั่งปุ๋ยอีก 2 ลูก", "order.join")])
+def test_a_new_total_is_a_change_and_another_so_many_an_order(typed: str, intent: str) -> None:
+    from bot.nlu import understand
+
+    assert parse(typed).name == understand(typed)[0].name == intent
+
+
+def test_more_later_with_no_number_adds_nothing() -> None:
+    assert parse("ลองสั่งอาหารปลาสามกระสอบก่อน ถ้าดีจะสั่งเพิ่มทีหลัง").name == "order.join"
