@@ -329,12 +329,13 @@ def _corrected(r: Reading) -> bool:
 
 
 def adds(r: Reading) -> bool:
-    """เพิ่มอีก 2 กระสอบ, อาหารเป็ดเอาเพิ่มอีกสองกระสอบ, เพิ่มกรดมดอีก 1 แกลลอน: an amount more of what the member
-    ordered, เพิ่ม with a number soon after it and no new total (เพิ่มเป็น 5); not สั่งเพิ่มทีหลัง (more, later)."""
+    """เพิ่มอีก 2 กระสอบ, อาหารเป็ดเอาเพิ่มอีกสองกระสอบ, เพิ่มอาหารหมูซีพีอีก 2 กระสอบ: an amount more of what the
+    member ordered, เพิ่ม with a number within five words after it and no new total (เพิ่มเป็น 5); not สั่งเพิ่ม
+    ทีหลัง (more, later). The house adds them whenever more is asked with no new total (bot.nlu.parser)."""
     if r.rubber or r.cue("#to", "#change", "#cancel"):
         return False
     content = [t for t in r.tokens if t.kind not in ("mark", "filler")]
-    return any(token.has("#add") and any(t.kind == "num" for t in content[i + 1:i + 4])
+    return any(token.has("#add") and any(t.kind == "num" for t in content[i + 1:i + 6])
                for i, token in enumerate(content))
 
 

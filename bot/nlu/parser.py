@@ -90,7 +90,7 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None, hou
         # ยังไม่ปิดรอบ, อย่าเพิ่งประกาศ: an action said not (yet) to be done is never done; the bot asks if it was meant
         (second, chance) = (name, confidence)
         name, confidence = "unknown", next((p for intent, p in ranked if intent == "unknown"), 0.0)
-    if house and grammar.adds(reading):
+    if house and reading.cue("#add") and not reading.cue("#to", "#change"):  # more, and no new total: added
         name, second = (_JOINED.get(name, name), _JOINED.get(second, second))
     runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))

@@ -187,6 +187,17 @@ def test_more_of_what_was_already_ordered(farmer: Chat, db: Session) -> None:
     assert "รวมกับของเดิม 20 กก. เป็น 30 กก." in texts(farmer.say("เอาอีก 10 โล"))
 
 
+def test_so_many_more_with_no_order_yet_orders_them(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    card = farmer.say("เพิ่มอาหารหมูซีพีอีก 2 กระสอบ")  # order.change by the contract; nothing to add to: a new order
+    assert "อาหารหมูขุน ซีพี" in texts(card) and "2 กระสอบ" in texts(card)
+    farmer.press(button_data(card, "ยืนยัน"))
+    assert total(db, cp.id) == 2
+    asked = farmer.say("เพิ่มอีก 3 กระสอบ")  # now it adds to that order
+    assert "รวมกับของเดิม 2 กระสอบ เป็น 5 กระสอบ" in texts(asked)
+    assert total(db, cp.id) == 2  # only a confirm writes
+
+
 def test_a_new_product_named_over_an_open_card_keeps_no_quantity_from_it(farmer: Chat, db: Session) -> None:
     assert "5 กระสอบ" in texts(farmer.say("สั่งอาหารหมูซีพี 5 กระสอบ"))
     asked = farmer.say("สั่งปุ๋ย")
