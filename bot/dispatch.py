@@ -248,6 +248,9 @@ class Dispatcher:
         elif answer == "cancel":
             turn.finish()
             return reply(turn._("OK, cancelled. What would you like to do?"), main_actions(turn._))
+        if pending.intent == "order.change" and parsed.name == "order.join" and nlu.more(text):
+            turn.finish()  # so many more, asked while a change waits: added to the order as anywhere, never set
+            return self.route(turn, parsed.with_slots(**read))
         if parsed.name == pending.intent and form.restarts is not None and form.restarts(pending.slots, parsed.slots):
             turn.finish()  # named anew: a new request, not an answer; nothing is kept from the old one
             return self.route(turn, parsed.with_slots(**read))

@@ -91,6 +91,7 @@ def which_meant(turn: Turn, intent: Intent) -> list[Message]:
     done; the member chooses between the two likeliest meanings, or neither (Rasa's two-stage fallback)."""
     _ = turn._
     choices = [meant for meant in (intent, intent.runner_up) if meant is not None and meant.name in MEANINGS]
+    choices = list({meant.name: meant for meant in reversed(choices)}.values())[::-1]  # one button a meaning
     buttons: list[Button] = [(_(MEANINGS[meant.name]), Intent(meant.name, meant.slots)) for meant in choices]
     buttons.append((_("Something else"), Intent("help")))
     return reply(_("Sorry, I am not sure what you mean. Which is it?"), buttons)

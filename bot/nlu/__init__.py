@@ -20,7 +20,7 @@ from bot.nlu.intent import NUMBER_SLOTS, POSTBACK_LIMIT, Intent
 if TYPE_CHECKING:
     from bot.nlu.replies import Readings
 
-__all__ = ["NUMBER_SLOTS", "POSTBACK_LIMIT", "Intent", "answer", "items", "parse", "readings", "understand"]
+__all__ = ["NUMBER_SLOTS", "POSTBACK_LIMIT", "Intent", "answer", "items", "more", "parse", "readings", "understand"]
 
 
 def parse(text: str) -> Intent:
@@ -44,6 +44,13 @@ def readings(text: str) -> Readings:
     from bot.nlu.parser import understand
 
     return understand(text)[1]
+
+
+def more(text: str) -> bool:
+    """True when the message asks for so many more with no new total (เพิ่มอีก 2 กระสอบ): added, never set."""
+    from bot.nlu.parser import more
+
+    return more(text)
 
 
 def answer(text: str) -> str | None:

@@ -95,3 +95,12 @@ def test_a_member_is_never_offered_a_coordinators_meaning(chat: Chat) -> None:
     assert reading.runner_up.name not in {meant.name for meant in offered if meant is not None}, buttons(answer)
     if reading.doubted:  # nothing theirs was likelier: told it was not understood, with the menu
         assert "ไม่แน่ใจว่าท่านหมายถึงอะไร" not in texts(answer) and buttons(answer), texts(answer)
+
+
+def test_two_readings_the_house_does_alike_are_one_button(chat: Chat) -> None:
+    reading = nlu.understand("more 2 sacks")[0]  # order.change or order.join: both joined, adding two
+    assert reading.unsure and reading.runner_up is not None
+    assert reading.name == reading.runner_up.name == "order.join"
+    registered(chat.app, chat.user_id)
+    offered = buttons(chat.say("more 2 sacks"))
+    assert len(offered) == len(set(offered)) == 2, offered  # the one meaning and "something else"

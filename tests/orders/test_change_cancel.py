@@ -39,6 +39,24 @@ def test_change_without_a_number_asks_how_many(farmer: Chat, db: Session) -> Non
     assert total(db, acid.id) == 30
 
 
+def test_so_many_more_typed_to_how_many_adds_them_and_confirms_first(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 5)
+    assert "กี่กระสอบ" in texts(farmer.say("แก้ออเดอร์อาหารหมู"))
+    card = farmer.say("เพิ่มอีก 2 กระสอบ")  # more, not a new total of 2
+    assert "รวมกับของเดิม 5 กระสอบ เป็น 7 กระสอบ" in texts(card)
+    assert total(db, cp.id) == 5
+    farmer.press(button_data(card, "ยืนยัน"))
+    assert total(db, cp.id) == 7
+
+
+def test_a_correction_said_with_more_sets_the_total_meant(farmer: Chat, db: Session) -> None:
+    cp = round_of(db, "feed-cp-pig")
+    order(farmer, cp.id, 5)
+    farmer.say("พิมพ์ผิด ที่ถูกคือเพิ่ม 2 กระสอบ")
+    assert total(db, cp.id) == 2
+
+
 def test_which_order_when_there_are_several(farmer: Chat, db: Session) -> None:
     order(farmer, round_of(db, "feed-cp-pig").id, 2)
     order(farmer, round_of(db, "rice-sangyod-5kg").id, 3)
