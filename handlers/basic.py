@@ -90,8 +90,8 @@ def which_meant(turn: Turn, intent: Intent) -> list[Message]:
     """A message that would change something, read without enough confidence, or goods named alone: nothing is
     done; the member chooses between the two likeliest meanings, or neither (Rasa's two-stage fallback)."""
     _ = turn._
-    choices = [meant for meant in (intent, intent.runner_up) if meant is not None and meant.name in MEANINGS]
-    choices = list({meant.name: meant for meant in reversed(choices)}.values())[::-1]  # one button a meaning
+    other = intent.runner_up if intent.runner_up is not None and intent.runner_up.name != intent.name else None
+    choices = [meant for meant in (intent, other) if meant is not None and meant.name in MEANINGS]
     buttons: list[Button] = [(_(MEANINGS[meant.name]), Intent(meant.name, meant.slots)) for meant in choices]
     buttons.append((_("Something else"), Intent("help")))
     return reply(_("Sorry, I am not sure what you mean. Which is it?"), buttons)

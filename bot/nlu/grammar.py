@@ -328,11 +328,16 @@ def _corrected(r: Reading) -> bool:
     return r.cue("#wrong") and (r.goods or any(measure in UNITS for _, measure in r.numbers))
 
 
+def more_asked(r: Reading) -> bool:
+    """More of something asked with no new total (เพิ่มอีก 2, not เพิ่มเป็น 5), and no correction (พิมพ์ผิด ที่ถูกคือ
+    เพิ่ม 2 states the total meant): what the house adds to an order, never sets (bot.nlu.parser)."""
+    return r.cue("#add") and not r.cue("#to", "#change", "#wrong") and not r.corrected
+
+
 def adds(r: Reading) -> bool:
     """เพิ่มอีก 2 กระสอบ, อาหารเป็ดเอาเพิ่มอีกสองกระสอบ, เพิ่มอาหารหมูซีพีอีก 2 กระสอบ: an amount more of what the
-    member ordered, เพิ่ม with a number within five words after it and no new total (เพิ่มเป็น 5); not สั่งเพิ่ม
-    ทีหลัง (more, later). The house adds them whenever more is asked with no new total (bot.nlu.parser)."""
-    if r.rubber or r.cue("#to", "#change", "#cancel"):
+    member ordered, เพิ่ม with a number within five words after it; not สั่งเพิ่มทีหลัง (more, later)."""
+    if not more_asked(r) or r.rubber or r.cue("#cancel"):
         return False
     content = [t for t in r.tokens if t.kind not in ("mark", "filler")]
     return any(token.has("#add") and any(t.kind == "num" for t in content[i + 1:i + 6])

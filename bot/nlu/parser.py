@@ -90,7 +90,7 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None, hou
         # ยังไม่ปิดรอบ, อย่าเพิ่งประกาศ: an action said not (yet) to be done is never done; the bot asks if it was meant
         (second, chance) = (name, confidence)
         name, confidence = "unknown", next((p for intent, p in ranked if intent == "unknown"), 0.0)
-    if house and _more(reading):
+    if house and grammar.more_asked(reading):
         name, second = (_JOINED.get(name, name), _JOINED.get(second, second))
     runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
     slots = grammar.slots_for(name, reading, LEXICON.slots.get(name, frozenset()))
@@ -101,13 +101,7 @@ _JOINED = {"order.change": "order.join"}
 
 
 def more(text: str) -> bool:
-    """The message asks for more of something with no new total (เพิ่มอีก 2 กระสอบ): what the house adds, never sets."""
-    return _more(grammar.read(tokenize(text, LEXICON)))
-
-
-def _more(reading: grammar.Reading) -> bool:
-    # a correction (พิมพ์ผิด ที่ถูกคือเพิ่ม 2) states the total meant
-    return reading.cue("#add") and not reading.cue("#to", "#change", "#wrong") and not reading.corrected
+    return grammar.more_asked(grammar.read(tokenize(text, LEXICON)))
 
 
 def items(text: str) -> list[str]:
