@@ -77,7 +77,8 @@ _MEASURES = {"#percent": "percent", "#days": "days", "#weeks": "weeks", "#months
 KG_PER_TON = 1000
 _PERIOD_DAYS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _HALF_DAYS = {"weeks": 3, "months": 15, "years": 180}  # ครึ่งปี is six months of 30 days
-_ACTING = frozenset({"#order", "#sell", "#change", "#cancel", "#close", "#post", "#setprice", "#broadcast", "#alert"})
+_ACTING = frozenset({
+    "#order", "#sell", "#change", "#add", "#cancel", "#close", "#post", "#setprice", "#broadcast", "#alert"})
 """the cues of doing something: after ยังไม่, อย่า(เพิ่ง), ไม่ได้(จะ), don't (#hold) they ask for nothing to be done"""
 _HELD_ON = frozenset({"#news", "#broadcast", "#members", "#everyone"})
 """what a hold reaches after the word right after it: its audience (อย่าเพิ่งประกาศถึงสมาชิก), not a new request
@@ -336,12 +337,13 @@ def more_asked(r: Reading) -> bool:
 
 def adds(r: Reading) -> bool:
     """เพิ่มอีก 2 กระสอบ, อาหารเป็ดเอาเพิ่มอีกสองกระสอบ, เพิ่มอาหารหมูซีพีอีก 2 กระสอบ: an amount more of what the
-    member ordered, เพิ่ม with a number within five words after it; not สั่งเพิ่มทีหลัง (more, later)."""
+    member ordered, เพิ่ม with a number of goods within five words after it; not สั่งเพิ่มทีหลัง (more, later),
+    nor เพิ่มกำไร 2 บาท (an amount of money)."""
     if not more_asked(r) or r.rubber or r.cue("#cancel"):
         return False
     content = [t for t in r.tokens if t.kind not in ("mark", "filler")]
-    return any(token.has("#add") and any(t.kind == "num" for t in content[i + 1:i + 6])
-               for i, token in enumerate(content))
+    goods = [j for j, t in enumerate(content) if t.kind == "num" and _measure(content, j) in (None, *UNITS)]
+    return any(token.has("#add") and any(i < j <= i + 5 for j in goods) for i, token in enumerate(content))
 
 
 def _against_middleman(r: Reading) -> bool:

@@ -112,12 +112,20 @@ def test_so_many_more_changes_the_order_and_the_house_adds_them(typed: str) -> N
     assert understand(typed)[0].name == "order.join"  # done by joining again, which adds to their line
 
 
-@pytest.mark.parametrize(("typed", "intent"), [("เพิ่มเป็น 5 กระสอบ", "order.change"), ("เอาอีก 10 โล", "order.join"),
+@pytest.mark.parametrize(("typed", "intent"), [("เพิ่มเป็น 5 กระสอบ", "order.change"),
+                                               ("เพิ่มให้ครบ 10 กระสอบ", "order.change"), ("เอาอีก 10 โล", "order.join"),
                                                ("สั่งปุ๋ยอีก 2 ลูก", "order.join")])
 def test_a_new_total_is_a_change_and_another_so_many_an_order(typed: str, intent: str) -> None:
     from bot.nlu import understand
 
     assert parse(typed).name == understand(typed)[0].name == intent
+
+
+@pytest.mark.parametrize("typed", ["อย่าเพิ่งเพิ่มอีก 2 กระสอบ", "ยังไม่เพิ่ม 2 กระสอบนะ", "เพิ่มกำไร 2 บาท"])
+def test_more_held_back_or_of_money_adds_nothing(typed: str) -> None:
+    from bot.nlu import understand
+
+    assert parse(typed).name == understand(typed)[0].name == "unknown"
 
 
 def test_more_later_with_no_number_adds_nothing() -> None:
