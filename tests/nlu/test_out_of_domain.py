@@ -39,6 +39,9 @@ def test_uncertain_requests_leave_slots_for_the_handler_to_ask() -> None:
     ("เงินเยียวยาเข้าวันไหนครับ", "เงินค่าปุ๋ยต้องโอนวันไหนครับ", "payment"),
     ("จ่ายค่าประกันสังคมยังไง", "จ่ายค่าอาหารหมูยังไง", "payment"),
     ("ธนาคารเปิดกี่โมง", "สหกรณ์เปิดกี่โมง", "contact"),
+    ("ทุนปลูกแทนของ กยท. ออกยัง", "เงินค่าปุ๋ยต้องจ่ายวันไหน", "payment"),
+    ("สมัครเฟซบุ๊กให้แม่ที", "สมัครสมาชิกให้แม่ที", "register"),
+    ("สอนใช้ tiktok หน่อยครับ", "สอนใช้บอทหน่อยครับ", "help"),
 ])
 def test_someone_elses_business_in_our_words_is_not_a_request_to_us(elsewhere: str, ours: str, intent: str) -> None:
     """A bank's, a scheme's or the village's business asks nothing of the bot; the same words about ours do."""
