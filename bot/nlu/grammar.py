@@ -242,6 +242,9 @@ def _measure(content: list[Token], i: int) -> str | None:
     after = content[i + 1] if i + 1 < len(content) else None
     if after is not None and after.has("#more") and i + 2 < len(content):
         after = content[i + 2]  # 2 more sacks
+    before = content[i - 1] if i > 0 else None
+    if before is not None and before.has("#weight") and not (after is not None and after.has("#ton")):
+        return "kg"  # น้ำหนัก 40 เปอร์เซ็นต์ 32: forty kilos at 32 percent
     if after is not None and after.kind == "word":
         unit = after.slot("unit")
         if unit:
@@ -249,7 +252,6 @@ def _measure(content: list[Token], i: int) -> str | None:
         for cue, measure in _MEASURES.items():
             if after.has(cue):
                 return measure
-    before = content[i - 1] if i > 0 else None
     if before is not None and before.has("#grade"):
         return "grade"  # รมควันชั้น 3: the grade of the sheet, no amount
     if before is not None and before.has("#item"):
