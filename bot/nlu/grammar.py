@@ -238,13 +238,22 @@ def _shares(tokens: list[Token]) -> set[int]:
     return shares
 
 
+def _named(content: list[Token], i: int, cue: str) -> bool:
+    """The number at i named by the word before it, or by the one before a word between (น้ำหนักน้ำยาง 80)."""
+    return i > 0 and (content[i - 1].has(cue) or (
+        i > 1 and content[i - 1].kind == "word" and content[i - 2].has(cue)))
+
+
 def _measure(content: list[Token], i: int) -> str | None:
     after = content[i + 1] if i + 1 < len(content) else None
     if after is not None and after.has("#more") and i + 2 < len(content):
         after = content[i + 2]  # 2 more sacks
     before = content[i - 1] if i > 0 else None
-    if before is not None and before.has("#weight") and not (after is not None and after.has("#ton")):
-        return "kg"  # น้ำหนัก 40 เปอร์เซ็นต์ 32: forty kilos at 32 percent
+    if _named(content, i, "#weight") and not (after is not None and after.has("#ton")):
+        return "kg"  # น้ำหนัก 40 เปอร์เซ็นต์ 32, นน.สุทธิ 38.5: kilos, whatever follows
+    if (_named(content, i, "#price") and after is not None and after.has("#percent") and i + 2 < len(content)
+            and content[i + 2].kind == "num"):
+        return "baht"  # ราคา 57 เปอร์เซ็นต์ 30: the percent word names the number after it
     if after is not None and after.kind == "word":
         unit = after.slot("unit")
         if unit:

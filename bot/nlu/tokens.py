@@ -158,7 +158,44 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
         else:
             tokens.append(Token("mark", piece))
     _words(words, lexicon, tokens)
-    return tokens
+    return _scaled(tokens)
+
+
+_SCALES = ("ร้อย", "พัน", "หมื่น", "แสน", "ล้าน")
+
+
+def _scaled(tokens: list[Token]) -> list[Token]:
+    """Digits then a power in words are one number, as said: 2 ร้อย is 200, 1.5 พัน 1,500, 3 ร้อยห้าสิบ, 3 ร้อยห้า
+    and 3 ร้อย 50 are 350."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        digits = tokens[i]
+        spoken = tokens[i + 1] if i + 1 < len(tokens) else None
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        scale = _scale_of(digits, spoken)
+        if not scale or spoken is None:
+            out.append(digits)
+            i += 1
+            continue
+        power = _POWERS[scale]
+        value = (digits.value or 0) * power + (spoken.value or 0) - power  # ร้อยห้า is 150: 3 ร้อยห้า is 350
+        taken = 2
+        if (spoken.text == scale and after is not None and after.kind == "num" and after.text.isdigit()
+                and (after.value or 0) < power):
+            value, taken = value + (after.value or 0), 3  # 3 ร้อย 50
+        value = int(value) if value == int(value) else value
+        text = " ".join(t.text for t in tokens[i : i + taken])
+        out.append(Token("mark", text, (TOO_LONG,)) if value > LARGEST else Token("num", text, value=value))
+        i += taken
+    return out
+
+
+def _scale_of(digits: Token, spoken: Token | None) -> str | None:
+    """The power said in words right after a number typed in digits (2 ร้อย), if any."""
+    if digits.kind != "num" or not digits.text[:1].isdigit() or spoken is None or spoken.kind != "num":
+        return None
+    return next((word for word in _SCALES if spoken.text.startswith(word)), None)
 
 
 def _words(words: list[str], lexicon: Lexicon, tokens: list[Token]) -> None:

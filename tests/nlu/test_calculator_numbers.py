@@ -1,4 +1,4 @@
-"""Which number of a latex payment is the weight: the word before it names it as much as a unit after it."""
+"""Which number of a latex payment is which: the word before a number names it as much as a word after it."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from bot.nlu import parse
         ("drc 31 นน 52 ได้เงินเท่าไหร่", {"weight_kg": 52, "drc": 31}),
         ("weight 30 drc 33 price 57", {"weight_kg": 30, "drc": 33, "price": 57}),
         ("น้ำยาง 35 กิโล 33% ได้เท่าไหร่", {"weight_kg": 35, "drc": 33}),
+        ("นน.สุทธิ 38.5 DRC 32.5 ได้เงินกี่บาท", {"weight_kg": 38.5, "drc": 32.5}),
+        ("น้ำหนักน้ำยาง 80 เปอร์เซ็นต์ 29 ได้กี่บาท", {"weight_kg": 80, "drc": 29}),
+        ("น้ำหนักยาง 62 โล ราคา 57 เปอร์เซ็น 30 ได้เท่าไหร่ครับ", {"weight_kg": 62, "price": 57, "drc": 30}),
     ],
 )
-def test_the_weight_named_before_its_number_is_the_weight(typed: str, slots: dict[str, float]) -> None:
+def test_a_number_is_what_the_word_before_it_names(typed: str, slots: dict[str, float]) -> None:
     intent = parse(typed)
     assert (intent.name, intent.slots) == ("latex.calc", slots)
 

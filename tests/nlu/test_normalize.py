@@ -56,6 +56,15 @@ def test_twenty_typed_without_its_tone_mark_and_a_unit_and_a_half(typed: str, sl
     assert (intent.name, dict(intent.slots)) == ("order.join", slots)
 
 
+@pytest.mark.parametrize(
+    ("typed", "kilos"),
+    [("ขายยางแผ่นดิบ 2 ร้อยโล", 200), ("ขายขี้ยาง 3 ร้อยห้าสิบกิโล", 350), ("ขายขี้ยาง 3 ร้อยห้ากิโล", 350),
+     ("ขายขี้ยาง 3 ร้อย 50 กิโล", 350), ("ขายน้ำยาง 1.5 พันกิโล", 1500), ("ขายน้ำยาง ๒ ร้อย กก.", 200)],
+)
+def test_digits_then_a_power_in_words_are_one_number(typed: str, kilos: int) -> None:
+    assert parse(typed).slots["quantity"] == kilos
+
+
 def test_a_tonne_and_a_half_pledged_is_1500_kg() -> None:
     assert parse("ขายยางตันครึ่ง").slots == {"quantity": 1500, "unit": "kg"}
 
