@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from bot.nlu.normalize import BUDDHIST_YEARS_FROM
@@ -368,8 +369,19 @@ def _to_members(r: Reading) -> bool:
         "#what", "#when", "#how", "#howmuch", "#where", "#mine", "#see", "#pay", "#cancel")
 
 
+_PROVINCE_NAMED = frozenset({"จ", "จ.", "จังหวัด"})
+
+
+def _another_province(r: Reading) -> bool:
+    """สหกรณ์นครศรีฯ, ศูนย์จังหวัดสงขลา: another province's cooperative or centre, whose rounds, prices and hours are
+    not the network's."""
+    words = [t for t in r.tokens if t.kind == "word" and t.text not in _PROVINCE_NAMED]
+    return any(coop.has("#coop") and place.has("#province") for coop, place in pairwise(words))
+
+
 # (intent, when) in order; the first that holds wins
 RULES: tuple[tuple[str, Rule], ...] = (
+    ("unknown", _another_province),
     # not a sign-up giving one's details: a name may hold a word of other business (ชูทอง, ฝน)
     ("unknown", lambda r: r.cue("#ood") and not (
         r.goods or "rubber_type" in r.words or (r.cue("#register") and r.cue("#details")))),

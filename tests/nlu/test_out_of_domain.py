@@ -105,3 +105,15 @@ def test_an_action_held_back_is_asked_about_and_one_asked_for_after_it_is_done()
     assert parse("ยังไม่ได้จอง จองปุ๋ย 3 ลูกครับ").name == "order.join"
     assert parse("ยังไม่ได้สั่ง ขอสั่งอาหารเป็ด 4 กระสอบ").name == "order.join"
     assert parse("don't want the acid anymore").name == "order.cancel", "not wanting is a cancel, not a hold"
+
+
+@pytest.mark.parametrize("typed", ["สหกรณ์นครศรีฯ เปิดรับสั่งปุ๋ยหรือยังนะ", "ศูนย์จังหวัดสงขลารับยางวันนี้ไหม",
+                                   "สหกรณ์ จ.ตรัง เปิดรอบอาหารหมูยัง"])
+def test_another_provinces_cooperative_is_not_ours(typed: str) -> None:
+    assert parse(typed).name == "unknown"
+
+
+@pytest.mark.parametrize(("typed", "intent"), [("ลูกชายอยู่กรุงเทพ จะมารับของที่ศูนย์แทน", "pickup"),
+                                               ("ไปรับปุ๋ยที่สหกรณ์ศรีบรรพตได้วันไหน", "pickup")])
+def test_another_province_named_beside_our_own_centre_keeps_the_request(typed: str, intent: str) -> None:
+    assert parse(typed).name == intent
