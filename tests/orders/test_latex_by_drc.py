@@ -86,3 +86,13 @@ def _phone(db: Session, line: OrderLine) -> str:
         member.phone = "0812345678"
         db.commit()
     return member.phone
+
+
+def test_hundreds_said_in_words_after_digits_are_pledged_whole(catalog: Flask, farmer: Chat, db: Session) -> None:
+    """"3 ร้อย 50 กิโล", as a member types it: 350 kilos, not 3 or 50."""
+    round_id = _latex_round(catalog, db)
+    card = texts(farmer.say("ขายน้ำยาง 3 ร้อย 50 กิโล 36%"))
+    assert "350" in card and "7,434 บาท" in card, card  # 350 × 36 % × 59
+    farmer.press(button_data(farmer.say("ขายน้ำยาง 3 ร้อย 50 กิโล 36%"), "ยืนยัน"))
+    (line,) = lines(db, round_id)
+    assert (line.quantity, line.drc) == (Decimal(350), Decimal(36))
