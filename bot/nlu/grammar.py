@@ -369,13 +369,10 @@ def _to_members(r: Reading) -> bool:
         "#what", "#when", "#how", "#howmuch", "#where", "#mine", "#see", "#pay", "#cancel")
 
 
-_PROVINCE_NAMED = frozenset({"จ", "จ.", "จังหวัด"})
-
-
 def _another_province(r: Reading) -> bool:
-    """สหกรณ์นครศรีฯ, ศูนย์จังหวัดสงขลา: another province's cooperative or centre, whose rounds, prices and hours are
-    not the network's."""
-    words = [t for t in r.tokens if t.kind == "word" and t.text not in _PROVINCE_NAMED]
+    """สหกรณ์นครศรีฯ, ศูนย์จังหวัดสงขลา, ศูนย์ จ.ตรัง (จ. is cut as a particle): another province's cooperative or
+    centre, whose rounds, prices and hours are not the network's."""
+    words = [t for t in r.tokens if t.kind == "word" and t.text != "จังหวัด"]
     return any(coop.has("#coop") and place.has("#province") for coop, place in pairwise(words))
 
 

@@ -161,7 +161,8 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
     return _scaled(tokens)
 
 
-_SCALES = ("ร้อย", "พัน", "หมื่น", "แสน", "ล้าน")
+_SCALES = tuple(word for word, power in _POWERS.items() if power >= 100)
+"""the powers said after digits (2 ร้อย, 1.5 พัน); 2 สิบ is not said"""
 
 
 def _scaled(tokens: list[Token]) -> list[Token]:
