@@ -186,8 +186,16 @@ def _ask_quantity(name: str, turn: Turn, slots: Slots) -> list[Message]:
     product = round_.product
     question = (_("How many {units} of {product}?") if round_.direction == "buy"
                 else _("How many {units} of {product} will you sell?"))
-    return reply(question.format(units=unit_word(_, product.unit), product=product.name(turn.locale)),
-                 quantity_buttons(turn, name, "round", round_.id, product.unit))
+    question = question.format(units=unit_word(_, product.unit), product=product.name(turn.locale))
+    buttons = quantity_buttons(turn, name, "round", round_.id, product.unit)
+    last = orders.last_quantity(turn.db, turn.member.id, round_) if round_.direction == "buy" else None
+    if last:  # the same as last time, one press away
+        said = amount(_, last, product.unit)
+        question = _("Last time you ordered {amount}.").format(amount=said) + "\n" + question
+        again = int(last) if last == int(last) else float(last)
+        buttons = [(said, Intent(name, {"round": round_.id, "quantity": again})),
+                   *(button for button in buttons if button[0] != said)]
+    return reply(question, buttons)
 
 
 def _new_card(turn: Turn, slots: Slots) -> None:

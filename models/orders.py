@@ -283,6 +283,16 @@ def _member_lines(active_only: bool, since: bool, round_statuses: tuple[str, ...
     return query.order_by(Round.closes_at.desc(), OrderLine.id.desc())
 
 
+def last_quantity(db: Session, member_id: int, round_: Round) -> Decimal | None:
+    """What the member ordered of this round's product in their latest earlier round, for "the same as last time";
+    None when they never did."""
+    query = (select(OrderLine.quantity).join(OrderLine.round)
+             .where(OrderLine.member_id == member_id, OrderLine.status == "active", OrderLine.round_id != round_.id,
+                    Round.product_id == round_.product_id, Round.status != "cancelled")
+             .order_by(Round.closes_at.desc()).limit(1))
+    return db.scalar(query)
+
+
 def round_lines(db: Session, round_id: int) -> list[OrderLine]:
     """A round's active lines in first-come order."""
     query = select(OrderLine).where(OrderLine.round_id == round_id, OrderLine.status == "active")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,8 +10,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.cli import cli
 from bot.nlu import Intent
 from bot.sandbox.line_api import LineWorld
+from models.base import BANGKOK, utcnow
 from models.orders import OrderChange
 from tests.orders.conftest import age, join, lines, neighbour, past, round_of, total
 from tests.support import Chat, button_data, buttons, post_events, postback_event, texts
@@ -240,3 +243,29 @@ def test_several_items_in_one_message_are_taken_one_at_a_time(farmer: Chat, db: 
     farmer.press(button_data(rice_card, "ยืนยัน"))
     assert [line.quantity for line in lines(db, fertilizer.id)] == [2]
     assert [line.quantity for line in lines(db, rice.id)] == [3]
+
+
+def test_the_amount_ordered_last_round_is_offered_first(farmer: Chat, catalog: Flask, db: Session) -> None:
+    first = round_of(db, "feed-betagro-pig")
+    farmer.say("สั่งอาหารหมูเบทาโกร 7 กระสอบ")
+    farmer.say("ยืนยัน")
+    age(catalog, first.id, closes_at=past(), status="closed")
+    closes = (utcnow() + timedelta(days=5)).astimezone(BANGKOK).date().isoformat()
+    result = catalog.test_cli_runner().invoke(cli, ["rounds", "open", "feed-betagro-pig", "--price", "575",
+                                                    "--closes", closes])
+    assert result.exit_code == 0, result.output
+    again = round_of(db, "feed-betagro-pig")
+    assert again.id != first.id
+
+    asked = farmer.say("อยากได้อาหารหมูเบทาโกร")
+    assert "รอบก่อนท่านสั่ง 7 กระสอบ" in texts(asked) and "กี่กระสอบ" in texts(asked)
+    assert buttons(asked)[0] == "7 กระสอบ"
+    card = farmer.press(button_data(asked, "7 กระสอบ"))
+    assert "7 กระสอบ" in texts(card)
+    farmer.say("ยืนยัน")
+    assert (total(db, again.id), total(db, first.id)) == (7, 7)
+
+
+def test_a_first_order_is_asked_without_a_last_time(farmer: Chat, db: Session) -> None:
+    asked = farmer.say("อยากได้อาหารหมูเบทาโกร")
+    assert "กี่กระสอบ" in texts(asked) and "รอบก่อน" not in texts(asked)
