@@ -122,9 +122,16 @@ def _read_round(direction: str, turn: Turn, intent: Intent, slots: Slots, answer
             raise Stop(reply(text, _round_buttons(turn, name, others, _carried(slots))))
         # "เพิ่มอีก 2 กระสอบ": more of what the member already ordered, when that is one round.
         mine = _rounds_ordered(turn, rounds, slots.get("unit")) if len(rounds) > 1 else []
+        # "สั่งเหมือนเดิม": the goods the member ordered in an earlier round, when nothing else is named
+        usual = [r for r in rounds if _last(turn, r)] if slots.get("again") and not wanted else []
         brands = list(dict.fromkeys(r.product.brand for r in rounds if r.product.brand))
         if len(mine) == 1:
             found = mine[0]
+        elif len(usual) == 1:
+            found = usual[0]
+        elif usual:
+            slots["choices"] = usual
+            return None
         elif slots.get("product") == "feed" and not slots.get("brand") and len(brands) > 1:
             slots["brands"] = brands
             return None
@@ -135,6 +142,9 @@ def _read_round(direction: str, turn: Turn, intent: Intent, slots: Slots, answer
             found = rounds[0]
     for slot in ROUND_SLOTS:  # the round says what the goods are
         slots.pop(slot, None)
+    last = _last(turn, found) if slots.get("again") and slots.get("quantity") is None else None
+    if last is not None:  # as much as last time: straight to the card
+        slots["quantity"] = _plain(last)
     slots["found"] = found
     return found.id
 
@@ -188,14 +198,22 @@ def _ask_quantity(name: str, turn: Turn, slots: Slots) -> list[Message]:
                 else _("How many {units} of {product} will you sell?"))
     question = question.format(units=unit_word(_, product.unit), product=product.name(turn.locale))
     buttons = quantity_buttons(turn, name, "round", round_.id, product.unit)
-    last = orders.last_quantity(turn.db, turn.member.id, round_) if round_.direction == "buy" else None
+    last = _last(turn, round_) if round_.direction == "buy" else None
     if last:  # the same as last time, one press away
         said = amount(_, last, product.unit)
         question = _("Last time you ordered {amount}.").format(amount=said) + "\n" + question
-        again = int(last) if last == int(last) else float(last)
-        buttons = [(said, Intent(name, {"round": round_.id, "quantity": again})),
+        buttons = [(said, Intent(name, {"round": round_.id, "quantity": _plain(last)})),
                    *(button for button in buttons if button[0] != said)]
     return reply(question, buttons)
+
+
+def _last(turn: Turn, round_: Round) -> Decimal | None:
+    return orders.last_quantity(turn.db, turn.member.id, round_)
+
+
+def _plain(quantity: Decimal) -> int | float:
+    """A quantity as a slot holds it (a button's data and a kept conversation are JSON)."""
+    return int(quantity) if quantity == int(quantity) else float(quantity)
 
 
 def _new_card(turn: Turn, slots: Slots) -> None:

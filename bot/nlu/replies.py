@@ -61,6 +61,8 @@ class Readings:
     """the same when the phrase is the whole message (mid-question only that counts)"""
     words: int = 0
     """how many words the message has, particles and punctuation apart: a command is a few, a notice many"""
+    again: bool = False
+    """the same as last time (เหมือนเดิม, เท่าเดิม, เหมือนรอบก่อน): what the member ordered or pledged before"""
     news: bool = False
     """the message speaks of the news (ข่าว, ประกาศ): what "ไม่ต้องส่งข่าวมาแล้ว" stops"""
     announcement: str | None = None
@@ -220,6 +222,7 @@ def read(text: str, tokens: list[Token], lexicon: Lexicon) -> Readings:
         command=next((action for action, phrases in words.profile if any(p in said for p in phrases)), None),
         command_alone=next((action for action, phrases in words.profile if said in phrases), None),
         words=sum(1 for token in tokens if token.kind not in ("filler", "mark")),
+        again=any(token.has("#again") for token in tokens),
         news=any(token.has("#news") for token in tokens),
         announcement=_announcement(text, words),
         day=_day(normalize(digits), words),

@@ -245,7 +245,8 @@ def test_several_items_in_one_message_are_taken_one_at_a_time(farmer: Chat, db: 
     assert [line.quantity for line in lines(db, rice.id)] == [3]
 
 
-def test_the_amount_ordered_last_round_is_offered_first(farmer: Chat, catalog: Flask, db: Session) -> None:
+def _ordered_last_round(farmer: Chat, catalog: Flask, db: Session) -> tuple[int, int]:
+    """Seven sacks of Betagro pig feed in a round now closed, and a new round of the same feed open: both ids."""
     first = round_of(db, "feed-betagro-pig")
     farmer.say("สั่งอาหารหมูเบทาโกร 7 กระสอบ")
     farmer.say("ยืนยัน")
@@ -256,14 +257,34 @@ def test_the_amount_ordered_last_round_is_offered_first(farmer: Chat, catalog: F
     assert result.exit_code == 0, result.output
     again = round_of(db, "feed-betagro-pig")
     assert again.id != first.id
+    return first.id, again.id
 
+
+def test_the_amount_ordered_last_round_is_offered_first(farmer: Chat, catalog: Flask, db: Session) -> None:
+    first, again = _ordered_last_round(farmer, catalog, db)
     asked = farmer.say("อยากได้อาหารหมูเบทาโกร")
     assert "รอบก่อนท่านสั่ง 7 กระสอบ" in texts(asked) and "กี่กระสอบ" in texts(asked)
     assert buttons(asked)[0] == "7 กระสอบ"
     card = farmer.press(button_data(asked, "7 กระสอบ"))
     assert "7 กระสอบ" in texts(card)
     farmer.say("ยืนยัน")
-    assert (total(db, again.id), total(db, first.id)) == (7, 7)
+    assert (total(db, again), total(db, first)) == (7, 7)
+
+
+@pytest.mark.parametrize("typed", ["สั่งเหมือนเดิมครับ", "รอบนี้เอาเท่าเดิมนะ", "ขอเหมือนรอบก่อนจ้า"])
+def test_the_same_as_last_time_goes_straight_to_the_card(farmer: Chat, catalog: Flask, db: Session,
+                                                         typed: str) -> None:
+    _, again = _ordered_last_round(farmer, catalog, db)
+    card = farmer.say(typed)
+    assert "อาหารหมูขุน เบทาโกร" in texts(card) and "7 กระสอบ" in texts(card), texts(card)
+    assert total(db, again) == 0, "nothing is written before Confirm"
+    farmer.say("ยืนยัน")
+    assert total(db, again) == 7
+
+
+def test_the_same_as_last_time_with_no_earlier_order_asks_which(farmer: Chat) -> None:
+    asked = farmer.say("สั่งเหมือนเดิมครับ")
+    assert "อาหารหมูขุน เบทาโกร" in buttons(asked) and len(buttons(asked)) > 1
 
 
 def test_a_first_order_is_asked_without_a_last_time(farmer: Chat, db: Session) -> None:
