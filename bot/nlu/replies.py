@@ -1,6 +1,6 @@
 """Everything answer-like in one message, read once: a yes or no, a name, a mobile number, a district, a number
 alone or with a minus or a comma, an item of a list, an owner/tapper split, thanks, a rubber product we keep no
-price of, a profile action.
+price of, a profile action, the same as last time.
 
 The grammar gives the intent and the contract's slots; these readings are what a handler needs besides them, so
 that no handler reads the member's text again. Names, mobile numbers and districts are no domain words, so they
