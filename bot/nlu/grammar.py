@@ -450,6 +450,13 @@ RULES: tuple[tuple[str, Rule], ...] = (
 )
 
 
+def postable(r: Reading) -> bool:
+    """A price could be posted from it: a number that can be a price, one typed too oddly to read (58,50), or a
+    coordinator's own words for posting (ตั้งราคา, which asks the price). A date alone is none: ราคายางวันนี้ 3 ธ.ค.
+    asks the price."""
+    return r.cue("#setprice", "#post") or r.unread or any(measure in (None, "baht") for _, measure in r.numbers)
+
+
 def intent_of(reading: Reading) -> str:
     for name, rule in RULES:
         if rule(reading):

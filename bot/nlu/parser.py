@@ -83,6 +83,10 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None, hou
         return Intent("unknown", {}, text)
     reading = grammar.read(tokens)
     ranked = (model or trained()).rank(_document(text, tokens, reading))
+    if ranked[0][0] == "price.post" and not grammar.postable(reading) and ranked[0][1] < 1:
+        # no price in it to post (ราคายางวันนี้ 3 ธ.ค. asks one): the others' chances, given that it is not a post
+        rest = 1 - ranked[0][1]
+        ranked = [(name, chance / rest) for name, chance in ranked[1:]]
     (name, confidence), (second, chance) = ranked[0], ranked[1]
     if name != "unknown" and second == "unknown" and confidence < DOUBT:
         (name, confidence), (second, chance) = ranked[1], ranked[0]  # less likely than not, and else nothing

@@ -30,6 +30,15 @@ def test_yesterdays_prices_are_yesterdays_with_their_change(chat: Chat, clock: d
     assert "57.25" in latex and "ยางแผ่นดิบ" not in latex
 
 
+@pytest.mark.parametrize("typed", ["ราคายางวันนี้ 25 พ.ย.", "ราคายางพาราวันนี้ ๒๕ พฤศจิกา", "น้ำยาง 25/11"])
+def test_todays_date_typed_after_the_question_is_a_day_asked_not_a_price_posted(chat: Chat, clock: datetime,
+                                                                               typed: str) -> None:
+    put(chat.app, YESTERDAY, "latex", "57.25")
+    put(chat.app, TODAY, "latex", "58.00")
+    shown = texts(chat.say(typed))
+    assert "58.00" in shown and "25 พ.ย. 2569" in shown, shown
+
+
 def test_a_day_with_no_price_shows_the_latest_before_it_and_says_so(chat: Chat, clock: datetime) -> None:
     put(chat.app, date(2026, 10, 30), "latex", "55.50")  # a Friday; nothing posted that weekend
     shown = texts(chat.say("ราคาน้ำยางวันที่ 1 พ.ย. 69"))
