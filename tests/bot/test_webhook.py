@@ -100,6 +100,18 @@ def test_body_over_one_megabyte_is_413(seeded: Flask, db: Session) -> None:
     assert _rows(db) == (0, 0)
 
 
+def test_only_post_is_taken_and_other_paths_stay_flasks(seeded: Flask, db: Session, line_world: LineWorld) -> None:
+    """The webhook answers in front of Flask (bot.web.webhook.Webhook): a GET of it is refused as Flask would refuse
+    it, and the next path is still the web app's."""
+    web = seeded.test_client()
+    refused = web.get("/callback")
+    assert refused.status_code == 405 and refused.headers["Allow"] == "POST"
+    assert web.get("/callback/").status_code == 404
+    assert web.get("/healthz").status_code == 200
+    assert _rows(db) == (0, 0)
+    assert line_world.requests == []
+
+
 def test_verify_ping_with_no_events_is_200(seeded: Flask, line_world: LineWorld) -> None:
     assert post_events(seeded.test_client(), []).status_code == 200
     assert line_world.requests == []
