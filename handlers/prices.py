@@ -58,14 +58,16 @@ def today(turn: Turn, intent: Intent) -> list[Message]:
 
 
 def asked_day(said: str, today: date) -> date | None:
-    """The day a member named (bot.nlu's reading `day`: "ago:1", "25", "1/11", "1/11/2026"), placed on or before
-    today: the 25th is this month's or, still to come, last month's; 1 Nov this year's or last year's. None for a
-    day that never was (31/2) or one still to come."""
+    """The day a member named (bot.nlu's reading `day`: "ago:1", "25", "1/11", "1/11/2026", "13/4/-1"), placed on
+    or before today: the 25th is this month's or, still to come, last month's; 1 Nov this year's or last year's;
+    13/4/-1 the 13 April of the year before this one. None for a day that never was (31/2) or one still to come."""
     if said.startswith("ago:"):
         return today - timedelta(days=int(said[4:]))
     day, month, year = [*map(int, said.split("/")), 0, 0][:3]
     try:
-        if year:
+        if year < 0:
+            asked = date(today.year + year, month, day)
+        elif year:
             asked = date(year, month, day)
         elif month:
             asked = date(today.year, month, day)

@@ -107,6 +107,8 @@ def read(tokens: list[Token]) -> Reading:
         this = (after is not None and after.text == "นี้") or (before is not None and before.text == "this")
         reading.this_period = reading.this_period or (measure in ("weeks", "months", "years") and this)
         reading.lately = reading.lately or token.text == "ช่วงนี้"
+    if any(t.has("#holiday") for t in tokens):
+        reading.period = None  # สงกรานต์ปีที่แล้ว: one day of last year, no span
     dates = _dates(tokens)
     holding, place = False, {id(token): n for n, token in enumerate(tokens)}
     for i, token in enumerate(content):
@@ -487,8 +489,10 @@ _ANSWER_CUES = frozenset({"#about", "#want", "#baht", "#rubber", "#sell", "#more
 
 
 def _only_slots(reading: Reading) -> bool:
-    """A bare answer to a pending question: numbers and slot words only (5, ห้ากระสอบ, เอาสิบ)."""
-    return reading.others == 0 and not (reading.cues - _ANSWER_CUES)
+    """A bare answer to a pending question: numbers and slot words only (5, ห้ากระสอบ, เอาสิบ); not an animal
+    of one's own put up for sale (ขายวัวตัวนี้ 25000 ได้ไหม), which the network does not buy."""
+    return reading.others == 0 and not (reading.cues - _ANSWER_CUES) and not (
+        reading.cue("#sell") and "animal" in reading.words)
 
 
 def _answer_slots(reading: Reading) -> dict[str, Any]:

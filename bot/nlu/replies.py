@@ -70,7 +70,8 @@ class Readings:
     as typed"""
     day: str | None = None
     """a day the message names, for the handler to place before today: "ago:1" (เมื่อวาน), "25" (วันที่ 25),
-    "1/11" (1 พ.ย.), "1/11/2026" (1/11/2569, 1 พ.ย. 69: the year of the Christian era)"""
+    "1/11" (1 พ.ย.), "1/11/2026" (1/11/2569, 1 พ.ย. 69: the year of the Christian era), "13/4/-1" (สงกรานต์ปีที่แล้ว:
+    the year before this one)"""
 
     def slots(self) -> dict[str, Any]:
         """The readings found, as slots beside the intent's. `answer` is left out: only an open question has
@@ -103,6 +104,9 @@ class ReplyWords:
     days_ago: tuple[tuple[str, int], ...]
     """a word for a past day -> how many days back, the longest word first"""
     day_of_month: re.Pattern[str]
+    holidays: tuple[tuple[str, str], ...]
+    """a holiday on a fixed day -> its "day/month", the longest word first"""
+    last_year: re.Pattern[str]
 
 
 def _either(words: Iterable[str]) -> str:
@@ -180,6 +184,8 @@ def reply_words(data: Mapping[str, Any], tags: Mapping[str, list[str]]) -> Reply
         header=re.compile(rf"^\s*(?:{_either(tagged('#header'))})", re.I),
         days_ago=tuple(sorted(data["days"]["ago"].items(), key=lambda item: len(item[0]), reverse=True)),
         day_of_month=re.compile(rf"(?:{_either(data['days']['of_month'])})\s*(\d{{1,2}})(?!\d)", re.I),
+        holidays=tuple(sorted(data["days"]["holidays"].items(), key=lambda item: len(item[0]), reverse=True)),
+        last_year=re.compile(_either(data["days"]["last_year"]), re.I),
     )
 
 
@@ -241,6 +247,9 @@ def _day(said: str, words: ReplyWords) -> str | None:
     alone = words.day_of_month.search(said)
     if alone and 1 <= int(alone.group(1)) <= 31:
         return alone.group(1)
+    holiday = next((day for word, day in words.holidays if word in said.lower()), None)
+    if holiday:  # วันแม่; สงกรานต์ปีที่แล้ว is the one of the year before this one
+        return f"{holiday}/-1" if words.last_year.search(said) else holiday
     return next((f"ago:{n}" for word, n in words.days_ago if word in said), None)
 
 

@@ -53,6 +53,16 @@ def test_a_day_before_any_price_is_said_plainly(chat: Chat, clock: datetime) -> 
     assert "58.00" not in shown
 
 
+def test_a_holiday_named_is_its_day_and_last_years_is_the_year_before(chat: Chat, clock: datetime) -> None:
+    put(chat.app, date(2025, 4, 11), "latex", "61.50")  # the Friday before Songkran 2025 (13 April, a Sunday)
+    put(chat.app, date(2026, 4, 13), "latex", "63.75")
+    put(chat.app, date(2026, 8, 12), "uss", "66.00")
+    last = texts(chat.say("ราคายางวันสงกรานต์ปีที่แล้วเท่าไหร่"))
+    assert "13 เม.ย. 2568" in last and "61.50" in last and "63.75" not in last, last
+    assert "63.75" in texts(chat.say("น้ำยางช่วงสงกรานต์ราคาเท่าไร"))  # this year's, already past
+    assert "66.00" in texts(chat.say("ราคายางแผ่นดิบวันแม่"))
+
+
 def test_a_period_asked_is_still_a_chart(chat: Chat, clock: datetime) -> None:
     for n in range(10):
         put(chat.app, TODAY - timedelta(days=n), "latex", f"{55 + n * 0.1:.2f}")
@@ -66,6 +76,7 @@ def test_a_period_asked_is_still_a_chart(chat: Chat, clock: datetime) -> None:
     ("1/11", date(2026, 11, 1)), ("26/12", date(2025, 12, 26)),      # 26 December: last year's
     ("1/11/2026", date(2026, 11, 1)), ("5/1/2024", date(2024, 1, 5)),
     ("31/2", None), ("1/1/2027", None),                               # a day that never was, one to come
+    ("13/4/-1", date(2025, 4, 13)), ("25/12/-1", date(2025, 12, 25)),  # that day of the year before this one
 ])
 def test_a_named_day_is_placed_on_or_before_today(said: str, day: date | None) -> None:
     assert asked_day(said, TODAY) == day
