@@ -47,7 +47,9 @@ def test_the_member_picks_a_meaning_and_it_is_done(seeded: Flask, chat: Chat) ->
 
 # short messages the reader doubts so much that it reads them as nothing the bot does, a request being likelier;
 # which of them it doubts moves a little with every retraining, so there are several
-DOUBTED = ("สมาชิก", "ที่อยู่", "สมาชิกใหม่", "ที่อยู่ผม", "เบอร์ผม", "แก้", "บัญชี", "ยอด", "ดูยอด", "ขอยอด", "ยอดล่ะ")
+DOUBTED = ("สมาชิก", "ที่อยู่", "สมาชิกใหม่", "ที่อยู่ผม", "เบอร์ผม", "แก้", "บัญชี", "ยอด", "ดูยอด", "ขอยอด", "ยอดล่ะ",
+           "ของเรา", "คิดเงิน", "พร้อมเพย์", "โปรไฟล์", "ได้วันไหน", "อยู่ไหนแล้ว", "เป็นคน", "ส่งข้อความ", "จบรอบหน่อย",
+           "สมาชิกทั้งหมดล่ะ")
 
 
 def test_a_message_read_as_nothing_we_do_by_doubt_asks_whether_the_likelier_request_was_meant(chat: Chat,
