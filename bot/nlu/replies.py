@@ -107,6 +107,8 @@ class ReplyWords:
     holidays: tuple[tuple[str, str], ...]
     """a holiday on a fixed day -> its "day/month", the longest word first"""
     last_year: re.Pattern[str]
+    today: re.Pattern[str]
+    """a word for today (#today): a holiday's wish beside it (สุขสันต์วันสงกรานต์) asks no other day"""
 
 
 def _either(words: Iterable[str]) -> str:
@@ -186,6 +188,7 @@ def reply_words(data: Mapping[str, Any], tags: Mapping[str, list[str]]) -> Reply
         day_of_month=re.compile(rf"(?:{_either(data['days']['of_month'])})\s*(\d{{1,2}})(?!\d)", re.I),
         holidays=tuple(sorted(data["days"]["holidays"].items(), key=lambda item: len(item[0]), reverse=True)),
         last_year=re.compile(_either(data["days"]["last_year"]), re.I),
+        today=re.compile(_either(tagged("#today")), re.I),
     )
 
 
@@ -248,7 +251,7 @@ def _day(said: str, words: ReplyWords) -> str | None:
     if alone and 1 <= int(alone.group(1)) <= 31:
         return alone.group(1)
     holiday = next((day for word, day in words.holidays if word in said.lower()), None)
-    if holiday:  # วันแม่; สงกรานต์ปีที่แล้ว is the one of the year before this one
+    if holiday and not words.today.search(said):  # วันแม่; สงกรานต์ปีที่แล้ว is the one of the year before this one
         return f"{holiday}/-1" if words.last_year.search(said) else holiday
     return next((f"ago:{n}" for word, n in words.days_ago if word in said), None)
 

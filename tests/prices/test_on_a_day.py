@@ -61,6 +61,9 @@ def test_a_holiday_named_is_its_day_and_last_years_is_the_year_before(chat: Chat
     assert "13 เม.ย. 2568" in last and "61.50" in last and "63.75" not in last, last
     assert "63.75" in texts(chat.say("น้ำยางช่วงสงกรานต์ราคาเท่าไร"))  # this year's, already past
     assert "66.00" in texts(chat.say("ราคายางแผ่นดิบวันแม่"))
+    put(chat.app, TODAY, "latex", "58.00")
+    wished = texts(chat.say("ราคายางวันนี้ครับ สุขสันต์วันสงกรานต์"))  # a wish beside today's question asks today
+    assert "58.00" in wished and "63.75" not in wished, wished
 
 
 def test_a_period_asked_is_still_a_chart(chat: Chat, clock: datetime) -> None:
