@@ -111,6 +111,8 @@ class Dispatcher:
                         else:
                             claimed = not event_id or claim_event(db, event_id, str(event_type)[:32])
                         if not claimed:
+                            if reconnected and replies:  # the first try's commit landed, its answer lost on the way
+                                break
                             log.info("event %s already handled", event_id)
                             return
                         replies = self._standby(db, event) if standby else self._event(db, event, profiles, start)
@@ -120,7 +122,8 @@ class Dispatcher:
                 except DBAPIError as exc:
                     # A pooled connection the database dropped (a restart: the pool is renewed), or a new one it
                     # did not open in time (a burst of events on a busy host; no statement ran): the event, rolled
-                    # back whole, is tried once more; its claim makes a commit that did land a no-op.
+                    # back whole, is tried once more; its claim makes a commit that did land a no-op, whose replies
+                    # are sent.
                     if not (exc.connection_invalidated or exc.statement is None) or reconnected:
                         raise
                     reconnected = True
