@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.sandbox import phone
 from bot.sandbox.line_api import LineWorld
+from bot.web.webhook import PATH as WEBHOOK_PATH
 from models.base import utcnow
 from models.member import LANGUAGES, ROLES, Member, move_to
 from models.network import DISTRICTS, Center
@@ -119,7 +120,7 @@ def _deliver(event: dict[str, Any], shown: str | None) -> Response:
     body, signature = phone.signed([event], current_app.extensions["channel"].secret())
     _phone().sends(event, shown)
     try:
-        status = phone.post_callback(f"{request.host_url}callback", body, signature)
+        status = phone.post_callback(request.host_url.rstrip("/") + WEBHOOK_PATH, body, signature)
     except phone.CallbackUnreachable as exc:
         response = jsonify(error=f"{exc} (run the sandbox with a threaded server: make run)")
         response.status_code = 502

@@ -12,6 +12,7 @@ from bot.line import LineError
 from bot.line.channel import SECRET, TOKEN
 from bot.web.admin.auth import admin_required, bp
 from bot.web.admin.auth import db as _db
+from bot.web.webhook import PATH as WEBHOOK_PATH
 from models.member import Member
 
 
@@ -30,7 +31,7 @@ def channel() -> str:
     }
     staff = _db().scalars(select(Member).where(Member.role != "member").order_by(Member.role, Member.id)).all()
     return render_template(
-        "admin/channel.html", status=status, webhook_url=f"{settings.public_base_url}/callback", staff=staff,
+        "admin/channel.html", status=status, webhook_url=f"{settings.public_base_url}{WEBHOOK_PATH}", staff=staff,
         names=_names(),
     )
 
@@ -62,7 +63,7 @@ def save_channel() -> Response:
 @admin_required
 def set_webhook() -> Response:
     _ = g._
-    url = f"{current_app.config['SETTINGS'].public_base_url}/callback"
+    url = f"{current_app.config['SETTINGS'].public_base_url}{WEBHOOK_PATH}"
     line = current_app.extensions["line"]
     try:
         line.set_webhook(url)
