@@ -209,10 +209,18 @@ def _dates(tokens: list[Token]) -> set[int]:
         slashed = any(min(j, k) >= 0 and max(j, k) < len(tokens) and tokens[j].text == "/" and tokens[k].kind == "num"
                       for j, k in ((i - 1, i - 2), (i + 1, i + 2)))
         year = before is not None and _year(before, token, after)
-        if slashed or year or (after is not None and after.has("#month_name")) or (
-                i > 1 and tokens[i - 1].text == "ที่" and tokens[i - 2].text in ("วัน", "เมื่อวัน")):
+        if slashed or year or (after is not None and after.has("#month_name")) or (before is not None and (
+                before.text == "วันที่" or (before.text == "ที่" and tokens[i - 2].text in ("วัน", "เมื่อวัน")))):
             dates.add(id(token))
+    # ตั้งแต่ 1 ถึง 15 เมษา, 1-15 เมษายน: the first day of a range that ends on a date is a date, no span
+    for i in range(len(tokens) - 3, -1, -1):
+        first, through, last = tokens[i:i + 3]
+        if first.kind == last.kind == "num" and id(last) in dates and through.text in _THROUGH:
+            dates.add(id(first))
     return dates
+
+
+_THROUGH = frozenset({"ถึง", "จนถึง", "-", "–", "ถึงวันที่"})
 
 
 def _year(before: Token, token: Token, after: Token | None) -> bool:
@@ -307,7 +315,8 @@ def _price_today(r: Reading) -> bool:
 
 
 def _bare_price(r: Reading) -> bool:
-    """A rubber type and a price, nothing asked (ยางถ้วย 26.5 วันนี้): a coordinator's note of today's price."""
+    """A rubber type and a price, nothing asked (ยางถ้วย 26.5 วันนี้): a coordinator's note of today's price, or,
+    naming another province (ที่สุราษฎร์ยางรมควัน 72), news of elsewhere, never the cooperative's own to post."""
     priced = [value for value, measure in r.numbers if measure in (None, "baht")]
     amounts = [value for value, measure in r.numbers if measure != "grade"]  # ชั้น 3 is the sheet's grade
     return ("rubber_type" in r.words and len(priced) == 1 and len(amounts) == 1 and not r.goods and not r.cue(
@@ -378,9 +387,14 @@ def _another_province(r: Reading) -> bool:
     return any(coop.has("#coop") and place.has("#province") for coop, place in pairwise(words))
 
 
+def _elsewheres_notice(r: Reading) -> bool:
+    """แอปธนาคารแจ้งเตือนทุกวัน ปิดยังไง: a bank's, an app's or an office's notices, not the network's price alerts."""
+    return r.cue("#alert", "#notify") and r.cue("#elsewhere") and not (r.rubber or r.goods or r.cue("#price"))
+
+
 # (intent, when) in order; the first that holds wins
 RULES: tuple[tuple[str, Rule], ...] = (
-    ("unknown", _another_province),
+    ("unknown", lambda r: _another_province(r) or (_bare_price(r) and r.cue("#province")) or _elsewheres_notice(r)),
     # not a sign-up giving one's details: a name may hold a word of other business (ชูทอง, ฝน)
     ("unknown", lambda r: r.cue("#ood") and not (
         r.goods or "rubber_type" in r.words or (r.cue("#register") and r.cue("#details")))),
@@ -425,6 +439,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("register", lambda r: r.cue("#register", "#language") or (r.cue("#details") and not r.cue("#coop")) or (
         r.cue("#contact") and r.cue("#change", "#mine"))),
     ("contact", lambda r: r.cue("#contact") or (r.cue("#details", "#where") and r.cue("#coop"))),
+    ("unknown", lambda r: r.cue("#help") and r.cue("#elsewhere")),  # สอนใช้ tiktok, แอปธนาคาร: another's help
     # สั่งยังไง asks how ordering works; อยากสั่งอาหารไก่ ทำไง orders the feed
     ("help", lambda r: r.cue("#help") or (r.cue("#use") and r.cue("#how")) or (
         r.cue("#order") and r.cue("#how") and not (r.goods or r.numbers or r.cue("#orders", "#mine", "#past")))),

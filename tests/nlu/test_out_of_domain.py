@@ -107,6 +107,15 @@ def test_an_action_held_back_is_asked_about_and_one_asked_for_after_it_is_done()
     assert parse("don't want the acid anymore").name == "order.cancel", "not wanting is a cancel, not a hold"
 
 
+@pytest.mark.parametrize("market", MARKETS)
+@pytest.mark.parametrize(("named", "rubber_type"), TYPES)
+def test_a_price_told_of_another_province_is_not_posted(market: str, named: str, rubber_type: str) -> None:
+    """A coordinator's bare price (ยางแผ่นรมควัน 72 วันนี้) is a post of the cooperative's own; the same said of
+    another province's market is news of elsewhere, and nothing is posted."""
+    assert (parse(f"{named} 72 วันนี้").name, parse(f"ที่{market}{named} 72 บาทวันนี้").name) == (
+        "price.post", "unknown")
+
+
 @pytest.mark.parametrize("typed", ["สหกรณ์นครศรีฯ เปิดรับสั่งปุ๋ยหรือยังนะ", "ศูนย์จังหวัดสงขลารับยางวันนี้ไหม",
                                    "สหกรณ์ จ.ตรัง เปิดรอบอาหารหมูยัง"])
 def test_another_provinces_cooperative_is_not_ours(typed: str) -> None:
@@ -131,6 +140,20 @@ def test_another_province_named_beside_our_own_centre_keeps_the_request(typed: s
     ("อย่าเพิ่งยกเลิกข้าวสารนะ", "unknown", {}),
     ("ราคาแผ่นดิบวันลอยกระทงปีก่อน", "price.history", {"rubber_type": "uss"}),  # one day of last year: no span
     ("ราคาแผ่นดิบย้อนหลังปีนึง", "price.history", {"rubber_type": "uss", "days": 365}),
+    # a second review (3 December 2026, afternoon): a range of days ends on a date, so neither end is a span
+    ("ราคาน้ำยางตั้งแต่วันที่ 1 ถึง 15 เมษา", "price.history", {"rubber_type": "latex"}),
+    ("ขอราคายางแผ่นดิบตั้งแต่ 3 ถึง 10 พฤศจิกา", "price.history", {"rubber_type": "uss"}),
+    ("ราคาน้ำยาง 1-15 เมษายน", "price.history", {"rubber_type": "latex"}),
+    ("ราคาน้ำยาง 15 วันที่ผ่านมา", "price.history", {"rubber_type": "latex", "days": 15}),
+    ("ลูกหมูเปลี่ยนเป็น 3 ตัวแทน", "order.change", {"product": "piglet", "quantity": 3, "unit": "head"}),
+    ("ขอแก้ลูกหมูเป็นห้าตัวแทนครับ", "order.change", {"product": "piglet", "quantity": 5, "unit": "head"}),
+    ("ตัวแทนสหกรณ์โทรมา", "unknown", {}),                               # an agent, no head counted
+    ("แอปธนาคารแจ้งเตือนทุกวัน ไม่อยากได้แล้ว ปิดยังไง", "unknown", {}),  # another's notices, not our alerts
+    ("แจ้งเตือนราคายางทุกวัน ไม่อยากได้แล้ว ปิดยังไง", "alert.cancel", {"daily": True}),
+    ("raka mangkut wannee tao rai", "unknown", {}),                        # another crop, romanised
+    ("raka wannee tao rai", "price.today", {}),
+    ("อาหารหมูมาถึงยังครับ", "delivery.status", {"product": "feed", "animal": "pig"}),  # the handler narrows by it
+    ("จ่ายค่าอาหารไก่ยังไง", "payment", {"product": "feed", "animal": "chicken"}),
 ])
 def test_families_a_review_of_blind_misses_named(typed: str, name: str, slots: dict[str, object]) -> None:
     """Families that a reviewer of three blind sets' misses described, in words of our own (3 December 2026)."""
