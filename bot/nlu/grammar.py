@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 from bot.nlu.normalize import BUDDHIST_YEARS_FROM
@@ -381,10 +380,31 @@ def _to_members(r: Reading) -> bool:
 
 
 def _another_province(r: Reading) -> bool:
-    """สหกรณ์นครศรีฯ, ศูนย์จังหวัดสงขลา, ศูนย์ จ.ตรัง (จ. is cut as a particle): another province's cooperative or
-    centre, whose rounds, prices and hours are not the network's."""
-    words = [t for t in r.tokens if t.kind == "word" and t.text != "จังหวัด"]
-    return any(coop.has("#coop") and place.has("#province") for coop, place in pairwise(words))
+    """สหกรณ์นครศรีฯ, ศูนย์จังหวัดสงขลา, ศูนย์ จ.ตรัง (จ. is cut as a particle), สหกรณ์ยางบุรีรัมย์: another
+    province's cooperative or centre, the words of its name between, whose rounds, prices and hours are not the
+    network's."""
+    words = [t for t in r.tokens if t.kind == "word"]
+    for i, coop in enumerate(words):
+        if coop.has("#coop"):
+            for place in words[i + 1:]:
+                if place.has("#province"):
+                    return True
+                if not (place.text in _NAME_PARTS or place.has("#rubber") or place.has("#coop")):
+                    break
+    return False
+
+
+_NAME_PARTS = frozenset({"การเกษตร", "จังหวัด", "อำเภอ"})
+"""words of a cooperative's name between it and its province (สหกรณ์การเกษตรจังหวัด…)"""
+
+
+def _event_told(r: Reading) -> bool:
+    """ประชุมเลื่อนไปบ่ายสอง: a meeting or a training told among staff, nothing asked of the bot (asked about, it is
+    news; told to the members, a broadcast)."""
+    news = [t for t in r.tokens if t.has("#news")]
+    return bool(news) and all(t.has("#event") for t in news) and not (
+        r.cue("#what", "#when", "#howmuch", "#where", "#how", "#howmany", "#see", "#want", "#help", "#cancel",
+              "#notify", "#send", "#contact", "#human") or r.goods or "rubber_type" in r.words)
 
 
 def _elsewheres_notice(r: Reading) -> bool:
@@ -404,6 +424,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     # text that names no request (a forwarded story about feed prices)
     ("unknown", lambda r: (r.cue("#spam") and not r.cue("#console")) or (
         r.size > LONG_TEXT and not r.cue("#setprice", "#post", "#order"))),
+    ("unknown", _event_told),
     ("console.link", lambda r: r.cue("#console")),
     ("round.summary", lambda r: r.cue("#summary")),
     ("price.post", lambda r: r.cue("#setprice") or (r.cue("#post") and (bool(r.numbers) or r.unread)) or (

@@ -154,6 +154,13 @@ def test_another_province_named_beside_our_own_centre_keeps_the_request(typed: s
     ("raka wannee tao rai", "price.today", {}),
     ("อาหารหมูมาถึงยังครับ", "delivery.status", {"product": "feed", "animal": "pig"}),  # the handler narrows by it
     ("จ่ายค่าอาหารไก่ยังไง", "payment", {"product": "feed", "animal": "chicken"}),
+    ("ปันผลปีนี้ได้เท่าไหร่", "unknown", {}),                               # the bot keeps no dividends
+    ("มีข่าวปันผลไหม", "news", {}),
+    ("ประชุมเลื่อนไปบ่ายสองนะพี่", "unknown", {}),                          # staff among themselves
+    ("พรุ่งนี้มีประชุมไหม", "news", {}),
+    ("แจ้งสมาชิกว่าพรุ่งนี้มีประชุม 9 โมง", "broadcast", {}),
+    ("สหกรณ์ยางบุรีรัมย์รับซื้อน้ำยางวันนี้เท่าไหร่", "unknown", {}),         # another province, its name between
+    ("สหกรณ์ควนขนุนรับน้ำยางวันนี้เท่าไหร่", "price.today", {"rubber_type": "latex"}),
 ])
 def test_families_a_review_of_blind_misses_named(typed: str, name: str, slots: dict[str, object]) -> None:
     """Families that a reviewer of three blind sets' misses described, in words of our own (3 December 2026)."""
