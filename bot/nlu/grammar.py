@@ -488,6 +488,13 @@ RULES: tuple[tuple[str, Rule], ...] = (
 )
 
 
+def goods_alone(r: Reading) -> bool:
+    """อาหารเป็ดเบทาโกร, ปุ๋ยยูเรีย: goods named alone, no number and no word asking for them: an answer, or a
+    question the bot asks back (order them, or see their rounds), never an order started unasked."""
+    return ("product" in r.words or "brand" in r.words) and not r.numbers and not r.cues and r.others == 0 and (
+        r.one_of is None)
+
+
 def postable(r: Reading) -> bool:
     """A price could be posted from it: a number that can be a price, one typed too oddly to read (58,50), or a
     coordinator's own words for posting (ตั้งราคา, which asks the price). A date alone is none: ราคายางวันนี้ 3 ธ.ค.

@@ -90,8 +90,9 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None, hou
     (name, confidence), (second, chance) = ranked[0], ranked[1]
     if name != "unknown" and second == "unknown" and confidence < DOUBT:
         (name, confidence), (second, chance) = ranked[1], ranked[0]  # less likely than not, and else nothing
-    elif reading.held and name in ACTIONS:
-        # ยังไม่ปิดรอบ, อย่าเพิ่งประกาศ: an action said not (yet) to be done is never done; the bot asks if it was meant
+    elif (reading.held or grammar.goods_alone(reading)) and name in ACTIONS:
+        # ยังไม่ปิดรอบ, อย่าเพิ่งประกาศ: an action said not (yet) to be done is never done; nor one that only names
+        # goods (อาหารเป็ดเบทาโกร): the bot asks if it was meant
         (second, chance) = (name, confidence)
         name, confidence = "unknown", next((p for intent, p in ranked if intent == "unknown"), 0.0)
     if house and grammar.more_asked(reading):
