@@ -36,10 +36,6 @@ _SHORT_MONTH = re.compile(r"(?:(?<=\d)|(?<=เดือน))(\s*)" + _SHORT + r"
 _FORMULA = re.compile(r"(สูตร|ปุ๋ย)\s*(\d{1,2})(?:\s*[/.]\s*|\s+)(\d{1,2})(?:\s*[/.]\s*|\s+)(\d{1,2})(?![\d.,])")
 
 
-_HEADS_INSTEAD = re.compile(r"(\d|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย)(\s*)ตัวแทน")
-"""3 ตัวแทน (three head instead), which the tokenizer would read as ตัวแทน (an agent)"""
-
-
 def christian_year(year: int) -> int:
     """A year as a Thai date writes it, of the Buddhist era in full (2569) or by its last two digits (69), or already
     of the Christian era (2026), as the Christian one: 2026."""
@@ -59,15 +55,14 @@ def arabic_digits(text: str) -> str:
 
 def normalize(text: str) -> str:
     """For the tokenizer: Arabic digits, lower case, no apostrophe inside a word, sara am as one letter, no repeated
-    letters, a closing ค่า (ค่ะ as it is said) as ค่ะ, a formula with dashes, head counted instead (3 ตัว แทน), a
-    month written short after a day in full, no stray dots."""
+    letters, a closing ค่า (ค่ะ as it is said) as ค่ะ, a formula with dashes, a month written short after a day in
+    full, no stray dots."""
     text = _APOSTROPHE.sub("", arabic_digits(text).lower())
     text = _SARA_AM.sub(lambda m: m.group(1) + m.group(2) + "\u0e33", text)
     text = _REPEATED.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
     text = _LONG_KA.sub(r"\1ค่ะ", text)
     text = _YI_SIP.sub("ยี่", text)
     text = _FORMULA.sub(r"\1 \2-\3-\4", text)
-    text = _HEADS_INSTEAD.sub(r"\1\2ตัว แทน", text)
     text = _SHORT_MONTH.sub(lambda m: (m.group(1) or m.group(3) or " ") + _MONTHS[m.group(2) or m.group(4)] + " ",
                             text)
     return _STRAY_DOT.sub(" ", text)

@@ -36,6 +36,8 @@ _POWERS = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หมื�
 _TENTHS = dict(zip(list(_POWERS)[1:], _POWERS, strict=False))
 """each power from a hundred up and the one below it: a digit said after it counts that one (พันห้า 1,500)"""
 NUMBER_WORDS = (*_DIGITS, *_POWERS)
+_HEADS_INSTEAD = re.compile(r"(\d|" + "|".join(NUMBER_WORDS) + r")(\s*)ตัวแทน")
+"""3 ตัวแทน (three head instead), which newmm would read as ตัวแทน (an agent)"""
 _NUMBER_WORD = re.compile("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
 _NUMBER_TOKEN = re.compile(f"(?:{_NUMBER_WORD.pattern})+")
 _WINDOW = 3
@@ -136,7 +138,7 @@ def tokenize(text: str, lexicon: Lexicon) -> list[Token]:
     """Tokens with their lexicon tags; particles and pronouns are kept as 'filler' tokens."""
     tokens: list[Token] = []
     words: list[str] = []
-    for match in _PIECES.finditer(normalize(text)):
+    for match in _PIECES.finditer(_HEADS_INSTEAD.sub(r"\1\2ตัว แทน", normalize(text))):
         kind, piece = match.lastgroup, match.group()
         if kind == "thai":
             words.extend(segment(piece, lexicon.dictionary))
