@@ -495,6 +495,16 @@ def goods_alone(r: Reading) -> bool:
         r.one_of is None)
 
 
+def how_to(r: Reading) -> bool:
+    """ยกเลิกยังไงอะ, แจ้งขายยางทำยังไง: how to do something, in nothing but the action's own words (not ยกเลิกสมาชิก
+    ยังไง, leaving the cooperative). Its reading is that action, never nothing: its conversation asks what is
+    missing and confirms before anything is done."""
+    return r.cue("#how") and r.cues <= _HOW_TO_WORDS and not (r.numbers or r.held or r.others or r.unread)
+
+
+_HOW_TO_WORDS = _ACTING | {"#how", "#price", "#rubber", "#notify", "#orders", "#amount", "#mine"}
+
+
 def postable(r: Reading) -> bool:
     """A price could be posted from it: a number that can be a price, one typed too oddly to read (58,50), or a
     coordinator's own words for posting (ตั้งราคา, which asks the price). A date alone is none: ราคายางวันนี้ 3 ธ.ค.

@@ -60,8 +60,8 @@ def trained() -> Classifier:
     return kept(lambda: train(shipped()))
 
 
-def _document(text: str, tokens: list[Token], reading: grammar.Reading) -> list[str]:
-    rule = grammar.intent_of(reading)
+def _document(text: str, tokens: list[Token], reading: grammar.Reading, rule: str | None = None) -> list[str]:
+    rule = rule or grammar.intent_of(reading)
     words = [t.text for t in tokens if t.kind == "word"]
     # in the same order in every process (a set's order changes with Python's string hashing, and with it the sums
     # of training, so that two builds of one corpus would not read quite alike)
@@ -82,19 +82,23 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None, hou
         # open); read as "cancel my order" they would drop the pending question
         return Intent("unknown", {}, text)
     reading = grammar.read(tokens)
-    ranked = (model or trained()).rank(_document(text, tokens, reading))
+    rule = grammar.intent_of(reading)
+    ranked = (model or trained()).rank(_document(text, tokens, reading, rule))
     if ranked[0][0] == "price.post" and not grammar.postable(reading) and ranked[0][1] < 1:
         # no price in it to post (ราคายางวันนี้ 3 ธ.ค. asks one): the others' chances, given that it is not a post
         rest = 1 - ranked[0][1]
         ranked = [(name, chance / rest) for name, chance in ranked[1:]]
     (name, confidence), (second, chance) = ranked[0], ranked[1]
-    if name != "unknown" and second == "unknown" and confidence < DOUBT:
+    asked_how = rule in ACTIONS and grammar.how_to(reading)  # ยกเลิกยังไงอะ: that action, unsure, never nothing
+    if asked_how and name == "unknown":
+        (name, confidence), (second, chance) = (rule, _chance(ranked, rule)), (name, confidence)
+    elif name != "unknown" and second == "unknown" and confidence < DOUBT and not (asked_how and name == rule):
         (name, confidence), (second, chance) = ranked[1], ranked[0]  # less likely than not, and else nothing
     elif (reading.held or grammar.goods_alone(reading)) and name in ACTIONS:
         # ยังไม่ปิดรอบ, อย่าเพิ่งประกาศ: an action said not (yet) to be done is never done; nor one that only names
         # goods (อาหารเป็ดเบทาโกร): the bot asks if it was meant
         (second, chance) = (name, confidence)
-        name, confidence = "unknown", next((p for intent, p in ranked if intent == "unknown"), 0.0)
+        name, confidence = "unknown", _chance(ranked, "unknown")
     if house and grammar.more_asked(reading):
         name, second = (_JOINED.get(name, name), _JOINED.get(second, second))
     runner_up = Intent(second, grammar.slots_for(second, reading, LEXICON.slots.get(second, frozenset())), text, chance)
@@ -103,6 +107,10 @@ def _intent(text: str, tokens: list[Token], model: Classifier | None = None, hou
 
 
 _JOINED = {"order.change": "order.join"}
+
+
+def _chance(ranked: list[tuple[str, float]], intent: str) -> float:
+    return next((p for name, p in ranked if name == intent), 0.0)
 
 
 def more(text: str) -> bool:

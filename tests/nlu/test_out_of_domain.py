@@ -176,3 +176,14 @@ def test_goods_named_alone_start_no_order(typed: str) -> None:
     intent = parse(typed)
     assert (intent.name, "product" in intent.slots, parse(f"สั่ง{typed}").name) == ("unknown", True, "order.join")
     assert intent.runner_up is not None and intent.runner_up.name == "order.join"
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("ยกเลิกยังไง", "order.cancel"), ("ยกเลิกยังไงอะ", "order.cancel"), ("ยกเลิกยังไงนะ", "order.cancel"),
+    ("แจ้งขายยางทำยังไงอ่ะ", "sell.pledge"), ("ยกเลิกเตือนยังไงอะ", "alert.cancel"),
+])
+def test_how_to_do_an_action_is_that_action_asked_about(typed: str, name: str) -> None:
+    """How to cancel, with a casual particle or none: the action, whose conversation asks and confirms (or, read
+    unsure, the bot asks whether it was meant), never nothing; how to leave the cooperative is no order cancelled."""
+    assert parse(typed).name == name
+    assert parse("ยกเลิกสมาชิกยังไง").name == "unknown"
