@@ -183,7 +183,8 @@ def load(path: Path = PATH) -> Lexicon:
         for word in words:
             # a phrase ("how much", "pick up") is typed as words the tokenizer rejoins without their spaces
             for surface in {word.lower(), word.lower().replace(" ", "")}:
-                tags.setdefault(surface, []).append(tag)
+                # another province is also someone else's business: its words are not listed twice
+                tags.setdefault(surface, []).extend((tag, "#elsewhere") if tag == "#province" else (tag,))
     answers = {surface: kind for kind, words in data["answers"].items() for word in words
                for surface in (word.lower(), word.lower().replace(" ", ""))}  # as tags: "dont cancel" is one word
     answers |= {southern + word[len(NOT):]: kind for word, kind in list(answers.items())  # หม้ายเอา is ไม่เอา
