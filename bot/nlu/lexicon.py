@@ -93,15 +93,17 @@ class Lexicon:
             pass
         if len(self._seen) > SEEN_LIMIT:
             self._seen.clear()
-        best: tuple[int, int, str] | None = None
+        best: tuple[bool, int, int, str] | None = None
+        bare = text.translate(_TONELESS)
         for variant in _deletions(text, 1):
             for word in self.near.get(variant, ()):
                 allowed = 2 if min(len(word), len(text)) >= FUZZY_TWO else 1
                 distance = edit_distance(text, word, allowed)
                 if 0 < distance <= allowed:
-                    candidate = (distance, abs(len(word) - len(text)), word)
+                    # a wrong tone mark is the likeliest slip: ปุ่ย is ปุ๋ย (fertilizer), not ปุ่ม (a button)
+                    candidate = (word.translate(_TONELESS) != bare, distance, abs(len(word) - len(text)), word)
                     best = candidate if best is None or candidate < best else best
-        found = best[2] if best else None
+        found = best[3] if best else None
         self._seen[text] = found  # a plain dict: threads may race to fill it, never to a wrong answer
         return found
 

@@ -40,7 +40,7 @@ _HEADS_INSTEAD = re.compile(r"(\d|" + "|".join(NUMBER_WORDS) + r")(\s*)ตัว
 """3 ตัวแทน (three head instead), which newmm would read as ตัวแทน (an agent)"""
 _NUMBER_WORD = re.compile("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
 _NUMBER_TOKEN = re.compile(f"(?:{_NUMBER_WORD.pattern})+")
-_WINDOW = 3
+_WINDOW = 4
 # Numbers typed in Latin letters: English words, and Thai said in romanised spelling (ha kasop, sam sip kilo)
 _ENGLISH = {word: n for n, word in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
