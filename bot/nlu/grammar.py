@@ -149,7 +149,9 @@ def read(tokens: list[Token]) -> Reading:
         else:
             reading.others += 1
     reading.numbers = _satang(reading.numbers)
-    reading.held = reading.held and reading.cues.isdisjoint(_ACTING)  # ยังไม่ได้สั่ง ขอสั่ง 5 ลูก: asked after all
+    # ยังไม่ได้สั่ง ขอสั่ง 5 ลูก, ถ้ารอบยังไม่ปิด เอากรด 3 แกลลอน: asked after all
+    reading.held = reading.held and reading.cues.isdisjoint(_ACTING) and not (
+        reading.cue("#want") and reading.goods and reading.numbers)
     return reading
 
 
@@ -172,10 +174,15 @@ def _satang(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float |
 
 
 def _unit_and_a_half(content: list[Token], i: int, reading: Reading) -> None:
-    """A unit and a half with no number before it (ตันครึ่ง, กระสอบครึ่ง): one and a half of it."""
+    """A unit and a half with no number before it (ตันครึ่ง, กระสอบครึ่ง): one and a half of it; half a unit
+    (ครึ่งตัน, ครึ่งกระสอบ): a half."""
     measure = _unit_of(content[i])
-    if measure and (i == 0 or content[i - 1].kind != "num") and _and_a_half(content, i + 1):
+    if not measure or (i > 0 and content[i - 1].kind == "num"):
+        return
+    if _and_a_half(content, i + 1):
         reading.numbers.append((1.5, measure))
+    elif i > 0 and content[i - 1].has("#half") and (i == 1 or content[i - 2].kind != "num"):
+        reading.numbers.append((0.5, measure))
 
 
 def _unit_of(token: Token) -> str | None:
@@ -588,7 +595,7 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
             return
         if numbers[reading.changed_at :]:
             numbers, before = numbers[reading.changed_at :], numbers[: reading.changed_at]
-    counted = [(v * KG_PER_TON, "kg") if m == "ton" else (v, m) for v, m in _packs(numbers) if m in (*UNITS, "ton")]
+    counted = [(_kilos(v), "kg") if m == "ton" else (v, m) for v, m in _packs(numbers) if m in (*UNITS, "ton")]
     fitting = [(v, m) for v, m in counted if m in _FITS.get(slots.get("product", ""), UNITS)]
     bare = [(v, m) for v, m in numbers if m is None]
     if counted or bare:
@@ -604,6 +611,12 @@ def _quantity(reading: Reading, slots: dict[str, Any]) -> None:
             slots["unit"] = reading.words["unit"]  # 10 ไม่ใช่ 5 กระสอบ: ten sacks
     elif reading.one_of:
         slots["quantity"], slots["unit"] = 1, reading.one_of
+
+
+def _kilos(tons: float | int) -> float | int:
+    """ครึ่งตัน is 500 kg, not 500.0."""
+    kilos = tons * KG_PER_TON
+    return int(kilos) if isinstance(kilos, float) and kilos.is_integer() else kilos
 
 
 def _packs(numbers: list[tuple[float | int, str | None]]) -> list[tuple[float | int, str | None]]:
@@ -623,7 +636,7 @@ def _calc(reading: Reading, slots: dict[str, Any]) -> None:
     for value, measure in reading.numbers:
         name = _CALC_MEASURES.get(measure or "")
         if name:
-            slots.setdefault(name, value * KG_PER_TON if measure == "ton" else value)
+            slots.setdefault(name, _kilos(value) if measure == "ton" else value)
     bare = (value for value, measure in reading.numbers if measure is None)
     for name, value in zip((n for n in ("weight_kg", "drc", "price") if n not in slots), bare, strict=False):
         slots[name] = value
