@@ -41,6 +41,7 @@ _HEADS_INSTEAD = re.compile(r"(\d|" + "|".join(NUMBER_WORDS) + r")(\s*)ตัว
 _NUMBER_WORD = re.compile("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
 _NUMBER_TOKEN = re.compile(f"(?:{_NUMBER_WORD.pattern})+")
 _WINDOW = 4
+"""the most pieces a split domain word is rejoined from: ยาง แผ่น รม ควัน, typed a word at a time, is four"""
 # Numbers typed in Latin letters: English words, and Thai said in romanised spelling (ha kasop, sam sip kilo)
 _ENGLISH = {word: n for n, word in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
