@@ -8,6 +8,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from linebot.v3.messaging import ImageMessage, Message
+from sqlalchemy.orm import Session
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
@@ -26,7 +27,9 @@ from handlers.price_ui import (
     type_name,
 )
 from handlers.ui import Button, main_actions, reply, text
+from models import kept
 from models.prices import (
+    BOARD_TABLES,
     DEFAULT_DAYS,
     MAX_DAYS,
     MIN_DAYS,
@@ -86,15 +89,26 @@ def said_day(day: date) -> str:
 
 
 def _board(turn: Turn, wanted: str | None, day: date) -> list[Message]:
-    """Each price (or the one wanted) of this day, or the latest before it, with its change from the day before."""
-    _ = turn._
+    """Each price (or the one wanted) of this day, or the latest before it, with its change from the day before.
+    The card is the same for every member of a cooperative who asks in the same language on the same day: on a
+    price morning it is built once and kept as long as the board it shows (models.kept), not built for each."""
+    today = local_day(turn.now)
     coop_id = turn.member.cooperative_id
-    priced = board(turn.db, [wanted] if wanted else RUBBER_TYPES, coop_id, day)
+    key = ("board card", turn.locale, coop_id, wanted, day, today)
+    card = kept.read(turn.db, BOARD_TABLES, key,
+                     lambda own: tuple(_card(own, turn._, turn.locale, coop_id, wanted, day, today)))
+    return list(card)
+
+
+def _card(db: Session, _: Translate, locale: str, coop_id: int | None, wanted: str | None, day: date,
+          today: date) -> list[Message]:
+    """_board's card from the board read in `db`, in the language `_` and `locale` name: nothing else of a turn."""
+    priced = board(db, [wanted] if wanted else RUBBER_TYPES, coop_id, day)
     found = [quote for quote, _before in priced]
-    past = day != local_day(turn.now)
+    past = day != today
     on = {"day": said_day(day)} if past else {}  # the other types' prices of the same day
     if not found and past:
-        return reply(_("No rubber price was posted on or before {day}.").format(day=fmt.day(day, turn.locale)),
+        return reply(_("No rubber price was posted on or before {day}.").format(day=fmt.day(day, locale)),
                      type_buttons(_, "price.today", on))
     if not found and wanted:
         return reply(_("No {type} price has been posted yet. Please ask again later today.").format(
@@ -108,14 +122,14 @@ def _board(turn: Turn, wanted: str | None, day: date) -> list[Message]:
             price=fmt.baht(q.baht_per_kg),
             unit=_("baht/kg"),
             change=change(_, q, before),
-            source=source_line(_, q.source, q.center, coop_id, turn.locale),
-            day=fmt.day(q.day, turn.locale) if q.day != day else "",
+            source=source_line(_, q.source, q.center, coop_id, locale),
+            day=fmt.day(q.day, locale) if q.day != day else "",
         )
         for q, before in priced
     ]
-    title = _("Rubber prices {day}").format(day=fmt.day(max(q.day for q in found), turn.locale))
+    title = _("Rubber prices {day}").format(day=fmt.day(max(q.day for q in found), locale))
     if past:
-        when = fmt.day(day, turn.locale)
+        when = fmt.day(day, locale)
         note = (_("No price was posted on {day}. These are the latest before it.") if stale
                 else _("Prices of {day}")).format(day=when)
     else:

@@ -40,6 +40,8 @@ from models.network import Center, network_center, network_center_query
 
 RUBBER_TYPES = ("latex", "uss", "rss3", "cuplump")
 DEFAULT_DAYS, MIN_DAYS, MAX_DAYS = 30, 5, 365  # the history a member may ask for, and a chart shows
+BOARD_TABLES = ("price_quotes", "centers", "networks")
+"""what the price board is read from: a write to any of them drops the board kept (models.kept)"""
 SOURCES = ("center", "raot", "moc")
 LOWEST, HIGHEST = Decimal(20), Decimal(150)
 BIG_MOVE = Decimal("0.15")
@@ -177,7 +179,7 @@ def board(db: Session, rubber_types: Sequence[str], cooperative_id: int | None,
           on_or_before: date) -> list[tuple[PriceQuote, PriceQuote | None]]:
     """Each type's `latest` price for a member of this cooperative, with its `previous`: the commonest question on
     a price morning, so the board is kept a moment (models.kept) and its quotes are detached, for reading only."""
-    return kept.read(db, ("price_quotes", "centers", "networks"),
+    return kept.read(db, BOARD_TABLES,
                      ("board", tuple(rubber_types), cooperative_id, on_or_before),
                      lambda own: _board(own, rubber_types, cooperative_id, on_or_before))
 
