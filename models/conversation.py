@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Select, String, bindparam, delete, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
 
 from models.base import Base, utcnow
 from models.events import claim_event, claim_statement
@@ -44,7 +45,7 @@ def member_and_pending(db: Session, line_user_id: str, now: datetime) -> tuple[M
     row = db.execute(_member_and_pending(), {"line_user_id": line_user_id}).first()
     if row is None:
         return None, None
-    return _unexpired(db, *row, now)
+    return _unexpired(db, row[0], _open_question(db, row[1:]), now)
 
 
 def claim_and_start(db: Session, webhook_event_id: str, event_type: str, line_user_id: str,
@@ -61,7 +62,19 @@ def claim_and_start(db: Session, webhook_event_id: str, event_type: str, line_us
                                           "line_user_id": line_user_id}).first()
     if row is None:  # the claim inserted nothing: the WITH returned no row to join the member to
         return None
-    return _unexpired(db, row[1], row[2], now)
+    return _unexpired(db, row[1], _open_question(db, row[2:]), now)
+
+
+def _open_question(db: Session, columns: Sequence[Any]) -> Conversation | None:
+    """The conversation from its columns in the turn's first row, in the session as if loaded there. Most turns
+    have none: read as columns, not as an entity, they skip the ORM's loader set-up, which costs about as much
+    as the statement (the ORM's own recipe, make_transient_to_detached, makes the rare one)."""
+    if columns[0] is None:
+        return None
+    conversation = Conversation(**dict(zip(_COLUMNS, columns, strict=True)))
+    make_transient_to_detached(conversation)
+    db.add(conversation)
+    return conversation
 
 
 def _unexpired(db: Session, member: Member | None, conversation: Conversation | None,
@@ -73,25 +86,32 @@ def _unexpired(db: Session, member: Member | None, conversation: Conversation | 
     return member, conversation
 
 
+_COLUMNS = ("member_id", "intent", "slots", "awaiting", "expires_at")
+
+
 @cache
-def _member_and_pending() -> Select[Member, Conversation]:
+def _member_and_pending() -> Select[Any]:
     """Built once: it starts every member's turn, and putting it together costs more than running it."""
     from models.member import Member
 
-    return (select(Member, Conversation).outerjoin(Conversation, Conversation.member_id == Member.id)
+    return (select(Member, *_conversation_columns()).outerjoin(Conversation, Conversation.member_id == Member.id)
             .where(Member.line_user_id == bindparam("line_user_id")))
 
 
 @cache
-def _claim_and_start() -> Select[str, Member, Conversation]:
+def _claim_and_start() -> Select[Any]:
     """Built once, as _member_and_pending: one row when the claim inserted its own, the member's columns NULL
     (read as None) for a newcomer."""
     from models.member import Member
 
     claimed = claim_statement("postgresql").cte("claimed")
-    return (select(claimed.c.webhook_event_id, Member, Conversation).select_from(claimed)
+    return (select(claimed.c.webhook_event_id, Member, *_conversation_columns()).select_from(claimed)
             .outerjoin(Member, Member.line_user_id == bindparam("line_user_id"))
             .outerjoin(Conversation, Conversation.member_id == Member.id))
+
+
+def _conversation_columns() -> list[Any]:
+    return [getattr(Conversation, name) for name in _COLUMNS]
 
 
 def expect(db: Session, member_id: int, intent: str, slots: dict[str, Any], awaiting: str, now: datetime) -> None:
