@@ -5,31 +5,44 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from linebot.v3.messaging import Message
+from sqlalchemy.orm import Session
 
 from bot.nlu import Intent
 from handlers import Turn, fmt
 from handlers.forms import Ask, Confirm, Form, Slots, Stop
-from handlers.orders_ui import amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
+from handlers.orders_ui import Tr, amount, baht, bubble, carousel, flex, moment, per_unit, progress, unit_word
 from handlers.ui import Button, main_actions, reply
+from models import kept
 from models.allocation import whole_packs
 from models.base import BANGKOK
 from models.closing import close
 from models.orders import round_lines
 from models.products import Product
-from models.rounds import Round, center_rounds, round_by_id, rounds_to_show
+from models.rounds import ROUND_TABLES, Round, center_rounds, round_by_id, rounds_to_show
 from models.savings import gained
 
 SUMMARY_MEMBERS = 40
 
 
 def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
-    _, locale = turn._, turn.locale
+    """The open rounds (those of the goods asked about, else all) as a carousel. It is the same for everyone who
+    asks in the same language while the same rounds are open: built once and kept as long as the rounds it shows
+    (models.kept), not built for each event."""
     wanted = {k: intent.slots[k] for k in ("product", "brand", "animal", "rubber_type") if intent.slots.get(k)}
-    rounds = rounds_to_show(turn.db, turn.now, **wanted)
-    if not rounds and wanted:
-        rounds = rounds_to_show(turn.db, turn.now)
+    shown = tuple(r.id for r in _open_for(turn.db, turn.now, wanted))
+    return list(kept.read(turn.db, ROUND_TABLES, ("rounds card", turn.locale, shown), lambda own: tuple(
+        _carousel(turn._, turn.locale, _open_for(own, turn.now, wanted)))))
+
+
+def _open_for(db: Session, now: datetime, wanted: dict[str, Any]) -> list[Round]:
+    rounds = rounds_to_show(db, now, **wanted)
+    return rounds if rounds or not wanted else rounds_to_show(db, now)
+
+
+def _carousel(_: Tr, locale: str, rounds: list[Round]) -> list[Message]:
     if not rounds:
         return reply(_("No rounds are open right now. I will tell you when one opens."), main_actions(_))
     cards, alt = [], [_("Open rounds:")]

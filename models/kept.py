@@ -37,6 +37,8 @@ class _Reads:
 
 _databases: WeakKeyDictionary[Pool, _Reads] = WeakKeyDictionary()
 _lock = threading.Lock()
+_building = threading.local()
+"""until when the kept read this thread is making may be kept"""
 _watched: set[str] = set()
 """the tables some kept read comes from: writes to the others (an event's claim, a conversation) are not counted"""
 
@@ -50,17 +52,32 @@ def read(db: Session, tables: tuple[str, ...], key: Hashable, run: Callable[[Ses
     written = tuple(reads.writes.get(table, 0) for table in tables)
     found = reads.kept.get(key)
     if found is not None and found[0] > now and found[1] == written:
+        _lasts_until(found[0])
         return found[2]
     _watched.update(tables)
-    # reads only, one statement each as a rule: no transaction to begin and end (nor SQLite's BEGIN IMMEDIATE, which
-    # would wait on the very event that asks)
-    with Session(engine, expire_on_commit=False) as own:
-        own.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        value = run(own)
+    enclosing, _building.until = getattr(_building, "until", None), now + FRESH
+    try:
+        # reads only, one statement each as a rule: no transaction to begin and end (nor SQLite's BEGIN IMMEDIATE,
+        # which would wait on the very event that asks)
+        with Session(engine, expire_on_commit=False) as own:
+            own.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            value = run(own)
+        until = _building.until  # no later than any kept read `run` was made from
+    finally:
+        _building.until = enclosing
+    _lasts_until(until)
     if len(reads.kept) > KEPT_MOST:  # keys name days: yesterday's are not asked again
         reads.kept.clear()
-    reads.kept[key] = (now + FRESH, written, value)  # the counts from before the read: a write during it drops it
+    reads.kept[key] = (until, written, value)  # the counts from before the read: a write during it drops it
     return value
+
+
+def _lasts_until(until: float) -> None:
+    """A kept read made from another (a card from the board it shows) is kept no longer than that one: what
+    another process writes still shows within FRESH seconds."""
+    building = getattr(_building, "until", None)
+    if building is not None and until < building:
+        _building.until = until
 
 
 def _reads(engine: Engine) -> _Reads:

@@ -25,6 +25,8 @@ SHORTFALL_RULES = ("fcfs", "round_up")
 BELOW_MINIMUM = ("cancel", "extend")
 LIVE = ("open", "closed", "ordered")
 CLOSING_TIME = time(17, 0)  # local time a round closes when only its day is given
+ROUND_TABLES = ("rounds", "products", "centers")
+"""what the open rounds are read from: a write to any of them drops the rounds kept (models.kept)"""
 
 
 class Round(Base):
@@ -124,7 +126,7 @@ def open_rounds(db: Session, now: datetime, direction: str | None = "buy", **slo
 def rounds_to_show(db: Session, now: datetime, **slots: Any) -> list[Round]:
     """`open_rounds` of both directions for showing, not changing: the open rounds are kept a moment (models.kept),
     detached, and shared with other threads."""
-    every = kept.read(db, ("rounds", "products", "centers"), "open rounds", lambda own: _open(own, None))
+    every = kept.read(db, ROUND_TABLES, "open rounds", lambda own: _open(own, None))
     return [r for r in every if r.joinable(now) and _fits(r.product, slots)]
 
 

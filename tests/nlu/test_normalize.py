@@ -152,6 +152,11 @@ def test_real_words_near_domain_words_are_left_alone() -> None:
     assert parse("need help").name == "help"  # need is not feed
 
 
+def test_a_real_word_said_with_not_is_no_misspelt_business_word_unless_only_its_tone_slipped() -> None:
+    assert not any("#cancel" in t.tags for t in tokenize("สั่งกรดไว้จะได้ไม่ขาด", LEXICON))  # not short of: no ไม่ขาย
+    assert any("#cancel" in t.tags for t in tokenize("ไม่ซื่อแล้วครับ", LEXICON))  # ไม่ซื้อ with a slipped tone
+
+
 @pytest.mark.parametrize(
     "typed",
     ["สั่งอาหารหมูซีพี 5 กระสอบ", "สั่งอาหารหมูซีพี5กระสอบ", "สั่ง อาหาร หมู ซีพี ๕ กระสอบ",

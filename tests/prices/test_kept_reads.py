@@ -74,6 +74,30 @@ def test_a_price_another_process_stores_shows_within_a_moment(chat: Chat, clock:
     assert "61.25" in texts(chat.say("ราคายางวันนี้"))
 
 
+def test_a_read_kept_from_another_kept_read_is_kept_no_longer_than_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept, "FRESH", 1.0)
+    engine = create_engine(f"sqlite:///{tmp_path / 'nested.db'}")
+    runs: list[str] = []
+
+    def board(own: Session) -> int:
+        runs.append("board")
+        return int(own.scalar(text("select 1")))
+
+    def card(own: Session) -> str:
+        runs.append("card")
+        return f"card of {kept.read(own, ('boards',), 'board', board)}"
+
+    with Session(engine) as db:
+        kept.read(db, ("boards",), "board", board)
+        time.sleep(0.6)
+        assert kept.read(db, ("boards",), "card", card) == "card of 1"  # the board as kept 0.6 s ago
+        time.sleep(0.6)  # the board is 1.2 s old, the card 0.6 s: both are read again
+        assert kept.read(db, ("boards",), "card", card) == "card of 1"
+    assert runs == ["board", "card", "card", "board"]
+    engine.dispose()
+
+
 def test_a_database_let_go_of_takes_its_kept_reads_with_it(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'gone.db'}")
     with Session(engine) as db:
