@@ -131,15 +131,11 @@ class Classifier:
         """The intents, likeliest first, with their probabilities."""
         import numpy as np
 
-        counts: dict[int, int] = {}
-        for feature in document:
-            column = self.columns.get(feature)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
+        known = [column for column in map(self.columns.get, document) if column is not None]
         scores = self.bias.copy()
-        if counts:
-            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = (1 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[columns]
+        if known:
+            columns, counts = np.unique(np.fromiter(known, dtype=np.intp, count=len(known)), return_counts=True)
+            values = (1 + np.log(counts.astype(np.float32))) * self.idf[columns]
             values /= np.sqrt(values @ values)
             scores = scores + values @ self.weights[columns]
         scores = np.exp((scores - scores.max()) / self.temperature)
