@@ -1,11 +1,12 @@
-"""Reads a price morning repeats for every member (the price board, the open rounds), kept for a moment by each
-process instead of run again for every event.
+"""Reads a price morning repeats for every member (the price board, the open rounds, and the cards that show
+them), kept for a moment by each process instead of run again for every event.
 
 A read is kept for at most `FRESH` seconds, and dropped at once when this process writes to a table it was read
 from (SQLAlchemy's engine events see every INSERT, UPDATE and DELETE, and the commit): a member sees their own
 order, a coordinator their own post, at once; a change another process makes (another web worker, the clock's
 price import) shows within `FRESH` seconds. A kept read runs in a session of its own (autocommit), so what is
-kept is detached ORM objects loaded in full, which many threads read and none changes.
+kept is detached ORM objects loaded in full (or messages made from them), which many threads read and none
+changes. A read made from other kept reads is kept no longer than any of them.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from models import kept
 from models.prices import upsert
 from tests.prices.conftest import TODAY, put
-from tests.support import Chat, texts
+from tests.support import Chat, registered, texts
 
 
 @contextmanager
@@ -49,6 +49,18 @@ def test_the_board_asked_again_is_not_read_again(chat: Chat, clock: datetime) ->
         second = texts(chat.say("ราคายางวันนี้ครับ"))
     assert "58.00" in first and first == second
     assert read_first >= 1 and sum("price_quotes" in s for s in seen) == read_first
+
+
+def test_the_card_kept_for_one_member_is_another_languages_own(chat: Chat, clock: datetime) -> None:
+    put(chat.app, TODAY, "latex", "58.00")
+    english, next_thai = Chat(chat.app, chat.world), Chat(chat.app, chat.world)
+    for member, language in ((chat, "th"), (english, "en"), (next_thai, "th")):  # one cooperative, two languages
+        registered(chat.app, member.user_id, language=language)
+    thai = texts(chat.say("ราคายางวันนี้"))
+    assert "ราคายาง" in thai and "58.00" in thai
+    said = texts(english.say("rubber price today"))
+    assert "Rubber prices" in said and "58.00" in said and "ราคายาง" not in said
+    assert texts(next_thai.say("ราคายางวันนี้")) == thai
 
 
 def test_a_price_stored_in_this_process_shows_at_once(chat: Chat, clock: datetime) -> None:
