@@ -32,6 +32,8 @@ def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
     asks in the same language while the same rounds are open: built once and kept as long as the rounds it shows
     (models.kept), not built for each event."""
     wanted = {k: intent.slots[k] for k in ("product", "brand", "animal", "rubber_type") if intent.slots.get(k)}
+    # the card is built from the same kept read as `shown`; were it read again in between, the next asker's ids
+    # name the new card, and the one under the old ids is asked for by nobody
     shown = tuple(r.id for r in _open_for(turn.db, turn.now, wanted))
     return list(kept.read(turn.db, ROUND_TABLES, ("rounds card", turn.locale, shown), lambda own: tuple(
         _carousel(turn._, turn.locale, _open_for(own, turn.now, wanted)))))

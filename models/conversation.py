@@ -68,13 +68,12 @@ def claim_and_start(db: Session, webhook_event_id: str, event_type: str, line_us
 def _open_question(db: Session, columns: Sequence[Any]) -> Conversation | None:
     """The conversation from its columns in the turn's first row, in the session as if loaded there. Most turns
     have none: read as columns, not as an entity, they skip the ORM's loader set-up, which costs about as much
-    as the statement (the ORM's own recipe, make_transient_to_detached, makes the rare one)."""
+    as the statement (the ORM's own recipe, make_transient_to_detached and merge, makes the rare one)."""
     if columns[0] is None:
         return None
     conversation = Conversation(**dict(zip(_COLUMNS, columns, strict=True)))
     make_transient_to_detached(conversation)
-    db.add(conversation)
-    return conversation
+    return db.merge(conversation, load=False)  # the session's own instance when it holds one already
 
 
 def _unexpired(db: Session, member: Member | None, conversation: Conversation | None,

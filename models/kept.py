@@ -6,7 +6,8 @@ from (SQLAlchemy's engine events see every INSERT, UPDATE and DELETE, and the co
 order, a coordinator their own post, at once; a change another process makes (another web worker, the clock's
 price import) shows within `FRESH` seconds. A kept read runs in a session of its own (autocommit), so what is
 kept is detached ORM objects loaded in full (or messages made from them), which many threads read and none
-changes. A read made from other kept reads is kept no longer than any of them.
+changes. A read made from other kept reads is kept no longer than any of them (it names their tables too, so
+that a write to any of them drops it).
 """
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ class Lexicon:
                     # a wrong tone mark is the likeliest slip: ปุ่ย is ปุ๋ย (fertilizer), not ปุ่ม (a button)
                     candidate = (word.translate(_TONELESS) != bare, distance, abs(len(word) - len(text)), word)
                     best = candidate if best is None or candidate < best else best
-        if best and best[0] and text.startswith(NOT) and text[len(NOT):] in self.dictionary:
+        if best is not None and best[0] and text.startswith(NOT) and text[len(NOT):] in self.dictionary:
             best = None  # ไม่ขาด (not short of) is a real word said with "not", no ไม่ขาย; ไม่ซื่อ only slipped a tone
         found = best[3] if best else None
         self._seen[text] = found  # a plain dict: threads may race to fill it, never to a wrong answer

@@ -88,7 +88,8 @@ def test_a_price_another_process_stores_shows_within_a_moment(chat: Chat, clock:
 
 def test_a_read_kept_from_another_kept_read_is_kept_no_longer_than_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kept, "FRESH", 1.0)
+    now = [1000.0]
+    monkeypatch.setattr(kept.time, "monotonic", lambda: now[0])  # the kept reads' clock, moved by hand
     engine = create_engine(f"sqlite:///{tmp_path / 'nested.db'}")
     runs: list[str] = []
 
@@ -102,9 +103,9 @@ def test_a_read_kept_from_another_kept_read_is_kept_no_longer_than_it(
 
     with Session(engine) as db:
         kept.read(db, ("boards",), "board", board)
-        time.sleep(0.6)
-        assert kept.read(db, ("boards",), "card", card) == "card of 1"  # the board as kept 0.6 s ago
-        time.sleep(0.6)  # the board is 1.2 s old, the card 0.6 s: both are read again
+        now[0] += kept.FRESH * 0.6
+        assert kept.read(db, ("boards",), "card", card) == "card of 1"  # the board as kept a moment ago
+        now[0] += kept.FRESH * 0.6  # the board is older than FRESH, the card is not: both are read again
         assert kept.read(db, ("boards",), "card", card) == "card of 1"
     assert runs == ["board", "card", "card", "board"]
     engine.dispose()
