@@ -95,9 +95,8 @@ def _board(turn: Turn, wanted: str | None, day: date) -> list[Message]:
     today = local_day(turn.now)
     coop_id = turn.member.cooperative_id
     key = ("board card", turn.locale, coop_id, wanted, day, today)
-    card = kept.read(turn.db, BOARD_TABLES, key,
-                     lambda own: tuple(_card(own, turn._, turn.locale, coop_id, wanted, day, today)))
-    return list(card)
+    return kept.shared(turn.db, BOARD_TABLES, key,
+                       lambda own: _card(own, turn._, turn.locale, coop_id, wanted, day, today))
 
 
 def _card(db: Session, _: Translate, locale: str, coop_id: int | None, wanted: str | None, day: date,

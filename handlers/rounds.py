@@ -35,8 +35,8 @@ def list_rounds(turn: Turn, intent: Intent) -> list[Message]:
     # the card is built from the same kept read as `shown`; were it read again in between, the next asker's ids
     # name the new card, and the one under the old ids is asked for by nobody
     shown = tuple(r.id for r in _open_for(turn.db, turn.now, wanted))
-    return list(kept.read(turn.db, ROUND_TABLES, ("rounds card", turn.locale, shown), lambda own: tuple(
-        _carousel(turn._, turn.locale, _open_for(own, turn.now, wanted)))))
+    return kept.shared(turn.db, ROUND_TABLES, ("rounds card", turn.locale, shown),
+                       lambda own: _carousel(turn._, turn.locale, _open_for(own, turn.now, wanted)))
 
 
 def _open_for(db: Session, now: datetime, wanted: dict[str, Any]) -> list[Round]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -72,6 +72,12 @@ def read(db: Session, tables: tuple[str, ...], key: Hashable, run: Callable[[Ses
         reads.kept.clear()
     reads.kept[key] = (until, written, value)  # the counts from before the read: a write during it drops it
     return value
+
+
+def shared(db: Session, tables: tuple[str, ...], key: Hashable, build: Callable[[Session], Iterable[T]]) -> list[T]:
+    """What `build` makes for many askers alike (a card of messages), kept as `read` keeps it: each asker gets a
+    list of their own, the items in it shared and never changed."""
+    return list(read(db, tables, key, lambda own: tuple(build(own))))
 
 
 def _lasts_until(until: float) -> None:
