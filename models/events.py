@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import String, bindparam
+from sqlalchemy import Connection, Engine, String, bindparam, event, func
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -35,11 +36,44 @@ def claim_event(db: Session, webhook_event_id: str, event_type: str) -> bool:
 
 
 @cache
-def claim_statement(dialect: str) -> ReturningInsert[str]:
-    """Built once per dialect: it runs for every event, and putting it together costs more than running it."""
+def claim_statement(dialect: str) -> ReturningInsert[Any]:
+    """Built once per dialect: it runs for every event, and putting it together costs more than running it. On
+    PostgreSQL the claim also lets its transaction commit asynchronously, unless it writes more (see below)."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     # The table, not the class: the ORM's bulk-insert machinery has nothing to do here.
     table = Base.metadata.tables[ProcessedEvent.__tablename__]
+    asynchronous = [func.set_config("synchronous_commit", "off", True)] if dialect == "postgresql" else []
     return (insert(table).values(webhook_event_id=bindparam("id"), event_type=bindparam("type"),
                                  received_at=bindparam("at"))
-            .on_conflict_do_nothing().returning(table.c.webhook_event_id))
+            .on_conflict_do_nothing().returning(table.c.webhook_event_id, *asynchronous)
+            .execution_options(claim=True))
+
+
+# Most events of a price morning write nothing but their claim (a price, my orders, the open rounds), and a thread
+# would wait for the WAL's flush at each of their commits: on PostgreSQL the claim sets the transaction's commit
+# asynchronous, which a crash of the database may undo (PostgreSQL's asynchronous commit: no corruption, only the
+# last moment's commits lost). A claim alone may be lost: the member has had their answer, and LINE redelivers
+# only an event the webhook did not answer. Any other statement that is not a SELECT in the same transaction (an
+# order, a conversation, a member's first row), through the ORM or not, makes its commit wait for the disk again.
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(connection: Connection, _cursor: Any, statement: str, _parameters: Any, context: Any,
+                _executemany: bool) -> None:
+    if context is not None and context.execution_options.get("claim"):
+        connection.info["claimed"] = True
+    elif statement.lstrip()[:6].upper() != "SELECT":
+        connection.info["wrote"] = True
+
+
+@event.listens_for(Engine, "commit")
+def _durable_commit(connection: Connection) -> None:
+    claimed, wrote = connection.info.pop("claimed", False), connection.info.pop("wrote", False)
+    if claimed and wrote and connection.dialect.name == "postgresql":
+        cursor = connection.connection.cursor()
+        cursor.execute("SET LOCAL synchronous_commit TO on")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")  # what a rolled-back transaction noted is forgotten too
+def _forget(connection: Connection) -> None:
+    connection.info.pop("claimed", None)
+    connection.info.pop("wrote", None)
