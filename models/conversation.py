@@ -106,7 +106,7 @@ def _claim_and_start() -> Select[Any]:
     claimed = claim_statement("postgresql").cte("claimed")
     return (select(claimed.c.webhook_event_id, Member, *_conversation_columns()).select_from(claimed)
             .outerjoin(Member, Member.line_user_id == bindparam("line_user_id"))
-            .outerjoin(Conversation, Conversation.member_id == Member.id).execution_options(claim=True))
+            .outerjoin(Conversation, Conversation.member_id == Member.id))
 
 
 def _conversation_columns() -> list[Any]:

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, bindparam, event, func
+from sqlalchemy import Connection, Engine, String, bindparam, event, literal_column
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -42,11 +42,11 @@ def claim_statement(dialect: str) -> ReturningInsert[Any]:
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     # The table, not the class: the ORM's bulk-insert machinery has nothing to do here.
     table = Base.metadata.tables[ProcessedEvent.__tablename__]
-    asynchronous = [func.set_config("synchronous_commit", "off", True)] if dialect == "postgresql" else []
+    asynchronous: list[Any] = ([literal_column("set_config('synchronous_commit', 'off', true)")]
+                               if dialect == "postgresql" else [])
     return (insert(table).values(webhook_event_id=bindparam("id"), event_type=bindparam("type"),
                                  received_at=bindparam("at"))
-            .on_conflict_do_nothing().returning(table.c.webhook_event_id, *asynchronous)
-            .execution_options(claim=True))
+            .on_conflict_do_nothing().returning(table.c.webhook_event_id, *asynchronous))
 
 
 # Most events of a price morning write nothing but their claim (a price, my orders, the open rounds), and a thread
@@ -54,11 +54,12 @@ def claim_statement(dialect: str) -> ReturningInsert[Any]:
 # asynchronous, which a crash of the database may undo (PostgreSQL's asynchronous commit: no corruption, only the
 # last moment's commits lost). A claim alone may be lost: the member has had their answer, and LINE redelivers
 # only an event the webhook did not answer. Any other statement that is not a SELECT in the same transaction (an
-# order, a conversation, a member's first row), through the ORM or not, makes its commit wait for the disk again.
+# order, a conversation, a member's first row), through the ORM or not, makes its commit wait for the disk again,
+# as the server is set to. A statement is known for a claim by what it does, so that whatever embeds one is too.
 @event.listens_for(Engine, "before_cursor_execute")
-def _note_write(connection: Connection, _cursor: Any, statement: str, _parameters: Any, context: Any,
+def _note_write(connection: Connection, _cursor: Any, statement: str, _parameters: Any, _context: Any,
                 _executemany: bool) -> None:
-    if context is not None and context.execution_options.get("claim"):
+    if "synchronous_commit" in statement:
         connection.info["claimed"] = True
     elif statement.lstrip()[:6].upper() != "SELECT":
         connection.info["wrote"] = True
@@ -67,10 +68,9 @@ def _note_write(connection: Connection, _cursor: Any, statement: str, _parameter
 @event.listens_for(Engine, "commit")
 def _durable_commit(connection: Connection) -> None:
     claimed, wrote = connection.info.pop("claimed", False), connection.info.pop("wrote", False)
-    if claimed and wrote and connection.dialect.name == "postgresql":
-        cursor = connection.connection.cursor()
-        cursor.execute("SET LOCAL synchronous_commit TO on")
-        cursor.close()
+    if claimed and wrote:
+        # through SQLAlchemy, so that a connection lost here fails as the COMMIT would (bot.dispatch tries again)
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO DEFAULT")
 
 
 @event.listens_for(Engine, "begin")  # what a rolled-back transaction noted is forgotten too
