@@ -49,6 +49,10 @@ def claim_statement(dialect: str) -> ReturningInsert[Any]:
             .on_conflict_do_nothing().returning(table.c.webhook_event_id, *asynchronous))
 
 
+_CLAIMED, _WROTE = "events.claimed", "events.wrote"
+"""what this transaction did, kept with its connection (models.kept keeps its own there too)"""
+
+
 # Most events of a price morning write nothing but their claim (a price, my orders, the open rounds), and a thread
 # would wait for the WAL's flush at each of their commits: on PostgreSQL the claim sets the transaction's commit
 # asynchronous, which a crash of the database may undo (PostgreSQL's asynchronous commit: no corruption, only the
@@ -60,20 +64,20 @@ def claim_statement(dialect: str) -> ReturningInsert[Any]:
 def _note_write(connection: Connection, _cursor: Any, statement: str, _parameters: Any, _context: Any,
                 _executemany: bool) -> None:
     if "synchronous_commit" in statement:
-        connection.info["claimed"] = True
+        connection.info[_CLAIMED] = True
     elif statement.lstrip()[:6].upper() != "SELECT":
-        connection.info["wrote"] = True
+        connection.info[_WROTE] = True
 
 
 @event.listens_for(Engine, "commit")
 def _durable_commit(connection: Connection) -> None:
-    claimed, wrote = connection.info.pop("claimed", False), connection.info.pop("wrote", False)
-    if claimed and wrote:
+    if connection.info.get(_CLAIMED) and connection.info.get(_WROTE):
         # through SQLAlchemy, so that a connection lost here fails as the COMMIT would (bot.dispatch tries again)
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO DEFAULT")
+    _forget(connection)
 
 
 @event.listens_for(Engine, "begin")  # what a rolled-back transaction noted is forgotten too
 def _forget(connection: Connection) -> None:
-    connection.info.pop("claimed", None)
-    connection.info.pop("wrote", None)
+    connection.info.pop(_CLAIMED, None)
+    connection.info.pop(_WROTE, None)
