@@ -63,6 +63,12 @@ def _answered(replies: list[Recorded], events: list[dict[str, object]]) -> int:
     return sum(len(r.json["messages"]) for r in replies)
 
 
+def _unanswered(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What the bot logged of replies it did not send, or events that failed: why an answer is missing."""
+    return [record.getMessage() for record in caplog.records
+            if record.levelno >= logging.WARNING and record.name in ("bot.line.replies", "bot.dispatch")]
+
+
 def _in_turns(users: list[str], per_member: int, text: str = "สวัสดีครับ") -> list[dict[str, object]]:
     return [text_event(user, text) for _ in range(per_member) for user in users]
 
@@ -101,7 +107,7 @@ def test_line_failing_or_refusing_under_load(seeded: Flask, url: str, line_world
 
 
 def test_a_thousand_events_each_delivered_twice_take_effect_once(
-        seeded: Flask, url: str, line_world: LineWorld, db: Session) -> None:
+        seeded: Flask, url: str, line_world: LineWorld, db: Session, caplog: pytest.LogCaptureFixture) -> None:
     users = _members(seeded, 100)
     events = [text_event(user, f"แจ้งเตือนเมื่อน้ำยางเกิน {40 + n} บาท") for n in range(MAX_ACTIVE) for user in users]
     assert len(events) == 1000
@@ -115,12 +121,12 @@ def test_a_thousand_events_each_delivered_twice_take_effect_once(
         with lock:
             statuses.append(status)
 
-    with ThreadPoolExecutor(SENDERS) as pool:
+    with caplog.at_level(logging.WARNING), ThreadPoolExecutor(SENDERS) as pool:
         list(pool.map(deliver, twice))
-    assert seeded.extensions["replies"].flush(timeout=120)
+        assert seeded.extensions["replies"].flush(timeout=120)
     assert statuses == [200] * len(twice)
     assert db.scalar(select(func.count()).select_from(ProcessedEvent)) == len(events)
     assert db.scalar(select(func.count()).select_from(PriceAlert)) == len(events)
     replies = line_world.sent("/v2/bot/message/reply")
     assert all(r.accepted for r in replies), line_world.rejected()[:1]
-    assert _answered(replies, events) == len(events)
+    assert _answered(replies, events) == len(events), _unanswered(caplog)[:5]
