@@ -35,6 +35,10 @@ def claim_event(db: Session, webhook_event_id: str, event_type: str) -> bool:
     return row is not None
 
 
+_ASYNCHRONOUS = "set_config('synchronous_commit', 'off', true)"
+"""what the claim adds on PostgreSQL, and how a statement that embeds it is known"""
+
+
 @cache
 def claim_statement(dialect: str) -> ReturningInsert[Any]:
     """Built once per dialect: it runs for every event, and putting it together costs more than running it. On
@@ -42,8 +46,7 @@ def claim_statement(dialect: str) -> ReturningInsert[Any]:
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     # The table, not the class: the ORM's bulk-insert machinery has nothing to do here.
     table = Base.metadata.tables[ProcessedEvent.__tablename__]
-    asynchronous: list[Any] = ([literal_column("set_config('synchronous_commit', 'off', true)")]
-                               if dialect == "postgresql" else [])
+    asynchronous: list[Any] = [literal_column(_ASYNCHRONOUS)] if dialect == "postgresql" else []
     return (insert(table).values(webhook_event_id=bindparam("id"), event_type=bindparam("type"),
                                  received_at=bindparam("at"))
             .on_conflict_do_nothing().returning(table.c.webhook_event_id, *asynchronous))
@@ -63,7 +66,7 @@ _CLAIMED, _WROTE = "events.claimed", "events.wrote"
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_write(connection: Connection, _cursor: Any, statement: str, _parameters: Any, _context: Any,
                 _executemany: bool) -> None:
-    if "synchronous_commit" in statement:
+    if _ASYNCHRONOUS in statement:
         connection.info[_CLAIMED] = True
     elif statement.lstrip()[:6].upper() != "SELECT":
         connection.info[_WROTE] = True
